@@ -1,0 +1,5 @@
+"""Run the CLI with ``python -m crm``."""
+
+from crm.cli import main
+
+main()

@@ -1,0 +1,58 @@
+"""The Textual app: wires settings, the clock, styles, keys and the main screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from crm import __version__
+from crm.clock import Clock, utc_now
+from crm.commands import ContactCommands
+from crm.messages import GoToContact
+from crm.screens.main import MainScreen
+
+
+class CrmApp(App[None]):
+    """crm: contacts, interviews and a timeline for a job search."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "crm"
+    COMMANDS = App.COMMANDS | {ContactCommands}
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", tooltip="Show every key", id="app-help"),
+        Binding("ctrl+p", "command_palette", "Palette", tooltip="Go to contact…, commands", id="app-palette"),
+        Binding("ctrl+q", "quit", "Quit", tooltip="Leave crm", id="app-quit"),
+    ]
+
+    def __init__(self, db_path: Path, *, clock: Clock = utc_now) -> None:
+        super().__init__()
+        self.db_path = db_path
+        """The database this session works on (already opened and migrated)."""
+        self.clock = clock
+        """Where "now" comes from; tests and `--now` freeze it."""
+        self.sub_title = str(db_path)
+
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen()
+
+    def action_help(self) -> None:
+        main = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(main, MainScreen):
+            main.show_help()
+
+    def on_go_to_contact(self, message: GoToContact) -> None:
+        """A jump from another screen: back to the main screen, which shows the contact."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.screen_stack[0].post_message(GoToContact(message.contact_id))
+
+
+def make_app(db_path: Path, *, clock: Clock = utc_now) -> CrmApp:
+    """Build the app for an already opened database (the CLI and the tests both call this)."""
+    return CrmApp(db_path, clock=clock)
+
+
+__all__ = ["CrmApp", "make_app", "__version__"]

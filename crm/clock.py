@@ -1,0 +1,18 @@
+"""The clock seam: everything that needs "now" is handed a Clock, never reads the wall."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """Return the current time as a naive UTC datetime (how the database stores times)."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def fixed_clock(moment: datetime) -> Clock:
+    """Return a clock that always says ``moment`` (for tests and ``--now``)."""
+    return lambda: moment

@@ -1,0 +1,272 @@
+"""The domain model as Peewee tables. Times are naive UTC; rules about time live in domain/."""
+
+from __future__ import annotations
+
+import uuid
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
+
+from crm.clock import utc_now
+from crm.db.database import db
+
+
+def new_uid() -> str:
+    """A stable identifier for exports (vCard UID, iCalendar UID)."""
+    return str(uuid.uuid4())
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class Company(BaseModel):
+    name = CharField()
+    key = CharField(unique=True)  # company_key(name): "Acme, Inc." and "ACME" share one row
+    website = CharField(default="")
+    notes = TextField(default="")
+    created_at = DateTimeField(default=utc_now)
+
+    class Meta:
+        table_name = "company"
+
+
+class ImportBatch(BaseModel):
+    source = CharField()  # linkedin, vcard, google, json
+    filename = CharField(default="")
+    created_at = DateTimeField(default=utc_now)
+    summary = TextField(default="")
+    undone_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "import_batch"
+
+
+class Contact(BaseModel):
+    uid = CharField(unique=True, default=new_uid)
+    name = CharField()
+    sort_key = CharField(index=True)  # domain.text.sort_key(name), for keyset paging
+    company = ForeignKeyField(Company, null=True, on_delete="SET NULL", backref="contacts")
+    role = CharField(default="")
+    email = CharField(default="", index=True)
+    phone = CharField(default="")
+    linkedin_url = CharField(default="", index=True)  # normalised profile URL
+    how_met = TextField(default="")
+    relationship_note = TextField(default="")
+    rapport = CharField(default="")  # domain.types.Rapport, or "" when not judged
+    keep_in_touch_days = IntegerField(null=True)
+    import_batch = ForeignKeyField(
+        ImportBatch, null=True, on_delete="SET NULL", backref="contacts"
+    )
+    created_at = DateTimeField(default=utc_now)
+    updated_at = DateTimeField(default=utc_now)
+
+    class Meta:
+        table_name = "contact"
+
+
+class ContactTopic(BaseModel):
+    contact = ForeignKeyField(Contact, on_delete="CASCADE", backref="topics")
+    name = CharField()
+    position = IntegerField(default=0)
+
+    class Meta:
+        table_name = "contact_topic"
+        indexes = ((("contact", "name"), True),)
+
+
+class ContactMethod(BaseModel):
+    """Extra e-mails, phones and URLs beyond the primary ones on Contact."""
+
+    contact = ForeignKeyField(Contact, on_delete="CASCADE", backref="methods")
+    kind = CharField()  # email, phone, url
+    value = CharField()
+    label = CharField(default="")
+    position = IntegerField(default=0)
+
+    class Meta:
+        table_name = "contact_method"
+        indexes = ((("kind", "value"), False),)
+
+
+class ImportChange(BaseModel):
+    """What one import did to one contact, so the batch can be undone exactly."""
+
+    batch = ForeignKeyField(ImportBatch, on_delete="CASCADE", backref="changes")
+    contact = ForeignKeyField(Contact, null=True, on_delete="SET NULL")
+    action = CharField()  # created, updated
+    previous = TextField(default="")  # JSON of the fields before an update
+
+    class Meta:
+        table_name = "import_change"
+
+
+class Opportunity(BaseModel):
+    uid = CharField(unique=True, default=new_uid)
+    company = ForeignKeyField(Company, on_delete="RESTRICT", backref="opportunities")
+    role = CharField()
+    stage = CharField(default="applied", index=True)  # domain.types.Stage
+    referrer = ForeignKeyField(Contact, null=True, on_delete="SET NULL", backref="referrals")
+    quiet = BooleanField(default=False)
+    notes = TextField(default="")
+    created_at = DateTimeField(default=utc_now)
+    updated_at = DateTimeField(default=utc_now)
+    closed_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "opportunity"
+
+
+class Interview(BaseModel):
+    uid = CharField(unique=True, default=new_uid)
+    opportunity = ForeignKeyField(Opportunity, on_delete="CASCADE", backref="interviews")
+    starts_at = DateTimeField(index=True)
+    ends_at = DateTimeField()
+    kind = CharField(default="")
+    location = CharField(default="")
+    notes = TextField(default="")
+    done_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "interview"
+
+
+class InterviewInterviewer(BaseModel):
+    interview = ForeignKeyField(Interview, on_delete="CASCADE", backref="interviewer_links")
+    contact = ForeignKeyField(Contact, on_delete="CASCADE", backref="interviews_given")
+
+    class Meta:
+        table_name = "interview_interviewer"
+        indexes = ((("interview", "contact"), True),)
+
+
+class Interaction(BaseModel):
+    uid = CharField(unique=True, default=new_uid)
+    contact = ForeignKeyField(Contact, on_delete="CASCADE", backref="interactions")
+    opportunity = ForeignKeyField(
+        Opportunity, null=True, on_delete="SET NULL", backref="interactions"
+    )
+    occurred_at = DateTimeField()
+    channel = CharField()  # domain.types.Channel
+    kind = CharField()  # domain.types.InteractionKind
+    direction = CharField(default="outbound")  # domain.types.Direction
+    summary = TextField(default="")
+    created_at = DateTimeField(default=utc_now)
+
+    class Meta:
+        table_name = "interaction"
+        indexes = (
+            (("contact", "occurred_at"), False),
+            (("opportunity", "occurred_at"), False),
+            (("occurred_at",), False),
+        )
+
+
+class FollowUp(BaseModel):
+    uid = CharField(unique=True, default=new_uid)
+    contact = ForeignKeyField(Contact, on_delete="CASCADE", backref="follow_ups")
+    opportunity = ForeignKeyField(
+        Opportunity, null=True, on_delete="SET NULL", backref="follow_ups"
+    )
+    interview = ForeignKeyField(Interview, null=True, on_delete="SET NULL", backref="follow_ups")
+    origin = ForeignKeyField(Interaction, null=True, on_delete="SET NULL", backref="follow_ups")
+    kind = CharField()  # domain.types.FollowUpKind
+    window_start = DateTimeField()
+    window_end = DateTimeField()
+    done_at = DateTimeField(null=True)
+    snoozed_until = DateTimeField(null=True)
+    note = TextField(default="")
+    created_at = DateTimeField(default=utc_now)
+
+    class Meta:
+        table_name = "follow_up"
+        indexes = (
+            (("done_at", "window_end"), False),
+            (("contact", "window_end"), False),
+            (("opportunity", "done_at"), False),
+        )
+
+
+class Connection(BaseModel):
+    """ "A knows B" between two contacts; stored once with a < b."""
+
+    contact_a = ForeignKeyField(Contact, on_delete="CASCADE", backref="connections_a")
+    contact_b = ForeignKeyField(Contact, on_delete="CASCADE", backref="connections_b")
+    source = CharField(default="other")  # domain.types.ConnectionSource
+    note = TextField(default="")
+    noted_at = DateTimeField(default=utc_now)
+
+    class Meta:
+        table_name = "connection"
+        indexes = (
+            (("contact_a", "contact_b"), True),
+            (("contact_b",), False),
+        )
+
+
+class Reference(BaseModel):
+    contact = ForeignKeyField(Contact, unique=True, on_delete="CASCADE", backref="reference")
+    relationship = TextField(default="")
+    talking_points = TextField(default="")
+    last_briefed_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utc_now)
+
+    class Meta:
+        table_name = "reference"
+
+
+class ReferenceGiven(BaseModel):
+    """A reference handed to an employer for one opportunity."""
+
+    reference = ForeignKeyField(Reference, on_delete="CASCADE", backref="given")
+    opportunity = ForeignKeyField(Opportunity, on_delete="CASCADE", backref="references_given")
+    given_at = DateTimeField(default=utc_now)
+    expected_call_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "reference_given"
+        indexes = ((("reference", "opportunity"), True),)
+
+
+class ContactIndex(FTS5Model):
+    """Full-text index over folded contact text; rowid is Contact.id."""
+
+    rowid = RowIDField()
+    name = SearchField()
+    company = SearchField()
+    role = SearchField()
+    topics = SearchField()
+    notes = SearchField()
+
+    class Meta:
+        database = db
+        table_name = "contact_index"  # FTS5Model doesn't inherit BaseModel's Meta
+        options = {"tokenize": "unicode61 remove_diacritics 2", "prefix": "2 3"}
+
+
+ALL_MODELS: tuple[type[Model], ...] = (
+    Company,
+    ImportBatch,
+    Contact,
+    ContactTopic,
+    ContactMethod,
+    ImportChange,
+    Opportunity,
+    Interview,
+    InterviewInterviewer,
+    Interaction,
+    FollowUp,
+    Connection,
+    Reference,
+    ReferenceGiven,
+)

@@ -1,0 +1,95 @@
+"""Full-text search over contacts: folded text in, safe FTS5 expressions out."""
+
+from __future__ import annotations
+
+from peewee import JOIN, fn
+
+from crm.db.models import Company, Contact, ContactIndex, ContactTopic
+from crm.domain.text import fold
+
+# bm25 weights by column: name, company, role, topics, notes.
+RANK_WEIGHTS = (10.0, 6.0, 2.0, 1.0, 1.0)
+
+
+def match_expression(text: str) -> str | None:
+    """Turn whatever a user typed into a safe FTS5 expression, or None if nothing is left.
+
+    The text is folded like the index, the last word becomes a prefix (type-ahead), and
+    ``web_query`` turns quotes, dashes and stray operators into valid syntax.
+    """
+    folded = fold(text)
+    if not folded:
+        return None
+    if folded[-1].isalnum():
+        folded += "*"
+    expression = ContactIndex.web_query(folded)
+    return expression or None
+
+
+def index_contact(contact_id: int) -> None:
+    """(Re)write one contact's row of the index; call inside the contact's own transaction."""
+    row = (
+        Contact.select(
+            Contact.name,
+            Company.name.alias("company_name"),
+            Contact.role,
+            Contact.email,
+            Contact.how_met,
+            Contact.relationship_note,
+        )
+        .join(Company, JOIN.LEFT_OUTER)
+        .where(Contact.id == contact_id)
+        .dicts()
+        .first()
+    )
+    if row is None:
+        ContactIndex.delete().where(ContactIndex.rowid == contact_id).execute()
+        return
+    topics = [
+        name
+        for (name,) in ContactTopic.select(ContactTopic.name)
+        .where(ContactTopic.contact == contact_id)
+        .tuples()
+    ]
+    notes = " ".join(filter(None, (row["email"], row["how_met"], row["relationship_note"])))
+    ContactIndex.replace(
+        rowid=contact_id,
+        name=fold(row["name"]),
+        company=fold(row["company_name"] or ""),
+        role=fold(row["role"]),
+        topics=fold(" ; ".join(topics)),
+        notes=fold(notes),
+    ).execute()
+
+
+def index_contacts_of_company(company_id: int) -> None:
+    """Re-index everyone at a company, after the company itself was renamed."""
+    for (contact_id,) in Contact.select(Contact.id).where(Contact.company == company_id).tuples():
+        index_contact(contact_id)
+
+
+def rebuild_index() -> int:
+    """Rebuild the whole index from the contact tables; returns how many contacts it holds."""
+    ContactIndex.delete().execute()
+    count = 0
+    for (contact_id,) in Contact.select(Contact.id).tuples().iterator():
+        index_contact(contact_id)
+        count += 1
+    return count
+
+
+def matching_ids(expression: str):  # type: ignore[no-untyped-def]
+    """A sub-select of the ids of contacts matching an FTS5 expression."""
+    return ContactIndex.select(ContactIndex.rowid).where(ContactIndex.match(expression))
+
+
+def ranked_ids(expression: str, limit: int) -> list[int]:
+    """Ids of the best ``limit`` matches, best first."""
+    query = (
+        ContactIndex.select(ContactIndex.rowid)
+        .where(ContactIndex.match(expression))
+        .order_by(fn.bm25(ContactIndex._meta.entity, *RANK_WEIGHTS), ContactIndex.rowid)
+        .limit(limit)
+        .tuples()
+    )
+    return [contact_id for (contact_id,) in query]

@@ -1,0 +1,1 @@
+"""Pure domain rules and types: standard library only, no UI and no database."""

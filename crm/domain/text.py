@@ -1,0 +1,54 @@
+"""Text folding for search: case- and accent-insensitive in every script.
+
+SQLite folds ASCII case only and FTS5's unicode61 tokenizer misses letters Unicode does not
+decompose, so names are folded here, in Python, once at write time and once per query.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters with no Unicode decomposition that people still expect to match their base letter.
+_UNDECOMPOSABLE = str.maketrans(
+    {
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "æ": "ae",
+        "œ": "oe",
+        "ħ": "h",
+        "ı": "i",
+        "ŀ": "l",
+        "ŧ": "t",
+        "ƒ": "f",
+    }
+)
+
+# Han, kana and Hangul are written without spaces; one token per character lets "山田" match
+# "山田太郎" as well as "山田 太郎".
+_CJK_CHAR = re.compile(
+    "([\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f])"
+)
+_SPACES = re.compile(r"\s+")
+
+
+def strip_case_and_marks(text: str) -> str:
+    """Casefold and drop accents and other marks: "Émile" -> "emile", "Кэти" -> "кэти"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    composed = unicodedata.normalize("NFC", stripped).translate(_UNDECOMPOSABLE)
+    return _SPACES.sub(" ", composed).strip()
+
+
+def fold(text: str) -> str:
+    """Fold text for full-text matching: case and marks dropped, CJK split into characters."""
+    return _SPACES.sub(" ", _CJK_CHAR.sub(r" \1 ", strip_case_and_marks(text))).strip()
+
+
+def sort_key(name: str) -> str:
+    """The key a contact list is ordered by, so "Émile" sorts with "emile"."""
+    return strip_case_and_marks(name)

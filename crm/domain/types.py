@@ -1,0 +1,172 @@
+"""The vocabulary of the domain: enums and frozen dataclasses passed between layers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    """How a conversation happened."""
+
+    EMAIL = "email"
+    CALL = "call"
+    VIDEO = "video"
+    MEETING = "meeting"
+    MESSAGE = "message"
+    HANDWRITTEN_NOTE = "handwritten-note"
+    LINKEDIN = "linkedin"
+    OTHER = "other"
+
+
+class InteractionKind(StrEnum):
+    """What a conversation was for."""
+
+    THANK_YOU = "thank-you"
+    CHECK_IN = "check-in"
+    CASUAL = "casual"
+    BACK_CHANNEL = "back-channel"
+    REFERENCE = "reference"
+    OTHER = "other"
+
+
+class Direction(StrEnum):
+    """Who reached out: the user (outbound) or the contact (inbound, e.g. a reply)."""
+
+    OUTBOUND = "outbound"
+    INBOUND = "inbound"
+
+
+class Stage(StrEnum):
+    """Where an opportunity stands; the last four are closed."""
+
+    LEAD = "lead"
+    APPLIED = "applied"
+    SCREENING = "screening"
+    INTERVIEWING = "interviewing"
+    OFFER = "offer"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    CLOSED = "closed"
+
+    @property
+    def is_open(self) -> bool:
+        """True while the process is alive and the ring matters."""
+        return self not in CLOSED_STAGES
+
+
+CLOSED_STAGES = frozenset({Stage.ACCEPTED, Stage.REJECTED, Stage.WITHDRAWN, Stage.CLOSED})
+
+
+class FollowUpKind(StrEnum):
+    """The dated next steps the app tracks."""
+
+    THANK_YOU_EMAIL = "thank-you-email"
+    HANDWRITTEN_NOTE = "handwritten-note"
+    THANK_REFERRER = "thank-referrer"
+    CHECK_IN = "check-in"
+    CASUAL_TOUCH = "casual-touch"
+    HEADS_UP = "heads-up"
+    TELL_INTERVIEWED = "tell-interviewed"
+    BRIEF_REFERENCE = "brief-reference"
+    THANK_REFERENCE = "thank-reference"
+    KEEP_IN_TOUCH = "keep-in-touch"
+    OTHER = "other"
+
+
+class FollowUpState(StrEnum):
+    """Where a follow-up stands at a given moment."""
+
+    UPCOMING = "upcoming"
+    DUE = "due"
+    DUE_SOON = "due-soon"
+    OVERDUE = "overdue"
+    DONE = "done"
+    SNOOZED = "snoozed"
+
+
+class ConnectionSource(StrEnum):
+    """How the user knows that A knows B."""
+
+    LINKEDIN_MUTUAL = "linkedin-mutual"
+    THEY_SAID_SO = "they-said-so"
+    SAME_TEAM = "same-team"
+    OTHER = "other"
+
+
+class Rapport(StrEnum):
+    """How the user left things with a contact (don't burn bridges)."""
+
+    GOOD = "good"
+    NEUTRAL = "neutral"
+    STRAINED = "strained"
+
+
+@dataclass(frozen=True)
+class ContactDraft:
+    """What a user typed into the contact form or the CLI, before it is saved."""
+
+    name: str
+    company: str = ""
+    role: str = ""
+    email: str = ""
+    phone: str = ""
+    linkedin_url: str = ""
+    how_met: str = ""
+    topics: tuple[str, ...] = ()
+    relationship_note: str = ""
+    keep_in_touch_days: int | None = None
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """One line of the contacts list."""
+
+    id: int
+    name: str
+    company: str
+    role: str
+    email: str = ""
+    sort_key: str = ""
+    overdue: int = 0
+
+
+@dataclass(frozen=True)
+class ContactDetail:
+    """Everything shown about one contact in the detail panel."""
+
+    id: int
+    name: str
+    company: str
+    role: str
+    email: str
+    phone: str
+    linkedin_url: str
+    how_met: str
+    topics: tuple[str, ...]
+    relationship_note: str
+    keep_in_touch_days: int | None
+    rapport: str
+    created_at: datetime
+    updated_at: datetime
+    last_touch_at: datetime | None = None
+    interactions: int = 0
+    is_reference: bool = False
+    overdue: int = 0
+
+    def to_draft(self) -> ContactDraft:
+        """The editable part of this contact, to prefill the edit form."""
+        return ContactDraft(
+            name=self.name,
+            company=self.company,
+            role=self.role,
+            email=self.email,
+            phone=self.phone,
+            linkedin_url=self.linkedin_url,
+            how_met=self.how_met,
+            topics=self.topics,
+            relationship_note=self.relationship_note,
+            keep_in_touch_days=self.keep_in_touch_days,
+        )

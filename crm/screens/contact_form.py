@@ -1,0 +1,116 @@
+"""The add/edit contact form."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from crm.domain.types import ContactDraft
+from crm.domain.validation import contact_problems, normalise_draft
+
+# (field id, label, placeholder)
+FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("name", "Name", "Full name, in any script"),
+    ("company", "Company", "Where they work"),
+    ("role", "Role", "Their title"),
+    ("email", "E-mail", "name@example.com"),
+    ("phone", "Phone", ""),
+    ("linkedin_url", "LinkedIn", "https://www.linkedin.com/in/…"),
+    ("how_met", "How we met", "Referred by…, met at…"),
+    ("topics", "Topics", "Interests, comma-separated: Agile skeptic, Spartak fan"),
+    ("relationship_note", "Note", "How things stand"),
+    ("keep_in_touch_days", "Keep in touch", "Every N days (blank: no reminder)"),
+)
+
+
+class ContactForm(ModalScreen[ContactDraft | None]):
+    """Edit a contact's fields; returns the checked draft, or None if cancelled."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="form-cancel"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save the contact", id="form-save"),
+    ]
+
+    def __init__(self, draft: ContactDraft | None = None, *, title: str = "New contact") -> None:
+        super().__init__()
+        self.draft = draft or ContactDraft(name="")
+        """The values the form starts with."""
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-dialog", classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            with VerticalScroll(id="form-fields"):
+                with Grid(classes="form-grid"):
+                    for field_id, label, placeholder in FIELDS:
+                        yield Label(label, classes="form-label")
+                        yield Input(
+                            self._initial(field_id),
+                            placeholder=placeholder,
+                            id=f"field-{field_id}",
+                            compact=True,
+                            type="integer" if field_id == "keep_in_touch_days" else "text",
+                        )
+            yield Static("", id="form-error", classes="form-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="form-save", compact=True)
+                yield Button("Cancel", id="form-cancel", compact=True)
+            yield Static("Enter or Ctrl+S saves · Tab moves · Esc cancels", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        if self.app.is_headless:
+            for field in self.query(Input):
+                field.cursor_blink = False
+        self.query_one("#field-name", Input).focus()
+
+    def _initial(self, field_id: str) -> str:
+        if field_id == "topics":
+            return ", ".join(self.draft.topics)
+        if field_id == "keep_in_touch_days":
+            days = self.draft.keep_in_touch_days
+            return "" if days is None else str(days)
+        return str(getattr(self.draft, field_id))
+
+    def _value(self, field_id: str) -> str:
+        return self.query_one(f"#field-{field_id}", Input).value
+
+    def current_draft(self) -> ContactDraft:
+        """The draft as the fields read now (not yet checked)."""
+        days = self._value("keep_in_touch_days").strip()
+        return ContactDraft(
+            name=self._value("name"),
+            company=self._value("company"),
+            role=self._value("role"),
+            email=self._value("email"),
+            phone=self._value("phone"),
+            linkedin_url=self._value("linkedin_url"),
+            how_met=self._value("how_met"),
+            topics=tuple(self._value("topics").split(",")),
+            relationship_note=self._value("relationship_note"),
+            keep_in_touch_days=int(days) if days.lstrip("-").isdigit() else None,
+        )
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "form-save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_save(self) -> None:
+        draft = normalise_draft(self.current_draft())
+        problems = contact_problems(draft)
+        if problems:
+            self.query_one("#form-error", Static).update("\n".join(problems))
+            return
+        self.dismiss(draft)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,55 @@
+"""The help screen: every key, grouped by where it works."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+HelpSection = tuple[str, Sequence[BindingType]]
+
+
+def _key_label(key: str) -> str:
+    names = {"slash": "/", "question_mark": "?", "escape": "Esc", "enter": "Enter"}
+    return " / ".join(names.get(k.strip(), k.strip()) for k in key.split(","))
+
+
+def key_table(sections: Iterable[HelpSection]) -> Table:
+    """A two-column table of keys and what they do, one block per section."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for title, bindings in sections:
+        table.add_row(Text(title, style="bold underline"), "")
+        for binding in bindings:
+            if not isinstance(binding, Binding):
+                continue
+            table.add_row(_key_label(binding.key), binding.tooltip or binding.description)
+        table.add_row("", "")
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists every key the app understands."""
+
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help-close")]
+
+    def __init__(self, sections: Sequence[HelpSection]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-dialog", classes="dialog"):
+            yield Label("Keys", classes="dialog-title")
+            with VerticalScroll():
+                yield Static(key_table(self.sections), id="help-keys")
+            yield Static("Esc closes", classes="dialog-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

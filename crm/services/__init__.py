@@ -1,0 +1,1 @@
+"""Use cases: each opens a connection (and a transaction for writes) and returns plain DTOs."""

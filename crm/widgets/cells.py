@@ -1,0 +1,35 @@
+"""Helpers for laying out text in terminal cells: CJK characters are two cells wide."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from rich.cells import cell_len, set_cell_size
+
+
+def fit(text: str, width: int) -> str:
+    """Pad or cut ``text`` to exactly ``width`` cells, marking a cut with an ellipsis."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
+
+
+def local_time(moment: datetime) -> datetime:
+    """A stored naive-UTC time in the user's local zone, for display."""
+    return moment.replace(tzinfo=UTC).astimezone()
+
+
+def ago(moment: datetime, now: datetime) -> str:
+    """A short human distance between a past moment and now: "today", "3 days ago"."""
+    days = (now.date() - moment.date()).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 60:
+        return f"{days} days ago"
+    if days < 730:
+        return f"{days // 30} months ago"
+    return f"{days // 365} years ago"

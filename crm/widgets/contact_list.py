@@ -1,0 +1,371 @@
+"""A virtual contacts list on the Line API: draws only visible rows, fetched page by page.
+
+A DataTable measures every row it holds (~130 µs each), so a list that may hold 100,000
+contacts keeps only the pages near the viewport and asks the database for the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from textual import events, work
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from crm.domain.types import ContactRow
+from crm.services import contacts
+from crm.widgets.cells import fit
+
+PAGE_SIZE = contacts.PAGE_SIZE
+MAX_CACHED_PAGES = 64
+
+
+@dataclass(frozen=True)
+class ListLoaded:
+    """What a filter change brought back from the database."""
+
+    generation: int
+    text: str
+    total: int
+    cursor: int
+    pages: dict[int, list[ContactRow]]
+
+
+class ContactList(ScrollView, can_focus=True):
+    """The contacts list: name, company and role, with a red badge for overdue follow-ups."""
+
+    COMPONENT_CLASSES = {
+        "contact-list--header",
+        "contact-list--cursor",
+        "contact-list--overdue",
+        "contact-list--dim",
+    }
+
+    DEFAULT_CSS = """
+    ContactList {
+        height: 1fr;
+        overflow-x: hidden;
+        overflow-y: auto;
+    }
+    """
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False, id="contacts-up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="contacts-down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="contacts-page-up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="contacts-page-down"),
+        Binding("home,g", "first", "First", show=False, id="contacts-first"),
+        Binding("end,G", "last", "Last", show=False, id="contacts-last"),
+        Binding("enter", "open", "Open", tooltip="Open the contact", id="contact-open"),
+        Binding("slash", "search", "Search", tooltip="Filter by name or company", id="contacts-search"),
+        Binding("n", "new", "New", tooltip="Add a contact", id="contact-new"),
+        Binding("e", "edit", "Edit", tooltip="Edit the highlighted contact", id="contact-edit"),
+    ]
+
+    cursor: reactive[int] = reactive(0, init=False)
+    """Index of the highlighted row in the (filtered) list."""
+
+    @dataclass
+    class Highlighted(Message):
+        """The highlighted contact changed (None when the list is empty)."""
+
+        contact_id: int | None
+
+    @dataclass
+    class Opened(Message):
+        """The user asked to open a contact."""
+
+        contact_id: int
+
+    @dataclass
+    class NewRequested(Message):
+        """The user asked to add a contact."""
+
+    @dataclass
+    class EditRequested(Message):
+        """The user asked to edit a contact."""
+
+        contact_id: int
+
+    @dataclass
+    class SearchRequested(Message):
+        """The user asked to type a filter."""
+
+    @dataclass
+    class Loaded(Message):
+        """A filter's first rows arrived."""
+
+        result: ListLoaded
+
+    @dataclass
+    class PageLoaded(Message):
+        """Another page of rows arrived."""
+
+        generation: int
+        page: int
+        rows: list[ContactRow]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.filter_text = ""
+        """The filter the rows on screen belong to."""
+        self.total: int | None = None
+        """Rows in the filtered list; None until the first load."""
+        self._generation = 0
+        self._pages: dict[int, list[ContactRow]] = {}
+        self._requested: set[int] = set()
+        self._wanted: set[int] = set()
+        self._announced: int | None = -1
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def load(self, text: str = "", *, focus_contact: int | None = None) -> None:
+        """Show the contacts matching ``text``; optionally put the cursor on one contact."""
+        self._generation += 1
+        self.load_first_rows(self._generation, text, focus_contact, self.cursor)
+
+    def reload(self, *, focus_contact: int | None = None) -> None:
+        """Load the current filter again (after an edit), keeping the cursor where it was."""
+        self.load(self.filter_text, focus_contact=focus_contact)
+
+    @work(thread=True, exclusive=True, group="contact-list", exit_on_error=False)
+    def load_first_rows(
+        self, generation: int, text: str, focus_contact: int | None, old_cursor: int
+    ) -> None:
+        """Count the matches and fetch the page the cursor will land on."""
+        total = contacts.count_contacts(text)
+        cursor = 0
+        if focus_contact is not None:
+            position = contacts.contact_position(focus_contact, text)
+            cursor = position if position is not None else 0
+        elif text == self.filter_text:
+            cursor = min(old_cursor, max(total - 1, 0))
+        page = cursor // PAGE_SIZE
+        rows = contacts.contacts_page(text, offset=page * PAGE_SIZE, now=self.app.clock())
+        if not get_current_worker().is_cancelled:
+            result = ListLoaded(generation, text, total, cursor, {page: rows})
+            self.post_message(self.Loaded(result))
+
+    @work(thread=True, group="contact-pages", exit_on_error=False)
+    def load_page(
+        self, generation: int, text: str, page: int, after: tuple[str, int] | None
+    ) -> None:
+        """Fetch one more page: by keyset after a known row when possible, else by offset."""
+        rows = contacts.contacts_page(
+            text, offset=page * PAGE_SIZE, after=after, now=self.app.clock()
+        )
+        self.post_message(self.PageLoaded(generation, page, rows))
+
+    def on_contact_list_loaded(self, message: Loaded) -> None:
+        message.stop()
+        result = message.result
+        if result.generation != self._generation:
+            return
+        self.filter_text = result.text
+        self.total = result.total
+        self._pages = dict(result.pages)
+        self._requested = set(self._pages)
+        self._wanted.clear()
+        self._announced = -1
+        self.virtual_size = Size(self.size.width, result.total + 1)
+        self.set_reactive(ContactList.cursor, result.cursor)
+        self._scroll_cursor_into_view(center=True)
+        self.refresh()
+        self._announce()
+
+    def on_contact_list_page_loaded(self, message: PageLoaded) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        self._pages[message.page] = message.rows
+        self._forget_far_pages()
+        self.refresh()
+        self._announce()
+
+    def _forget_far_pages(self) -> None:
+        """Keep memory flat however far the user scrolls."""
+        if len(self._pages) <= MAX_CACHED_PAGES:
+            return
+        here = self.cursor // PAGE_SIZE
+        for page in sorted(self._pages, key=lambda p: abs(p - here))[MAX_CACHED_PAGES:]:
+            del self._pages[page]
+            self._requested.discard(page)
+
+    def _want(self, page: int) -> None:
+        if page in self._requested or page in self._wanted:
+            return
+        if not self._wanted:
+            self.call_later(self._fetch_wanted)
+        self._wanted.add(page)
+
+    def _fetch_wanted(self) -> None:
+        for page in sorted(self._wanted):
+            if page in self._requested:
+                continue
+            self._requested.add(page)
+            previous = self._pages.get(page - 1)
+            after = (previous[-1].sort_key, previous[-1].id) if previous else None
+            self.load_page(self._generation, self.filter_text, page, after)
+        self._wanted.clear()
+
+    def row(self, index: int) -> ContactRow | None:
+        """The row at ``index`` if it has been fetched."""
+        page = self._pages.get(index // PAGE_SIZE)
+        if page is None:
+            return None
+        offset = index % PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    @property
+    def highlighted(self) -> ContactRow | None:
+        """The row under the cursor, if any."""
+        if not self.total:
+            return None
+        return self.row(self.cursor)
+
+    def _announce(self) -> None:
+        """Tell the screen which contact is highlighted, once its row has arrived."""
+        if not self.total:
+            if self._announced is not None:
+                self._announced = None
+                self.post_message(self.Highlighted(None))
+            return
+        row = self.highlighted
+        if row is None:
+            self._want(self.cursor // PAGE_SIZE)
+        elif self._announced != row.id:
+            self._announced = row.id
+            self.post_message(self.Highlighted(row.id))
+
+    # --- cursor ----------------------------------------------------------------------------
+
+    @property
+    def _visible_rows(self) -> int:
+        return max(self.scrollable_content_region.height - 1, 1)
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, (self.total or 1) - 1))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self._announce()
+
+    def _scroll_cursor_into_view(self, center: bool = False) -> None:
+        top = round(self.scroll_y)
+        visible = self._visible_rows
+        if center and not (top <= self.cursor < top + visible):
+            self.scroll_to(y=max(self.cursor - visible // 2, 0), animate=False, immediate=True)
+        elif self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + visible:
+            self.scroll_to(y=self.cursor - visible + 1, animate=False, immediate=True)
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_page_up(self) -> None:
+        self.cursor -= self._visible_rows
+
+    def action_page_down(self) -> None:
+        self.cursor += self._visible_rows
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = (self.total or 1) - 1
+
+    def action_open(self) -> None:
+        if (row := self.highlighted) is not None:
+            self.post_message(self.Opened(row.id))
+
+    def action_new(self) -> None:
+        self.post_message(self.NewRequested())
+
+    def action_edit(self) -> None:
+        if (row := self.highlighted) is not None:
+            self.post_message(self.EditRequested(row.id))
+
+    def action_search(self) -> None:
+        self.post_message(self.SearchRequested())
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y >= 1 and self.total:
+            self.cursor = round(self.scroll_y) + event.y - 1
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, (self.total or 0) + 1)
+
+    # --- drawing ---------------------------------------------------------------------------
+
+    def _columns(self, width: int) -> tuple[int, int, int, int]:
+        """Cell widths of the badge, name, company and role columns."""
+        badge = 3
+        rest = max(width - badge - 2, 3)
+        name = max(rest * 4 // 10, 1)
+        company = max(rest * 3 // 10, 1)
+        role = max(rest - name - company, 0)
+        return badge, name, company, role
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        badge, name_w, company_w, role_w = self._columns(width)
+        if y == 0:
+            style = self.get_component_rich_style("contact-list--header")
+            text = " " * badge + fit("Name", name_w) + " " + fit("Company", company_w)
+            text += " " + fit("Role", role_w)
+            return Strip([Segment(fit(text, width), style)])
+        index = round(self.scroll_y) + y - 1
+        base = self.rich_style
+        if self.total is None:
+            return Strip.blank(width, base) if y > 1 else self._message("Loading…", width)
+        if self.total == 0:
+            return self._empty_line(y, width)
+        if index >= self.total:
+            return Strip.blank(width, base)
+        row = self.row(index)
+        style = base
+        if index == self.cursor:
+            style = base + self.get_component_rich_style("contact-list--cursor")
+        if row is None:
+            self._want(index // PAGE_SIZE)
+            dim = style + self.get_component_rich_style("contact-list--dim")
+            return Strip([Segment(fit("   …", width), dim)])
+        if row.overdue:
+            mark = fit(f"{min(row.overdue, 99)}!", badge)
+            badge_style = style + self.get_component_rich_style("contact-list--overdue")
+        else:
+            mark, badge_style = " " * badge, style
+        cells = fit(row.name, name_w) + " " + fit(row.company, company_w) + " "
+        cells += fit(row.role, role_w)
+        return Strip([Segment(mark, badge_style), Segment(fit(cells, width - badge), style)])
+
+    def _message(self, text: str, width: int) -> Strip:
+        dim = self.rich_style + self.get_component_rich_style("contact-list--dim")
+        return Strip([Segment(fit("   " + text, width), dim)])
+
+    def _empty_line(self, y: int, width: int) -> Strip:
+        if self.filter_text:
+            lines = [f"No contacts match “{self.filter_text}”.", "Esc clears the filter."]
+        else:
+            lines = [
+                "No contacts yet.",
+                "Press n to add one,",
+                "or run `crm demo` to try the app with sample data.",
+            ]
+        if 1 <= y <= len(lines):
+            return self._message(lines[y - 1], width)
+        return Strip.blank(width, self.rich_style)
+
+
+__all__ = ["ContactList", "ListLoaded"]

@@ -33,7 +33,7 @@ class CrmApp(App[None]):
         """The database this session works on (already opened and migrated)."""
         self.clock = clock
         """Where "now" comes from; tests and `--now` freeze it."""
-        self.sub_title = str(db_path)
+        self.sub_title = db_path.name
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen()

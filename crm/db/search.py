@@ -49,6 +49,7 @@ def index_contact(contact_id: int) -> None:
         name
         for (name,) in ContactTopic.select(ContactTopic.name)
         .where(ContactTopic.contact == contact_id)
+        .order_by(ContactTopic.position)
         .tuples()
     ]
     notes = " ".join(filter(None, (row["email"], row["how_met"], row["relationship_note"])))

@@ -34,7 +34,7 @@ class ContactNotFound(LookupError):
 # --- writing -------------------------------------------------------------------------------
 
 
-def company_id_for(name: str) -> int | None:
+def company_id_for(name: str, *, now: datetime | None = None) -> int | None:
     """The id of the company called ``name`` (loosely matched), created if new; None if blank."""
     display = clean_company_name(name)
     key = company_key(display)
@@ -43,7 +43,7 @@ def company_id_for(name: str) -> int | None:
     existing = Company.get_or_none(Company.key == key)
     if existing is not None:
         return int(existing.id)
-    return int(Company.insert(name=display, key=key).execute())
+    return int(Company.insert(name=display, key=key, created_at=now or utc_now()).execute())
 
 
 def _write_topics(contact_id: int, topics: tuple[str, ...]) -> None:
@@ -54,11 +54,11 @@ def _write_topics(contact_id: int, topics: tuple[str, ...]) -> None:
         ).execute()
 
 
-def _fields(draft: ContactDraft) -> dict[str, object]:
+def _fields(draft: ContactDraft, now: datetime) -> dict[str, object]:
     return {
         "name": draft.name,
         "sort_key": sort_key(draft.name),
-        "company": company_id_for(draft.company),
+        "company": company_id_for(draft.company, now=now),
         "role": draft.role,
         "email": draft.email,
         "phone": draft.phone,
@@ -75,7 +75,7 @@ def create_contact(draft: ContactDraft, *, now: datetime | None = None) -> int:
     moment = now or utc_now()
     with writing():
         contact_id = int(
-            Contact.insert(**_fields(draft), created_at=moment, updated_at=moment).execute()
+            Contact.insert(**_fields(draft, moment), created_at=moment, updated_at=moment).execute()
         )
         _write_topics(contact_id, draft.topics)
         search.index_contact(contact_id)
@@ -85,9 +85,10 @@ def create_contact(draft: ContactDraft, *, now: datetime | None = None) -> int:
 def update_contact(contact_id: int, draft: ContactDraft, *, now: datetime | None = None) -> None:
     """Save edits to a contact and its search entry in one transaction."""
     draft = checked_draft(draft)
+    moment = now or utc_now()
     with writing():
         updated = (
-            Contact.update(**_fields(draft), updated_at=now or utc_now())
+            Contact.update(**_fields(draft, moment), updated_at=moment)
             .where(Contact.id == contact_id)
             .execute()
         )

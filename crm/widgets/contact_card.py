@@ -56,8 +56,12 @@ def render_contact(contact: ContactDetail, now: datetime) -> RenderableType:
 class ContactCard(Static):
     """Shows one contact's details, or a hint when there is none."""
 
+    contact: ContactDetail | None = None
+    """The contact on show."""
+
     def show(self, contact: ContactDetail | None, now: datetime) -> None:
         """Display ``contact`` (None clears the card)."""
+        self.contact = contact
         if contact is None:
             self.update(Text("No contact selected.", style="dim"))
         else:

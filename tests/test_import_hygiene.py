@@ -1,0 +1,47 @@
+"""The domain and service layers must not pull in the UI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+CHECK = """
+import importlib, pkgutil, sys
+import crm.domain, crm.services
+for package in (crm.domain, crm.services):
+    for module in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+        importlib.import_module(module.name)
+leaked = sorted(m for m in sys.modules if m == "textual" or m.startswith("textual."))
+print(",".join(leaked))
+"""
+
+DOMAIN_CHECK = """
+import importlib, pkgutil, sys
+import crm.domain
+for module in pkgutil.iter_modules(crm.domain.__path__, "crm.domain."):
+    importlib.import_module(module.name)
+print(",".join(sorted(m for m in ("peewee", "playhouse", "textual", "crm.db") if m in sys.modules)))
+"""
+
+
+def _run(code: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip()
+
+
+def test_domain_and_services_do_not_import_textual() -> None:
+    assert _run(CHECK) == ""
+
+
+def test_domain_imports_neither_database_nor_ui() -> None:
+    assert _run(DOMAIN_CHECK) == ""
+
+
+def test_cli_search_path_does_not_import_textual() -> None:
+    code = (
+        "import sys\nfrom crm import cli\n"
+        "print('textual' in sys.modules)"
+    )
+    assert _run(code) == "False"

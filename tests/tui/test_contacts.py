@@ -1,0 +1,186 @@
+"""The contacts screen driven with the keyboard, as a person would."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from textual.widgets import Input, Static
+
+from crm.domain.types import ContactDraft
+from crm.screens.contact_form import ContactForm
+from crm.screens.contact_screen import ContactScreen
+from crm.screens.help import HelpScreen
+from crm.services import contacts
+from crm.widgets.contact_card import ContactCard
+from crm.widgets.contact_list import ContactList
+from crm.widgets.search_box import SearchBox
+from tests.tui.helpers import build_app, plain_text, settle, visible_names
+
+
+def add(name: str, company: str = "", role: str = "") -> int:
+    return contacts.create_contact(ContactDraft(name=name, company=company, role=role))
+
+
+async def test_empty_database_says_how_to_start(db_path: Path, now: datetime) -> None:
+    app = build_app(db_path, now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        contact_list = app.screen.query_one(ContactList)
+        assert contact_list.total == 0
+        text = "\n".join(contact_list.render_line(y).text for y in range(1, 4))
+        assert "Press n to add one" in text and "crm demo" in text
+
+
+async def test_typing_a_company_narrows_the_list(db_path: Path, now: datetime) -> None:
+    add("José Núñez", "Acme Corp")
+    add("Mary O'Brien", "Acme, Inc.")
+    add("Кэти Смирнова", "Initech")
+    app = build_app(db_path, now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert len(visible_names(app)) == 3
+        await pilot.press("slash")
+        assert isinstance(app.focused, SearchBox)
+        await pilot.press("a", "c", "m")
+        await settle(pilot)
+        assert visible_names(app) == ["José Núñez", "Mary O'Brien"]
+        await pilot.press("escape")  # clears the filter
+        await settle(pilot)
+        assert len(visible_names(app)) == 3
+
+
+async def test_cyrillic_filter_is_case_insensitive(db_path: Path, now: datetime) -> None:
+    add("Кэти Смирнова", "Initech")
+    add("Bob Stone", "Globex")
+    app = build_app(db_path, now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"КЭТИ")
+        await settle(pilot)
+        assert visible_names(app) == ["Кэти Смирнова"]
+        await pilot.press("enter")
+        assert isinstance(app.focused, ContactList)
+
+
+async def test_add_a_contact_with_the_keyboard(db_path: Path, now: datetime) -> None:
+    add("Bob Stone", "Globex")
+    app = build_app(db_path, now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        assert isinstance(app.screen, ContactForm)
+        await pilot.press(*"Zoë Brontë", "tab", *"Hooli", "tab", *"Staff Engineer")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ContactForm)
+        assert "Zoë Brontë" in visible_names(app)
+        contact_list = app.screen.query_one(ContactList)
+        assert contact_list.highlighted is not None
+        assert contact_list.highlighted.name == "Zoë Brontë"
+    [zoe] = contacts.search_contacts("zoe")
+    assert (zoe.company, zoe.role) == ("Hooli", "Staff Engineer")
+
+
+async def test_form_refuses_an_empty_name_and_keeps_typing(db_path: Path, now: datetime) -> None:
+    app = build_app(db_path, now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", "tab", *"Acme", "enter")
+        assert isinstance(app.screen, ContactForm)
+        error = app.screen.query_one("#form-error", Static)
+        assert "needs a name" in plain_text(error)
+        assert app.screen.query_one("#field-company", Input).value == "Acme"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert contacts.count_contacts() == 0
+
+
+async def test_edit_the_highlighted_contact(db_path: Path, now: datetime) -> None:
+    add("Ann Lee", "Acme", "CTO")
+    app = build_app(db_path, now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        assert isinstance(app.screen, ContactForm)
+        role = app.screen.query_one("#field-role", Input)
+        assert role.value == "CTO"
+        role.value = "CEO"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    [ann] = contacts.search_contacts("ann")
+    assert ann.role == "CEO"
+
+
+async def test_highlight_shows_details_and_enter_opens_the_contact(
+    db_path: Path, now: datetime
+) -> None:
+    add("Ann Lee", "Acme", "CTO")
+    add("Bob Stone", "Globex", "Recruiter")
+    app = build_app(db_path, now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        card = app.screen.query_one(ContactCard)
+        assert card.contact is not None and card.contact.name == "Ann Lee"
+        await pilot.press("down")
+        await settle(pilot)
+        assert card.contact is not None and card.contact.name == "Bob Stone"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactScreen)
+        shown = app.screen.query_one(ContactCard).contact
+        assert shown is not None and shown.company == "Globex"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ContactScreen)
+
+
+async def test_question_mark_lists_every_key(db_path: Path, now: datetime) -> None:
+    app = build_app(db_path, now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        keys = plain_text(app.screen.query_one("#help-keys", Static))
+        for expected in ("Add a contact", "Filter by name or company", "Show every key"):
+            assert expected in keys
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_palette_goes_to_a_contact(db_path: Path, now: datetime) -> None:
+    for i in range(30):
+        add(f"Person {i:02d}", "Filler Inc")
+    add("Zoë Brontë", "Hooli")
+    app = build_app(db_path, now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"zoe")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        contact_list = app.screen.query_one(ContactList)
+        assert contact_list.highlighted is not None
+        assert contact_list.highlighted.name == "Zoë Brontë"
+
+
+async def test_scrolling_far_fetches_rows_page_by_page(db_path: Path, now: datetime) -> None:
+    from crm.services import demo
+
+    demo.add_generated_contacts(450, now=now)
+    app = build_app(db_path, now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        contact_list = app.screen.query_one(ContactList)
+        assert contact_list.total == 450
+        assert len(contact_list._pages) == 1  # only the first page was fetched
+        await pilot.press("end")
+        await settle(pilot)
+        assert contact_list.cursor == 449
+        last = contact_list.highlighted
+        assert last is not None
+        assert last.id == contacts.contacts_page("", offset=449, limit=1)[0].id
+        await pilot.press("pageup")
+        await settle(pilot)
+        assert contact_list.highlighted is not None

@@ -1,0 +1,45 @@
+"""SVG snapshots of the main screens (tests/tui/conftest.py copies them to screenshots/)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from tests.tui.helpers import build_app, settle
+
+
+
+async def _ready(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+
+
+def test_main_screen(snap_compare, demo_db: Path, now: datetime) -> None:
+    assert snap_compare(build_app(demo_db, now), run_before=_ready, terminal_size=(120, 36))
+
+
+def test_main_screen_small_terminal(snap_compare, demo_db: Path, now: datetime) -> None:
+    assert snap_compare(build_app(demo_db, now), run_before=_ready, terminal_size=(80, 24))
+
+
+def test_filtered_by_company(snap_compare, demo_db: Path, now: datetime) -> None:
+    async def type_filter(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("slash", *"acme")
+        await settle(pilot)
+
+    assert snap_compare(build_app(demo_db, now), run_before=type_filter, terminal_size=(120, 36))
+
+
+def test_empty_database(snap_compare, db_path: Path, now: datetime) -> None:
+    assert snap_compare(build_app(db_path, now), run_before=_ready, terminal_size=(100, 30))
+
+
+def test_contact_form(snap_compare, demo_db: Path, now: datetime) -> None:
+    async def open_form(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("n", *"Zoë Brontë", "tab", *"Hooli")
+        await settle(pilot)
+
+    assert snap_compare(build_app(demo_db, now), run_before=open_form, terminal_size=(100, 30))

@@ -251,7 +251,7 @@ class ContactIndex(FTS5Model):
     class Meta:
         database = db
         table_name = "contact_index"  # FTS5Model doesn't inherit BaseModel's Meta
-        options = {"tokenize": "unicode61 remove_diacritics 2", "prefix": "2 3"}
+        options = {"tokenize": "unicode61 remove_diacritics 2", "prefix": "1 2 3"}
 
 
 ALL_MODELS: tuple[type[Model], ...] = (

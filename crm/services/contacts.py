@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 import peewee
 from peewee import JOIN, fn
 
 from crm.clock import utc_now
-from crm.db import search
+from crm.db import listing, search
 from crm.db.models import (
     Company,
     Contact,
     ContactTopic,
-    FollowUp,
     Interaction,
     Reference,
 )
@@ -25,6 +26,8 @@ from crm.domain.validation import InvalidInput, checked_draft
 from crm.services.tx import reading, writing
 
 PAGE_SIZE = 100
+RANKED_MIN_LENGTH = 3
+T = TypeVar("T")
 
 
 class ContactNotFound(LookupError):
@@ -101,70 +104,52 @@ def update_contact(contact_id: int, draft: ContactDraft, *, now: datetime | None
 # --- reading -------------------------------------------------------------------------------
 
 
-def _overdue_condition(now: datetime) -> peewee.Expression:
-    return (
-        FollowUp.done_at.is_null()
-        & (FollowUp.window_end < now)
-        & (FollowUp.snoozed_until.is_null() | (FollowUp.snoozed_until <= now))
-    )
-
-
-def _overdue_counts(contact_ids: list[int], now: datetime) -> dict[int, int]:
-    if not contact_ids:
-        return {}
-    query = (
-        FollowUp.select(FollowUp.contact, fn.COUNT(FollowUp.id))
-        .where(FollowUp.contact.in_(contact_ids) & _overdue_condition(now))
-        .group_by(FollowUp.contact)
-        .tuples()
-    )
-    return {contact_id: count for contact_id, count in query}
-
-
-def _row_query(text: str) -> peewee.ModelSelect | None:
-    """Contacts (optionally matching ``text``) with the columns a list row shows."""
-    query = Contact.select(
-        Contact.id, Contact.name, Company.name, Contact.role, Contact.email, Contact.sort_key
-    ).join(Company, JOIN.LEFT_OUTER)
-    if text.strip():
-        expression = search.match_expression(text)
-        if expression is None:
-            return None
-        query = query.where(Contact.id.in_(search.matching_ids(expression)))
-    return query
-
-
-def _rows(query: peewee.ModelSelect, now: datetime) -> list[ContactRow]:
-    try:
-        raw = list(query.tuples())
-    except (peewee.OperationalError, sqlite3.OperationalError):
-        # A query FTS5 still can't parse matches nothing rather than crashing the search box.
-        return []
-    overdue = _overdue_counts([r[0] for r in raw], now)
+def _to_rows(raw: list[tuple[int, str, str, str, str, str, int]]) -> list[ContactRow]:
     return [
-        ContactRow(
-            id=cid,
-            name=name,
-            company=company or "",
-            role=role,
-            email=email,
-            sort_key=key,
-            overdue=overdue.get(cid, 0),
-        )
-        for cid, name, company, role, email, key in raw
+        ContactRow(id=cid, name=name, company=company, role=role, email=email, sort_key=key,
+                   overdue=overdue)
+        for cid, name, company, role, email, key, overdue in raw
     ]
+
+
+def _row_details(contact_ids: list[int], now: datetime) -> list[ContactRow]:
+    """The list rows for ``contact_ids``, in that order."""
+    return _to_rows(listing.rows(contact_ids, now))
+
+
+class _Filter:
+    """A user's filter text: blank (everyone), a full-text expression, or hopeless."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text.strip()
+        self.expression = search.match_expression(text) if self.text else None
+        self.matches_nothing = bool(self.text) and self.expression is None
+
+    def count(self) -> int:
+        if self.matches_nothing:
+            return 0
+        if self.expression is None:
+            return listing.count_all()
+        return listing.count_matching(self.expression)
+
+    def plan(self) -> listing.Plan:
+        if self.expression is None:
+            return listing.Plan.COLLECT
+        return listing.plan_for(self.count(), listing.count_all())
+
+
+def _guarded(read: Callable[[], T], fallback: T) -> T:
+    """Run a read that includes user text; a query FTS5 still can't parse matches nothing."""
+    try:
+        return read()
+    except (peewee.OperationalError, sqlite3.OperationalError):
+        return fallback
 
 
 def count_contacts(text: str = "") -> int:
     """How many contacts the list shows for a filter (all of them when ``text`` is blank)."""
     with reading():
-        query = _row_query(text)
-        if query is None:
-            return 0
-        try:
-            return int(query.count())
-        except (peewee.OperationalError, sqlite3.OperationalError):
-            return 0
+        return _guarded(_Filter(text).count, 0)
 
 
 def contacts_page(
@@ -180,70 +165,66 @@ def contacts_page(
     Pass ``after`` (the sort key and id of the row before the page) to page by keyset, which
     costs the same at any depth; ``offset`` is for jumps to where no neighbouring page is known.
     """
+    moment = now or utc_now()
     with reading():
-        query = _row_query(text)
-        if query is None:
+        contact_filter = _Filter(text)
+        if contact_filter.matches_nothing:
             return []
-        query = query.order_by(Contact.sort_key, Contact.id).limit(limit)
-        if after is not None:
-            key, contact_id = after
-            query = query.where(
-                (Contact.sort_key > key) | ((Contact.sort_key == key) & (Contact.id > contact_id))
+
+        def page() -> list[ContactRow]:
+            ids = listing.page_ids(
+                contact_filter.expression,
+                contact_filter.plan(),
+                offset=offset,
+                limit=limit,
+                after=after,
             )
-        else:
-            query = query.offset(offset)
-        return _rows(query, now or utc_now())
+            return _row_details(ids, moment)
+
+        return _guarded(page, [])
 
 
 def contact_position(contact_id: int, text: str = "") -> int | None:
     """Where a contact sits in the (filtered) list, or None if the filter hides it."""
     with reading():
-        contact = Contact.get_or_none(Contact.id == contact_id)
-        if contact is None:
+        contact_filter = _Filter(text)
+        if contact_filter.matches_nothing:
             return None
-        query = _row_query(text)
-        if query is None:
-            return None
-        if text.strip() and not query.where(Contact.id == contact_id).exists():
-            return None
-        before = query.where(
-            (Contact.sort_key < contact.sort_key)
-            | ((Contact.sort_key == contact.sort_key) & (Contact.id < contact_id))
-        )
-        return int(before.count())
+        return _guarded(lambda: listing.position(contact_id, contact_filter.expression), None)
 
 
 def search_contacts(
     text: str, *, company: str = "", limit: int = 50, now: datetime | None = None
 ) -> list[ContactRow]:
     """Contacts matching ``text`` (and a company, loosely), best match first."""
+    moment = now or utc_now()
     with reading():
-        if text.strip():
-            expression = search.match_expression(text)
-            if expression is None:
-                return []
-            try:
-                ids = search.ranked_ids(expression, limit if not company else 100_000)
-            except (peewee.OperationalError, sqlite3.OperationalError):
-                return []
-        else:
-            ids = []
-        query = _row_query("")
-        assert query is not None
-        if text.strip():
-            query = query.where(Contact.id.in_(ids))
+        contact_filter = _Filter(text)
+        if contact_filter.matches_nothing:
+            return []
+        expression = contact_filter.expression
+        if expression is not None and not company.strip():
+            if len(contact_filter.text) < RANKED_MIN_LENGTH:
+                # Ranking every match of one or two letters costs ~60 ms at 100k contacts,
+                # and the order hardly means anything yet: name order instead.
+                plan = contact_filter.plan()
+                read = lambda: listing.page_ids(  # noqa: E731
+                    expression, plan, offset=0, limit=limit, after=None
+                )
+            else:
+                read = lambda: search.ranked_ids(expression, limit)  # noqa: E731
+            return _row_details(_guarded(read, []), moment)
+        query = Contact.select(Contact.id).order_by(Contact.sort_key, Contact.id).limit(limit)
         if company.strip():
             key = company_key(company)
-            query = query.where(
+            at_company = Company.select(Company.id).where(
                 (Company.key == key) | Company.key.startswith(key + " ")
             )
-        if not text.strip():
-            query = query.order_by(Contact.sort_key, Contact.id).limit(limit)
-        rows = _rows(query, now or utc_now())
-    if text.strip():
-        position = {contact_id: i for i, contact_id in enumerate(ids)}
-        rows.sort(key=lambda r: position[r.id])
-    return rows[:limit]
+            query = query.where(Contact.company.in_(at_company))
+        if contact_filter.expression is not None:
+            query = query.where(Contact.id.in_(search.matching_ids(contact_filter.expression)))
+        ids = _guarded(lambda: [cid for (cid,) in query.tuples()], [])
+        return _row_details(ids, moment)
 
 
 def get_contact(contact_id: int, *, now: datetime | None = None) -> ContactDetail:
@@ -272,7 +253,7 @@ def get_contact(contact_id: int, *, now: datetime | None = None) -> ContactDetai
             .first()
         ) or (None, 0)
         is_reference = Reference.select().where(Reference.contact == contact_id).exists()
-        overdue = _overdue_counts([contact_id], moment).get(contact_id, 0)
+        overdue = dict(listing.overdue_counts([contact_id], moment)).get(contact_id, 0)
         return ContactDetail(
             id=contact.id,
             name=contact.name,
@@ -302,17 +283,6 @@ def _as_datetime(value: object) -> datetime | None:
     return datetime.fromisoformat(str(value))
 
 
-def palette_rows() -> list[tuple[int, str, str]]:
-    """(id, name, company) of every contact, for the command palette's "Go to contact…"."""
-    with reading():
-        return list(
-            Contact.select(Contact.id, Contact.name, fn.COALESCE(Company.name, ""))
-            .join(Company, JOIN.LEFT_OUTER)
-            .order_by(Contact.sort_key)
-            .tuples()
-        )
-
-
 def rebuild_index() -> int:
     """Rebuild the search index from scratch (a palette command); returns the contact count."""
     with writing():
@@ -328,7 +298,6 @@ __all__ = [
     "count_contacts",
     "create_contact",
     "get_contact",
-    "palette_rows",
     "rebuild_index",
     "search_contacts",
     "update_contact",

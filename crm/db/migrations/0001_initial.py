@@ -204,7 +204,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = 'contact_index'
-            options = {'tokenize': 'unicode61 remove_diacritics 2', 'prefix': '2 3'}
+            options = {'tokenize': 'unicode61 remove_diacritics 2', 'prefix': '1 2 3'}
     db.create_tables([ContactIndex])
 
 

@@ -23,7 +23,14 @@ class CrmApp(App[None]):
     COMMANDS = App.COMMANDS | {ContactCommands}
     BINDINGS = [
         Binding("question_mark", "help", "Help", tooltip="Show every key", id="app-help"),
-        Binding("ctrl+p", "command_palette", "Palette", tooltip="Go to contact…, commands", id="app-palette"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Palette",
+            tooltip="Command palette: Go to contact…, commands",
+            show=False,  # the footer already shows the palette key on its right
+            id="app-palette",
+        ),
         Binding("ctrl+q", "quit", "Quit", tooltip="Leave crm", id="app-quit"),
     ]
 

@@ -76,8 +76,20 @@ def open_database(path: Path) -> None:
     db.init(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_SECONDS)
 
 
+def pending_migrations() -> list[str]:
+    """Names of migration files not yet applied to the open database."""
+    files = sorted(p.stem for p in MIGRATIONS_DIR.glob("[0-9]*.py"))
+    with db.connection_context():
+        if MIGRATION_TABLE not in db.get_tables():
+            return files
+        applied = {name for (name,) in db.execute_sql(f'SELECT name FROM "{MIGRATION_TABLE}"')}
+    return [name for name in files if name not in applied]
+
+
 def migrate() -> list[str]:
     """Apply pending schema migrations; returns the names applied."""
+    if not pending_migrations():
+        return []  # the common case at start-up: skip loading the migration runner
     from playhouse.migrations import run
 
     with db.connection_context():

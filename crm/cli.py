@@ -8,6 +8,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -57,20 +58,69 @@ def database(ctx: click.Context) -> Path:
     envvar=paths.DB_ENV,
     help=f"Database file (default: the user data folder; env {paths.DB_ENV}).",
 )
+@click.option(
+    "--now",
+    "now_text",
+    metavar="WHEN",
+    help="Pretend it is WHEN (e.g. '2026-12-01 09:00', 'in 3 days') for this whole command.",
+)
 @click.version_option(__version__, "--version", prog_name="crm")
 @click.pass_context
-def cli(ctx: click.Context, db_option: Path | None) -> None:
+def cli(ctx: click.Context, db_option: Path | None, now_text: str | None) -> None:
     """A keyboard-driven CRM for your job search. Without a command, opens the app."""
-    ctx.obj = {"db_path": paths.db_path(db_option), "db_given": db_option is not None}
+    ctx.obj = {
+        "db_path": paths.db_path(db_option),
+        "db_given": db_option is not None,
+        "now": _frozen_now(now_text),
+    }
     if ctx.invoked_subcommand is None:
-        run_tui(database(ctx))
+        run_tui(database(ctx), ctx.obj["now"])
 
 
-def run_tui(db_path: Path) -> None:
+def _frozen_now(text: str | None) -> datetime | None:
+    """The moment ``--now`` names (naive UTC), or None for the real clock."""
+    if text is None:
+        return None
+    from crm.clock import utc_now
+    from crm.domain.when import WhenError, parse_when
+
+    try:
+        return parse_when(text, now=utc_now(), tz=local_zone(), direction="past")
+    except WhenError as error:
+        fail(f"--now: {error}")
+
+
+def local_zone() -> tzinfo:
+    """The user's time zone, in which typed dates are read."""
+    zone = datetime.now().astimezone().tzinfo
+    assert zone is not None
+    return zone
+
+
+def now_of(ctx: click.Context) -> datetime:
+    """This command's "now": frozen by ``--now`` or the real clock."""
+    from crm.clock import utc_now
+
+    frozen: datetime | None = ctx.find_root().obj["now"]
+    return frozen if frozen is not None else utc_now()
+
+
+def parse_moment(ctx: click.Context, text: str, option: str, direction: str) -> datetime:
+    """Read a typed date for ``option``, or fail with one clear line."""
+    from crm.domain.when import WhenError, parse_when
+
+    try:
+        return parse_when(text, now=now_of(ctx), tz=local_zone(), direction=direction)  # type: ignore[arg-type]
+    except WhenError as error:
+        fail(f"{option}: {error}")
+
+
+def run_tui(db_path: Path, now: datetime | None = None) -> None:
     """Open the full-screen app on an already opened database."""
     from crm.app import make_app
+    from crm.clock import fixed_clock, utc_now
 
-    make_app(db_path).run()
+    make_app(db_path, clock=fixed_clock(now) if now else utc_now).run()
 
 
 @cli.command()
@@ -104,7 +154,6 @@ def demo(ctx: click.Context, generated: int, open_app: bool) -> None:
     Without --db the database is a throwaway file in a temporary folder; with --db the sample
     goes into that file, which must not hold contacts already.
     """
-    from crm.clock import utc_now
     from crm.services import contacts, demo as demo_data
 
     root = ctx.find_root().obj
@@ -115,12 +164,12 @@ def demo(ctx: click.Context, generated: int, open_app: bool) -> None:
     existing = contacts.count_contacts()
     if existing:
         fail(f"{db_path} already holds {existing} contacts; demo data goes into a new database.")
-    now = utc_now()
+    now = now_of(ctx)
     demo_data.write_sample(now)
     if generated:
         demo_data.add_generated_contacts(generated, now=now)
     if open_app:
-        run_tui(db_path)
+        run_tui(db_path, root["now"])
     else:
         total = contacts.count_contacts()
         click.echo(f"Wrote a demo with {total} contacts to {db_path}")
@@ -195,6 +244,283 @@ def search(ctx: click.Context, query: str, company: str, limit: int, as_json: bo
         ("ID", "Name", "Company", "Role", "E-mail"),
         [(str(r.id), r.name, r.company, r.role, r.email) for r in rows],
     )
+
+
+def _contact_id(text: str) -> int:
+    """A contact from an id or an unambiguous name; lists the candidates when ambiguous."""
+    from crm.services.conversations import AmbiguousContact, UnknownContact, resolve_contact
+
+    try:
+        return resolve_contact(text)
+    except AmbiguousContact as error:
+        lines = [f"crm: {error} Use an id:"]
+        lines += [f"  {cid}  {name}" + (f" ({company})" if company else "") for cid, name, company in error.candidates]
+        click.echo("\n".join(lines), err=True)
+        raise click.exceptions.Exit(1) from error
+    except UnknownContact as error:
+        fail(str(error))
+
+
+def _choice(enum_type: type[Any]) -> click.Choice:
+    return click.Choice([member.value for member in enum_type], case_sensitive=False)
+
+
+@cli.group()
+def opportunity() -> None:
+    """Track roles you are applying for."""
+
+
+@opportunity.command("add")
+@click.option("--company", required=True, help="Where the role is.")
+@click.option("--role", required=True, help="The role or title.")
+@click.option("--referrer", default=None, help="Who referred you (a contact's id or name).")
+@click.option("--quiet", is_flag=True, help="A confidential search: no outreach beyond interviewers.")
+@click.option("--stage", type=_choice(__import__("crm.domain.types", fromlist=["Stage"]).Stage), default="applied", show_default=True)
+@click.pass_context
+def opportunity_add(ctx: click.Context, company: str, role: str, referrer: str | None, quiet: bool, stage: str) -> None:
+    """Add an opportunity; prints its id."""
+    from crm.domain.types import Stage
+    from crm.domain.validation import InvalidInput
+    from crm.services import opportunities
+
+    database(ctx)
+    referrer_id = _contact_id(referrer) if referrer else None
+    try:
+        new_id = opportunities.add_opportunity(
+            company, role, referrer_id=referrer_id, quiet=quiet, stage=Stage(stage), now=now_of(ctx)
+        )
+    except InvalidInput as error:
+        fail(str(error))
+    click.echo(new_id)
+
+
+@opportunity.command("stage")
+@click.argument("opportunity_id", type=int)
+@click.argument("stage", type=_choice(__import__("crm.domain.types", fromlist=["Stage"]).Stage))
+@click.pass_context
+def opportunity_stage(ctx: click.Context, opportunity_id: int, stage: str) -> None:
+    """Move an opportunity to another stage."""
+    from crm.domain.types import Stage
+    from crm.services import opportunities
+
+    database(ctx)
+    try:
+        opportunities.set_stage(opportunity_id, Stage(stage), now=now_of(ctx))
+    except opportunities.NotFound as error:
+        fail(str(error))
+
+
+@cli.group()
+def interview() -> None:
+    """Schedule interviews and mark them done."""
+
+
+@interview.command("add")
+@click.argument("opportunity_id", type=int)
+@click.option("--at", "at_text", required=True, metavar="WHEN", help="When it starts.")
+@click.option("--minutes", type=click.IntRange(1, 24 * 60), default=60, show_default=True)
+@click.option("--interviewer", "interviewers", multiple=True, required=True, help="A contact's id or name; repeat for more.")
+@click.option("--kind", default="", help="Phone screen, technical, on-site…")
+@click.pass_context
+def interview_add(ctx: click.Context, opportunity_id: int, at_text: str, minutes: int, interviewers: tuple[str, ...], kind: str) -> None:
+    """Schedule an interview round; prints its id."""
+    from crm.domain.validation import InvalidInput
+    from crm.services import opportunities
+
+    database(ctx)
+    starts_at = parse_moment(ctx, at_text, "--at", "future")
+    interviewer_ids = [_contact_id(name) for name in interviewers]
+    try:
+        new_id = opportunities.add_interview(
+            opportunity_id, starts_at, interviewer_ids=interviewer_ids, minutes=minutes, kind=kind, now=now_of(ctx)
+        )
+    except (InvalidInput, opportunities.NotFound) as error:
+        fail(str(error))
+    click.echo(new_id)
+
+
+@interview.command("done")
+@click.argument("interview_id", type=int)
+@click.option("--at", "at_text", default=None, metavar="WHEN", help="When it ended (default: its scheduled end).")
+@click.pass_context
+def interview_done(ctx: click.Context, interview_id: int, at_text: str | None) -> None:
+    """Mark an interview done and plan the thank-you notes."""
+    from crm.domain.validation import InvalidInput
+    from crm.services import opportunities
+
+    database(ctx)
+    ended_at = parse_moment(ctx, at_text, "--at", "past") if at_text else None
+    try:
+        created = opportunities.mark_interview_done(interview_id, ended_at=ended_at, now=now_of(ctx))
+    except (InvalidInput, opportunities.NotFound) as error:
+        fail(str(error))
+    click.echo(f"Interview #{interview_id} done; {len(created)} follow-ups planned.")
+
+
+@cli.command()
+@click.argument("contact")
+@click.option("--channel", type=_choice(__import__("crm.domain.types", fromlist=["Channel"]).Channel), required=True)
+@click.option("--kind", type=_choice(__import__("crm.domain.types", fromlist=["InteractionKind"]).InteractionKind), required=True)
+@click.option("--summary", required=True, help="What was said.")
+@click.option("--at", "at_text", default=None, metavar="WHEN", help="When (default: now).")
+@click.option("--opportunity", "opportunity_id", type=int, default=None, help="Which opportunity it was about.")
+@click.option("--inbound", is_flag=True, help="They reached out (a reply), not you.")
+@click.option("--next", "next_text", default=None, metavar="WHEN", help="Your next touch (default: 2 business days for an open opportunity).")
+@click.option("--no-next", "no_next", default=None, metavar="REASON", is_flag=False, flag_value="declined", help="No next touch (optionally: why).")
+@click.pass_context
+def log(ctx: click.Context, contact: str, channel: str, kind: str, summary: str, at_text: str | None, opportunity_id: int | None, inbound: bool, next_text: str | None, no_next: str | None) -> None:
+    """Log a conversation with CONTACT (an id or an unambiguous name)."""
+    from crm.domain.types import Channel, Direction, InteractionKind, LogDraft
+    from crm.domain.validation import InvalidInput
+    from crm.services import conversations
+
+    if next_text and no_next:
+        fail("Give --next or --no-next, not both.")
+    database(ctx)
+    contact_id = _contact_id(contact)
+    occurred_at = parse_moment(ctx, at_text, "--at", "past") if at_text else now_of(ctx)
+    next_touch = parse_moment(ctx, next_text, "--next", "future") if next_text else None
+    draft = LogDraft(
+        contact_id=contact_id,
+        channel=Channel(channel),
+        kind=InteractionKind(kind),
+        occurred_at=occurred_at,
+        summary=summary,
+        direction=Direction.INBOUND if inbound else Direction.OUTBOUND,
+        opportunity_id=opportunity_id,
+        next_touch=next_touch,
+        no_next_reason=no_next or "",
+    )
+    try:
+        result = conversations.log_conversation(draft, now=now_of(ctx), tz=local_zone())
+    except InvalidInput as error:
+        fail(str(error))
+    click.echo(result.interaction_id)
+
+
+@cli.group()
+def followup() -> None:
+    """Mark follow-ups done or snooze them."""
+
+
+@followup.command("done")
+@click.argument("follow_up_id", type=int)
+@click.pass_context
+def followup_done(ctx: click.Context, follow_up_id: int) -> None:
+    """Mark a follow-up done."""
+    from crm.domain.validation import InvalidInput
+    from crm.services import followups
+
+    database(ctx)
+    try:
+        followups.complete(follow_up_id, now=now_of(ctx))
+    except (InvalidInput, followups.FollowUpNotFound) as error:
+        fail(str(error))
+
+
+@followup.command("snooze")
+@click.argument("follow_up_id", type=int)
+@click.option("--until", "until_text", required=True, metavar="WHEN")
+@click.pass_context
+def followup_snooze(ctx: click.Context, follow_up_id: int, until_text: str) -> None:
+    """Hide a follow-up until WHEN."""
+    from crm.domain.validation import InvalidInput
+    from crm.services import followups
+
+    database(ctx)
+    until = parse_moment(ctx, until_text, "--until", "future")
+    try:
+        followups.snooze(follow_up_id, until, now=now_of(ctx))
+    except (InvalidInput, followups.FollowUpNotFound) as error:
+        fail(str(error))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def agenda(ctx: click.Context, as_json: bool) -> None:
+    """What you owe: overdue, due and upcoming follow-ups, and rings dropped."""
+    from crm.services import followups
+
+    database(ctx)
+    today = followups.agenda(now=now_of(ctx), tz=local_zone())
+    if as_json:
+        click.echo(json.dumps(_agenda_json(today), ensure_ascii=False, indent=2))
+        return
+    _print_agenda(today, now_of(ctx))
+
+
+def _agenda_json(today: Any) -> dict[str, list[dict[str, Any]]]:
+    from crm.services.conversations import follow_up_title
+
+    def item(entry: Any) -> dict[str, Any]:
+        return {
+            "id": entry.id,
+            "contact": entry.contact,
+            "contact_id": entry.contact_id,
+            "kind": entry.kind.value,
+            "title": follow_up_title(entry.kind),
+            "state": entry.state.value,
+            "window_start": entry.window_start.isoformat() + "Z",
+            "window_end": entry.window_end.isoformat() + "Z",
+            "late": entry.late,
+            "opportunity": entry.opportunity or None,
+            "opportunity_id": entry.opportunity_id,
+        }
+
+    def ring(entry: Any) -> dict[str, Any]:
+        return {
+            "id": entry.opportunity_id,
+            "opportunity_id": entry.opportunity_id,
+            "opportunity": entry.opportunity,
+            "stage": entry.stage.value,
+            "contact_ids": list(entry.contact_ids),
+            "last_touch_at": entry.last_touch_at.isoformat() + "Z" if entry.last_touch_at else None,
+        }
+
+    return {
+        "overdue": [item(e) for e in today.overdue],
+        "due": [item(e) for e in today.due],
+        "upcoming": [item(e) for e in today.upcoming],
+        "rings_dropped": [ring(e) for e in today.rings_dropped],
+    }
+
+
+def _print_agenda(today: Any, now: datetime) -> None:
+    """The agenda as colour tables, suitable as a login message."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from crm.services.conversations import follow_up_title
+
+    console = Console()
+    sections = (
+        ("Overdue", today.overdue, "bold red"),
+        ("Due now", today.due, "yellow"),
+        ("Coming this week", today.upcoming, ""),
+    )
+    if not any(items for _, items, _ in sections) and not today.rings_dropped:
+        console.print("Nothing due. Keep the ring: schedule your next touches.")
+        return
+    for title, items, style in sections:
+        if not items:
+            continue
+        table = Table(title=f"{title} ({len(items)})", title_justify="left", title_style=style or "bold", box=None, pad_edge=False)
+        for column in ("ID", "Who", "What", "Opportunity", "When"):
+            table.add_column(column)
+        for entry in items:
+            table.add_row(str(entry.id), entry.contact, follow_up_title(entry.kind), entry.opportunity, entry.late, style=style)
+        console.print(table)
+        console.print()
+    if today.rings_dropped:
+        table = Table(title=f"Rings dropped ({len(today.rings_dropped)})", title_justify="left", title_style="bold magenta", box=None, pad_edge=False)
+        table.add_column("ID")
+        table.add_column("Opportunity")
+        table.add_column("Stage")
+        for entry in today.rings_dropped:
+            table.add_row(str(entry.opportunity_id), entry.opportunity, entry.stage.value)
+        console.print(table)
+        console.print("[dim]No next touch scheduled: log one with `crm log … --next WHEN`.[/dim]")
 
 
 def _print_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:

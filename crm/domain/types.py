@@ -170,3 +170,117 @@ class ContactDetail:
             relationship_note=self.relationship_note,
             keep_in_touch_days=self.keep_in_touch_days,
         )
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One follow-up as the Today view and `crm agenda` list it."""
+
+    id: int
+    contact_id: int
+    contact: str
+    kind: FollowUpKind
+    state: FollowUpState
+    window_start: datetime
+    window_end: datetime
+    late: str
+    opportunity_id: int | None = None
+    opportunity: str = ""
+    note: str = ""
+    snoozed_until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DroppedRing:
+    """An open opportunity with no next touch owned by the user."""
+
+    opportunity_id: int
+    opportunity: str
+    stage: Stage
+    last_touch_at: datetime | None
+    contact_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """What the user owes, as of one moment."""
+
+    overdue: tuple[AgendaItem, ...]
+    due: tuple[AgendaItem, ...]
+    upcoming: tuple[AgendaItem, ...]
+    rings_dropped: tuple[DroppedRing, ...]
+
+
+@dataclass(frozen=True)
+class InterviewSummary:
+    """One interview round with its interviewers."""
+
+    id: int
+    opportunity_id: int
+    starts_at: datetime
+    ends_at: datetime
+    kind: str
+    done_at: datetime | None
+    interviewers: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class OpportunitySummary:
+    """An opportunity with its interviews, for the interviews pane."""
+
+    id: int
+    company: str
+    role: str
+    stage: Stage
+    quiet: bool
+    referrer_id: int | None
+    referrer: str
+    interviews: tuple[InterviewSummary, ...] = ()
+    pending_follow_ups: int = 0
+
+    @property
+    def title(self) -> str:
+        """"Role at Company"."""
+        return f"{self.role} at {self.company}"
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One thing on a timeline: a logged conversation, a follow-up or an interview."""
+
+    at: datetime
+    what: str  # "interaction", "follow-up" or "interview"
+    id: int
+    contact_id: int | None
+    contact: str
+    title: str
+    detail: str = ""
+    state: FollowUpState | None = None
+    opportunity: str = ""
+
+
+@dataclass(frozen=True)
+class LogDraft:
+    """A conversation the user is logging, with the next touch they commit to."""
+
+    contact_id: int
+    channel: Channel
+    kind: InteractionKind
+    occurred_at: datetime
+    summary: str = ""
+    direction: Direction = Direction.OUTBOUND
+    opportunity_id: int | None = None
+    next_touch: datetime | None = None
+    no_next_reason: str = ""
+    use_default_next: bool = True
+    """With no next touch and no reason, an open opportunity gets the default next touch."""
+
+
+@dataclass(frozen=True)
+class LogResult:
+    """What logging a conversation did."""
+
+    interaction_id: int
+    opportunity_id: int | None
+    closed_follow_up_ids: tuple[int, ...]
+    created_follow_up_ids: tuple[int, ...]

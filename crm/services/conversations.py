@@ -1,0 +1,363 @@
+"""Logging conversations (and what they do to follow-ups), finding contacts, timelines."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, tzinfo
+
+from peewee import JOIN, fn
+
+from crm.clock import utc_now
+from crm.db.models import (
+    Company,
+    Contact,
+    FollowUp,
+    Interaction,
+    Interview,
+    InterviewInterviewer,
+    Opportunity,
+)
+from crm.domain.followups import (
+    PendingFollowUp,
+    Touch,
+    default_next_touch,
+    follow_up_state,
+    reconcile_on_touch,
+)
+from crm.domain.text import sort_key
+from crm.domain.types import (
+    CLOSED_STAGES,
+    FollowUpKind,
+    FollowUpState,
+    LogDraft,
+    LogResult,
+    Stage,
+    TimelineEntry,
+)
+from crm.domain.validation import InvalidInput
+from crm.services.followups import create_follow_ups, opportunity_title
+from crm.services.tx import reading, writing
+
+TIMELINE_LIMIT = 300
+FOLLOW_UP_TITLES = {
+    FollowUpKind.THANK_YOU_EMAIL: "Send a thank-you e-mail",
+    FollowUpKind.HANDWRITTEN_NOTE: "Send a handwritten thank-you note",
+    FollowUpKind.THANK_REFERRER: "Thank the referrer",
+    FollowUpKind.CHECK_IN: "Check in",
+    FollowUpKind.CASUAL_TOUCH: "A casual touch",
+    FollowUpKind.HEADS_UP: "Give a heads-up before the interview",
+    FollowUpKind.TELL_INTERVIEWED: "Tell them you interviewed",
+    FollowUpKind.BRIEF_REFERENCE: "Brief your reference",
+    FollowUpKind.THANK_REFERENCE: "Thank your reference",
+    FollowUpKind.KEEP_IN_TOUCH: "Keep in touch",
+    FollowUpKind.OTHER: "Follow up",
+}
+
+
+class AmbiguousContact(LookupError):
+    """A name matched several contacts; ``candidates`` lists (id, name, company)."""
+
+    def __init__(self, text: str, candidates: list[tuple[int, str, str]]) -> None:
+        super().__init__(f"“{text}” matches {len(candidates)} contacts.")
+        self.candidates = candidates
+
+
+class UnknownContact(LookupError):
+    """No contact matches."""
+
+
+def follow_up_title(kind: FollowUpKind) -> str:
+    """What a follow-up asks the user to do, in words."""
+    return FOLLOW_UP_TITLES.get(kind, kind.value)
+
+
+def resolve_contact(text: str) -> int:
+    """A contact id from an id or an unambiguous name (exact, then folded, then search)."""
+    text = text.strip()
+    if not text:
+        raise UnknownContact("Name a contact (or give its id).")
+    with reading():
+        if text.isdigit():
+            if Contact.get_or_none(Contact.id == int(text)) is not None:
+                return int(text)
+            raise UnknownContact(f"There is no contact #{text}.")
+        query = Contact.select(Contact.id, Contact.name, fn.COALESCE(Company.name, "")).join(
+            Company, JOIN.LEFT_OUTER
+        )
+        for condition in (Contact.name == text, Contact.sort_key == sort_key(text)):
+            found = list(query.where(condition).tuples())
+            if len(found) == 1:
+                return int(found[0][0])
+            if len(found) > 1:
+                raise AmbiguousContact(text, found)
+    from crm.services.contacts import search_contacts
+
+    matches = search_contacts(text, limit=10)
+    if len(matches) == 1:
+        return matches[0].id
+    if not matches:
+        raise UnknownContact(f"No contact matches “{text}”.")
+    raise AmbiguousContact(text, [(m.id, m.name, m.company) for m in matches])
+
+
+def open_opportunities_of(contact_id: int) -> list[int]:
+    """Open opportunities this contact takes part in: interviewer, referrer or pending thread."""
+    closed = [stage.value for stage in CLOSED_STAGES]
+    with reading():
+        as_interviewer = (
+            Interview.select(Interview.opportunity)
+            .join(InterviewInterviewer)
+            .where(InterviewInterviewer.contact == contact_id)
+        )
+        with_follow_ups = FollowUp.select(FollowUp.opportunity).where(
+            (FollowUp.contact == contact_id) & FollowUp.done_at.is_null()
+        )
+        query = (
+            Opportunity.select(Opportunity.id)
+            .where(
+                Opportunity.stage.not_in(closed)
+                & (
+                    (Opportunity.referrer == contact_id)
+                    | Opportunity.id.in_(as_interviewer)
+                    | Opportunity.id.in_(with_follow_ups)
+                )
+            )
+            .order_by(Opportunity.id)
+            .tuples()
+        )
+        return [oid for (oid,) in query]
+
+
+def log_conversation(
+    draft: LogDraft, *, now: datetime | None = None, tz: tzinfo = UTC
+) -> LogResult:
+    """Save a conversation, settle the follow-ups it answers and schedule the next touch.
+
+    Never give up the ring: a conversation about an open opportunity must leave a next touch
+    owned by the user, the default one (two business days) when none is given, unless the user
+    says why not.
+    """
+    moment = now or utc_now()
+    summary = draft.summary.strip()
+    if draft.occurred_at > moment.replace(second=59) and (draft.occurred_at - moment).days >= 1:
+        raise InvalidInput("A conversation can't be logged in the future; that's a follow-up.")
+    with writing():
+        if Contact.get_or_none(Contact.id == draft.contact_id) is None:
+            raise InvalidInput(f"There is no contact #{draft.contact_id}.")
+        opportunity_id = draft.opportunity_id
+        if opportunity_id is None:
+            candidates = open_opportunities_of(draft.contact_id)
+            opportunity_id = candidates[0] if len(candidates) == 1 else None
+        opportunity = Opportunity.get_or_none(Opportunity.id == opportunity_id)
+        if draft.opportunity_id is not None and opportunity is None:
+            raise InvalidInput(f"There is no opportunity #{draft.opportunity_id}.")
+        is_open = opportunity is not None and Stage(opportunity.stage).is_open
+        next_touch = draft.next_touch
+        if next_touch is None and is_open and not draft.no_next_reason.strip():
+            if not draft.use_default_next:
+                raise InvalidInput(
+                    "This opportunity is open: give a next touch, or say why not "
+                    "(never give up the ring)."
+                )
+            next_touch = default_next_touch(draft.occurred_at, tz=tz)
+        interaction_id = int(
+            Interaction.insert(
+                contact=draft.contact_id,
+                opportunity=opportunity_id,
+                occurred_at=draft.occurred_at,
+                channel=draft.channel.value,
+                kind=draft.kind.value,
+                direction=draft.direction.value,
+                summary=summary,
+                created_at=moment,
+            ).execute()
+        )
+        touch = Touch(
+            occurred_at=draft.occurred_at,
+            channel=draft.channel,
+            kind=draft.kind,
+            direction=draft.direction,
+            opportunity_id=opportunity_id,
+        )
+        outcome = reconcile_on_touch(
+            draft.contact_id,
+            touch,
+            _pending_of(draft.contact_id),
+            next_touch=next_touch,
+        )
+        if outcome.close_ids:
+            FollowUp.update(done_at=draft.occurred_at).where(
+                FollowUp.id.in_(list(outcome.close_ids))
+            ).execute()
+        created = create_follow_ups(outcome.create, origin_id=interaction_id, now=moment)
+        Contact.update(updated_at=moment).where(Contact.id == draft.contact_id).execute()
+        return LogResult(
+            interaction_id=interaction_id,
+            opportunity_id=opportunity_id,
+            closed_follow_up_ids=outcome.close_ids,
+            created_follow_up_ids=tuple(created),
+        )
+
+
+def _pending_of(contact_id: int) -> list[PendingFollowUp]:
+    """A contact's open follow-ups, with the moment each one waits from."""
+    origin = Interaction.alias()
+    rows = (
+        FollowUp.select(
+            FollowUp.id,
+            FollowUp.kind,
+            FollowUp.opportunity,
+            FollowUp.window_start,
+            FollowUp.window_end,
+            FollowUp.interview,
+            origin.occurred_at,
+            Interview.ends_at,
+        )
+        .join(origin, JOIN.LEFT_OUTER, on=(FollowUp.origin == origin.id))
+        .switch(FollowUp)
+        .join(Interview, JOIN.LEFT_OUTER, on=(FollowUp.interview == Interview.id))
+        .where((FollowUp.contact == contact_id) & FollowUp.done_at.is_null())
+        .tuples()
+    )
+    return [
+        PendingFollowUp(
+            id=fid,
+            kind=FollowUpKind(kind),
+            opportunity_id=oid,
+            window_start=start,
+            window_end=end,
+            interview_id=iid,
+            since=origin_at or interview_end,
+        )
+        for fid, kind, oid, start, end, iid, origin_at, interview_end in rows
+    ]
+
+
+def timeline(
+    *,
+    contact_id: int | None = None,
+    opportunity_id: int | None = None,
+    now: datetime | None = None,
+    limit: int = TIMELINE_LIMIT,
+) -> list[TimelineEntry]:
+    """Conversations, follow-ups and interviews, newest first (pending follow-ups by due time).
+
+    With neither id, everything: the most recent of each kind across all contacts.
+    """
+    moment = now or utc_now()
+    entries: list[TimelineEntry] = []
+    with reading():
+        interactions = (
+            Interaction.select(
+                Interaction.id,
+                Interaction.occurred_at,
+                Interaction.contact,
+                Contact.name,
+                Interaction.channel,
+                Interaction.kind,
+                Interaction.direction,
+                Interaction.summary,
+                Opportunity.role,
+                Company.name,
+            )
+            .join(Contact)
+            .switch(Interaction)
+            .join(Opportunity, JOIN.LEFT_OUTER)
+            .join(Company, JOIN.LEFT_OUTER)
+        )
+        follow_ups = (
+            FollowUp.select(
+                FollowUp.id,
+                FollowUp.kind,
+                FollowUp.contact,
+                Contact.name,
+                FollowUp.window_start,
+                FollowUp.window_end,
+                FollowUp.done_at,
+                FollowUp.snoozed_until,
+                FollowUp.note,
+                Opportunity.role,
+                Company.name,
+            )
+            .join(Contact)
+            .switch(FollowUp)
+            .join(Opportunity, JOIN.LEFT_OUTER)
+            .join(Company, JOIN.LEFT_OUTER)
+        )
+        interviews = (
+            Interview.select(
+                Interview.id, Interview.starts_at, Interview.kind, Interview.done_at,
+                Opportunity.role, Company.name,
+            )
+            .join(Opportunity)
+            .join(Company)
+        )
+        if contact_id is not None:
+            interactions = interactions.where(Interaction.contact == contact_id)
+            follow_ups = follow_ups.where(FollowUp.contact == contact_id)
+            interviews = interviews.where(
+                Interview.id.in_(
+                    InterviewInterviewer.select(InterviewInterviewer.interview).where(
+                        InterviewInterviewer.contact == contact_id
+                    )
+                )
+            )
+        elif opportunity_id is not None:
+            interactions = interactions.where(Interaction.opportunity == opportunity_id)
+            follow_ups = follow_ups.where(FollowUp.opportunity == opportunity_id)
+            interviews = interviews.where(Interview.opportunity == opportunity_id)
+        else:
+            follow_ups = follow_ups.where(FollowUp.done_at.is_null())
+        for iid, at, cid, name, channel, kind, direction, summary, role, company in (
+            interactions.order_by(Interaction.occurred_at.desc()).limit(limit).tuples()
+        ):
+            arrow = "←" if direction == "inbound" else "→"
+            entries.append(
+                TimelineEntry(
+                    at=at,
+                    what="interaction",
+                    id=iid,
+                    contact_id=cid,
+                    contact=name,
+                    title=f"{arrow} {kind} by {channel}",
+                    detail=summary,
+                    opportunity=opportunity_title(role, company),
+                )
+            )
+        for fid, kind, cid, name, start, end, done, snoozed, note, role, company in (
+            follow_ups.order_by(FollowUp.window_end.desc()).limit(limit).tuples()
+        ):
+            state = follow_up_state(start, end, done_at=done, snoozed_until=snoozed, now=moment)
+            entries.append(
+                TimelineEntry(
+                    at=done if done is not None else end,
+                    what="follow-up",
+                    id=fid,
+                    contact_id=cid,
+                    contact=name,
+                    title=follow_up_title(FollowUpKind(kind)),
+                    detail=note,
+                    state=state,
+                    opportunity=opportunity_title(role, company),
+                )
+            )
+        for iid, starts, kind, done, role, company in (
+            interviews.order_by(Interview.starts_at.desc()).limit(limit).tuples()
+        ):
+            entries.append(
+                TimelineEntry(
+                    at=starts,
+                    what="interview",
+                    id=iid,
+                    contact_id=None,
+                    contact="",
+                    title=f"Interview{f' ({kind})' if kind else ''}" + ("" if done else " — scheduled"),
+                    opportunity=opportunity_title(role, company),
+                )
+            )
+    entries.sort(key=lambda e: (e.at, e.id), reverse=True)
+    return entries[:limit]
+
+
+def is_pending(entry: TimelineEntry) -> bool:
+    """Whether a timeline entry is a follow-up still to do."""
+    return entry.state not in (None, FollowUpState.DONE)

@@ -445,13 +445,30 @@ def agenda(ctx: click.Context, as_json: bool) -> None:
     database(ctx)
     today = followups.agenda(now=now_of(ctx), tz=local_zone())
     if as_json:
-        click.echo(json.dumps(_agenda_json(today), ensure_ascii=False, indent=2))
+        payload = _agenda_json(today, _ring_people(today))
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     _print_agenda(today, now_of(ctx))
 
 
-def _agenda_json(today: Any) -> dict[str, list[dict[str, Any]]]:
+def _ring_people(today: Any) -> dict[int, str]:
+    """The names of the people behind each dropped ring: whom to get back in touch with."""
+    from crm.services.contacts import get_contact
+
+    ids = {cid for ring in today.rings_dropped for cid in ring.contact_ids}
+    return {cid: get_contact(cid).name for cid in ids}
+
+
+def _agenda_json(
+    today: Any, names: dict[int, str] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """The agenda for scripts: every list's items carry id, contact, kind, window and opportunity.
+
+    A dropped ring has no follow-up, so its kind and window are null.
+    """
     from crm.services.conversations import follow_up_title
+
+    names = names or {}
 
     def item(entry: Any) -> dict[str, Any]:
         return {
@@ -473,6 +490,10 @@ def _agenda_json(today: Any) -> dict[str, list[dict[str, Any]]]:
             "id": entry.opportunity_id,
             "opportunity_id": entry.opportunity_id,
             "opportunity": entry.opportunity,
+            "contact": ", ".join(names[cid] for cid in entry.contact_ids if cid in names),
+            "kind": None,
+            "window_start": None,
+            "window_end": None,
             "stage": entry.stage.value,
             "contact_ids": list(entry.contact_ids),
             "last_touch_at": entry.last_touch_at.isoformat() + "Z" if entry.last_touch_at else None,

@@ -21,3 +21,31 @@ class GoToContact(Message):
     """Someone (the command palette, a link) asked to show a contact."""
 
     contact_id: int
+
+
+@dataclass
+class LogRequested(Message):
+    """The user pressed `l`: log a conversation with this contact (about this opportunity)."""
+
+    contact_id: int | None
+    opportunity_id: int | None = None
+
+
+@dataclass
+class FollowUpDoneRequested(Message):
+    """The user marked a follow-up done."""
+
+    follow_up_id: int
+
+
+@dataclass
+class SnoozeRequested(Message):
+    """The user wants to snooze a follow-up."""
+
+    follow_up_id: int
+    title: str
+
+
+@dataclass
+class DataChanged(Message):
+    """Something was written; panes showing derived data should reload."""

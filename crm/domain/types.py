@@ -274,6 +274,9 @@ class LogDraft:
     no_next_reason: str = ""
     use_default_next: bool = True
     """With no next touch and no reason, an open opportunity gets the default next touch."""
+    infer_opportunity: bool = True
+    """With no opportunity given, use the contact's only open one (the CLI); a form that
+    showed the choice passes False, so an explicit "(none)" stays none."""
 
 
 @dataclass(frozen=True)

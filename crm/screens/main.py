@@ -1,4 +1,5 @@
-"""The main screen: contacts | details and timeline | interviews; owns cross-pane wiring."""
+"""The main screen: Today | Contacts | Interviews on the left, the subject and its timeline on
+the right. It owns the wiring between panes: they post messages, it pushes state down."""
 
 from __future__ import annotations
 
@@ -10,26 +11,46 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm.domain.types import ContactDetail
-from crm.messages import ContactSaved, GoToContact
+from crm.messages import (
+    ContactSaved,
+    DataChanged,
+    FollowUpDoneRequested,
+    GoToContact,
+    LogRequested,
+    SnoozeRequested,
+)
 from crm.screens.contact_screen import ContactScreen
+from crm.screens.daily_actions import DailyLoopActions
 from crm.screens.editing import ContactEditing
 from crm.screens.help import HelpScreen
-from crm.services import contacts
+from crm.services import contacts, opportunities
 from crm.widgets.contact_card import ContactCard
 from crm.widgets.contact_list import ContactList
-from crm.widgets.placeholders import ComingSoon
+from crm.widgets.follow_up_list import FollowUpList
+from crm.widgets.interviews_pane import InterviewsPane
+from crm.widgets.row_keys import contact_of, opportunity_of
+from crm.widgets.row_list import RowList
 from crm.widgets.search_box import SearchBox
+from crm.widgets.timeline_pane import Subject, TimelinePane
+from crm.widgets.today_pane import TodayPane
+
+TABS = {"today": TodayPane, "contacts": ContactList, "interviews": InterviewsPane}
 
 
-class MainScreen(ContactEditing):
-    """Contacts on the left, the highlighted contact beside them, interviews below."""
+class MainScreen(ContactEditing, DailyLoopActions):
+    """Today, contacts and interviews as tabs; the highlighted subject and its timeline beside."""
 
     BINDINGS = [
-        Binding("ctrl+f", "focus_search", "Search", show=False, id="main-search"),
+        Binding("f1", "show_tab('today')", "Today", tooltip="What you owe today", id="tab-today"),
+        Binding("f2", "show_tab('contacts')", "Contacts", tooltip="All contacts", id="tab-contacts"),
+        Binding("f3", "show_tab('interviews')", "Interviews", tooltip="Opportunities and interviews", id="tab-interviews"),
+        Binding("f4", "focus_timeline", "Timeline", show=False, tooltip="Focus the timeline", id="focus-timeline"),
+        Binding("slash", "focus_search", "Search", show=False, tooltip="Filter contacts by name or company", id="main-search"),
+        Binding("ctrl+f", "focus_search", "Search", show=False, id="main-search-ctrl"),
         Binding("ctrl+n", "new_contact", "New contact", show=False, id="main-new-contact"),
     ]
 
@@ -48,27 +69,49 @@ class MainScreen(ContactEditing):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="panes"):
-            with Vertical(id="contacts-pane", classes="pane"):
-                yield SearchBox(id="search")
-                yield ContactList(id="contacts")
+            with TabbedContent(initial="today", id="views"):
+                with TabPane("Today", id="today"):
+                    yield TodayPane(id="today-list")
+                with TabPane("Contacts", id="contacts"):
+                    yield SearchBox(id="search")
+                    yield ContactList(id="contacts-list")
+                with TabPane("Interviews", id="interviews"):
+                    yield InterviewsPane(id="interviews-list")
             with Vertical(id="side"):
                 yield ContactCard(id="contact-card", classes="pane")
-                yield ComingSoon("Timeline", id="timeline-pane", classes="pane")
-        yield ComingSoon("Interviews", id="interviews-pane", classes="pane")
+                with Vertical(id="timeline-pane", classes="pane"):
+                    yield TimelinePane(id="timeline")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#contacts-pane").border_title = "Contacts"
         self.query_one("#contact-card").border_title = "Contact"
         self.query_one("#timeline-pane").border_title = "Timeline"
-        self.query_one("#interviews-pane").border_title = "Interviews"
-        contact_list = self.query_one(ContactList)
-        contact_list.load("")
-        self.set_focus(contact_list)
+        self.contact_list.load("")
+        self.set_focus(self.query_one(TodayPane))
 
     @property
     def contact_list(self) -> ContactList:
         return self.query_one(ContactList)
+
+    # --- tabs and focus ----------------------------------------------------------------------
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        self.set_focus(self.query_one(TABS[tab]))
+
+    @on(TabbedContent.TabActivated)
+    def focus_active_tab(self, event: TabbedContent.TabActivated) -> None:
+        tab = event.pane.id or ""
+        if tab in TABS and not isinstance(self.focused, Input):
+            self.set_focus(self.query_one(TABS[tab]))
+
+    def action_focus_timeline(self) -> None:
+        self.set_focus(self.query_one(TimelinePane))
+
+    @on(ContactList.SearchRequested)
+    def action_focus_search(self) -> None:
+        self.query_one(TabbedContent).active = "contacts"
+        self.query_one(SearchBox).focus()
 
     # --- search ------------------------------------------------------------------------------
 
@@ -78,25 +121,85 @@ class MainScreen(ContactEditing):
         self.contact_list.load(event.value)
 
     @on(SearchBox.Finished)
+    def back_to_list(self) -> None:
+        self.set_focus(self.contact_list)
+
     @on(ContactList.Loaded)
-    def focus_list_when_done(self, message: Message) -> None:
-        if isinstance(message, SearchBox.Finished) or self.focused is None:
-            self.set_focus(self.contact_list)
-        if self._first_load and isinstance(message, ContactList.Loaded):
+    def first_contacts_shown(self) -> None:
+        if self._first_load:
             # Start-up objects live for the whole session: keep the collector off them.
             self._first_load = False
             gc.freeze()
 
-    @on(ContactList.SearchRequested)
-    def action_focus_search(self) -> None:
-        self.query_one(SearchBox).focus()
-
-    # --- the highlighted contact -------------------------------------------------------------
+    # --- the subject: card and timeline ------------------------------------------------------
 
     @on(ContactList.Highlighted)
     def show_highlighted_contact(self, message: ContactList.Highlighted) -> None:
         message.stop()
-        self.load_card(message.contact_id)
+        if self.query_one(TabbedContent).active == "contacts" and not isinstance(
+            self.focused, TimelinePane
+        ):
+            self.show_contact(message.contact_id)
+
+    @on(RowList.Highlighted, "#today-list, #interviews-list")
+    def show_highlighted_row(self, message: RowList.Highlighted) -> None:
+        message.stop()
+        if not message.row_list.has_focus and self.focused is not None:
+            return
+        self.show_subject_of(message.key, prefer_opportunity=message.row_list.id == "interviews-list")
+
+    def on_descendant_focus(self, event: object) -> None:
+        """Focusing a list shows what its highlighted row is about."""
+        focused = self.focused
+        if isinstance(focused, (TodayPane, InterviewsPane)):
+            key = focused.highlighted_key
+            if key is not None:
+                self.show_subject_of(key, prefer_opportunity=isinstance(focused, InterviewsPane))
+        elif isinstance(focused, ContactList) and focused.highlighted is not None:
+            if self.shown_contact is None or self.shown_contact.id != focused.highlighted.id:
+                self.show_contact(focused.highlighted.id)
+
+    def show_subject_of(self, key: object, *, prefer_opportunity: bool) -> None:
+        """Show the contact or opportunity a row is about."""
+        contact_id, opportunity_id = contact_of(key), opportunity_of(key)
+        if opportunity_id is not None and (prefer_opportunity or contact_id is None):
+            self.show_opportunity(opportunity_id)
+        elif contact_id is not None:
+            self.show_contact(contact_id)
+
+    def show_contact(self, contact_id: int | None) -> None:
+        """Show a contact's card and timeline."""
+        self.load_card(contact_id)
+
+    def show_opportunity(self, opportunity_id: int) -> None:
+        """Show an opportunity's card and timeline."""
+        pane = self.query_one(InterviewsPane)
+        summary = next((s for s in pane.summaries if s.id == opportunity_id), None)
+        if summary is None:
+            self.load_opportunity_card(opportunity_id)
+            return
+        self.query_one(ContactCard).show_opportunity(summary, self.app.clock())  # type: ignore[attr-defined]
+        self.query_one("#contact-card").border_title = "Opportunity"
+        self.shown_contact = None
+        self.query_one(TimelinePane).show_subject(
+            Subject(opportunity_id=opportunity_id, title=summary.title)
+        )
+
+    @work(thread=True, exclusive=True, group="contact-card", exit_on_error=False)
+    def load_opportunity_card(self, opportunity_id: int) -> None:
+        """Fetch an opportunity the interviews pane hasn't loaded yet."""
+        summaries = opportunities.list_opportunities()
+        summary = next((s for s in summaries if s.id == opportunity_id), None)
+        if summary is not None and not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_summary, summary)
+
+    def _show_summary(self, summary: object) -> None:
+        from crm.domain.types import OpportunitySummary
+
+        assert isinstance(summary, OpportunitySummary)
+        self.query_one(ContactCard).show_opportunity(summary, self.app.clock())  # type: ignore[attr-defined]
+        self.query_one("#contact-card").border_title = "Opportunity"
+        self.query_one(TimelinePane).show_subject(Subject(opportunity_id=summary.id, title=summary.title))
 
     @work(thread=True, exclusive=True, group="contact-card", exit_on_error=False)
     def load_card(self, contact_id: int | None) -> None:
@@ -104,7 +207,7 @@ class MainScreen(ContactEditing):
         detail = None
         if contact_id is not None:
             try:
-                detail = contacts.get_contact(contact_id, now=self.app.clock())
+                detail = contacts.get_contact(contact_id, now=self.app.clock())  # type: ignore[attr-defined]
             except contacts.ContactNotFound:
                 detail = None
         if not get_current_worker().is_cancelled:
@@ -113,14 +216,44 @@ class MainScreen(ContactEditing):
     @on(CardLoaded)
     def show_card(self, message: CardLoaded) -> None:
         self.shown_contact = message.contact
-        self.query_one(ContactCard).show(message.contact, self.app.clock())
+        self.query_one(ContactCard).show(message.contact, self.app.clock())  # type: ignore[attr-defined]
+        self.query_one("#contact-card").border_title = "Contact"
+        timeline = self.query_one(TimelinePane)
+        if message.contact is not None:
+            timeline.show_subject(Subject(contact_id=message.contact.id, title=message.contact.name))
+        elif timeline.subject.contact_id is not None:
+            timeline.show_subject(Subject())
+
+    # --- jumping -----------------------------------------------------------------------------
 
     @on(ContactList.Opened)
     def open_contact(self, message: ContactList.Opened) -> None:
         message.stop()
         self.app.push_screen(ContactScreen(message.contact_id))
 
-    # --- adding and editing ------------------------------------------------------------------
+    @on(RowList.Selected, "#today-list, #timeline")
+    def jump_to_row_contact(self, message: RowList.Selected) -> None:
+        message.stop()
+        contact_id = contact_of(message.key)
+        if contact_id:
+            self.post_message(GoToContact(contact_id))
+
+    @on(RowList.Selected, "#interviews-list")
+    def focus_opportunity_timeline(self, message: RowList.Selected) -> None:
+        message.stop()
+        self.set_focus(self.query_one(TimelinePane))
+
+    @on(GoToContact)
+    def go_to_contact(self, message: GoToContact) -> None:
+        message.stop()
+        self.query_one(TabbedContent).active = "contacts"
+        search = self.query_one(SearchBox)
+        with search.prevent(Input.Changed):
+            search.value = ""
+        self.contact_list.load("", focus_contact=message.contact_id)
+        self.set_focus(self.contact_list)
+
+    # --- adding and editing contacts ---------------------------------------------------------
 
     @on(ContactList.NewRequested)
     def action_new_contact(self) -> None:
@@ -138,38 +271,95 @@ class MainScreen(ContactEditing):
         verb = "Added" if message.created else "Saved"
         self.notify(f"{verb} {message.name}.")
         if message.created and self.contact_list.filter_text:
-            self.query_one(SearchBox).value = ""  # so the new contact is in the list
+            with self.query_one(SearchBox).prevent(Input.Changed):
+                self.query_one(SearchBox).value = ""
             self.contact_list.load("", focus_contact=message.contact_id)
         else:
             self.contact_list.reload(focus_contact=message.contact_id)
         self.load_card(message.contact_id)
 
-    @on(GoToContact)
-    def go_to_contact(self, message: GoToContact) -> None:
-        message.stop()
-        search = self.query_one(SearchBox)
-        with search.prevent(Input.Changed):
-            search.value = ""
-        self.contact_list.load("", focus_contact=message.contact_id)
-        self.set_focus(self.contact_list)
-
     def on_screen_resume(self) -> None:
-        if self.shown_contact is not None:
+        if self.shown_contact is not None and self.query_one(TabbedContent).active == "contacts":
             self.contact_list.reload(focus_contact=self.shown_contact.id)
+
+    # --- the daily loop ----------------------------------------------------------------------
+
+    @on(LogRequested)
+    def log_conversation(self, message: LogRequested) -> None:
+        message.stop()
+        self.open_log_form(message.contact_id, message.opportunity_id)
+
+    @on(FollowUpDoneRequested)
+    def mark_follow_up_done(self, message: FollowUpDoneRequested) -> None:
+        message.stop()
+        self.complete_follow_up(message.follow_up_id)
+
+    @on(SnoozeRequested)
+    def snooze(self, message: SnoozeRequested) -> None:
+        message.stop()
+        self.ask_snooze(message.follow_up_id, message.title)
+
+    @on(InterviewsPane.NewOpportunityRequested)
+    def new_opportunity(self, message: InterviewsPane.NewOpportunityRequested) -> None:
+        message.stop()
+        self.ask_new_opportunity()
+
+    @on(InterviewsPane.NewInterviewRequested)
+    def new_interview(self, message: InterviewsPane.NewInterviewRequested) -> None:
+        message.stop()
+        self.ask_new_interview(message.opportunity_id)
+
+    @on(InterviewsPane.InterviewDoneRequested)
+    def interview_done(self, message: InterviewsPane.InterviewDoneRequested) -> None:
+        message.stop()
+        self.finish_interview(message.interview_id)
+
+    @on(InterviewsPane.StageChangeRequested)
+    def change_opportunity_stage(self, message: InterviewsPane.StageChangeRequested) -> None:
+        message.stop()
+        pane = self.query_one(InterviewsPane)
+        summary = next((s for s in pane.summaries if s.id == message.opportunity_id), None)
+        if summary is None:
+            return
+        if message.stage is not None:
+            self.change_stage(summary.id, message.stage)
+        elif message.step:
+            stage = opportunities.next_stage(summary.stage, message.step)
+            if stage is not summary.stage:
+                self.change_stage(summary.id, stage)
+        else:
+            self.ask_stage(summary.id, summary.stage, summary.title)
+
+    @on(DataChanged)
+    def reload_everything(self, message: DataChanged) -> None:
+        message.stop()
+        self.query_one(TodayPane).load()
+        self.query_one(InterviewsPane).load()
+        self.query_one(TimelinePane).load()
+        self.contact_list.reload()
+        if self.shown_contact is not None:
+            self.load_card(self.shown_contact.id)
 
     # --- help and errors ---------------------------------------------------------------------
 
     def help_sections(self) -> list[tuple[str, list[Binding]]]:
-        """Every key on this screen, grouped for the help screen."""
+        """Every key, grouped for the help screen."""
         from crm.screens.contact_form import ContactForm
 
-        app_bindings = [b for b in type(self.app).BINDINGS if isinstance(b, Binding)]
+        def keys(bindings: object) -> list[Binding]:
+            return [b for b in bindings if isinstance(b, Binding) and b.id]  # type: ignore[attr-defined]
+
         return [
-            ("Contacts list", [b for b in ContactList.BINDINGS if isinstance(b, Binding)]),
-            ("Filter box", [b for b in SearchBox.BINDINGS if isinstance(b, Binding)]),
-            ("Contact form", [b for b in ContactForm.BINDINGS if isinstance(b, Binding)]),
-            ("Contact screen", [b for b in ContactScreen.BINDINGS if isinstance(b, Binding)]),
-            ("Everywhere", [b for b in self.BINDINGS if isinstance(b, Binding)] + app_bindings),
+            (
+                "Today and timeline",
+                keys(RowList.BINDINGS) + keys(FollowUpList.BINDINGS) + keys(TimelinePane.BINDINGS),
+            ),
+            ("Contacts list", keys(ContactList.BINDINGS)),
+            ("Filter box", keys(SearchBox.BINDINGS)),
+            ("Interviews", keys(InterviewsPane.BINDINGS)),
+            ("Contact form", keys(ContactForm.BINDINGS)),
+            ("Contact screen", keys(ContactScreen.BINDINGS)),
+            ("Everywhere", keys(self.BINDINGS) + keys(type(self.app).BINDINGS)),
         ]
 
     def show_help(self) -> None:
@@ -179,3 +369,4 @@ class MainScreen(ContactEditing):
     def report_worker_error(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.notify(f"Something went wrong: {event.worker.error}", severity="error")
+

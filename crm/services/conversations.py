@@ -138,13 +138,13 @@ def log_conversation(
     """
     moment = now or utc_now()
     summary = draft.summary.strip()
-    if draft.occurred_at > moment.replace(second=59) and (draft.occurred_at - moment).days >= 1:
+    if draft.occurred_at > moment.replace(second=59):
         raise InvalidInput("A conversation can't be logged in the future; that's a follow-up.")
     with writing():
         if Contact.get_or_none(Contact.id == draft.contact_id) is None:
             raise InvalidInput(f"There is no contact #{draft.contact_id}.")
         opportunity_id = draft.opportunity_id
-        if opportunity_id is None:
+        if opportunity_id is None and draft.infer_opportunity:
             candidates = open_opportunities_of(draft.contact_id)
             opportunity_id = candidates[0] if len(candidates) == 1 else None
         opportunity = Opportunity.get_or_none(Opportunity.id == opportunity_id)

@@ -145,6 +145,11 @@ def mark_interview_done(
                 f"Interview #{interview_id} was already marked done ({interview.done_at:%Y-%m-%d %H:%M} UTC)."
             )
         end = ended_at or min(interview.ends_at, moment)
+        if end <= interview.starts_at:
+            raise InvalidInput(
+                f"Interview #{interview_id} starts {interview.starts_at:%Y-%m-%d %H:%M} UTC; "
+                "it can't be done before it has started."
+            )
         opportunity = Opportunity.get_by_id(interview.opportunity_id)
         interviewer_ids = [
             c
@@ -250,3 +255,17 @@ def list_opportunities(*, include_closed: bool = True) -> list[OpportunitySummar
         summaries = [s for s in summaries if s.stage.is_open]
     summaries.sort(key=lambda s: STAGE_ORDER.index(s.stage))
     return summaries
+
+
+def set_referrer(opportunity_id: int, referrer_id: int | None, *, now: datetime | None = None) -> None:
+    """Record who referred the user for an opportunity (None clears it)."""
+    with writing():
+        if referrer_id is not None and Contact.get_or_none(Contact.id == referrer_id) is None:
+            raise InvalidInput(f"There is no contact #{referrer_id} to be the referrer.")
+        updated = (
+            Opportunity.update(referrer=referrer_id, updated_at=now or utc_now())
+            .where(Opportunity.id == opportunity_id)
+            .execute()
+        )
+        if not updated:
+            raise NotFound(f"There is no opportunity #{opportunity_id}.")

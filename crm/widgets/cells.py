@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 from rich.cells import cell_len, set_cell_size
 
@@ -33,3 +33,15 @@ def ago(moment: datetime, now: datetime) -> str:
     if days < 730:
         return f"{days // 30} months ago"
     return f"{days // 365} years ago"
+
+
+def local_zone() -> tzinfo:
+    """The user's time zone."""
+    zone = datetime.now().astimezone().tzinfo
+    assert zone is not None
+    return zone
+
+
+def short_local(moment: datetime) -> str:
+    """A stored UTC time as a short local date and time: "Fri 20 Nov 14:00"."""
+    return local_time(moment).strftime("%a %d %b %H:%M")

@@ -9,8 +9,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from crm.domain.types import ContactDetail
-from crm.widgets.cells import ago, local_time
+from crm.domain.types import ContactDetail, OpportunitySummary
+from crm.widgets.cells import ago, local_time, short_local
 
 RAPPORT_STYLES = {"good": "green", "neutral": "yellow", "strained": "bold red"}
 
@@ -53,15 +53,48 @@ def render_contact(contact: ContactDetail, now: datetime) -> RenderableType:
     return Group(*parts)
 
 
+def render_opportunity(summary: OpportunitySummary, now: datetime) -> RenderableType:
+    """An opportunity as a compact block: stage, referrer, interviews and what is pending."""
+    title = Text(summary.title, style="bold")
+    if summary.quiet:
+        title.append("  quiet", style="italic magenta")
+    fields = Table.grid(padding=(0, 1))
+    fields.add_column(style="dim", no_wrap=True)
+    fields.add_column(overflow="fold")
+    fields.add_row("Stage", summary.stage.value)
+    if summary.referrer:
+        fields.add_row("Referrer", summary.referrer)
+    for number, interview in enumerate(summary.interviews, start=1):
+        names = ", ".join(name for _, name in interview.interviewers) or "no interviewers"
+        state = "done" if interview.done_at else ("upcoming" if interview.starts_at >= now else "to mark done")
+        fields.add_row(f"Round {number}", f"{short_local(interview.starts_at)} · {names} · {state}")
+    if summary.stage.is_open:
+        pending = summary.pending_follow_ups
+        if pending:
+            fields.add_row("Next", f"{pending} follow-up(s) to do")
+        else:
+            fields.add_row("Next", Text("nothing scheduled: the ring is dropped", style="bold yellow"))
+    return Group(title, Text(""), fields)
+
+
 class ContactCard(Static):
     """Shows one contact's details, or a hint when there is none."""
 
     contact: ContactDetail | None = None
     """The contact on show."""
+    opportunity: OpportunitySummary | None = None
+    """The opportunity on show, when the card shows one instead of a contact."""
+
+    def show_opportunity(self, summary: OpportunitySummary, now: datetime) -> None:
+        """Display an opportunity."""
+        self.contact = None
+        self.opportunity = summary
+        self.update(render_opportunity(summary, now))
 
     def show(self, contact: ContactDetail | None, now: datetime) -> None:
         """Display ``contact`` (None clears the card)."""
         self.contact = contact
+        self.opportunity = None
         if contact is None:
             self.update(Text("No contact selected.", style="dim"))
         else:

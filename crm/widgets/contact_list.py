@@ -19,6 +19,7 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from crm.domain.types import ContactRow
+from crm.messages import LogRequested
 from crm.services import contacts
 from crm.widgets.cells import fit
 
@@ -66,6 +67,7 @@ class ContactList(ScrollView, can_focus=True):
         Binding("slash", "search", "Search", tooltip="Filter by name or company", id="contacts-search"),
         Binding("n", "new", "New", tooltip="Add a contact", id="contact-new"),
         Binding("e", "edit", "Edit", tooltip="Edit the highlighted contact", id="contact-edit"),
+        Binding("l", "log", "Log", tooltip="Log a conversation with the contact", id="contact-log"),
     ]
 
     cursor: reactive[int] = reactive(0, init=False)
@@ -296,6 +298,10 @@ class ContactList(ScrollView, can_focus=True):
         if (row := self.highlighted) is not None:
             self.post_message(self.EditRequested(row.id))
 
+    def action_log(self) -> None:
+        row = self.highlighted
+        self.post_message(LogRequested(row.id if row is not None else None))
+
     def action_search(self) -> None:
         self.post_message(self.SearchRequested())
 
@@ -336,7 +342,7 @@ class ContactList(ScrollView, can_focus=True):
         row = self.row(index)
         style = base
         if index == self.cursor:
-            style = base + self.get_component_rich_style("contact-list--cursor")
+            style = base + self.get_component_rich_style("contact-list--cursor", partial=True)
         if row is None:
             self._want(index // PAGE_SIZE)
             dim = style + self.get_component_rich_style("contact-list--dim")

@@ -33,8 +33,9 @@ class ContactSuggester(Suggester):
         name = await asyncio.to_thread(completion_for, typed)
         if name is None:
             return None
+        # The whole name in its own spelling: accepting "an" + → gives "Ann Lee", not "ann Lee".
         prefix = head + SEPARATOR if head else ""
-        return prefix + typed + name[len(typed) :]
+        return prefix + name
 
 
 def completion_for(typed: str) -> str | None:

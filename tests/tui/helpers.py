@@ -9,6 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
+from textual.worker import WorkerCancelled
 
 from crm.app import CrmApp, make_app
 from crm.clock import fixed_clock
@@ -23,7 +24,10 @@ async def settle(pilot: Pilot[None]) -> None:
     """Wait until every worker is done and the screen has caught up."""
     app = pilot.app
     for _ in range(10):
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            continue  # a newer load replaced it; wait for that one
         await pilot.pause()
         if not any(w.is_running for w in app.workers):
             break

@@ -26,6 +26,7 @@ async def test_empty_database_says_how_to_start(db_path: Path, now: datetime) ->
     app = build_app(db_path, now)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
+        await pilot.press("f2")
         contact_list = app.screen.query_one(ContactList)
         assert contact_list.total == 0
         text = "\n".join(contact_list.render_line(y).text for y in range(1, 4))
@@ -39,6 +40,7 @@ async def test_typing_a_company_narrows_the_list(db_path: Path, now: datetime) -
     app = build_app(db_path, now)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
+        await pilot.press("f2")
         assert len(visible_names(app)) == 3
         await pilot.press("slash")
         assert isinstance(app.focused, SearchBox)
@@ -56,6 +58,7 @@ async def test_cyrillic_filter_is_case_insensitive(db_path: Path, now: datetime)
     app = build_app(db_path, now)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
+        await pilot.press("f2")
         await pilot.press("slash", *"КЭТИ")
         await settle(pilot)
         assert visible_names(app) == ["Кэти Смирнова"]
@@ -68,6 +71,7 @@ async def test_add_a_contact_with_the_keyboard(db_path: Path, now: datetime) -> 
     app = build_app(db_path, now)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
+        await pilot.press("f2")
         await pilot.press("n")
         assert isinstance(app.screen, ContactForm)
         await pilot.press(*"Zoë Brontë", "tab", *"Hooli", "tab", *"Staff Engineer")
@@ -86,6 +90,7 @@ async def test_form_refuses_an_empty_name_and_keeps_typing(db_path: Path, now: d
     app = build_app(db_path, now)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
+        await pilot.press("f2")
         await pilot.press("n", "tab", *"Acme", "enter")
         assert isinstance(app.screen, ContactForm)
         error = app.screen.query_one("#form-error", Static)
@@ -101,6 +106,7 @@ async def test_edit_the_highlighted_contact(db_path: Path, now: datetime) -> Non
     app = build_app(db_path, now)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
+        await pilot.press("f2")
         await pilot.press("e")
         assert isinstance(app.screen, ContactForm)
         role = app.screen.query_one("#field-role", Input)
@@ -120,6 +126,7 @@ async def test_highlight_shows_details_and_enter_opens_the_contact(
     app = build_app(db_path, now)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
+        await pilot.press("f2")
         card = app.screen.query_one(ContactCard)
         assert card.contact is not None and card.contact.name == "Ann Lee"
         await pilot.press("down")
@@ -138,6 +145,7 @@ async def test_question_mark_lists_every_key(db_path: Path, now: datetime) -> No
     app = build_app(db_path, now)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
+        await pilot.press("f2")
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         keys = plain_text(app.screen.query_one("#help-keys", Static))
@@ -154,6 +162,7 @@ async def test_palette_goes_to_a_contact(db_path: Path, now: datetime) -> None:
     app = build_app(db_path, now)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
+        await pilot.press("f2")
         await pilot.press("ctrl+p")
         await pilot.press(*"zoe")
         await settle(pilot)
@@ -172,6 +181,7 @@ async def test_scrolling_far_fetches_rows_page_by_page(db_path: Path, now: datet
     app = build_app(db_path, now)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
+        await pilot.press("f2")
         contact_list = app.screen.query_one(ContactList)
         assert contact_list.total == 450
         assert len(contact_list._pages) == 1  # only the first page was fetched

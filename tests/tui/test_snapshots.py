@@ -16,7 +16,37 @@ async def _ready(pilot: Pilot[None]) -> None:
 
 
 def test_main_screen(snap_compare, demo_db: Path, now: datetime) -> None:
+    """The Today view at launch: overdue in red, due in amber, rings dropped."""
     assert snap_compare(build_app(demo_db, now), run_before=_ready, terminal_size=(120, 36))
+
+
+def test_contacts_tab(snap_compare, demo_db: Path, now: datetime) -> None:
+    async def contacts(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+
+    assert snap_compare(build_app(demo_db, now), run_before=contacts, terminal_size=(120, 36))
+
+
+def test_interviews_pane(snap_compare, demo_db: Path, now: datetime) -> None:
+    async def interviews(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("f3", "down", "down")
+        await settle(pilot)
+
+    assert snap_compare(build_app(demo_db, now), run_before=interviews, terminal_size=(120, 36))
+
+
+def test_log_form(snap_compare, demo_db: Path, now: datetime) -> None:
+    async def log(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("tab", "tab", "tab", "tab", "tab", *"Sent the thank-you")
+        await settle(pilot)
+
+    assert snap_compare(build_app(demo_db, now), run_before=log, terminal_size=(120, 36))
 
 
 def test_main_screen_small_terminal(snap_compare, demo_db: Path, now: datetime) -> None:
@@ -39,7 +69,7 @@ def test_empty_database(snap_compare, db_path: Path, now: datetime) -> None:
 def test_contact_form(snap_compare, demo_db: Path, now: datetime) -> None:
     async def open_form(pilot: Pilot[None]) -> None:
         await settle(pilot)
-        await pilot.press("n", *"Zoë Brontë", "tab", *"Hooli")
+        await pilot.press("f2", "n", *"Zoë Brontë", "tab", *"Hooli")
         await settle(pilot)
 
     assert snap_compare(build_app(demo_db, now), run_before=open_form, terminal_size=(100, 30))

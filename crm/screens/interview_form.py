@@ -1,0 +1,303 @@
+"""The schedule-an-interview form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from crm.domain.types import OpportunitySummary
+from crm.domain.when import WhenError, parse_when
+from crm.screens.opportunity_form import lookup_problem, resolve_optional_contact
+from crm.services.conversations import AmbiguousContact, UnknownContact, resolve_contact
+from crm.services.opportunities import DEFAULT_INTERVIEW_MINUTES, list_opportunities
+from crm.widgets.cells import local_zone
+from crm.widgets.suggesters import ContactSuggester, split_names
+
+MAX_MINUTES = 24 * 60
+NO_OPPORTUNITIES = "No open opportunities yet. Press Esc, then o to add one first."
+
+
+@dataclass(frozen=True)
+class InterviewDraft:
+    """An interview round as typed, with every name resolved to a contact id.
+
+    ``referrer_id`` is a referrer to set on an opportunity that has none; None leaves the
+    opportunity's referrer as it is.
+    """
+
+    opportunity_id: int
+    starts_at: datetime
+    minutes: int
+    interviewer_ids: tuple[int, ...]
+    kind: str
+    referrer_id: int | None
+
+
+def opportunity_option_label(opportunity: OpportunitySummary) -> str:
+    """ "Role at Company (stage)", how the opportunity picker lists one."""
+    return f"{opportunity.title} ({opportunity.stage.value})"
+
+
+def resolve_interviewers(names: list[str]) -> tuple[int, ...] | str:
+    """The ids of the named interviewers in order (repeats dropped), or every problem as text.
+
+    Runs SQL: call it from a thread worker only.
+    """
+    ids: list[int] = []
+    problems: list[str] = []
+    for name in names:
+        try:
+            ids.append(resolve_contact(name.removeprefix("#")))
+        except (UnknownContact, AmbiguousContact) as error:
+            problems.append(lookup_problem("Interviewers", error))
+    if problems:
+        return "\n".join(problems)
+    return tuple(dict.fromkeys(ids))
+
+
+class InterviewForm(ModalScreen[InterviewDraft | None]):
+    """Schedule an interview round for an open opportunity; returns the draft, or None."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="form-cancel"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save the interview", id="form-save"),
+    ]
+
+    @dataclass
+    class OpportunitiesLoaded(Message):
+        """The open opportunities to choose from arrived."""
+
+        opportunities: list[OpportunitySummary]
+
+    @dataclass
+    class Checked(Message):
+        """Every name resolved: the form can close with this draft."""
+
+        draft: InterviewDraft
+
+    @dataclass
+    class Refused(Message):
+        """The draft can't be saved as typed; the problem is shown to the user."""
+
+        problem: str
+
+    def __init__(self, opportunity_id: int | None = None) -> None:
+        super().__init__()
+        self.opportunity_id = opportunity_id
+        """The opportunity to preselect, if it is open."""
+        self.opportunities: dict[int, OpportunitySummary] | None = None
+        """The open opportunities by id; None until they are loaded."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="interview-dialog", classes="dialog"):
+            yield Label("Schedule an interview", classes="dialog-title")
+            with VerticalScroll(id="form-fields"):
+                with Grid(classes="form-grid"):
+                    yield Label("Opportunity", classes="form-label")
+                    yield Select[int]([], prompt="Loading…", id="field-opportunity", compact=True)
+                    yield Label("When", classes="form-label")
+                    yield Input(
+                        placeholder="fri 10:00, tomorrow 2pm, 2026-12-01 14:30",
+                        id="field-when",
+                        compact=True,
+                    )
+                    yield Label("Minutes", classes="form-label")
+                    yield Input(
+                        str(DEFAULT_INTERVIEW_MINUTES),
+                        placeholder="How long it lasts",
+                        id="field-minutes",
+                        compact=True,
+                        type="integer",
+                    )
+                    yield Label("Interviewers", classes="form-label")
+                    yield Input(
+                        placeholder="Names, comma-separated (→ accepts a suggestion)",
+                        id="field-interviewers",
+                        compact=True,
+                        suggester=ContactSuggester(multiple=True),
+                    )
+                    yield Label("Kind", classes="form-label")
+                    yield Input(
+                        placeholder="phone screen, technical, on-site…",
+                        id="field-kind",
+                        compact=True,
+                    )
+                    yield Label("Referrer", classes="form-label")
+                    yield Static("", id="opportunity-referrer")
+                    yield Input(
+                        placeholder="Who referred you (optional)",
+                        id="field-referrer",
+                        compact=True,
+                        suggester=ContactSuggester(),
+                    )
+            yield Static("", id="form-error", classes="form-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="form-save", compact=True)
+                yield Button("Cancel", id="form-cancel", compact=True)
+            yield Static("Enter or Ctrl+S saves · Tab moves · Esc cancels", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        if self.app.is_headless:
+            for field in self.query(Input):
+                field.cursor_blink = False
+        self.query_one("#opportunity-referrer", Static).display = False
+        if self.opportunity_id is None:
+            self.query_one("#field-opportunity", Select).focus()
+        else:
+            self.query_one("#field-when", Input).focus()
+        self.load_opportunities()
+
+    @work(thread=True, exclusive=True, group="interview-form-load", exit_on_error=False)
+    def load_opportunities(self) -> None:
+        """Read the open opportunities for the picker."""
+        opportunities = list_opportunities(include_closed=False)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.OpportunitiesLoaded(opportunities))
+
+    @on(OpportunitiesLoaded)
+    def fill_opportunities(self, message: OpportunitiesLoaded) -> None:
+        message.stop()
+        self.opportunities = {o.id: o for o in message.opportunities}
+        select: Select[int] = self.query_one("#field-opportunity", Select)
+        if not message.opportunities:
+            select.prompt = "None open"
+            self._show_problem(NO_OPPORTUNITIES)
+            return
+        select.prompt = "Choose an opportunity"
+        select.set_options((opportunity_option_label(o), o.id) for o in message.opportunities)
+        wanted = self.opportunity_id
+        select.value = wanted if wanted in self.opportunities else message.opportunities[0].id
+        self._show_referrer()
+
+    @on(Select.Changed, "#field-opportunity")
+    def show_opportunity_referrer(self, event: Select.Changed) -> None:
+        event.stop()
+        self._show_referrer()
+
+    def _selected(self) -> OpportunitySummary | None:
+        value = self.query_one("#field-opportunity", Select).value
+        if self.opportunities is None or not isinstance(value, int):
+            return None
+        return self.opportunities.get(value)
+
+    def _show_referrer(self) -> None:
+        """Show the chosen opportunity's referrer, or the field to name one if it has none."""
+        opportunity = self._selected()
+        has_referrer = opportunity is not None and opportunity.referrer_id is not None
+        shown = self.query_one("#opportunity-referrer", Static)
+        field = self.query_one("#field-referrer", Input)
+        shown.display = has_referrer
+        field.display = not has_referrer
+        if opportunity is not None and has_referrer:
+            shown.update(f"{opportunity.referrer} referred you")
+
+    def _value(self, field_id: str) -> str:
+        return self.query_one(f"#field-{field_id}", Input).value
+
+    def _show_problem(self, problem: str) -> None:
+        self.query_one("#form-error", Static).update(problem)
+
+    @on(Input.Submitted)
+    def save_on_enter(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    @on(Button.Pressed)
+    def press_button(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "form-save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_save(self) -> None:
+        """Check what can be checked here, then resolve the names off the event loop."""
+        if self.opportunities is not None and not self.opportunities:
+            self._show_problem(NO_OPPORTUNITIES)
+            return
+        problems: list[str] = []
+        opportunity = self._selected()
+        if opportunity is None:
+            loading = self.opportunities is None
+            problems.append("Opportunity: still loading…" if loading else "Choose an opportunity.")
+        starts_at: datetime | None = None
+        try:
+            starts_at = parse_when(
+                self._value("when"),
+                now=self.app.clock(),  # type: ignore[attr-defined]
+                tz=local_zone(),
+                direction="future",
+            )
+        except WhenError as error:
+            problems.append(f"When: {error}")
+        minutes_text = self._value("minutes").strip()
+        minutes = int(minutes_text) if minutes_text.lstrip("-").isdigit() else 0
+        if not 1 <= minutes <= MAX_MINUTES:
+            problems.append(f"Minutes: between 1 and {MAX_MINUTES}.")
+        interviewers = split_names(self._value("interviewers"))
+        if not interviewers:
+            problems.append("Interviewers: name at least one.")
+        if problems or opportunity is None or starts_at is None:
+            self._show_problem("\n".join(problems))
+            return
+        self._show_problem("")
+        referrer = "" if opportunity.referrer_id is not None else self._value("referrer")
+        self.check_draft(
+            opportunity.id,
+            starts_at,
+            minutes,
+            interviewers,
+            " ".join(self._value("kind").split()),
+            referrer,
+        )
+
+    @work(thread=True, exclusive=True, group="interview-form-check", exit_on_error=False)
+    def check_draft(
+        self,
+        opportunity_id: int,
+        starts_at: datetime,
+        minutes: int,
+        interviewers: list[str],
+        kind: str,
+        referrer: str,
+    ) -> None:
+        """Resolve the interviewers' and referrer's names and report back with the draft."""
+        interviewer_ids = resolve_interviewers(interviewers)
+        referrer_id = resolve_optional_contact("Referrer", referrer)
+        if get_current_worker().is_cancelled:
+            return
+        if isinstance(interviewer_ids, str) or isinstance(referrer_id, str):
+            problems = [p for p in (interviewer_ids, referrer_id) if isinstance(p, str)]
+            self.post_message(self.Refused("\n".join(problems)))
+            return
+        draft = InterviewDraft(
+            opportunity_id, starts_at, minutes, interviewer_ids, kind, referrer_id
+        )
+        self.post_message(self.Checked(draft))
+
+    @on(Checked)
+    def close_with_draft(self, message: Checked) -> None:
+        message.stop()
+        self.dismiss(message.draft)
+
+    @on(Refused)
+    def show_refusal(self, message: Refused) -> None:
+        message.stop()
+        self._show_problem(message.problem)
+
+    @on(Worker.StateChanged)
+    def show_worker_error(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self._show_problem(f"Something went wrong: {event.worker.error}")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

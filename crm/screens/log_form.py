@@ -1,0 +1,360 @@
+"""The "log a conversation" form: who, how, when, about what, and the next touch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, tzinfo
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from crm.domain.followups import CHECK_IN_BUSINESS_DAYS, default_next_touch
+from crm.domain.types import Channel, Direction, InteractionKind, LogDraft
+from crm.domain.when import WhenError, parse_next_touch, parse_when, to_local
+from crm.services.conversations import (
+    AmbiguousContact,
+    UnknownContact,
+    open_opportunities_of,
+    resolve_contact,
+)
+from crm.services.opportunities import list_opportunities
+from crm.widgets.cells import local_zone
+from crm.widgets.suggesters import ContactSuggester
+
+CHANNEL_LABELS: dict[Channel, str] = {
+    Channel.EMAIL: "E-mail",
+    Channel.CALL: "Call",
+    Channel.VIDEO: "Video",
+    Channel.MEETING: "Meeting",
+    Channel.MESSAGE: "Message",
+    Channel.HANDWRITTEN_NOTE: "Handwritten note",
+    Channel.LINKEDIN: "LinkedIn",
+    Channel.OTHER: "Other",
+}
+
+KIND_LABELS: dict[InteractionKind, str] = {
+    InteractionKind.THANK_YOU: "Thank-you",
+    InteractionKind.CHECK_IN: "Check-in",
+    InteractionKind.CASUAL: "Casual",
+    InteractionKind.BACK_CHANNEL: "Back-channel",
+    InteractionKind.REFERENCE: "Reference",
+    InteractionKind.OTHER: "Other",
+}
+
+NO_OPPORTUNITY = 0
+"""The Opportunity select's "(none)" value; SQLite row ids start at 1."""
+
+WHEN_PLACEHOLDER = "now · yesterday 4pm · 2 days ago · mon 10:00 · 2026-12-01 14:30"
+NEXT_EXAMPLES = "fri · in 3 days · 2026-12-01 · none: reason"
+DEFAULT_NEXT_EXAMPLES = "fri · in 3 days · none: reason"
+MAX_CANDIDATES_SHOWN = 5
+
+
+class LogForm(ModalScreen[LogDraft | None]):
+    """Log a conversation; returns the draft (not yet saved), or None if cancelled."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", tooltip="Close without logging", id="log-cancel"),
+        Binding("ctrl+s", "save", "Save", tooltip="Log the conversation", id="log-save"),
+    ]
+
+    @dataclass
+    class OpportunitiesLoaded(Message):
+        """The open opportunities arrived, with the one to preselect (if any)."""
+
+        choices: tuple[tuple[str, int], ...]
+        preselect: int | None
+
+    @dataclass
+    class ContactResolved(Message):
+        """The typed contact name matched exactly one contact."""
+
+        text: str
+        contact_id: int
+        draft: LogDraft
+
+    @dataclass
+    class ContactNotResolved(Message):
+        """The typed contact name matched no one, or several people."""
+
+        text: str
+        problem: str
+
+    def __init__(
+        self, contact: tuple[int, str] | None = None, *, opportunity_id: int | None = None
+    ) -> None:
+        super().__init__()
+        self.contact = contact
+        """The contact to prefill: (id, name), usually the highlighted one."""
+        self.opportunity_id = opportunity_id
+        """The opportunity to preselect, usually the highlighted one."""
+        self.auto_opportunity_id: int | None = None
+        """The opportunity preselected because it is the prefilled contact's only open one."""
+        self.opportunities_loaded = False
+        """Whether the Opportunity select holds the real choices yet."""
+        self.tz = local_zone()
+        """The time zone typed dates are read in."""
+
+    def compose(self) -> ComposeResult:
+        title = "Log a conversation"
+        if self.contact is not None:
+            title += f" with {self.contact[1]}"
+        with Vertical(id="log-dialog", classes="dialog"):
+            yield Label(title, classes="dialog-title")
+            with Grid(id="log-fields", classes="form-grid"):
+                yield Label("Contact", classes="form-label")
+                yield Input(
+                    self.contact[1] if self.contact else "",
+                    placeholder="Name (→ accepts the suggestion)",
+                    suggester=ContactSuggester(),
+                    id="field-contact",
+                    compact=True,
+                )
+                yield Label("Channel", classes="form-label")
+                yield Select[Channel](
+                    [(label, channel) for channel, label in CHANNEL_LABELS.items()],
+                    value=Channel.EMAIL,
+                    allow_blank=False,
+                    compact=True,
+                    id="field-channel",
+                )
+                yield Label("Kind", classes="form-label")
+                yield Select[InteractionKind](
+                    [(label, kind) for kind, label in KIND_LABELS.items()],
+                    value=InteractionKind.CHECK_IN,
+                    allow_blank=False,
+                    compact=True,
+                    id="field-kind",
+                )
+                yield Label("Direction", classes="form-label")
+                yield Checkbox("They reached out (a reply)", compact=True, id="field-inbound")
+                yield Label("When", classes="form-label")
+                yield Input(placeholder=WHEN_PLACEHOLDER, id="field-when", compact=True)
+                yield Label("Opportunity", classes="form-label")
+                yield Select[int](
+                    [("(none)", NO_OPPORTUNITY)],
+                    value=NO_OPPORTUNITY,
+                    allow_blank=False,
+                    compact=True,
+                    id="field-opportunity",
+                )
+                yield Label("Summary", classes="form-label")
+                yield Input(placeholder="What was said", id="field-summary", compact=True)
+                yield Label("Next touch", classes="form-label")
+                yield Input(id="field-next", compact=True)
+            yield Static("", id="form-error", classes="form-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="log-save", compact=True)
+                yield Button("Cancel", id="log-cancel", compact=True)
+            yield Static(
+                "Enter or Ctrl+S saves · Tab moves · Enter opens a list · Esc cancels",
+                classes="dialog-hint",
+            )
+
+    def on_mount(self) -> None:
+        if self.app.is_headless:
+            for field in self.query(Input):
+                field.cursor_blink = False
+        self.refresh_next_placeholder()
+        self.load_opportunities(self.contact[0] if self.contact else None)
+        first = "#field-channel" if self.contact is not None else "#field-contact"
+        self.query_one(first).focus()
+
+    # --- loading ---------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="log-form-opportunities", exit_on_error=False)
+    def load_opportunities(self, contact_id: int | None) -> None:
+        """Fetch the open opportunities, and the contact's own ones to pick a default."""
+        summaries = list_opportunities(include_closed=False)
+        own = open_opportunities_of(contact_id) if contact_id is not None else []
+        choices = tuple((f"{s.title} · {s.stage.value}", s.id) for s in summaries)
+        preselect = own[0] if len(own) == 1 else None
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.OpportunitiesLoaded(choices, preselect))
+
+    @on(OpportunitiesLoaded)
+    def fill_opportunities(self, message: OpportunitiesLoaded) -> None:
+        message.stop()
+        select = self.opportunity_select
+        chosen_before = select.value
+        known = {oid for _, oid in message.choices}
+        with select.prevent(Select.Changed):
+            select.set_options((("(none)", NO_OPPORTUNITY), *message.choices))
+        self.opportunities_loaded = True
+        if chosen_before != NO_OPPORTUNITY and chosen_before in known:
+            select.value = chosen_before
+        elif self.opportunity_id is not None and self.opportunity_id in known:
+            select.value = self.opportunity_id
+        elif message.preselect is not None and message.preselect in known:
+            self.auto_opportunity_id = message.preselect
+            select.value = message.preselect
+        self.refresh_next_placeholder()
+
+    # --- reading the fields ----------------------------------------------------------------
+
+    @property
+    def opportunity_select(self) -> Select[int]:
+        return self.query_one("#field-opportunity", Select)
+
+    def _text(self, field_id: str) -> str:
+        return self.query_one(f"#field-{field_id}", Input).value.strip()
+
+    def selected_opportunity(self) -> int | None:
+        """The chosen opportunity; before the choices load, the one the caller asked for."""
+        if not self.opportunities_loaded:
+            return self.opportunity_id
+        value = self.opportunity_select.value
+        return value if isinstance(value, int) and value != NO_OPPORTUNITY else None
+
+    def _occurred_at(self) -> datetime:
+        """The When field as naive UTC; empty means now. Raises WhenError."""
+        now = self.app.clock()
+        text = self._text("when")
+        return parse_when(text, now=now, tz=self.tz, direction="past") if text else now
+
+    @on(Input.Changed, "#field-when")
+    @on(Select.Changed, "#field-opportunity")
+    def refresh_next_placeholder(self) -> None:
+        """Say what an empty Next touch means: the default (open opportunity) or nothing."""
+        next_field = self.query_one("#field-next", Input)
+        if self.selected_opportunity() is None:
+            next_field.placeholder = f"optional: {NEXT_EXAMPLES}"
+            return
+        try:
+            occurred_at = self._occurred_at()
+        except WhenError:
+            occurred_at = self.app.clock()
+        default = to_local(default_next_touch(occurred_at, tz=self.tz), self.tz)
+        next_field.placeholder = (
+            f"default: in {CHECK_IN_BUSINESS_DAYS} business days ({default:%a %d %b})"
+            f" · {DEFAULT_NEXT_EXAMPLES}"
+        )
+
+    def show_problem(self, problem: str, field_id: str | None = None) -> None:
+        """Show a red message, and put the cursor where the problem is."""
+        self.query_one("#form-error", Static).update(Content(problem))
+        if field_id is not None:
+            self.query_one(f"#field-{field_id}").focus()
+
+    # --- saving ----------------------------------------------------------------------------
+
+    @on(Input.Submitted)
+    def save_on_enter(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    @on(Button.Pressed)
+    def press_button(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "log-save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_save(self) -> None:
+        """Check the fields; dismiss with the draft once the contact is known."""
+        now = self.app.clock()
+        try:
+            occurred_at = self._occurred_at()
+        except WhenError as error:
+            self.show_problem(f"When: {error}", "when")
+            return
+        if occurred_at > now:
+            self.show_problem(
+                "When: that is in the future; log it once it has happened, or make it the "
+                "next touch.",
+                "when",
+            )
+            return
+        next_text = self._text("next")
+        try:
+            next_touch = parse_next_touch(next_text, now=now, tz=self.tz, default=None)
+        except WhenError as error:
+            self.show_problem(f"Next touch: {error}", "next")
+            return
+        if next_touch.at is not None and next_touch.at < now:
+            self.show_problem("Next touch: that moment has passed; pick a later one.", "next")
+            return
+        channel = self.query_one("#field-channel", Select).value
+        kind = self.query_one("#field-kind", Select).value
+        assert isinstance(channel, Channel) and isinstance(kind, InteractionKind)
+        inbound = self.query_one("#field-inbound", Checkbox).value
+        draft = LogDraft(
+            contact_id=self.contact[0] if self.contact else 0,
+            channel=channel,
+            kind=kind,
+            occurred_at=occurred_at,
+            summary=self._text("summary"),
+            direction=Direction.INBOUND if inbound else Direction.OUTBOUND,
+            opportunity_id=self.selected_opportunity(),
+            next_touch=next_touch.at,
+            no_next_reason=next_touch.reason,
+            use_default_next=not next_text,
+            infer_opportunity=False,  # the form showed the choice; "(none)" means none
+        )
+        contact_text = self._text("contact")
+        if self.contact is not None and contact_text == self.contact[1].strip():
+            self.dismiss(draft)
+            return
+        if not contact_text:
+            self.show_problem("Contact: name the person you talked to.", "contact")
+            return
+        self.show_problem("Looking up the contact…")
+        self.resolve_and_save(contact_text, draft)
+
+    @work(thread=True, exclusive=True, group="log-form-contact", exit_on_error=False)
+    def resolve_and_save(self, text: str, draft: LogDraft) -> None:
+        """Find the contact the user typed; the form dismisses once it is unambiguous."""
+        try:
+            contact_id = resolve_contact(text)
+        except AmbiguousContact as error:
+            shown = error.candidates[:MAX_CANDIDATES_SHOWN]
+            names = "; ".join(
+                f"{name} ({company})" if company else name for _, name, company in shown
+            )
+            more = len(error.candidates) - len(shown)
+            if more > 0:
+                names += f"; and {more} more"
+            problem = f"Contact: {error} Did you mean {names}? Type more of the name."
+            result: Message = self.ContactNotResolved(text, problem)
+        except UnknownContact as error:
+            result = self.ContactNotResolved(text, f"Contact: {error}")
+        else:
+            result = self.ContactResolved(text, contact_id, draft)
+        if not get_current_worker().is_cancelled:
+            self.post_message(result)
+
+    @on(ContactResolved)
+    def save_resolved(self, message: ContactResolved) -> None:
+        message.stop()
+        if not self.is_current or message.text != self._text("contact"):
+            return  # the user typed on (or left) while the name was looked up
+        opportunity_id = message.draft.opportunity_id
+        prefilled_id = self.contact[0] if self.contact else None
+        if opportunity_id == self.auto_opportunity_id and message.contact_id != prefilled_id:
+            # The preselection belonged to the prefilled contact; let the new one's thread win.
+            opportunity_id = None
+        self.dismiss(
+            replace(message.draft, contact_id=message.contact_id, opportunity_id=opportunity_id)
+        )
+
+    @on(ContactNotResolved)
+    def explain_unresolved(self, message: ContactNotResolved) -> None:
+        message.stop()
+        if self.is_current and message.text == self._text("contact"):
+            self.show_problem(message.problem, "contact")
+
+    @on(Worker.StateChanged)
+    def report_worker_error(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.show_problem(f"Something went wrong: {event.worker.error}")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

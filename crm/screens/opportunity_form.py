@@ -1,0 +1,258 @@
+"""The new-opportunity form and the stage picker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from crm.domain.types import Stage
+from crm.services.conversations import AmbiguousContact, UnknownContact, resolve_contact
+from crm.widgets.suggesters import ContactSuggester
+
+QUIET_LABEL = "Quiet: a confidential search — no outreach beyond the interviewers"
+DEFAULT_STAGE = Stage.APPLIED
+MAX_CANDIDATES_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class OpportunityDraft:
+    """What the user typed into the opportunity form, with the referrer resolved to an id."""
+
+    company: str
+    role: str
+    referrer_id: int | None
+    quiet: bool
+    stage: Stage
+
+
+def stage_label(stage: Stage) -> str:
+    """A stage as the forms show it ("Interviewing")."""
+    return stage.value.capitalize()
+
+
+def lookup_problem(field: str, error: UnknownContact | AmbiguousContact) -> str:
+    """Why a typed name didn't give one contact, naming the field and any candidates."""
+    if isinstance(error, UnknownContact):
+        return f"{field}: {error}"
+    shown = [
+        f"{name} ({company}, #{contact_id})" if company else f"{name} (#{contact_id})"
+        for contact_id, name, company in error.candidates[:MAX_CANDIDATES_SHOWN]
+    ]
+    more = len(error.candidates) - len(shown)
+    listing = "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+    return f"{field}: {error} Which one? {listing}. Type more of the name, or #id."
+
+
+def resolve_optional_contact(field: str, text: str) -> int | str | None:
+    """The id of the contact named in an optional field, None if blank, or the problem as text.
+
+    Runs SQL: call it from a thread worker only.
+    """
+    name = text.strip().removeprefix("#")
+    if not name:
+        return None
+    try:
+        return resolve_contact(name)
+    except (UnknownContact, AmbiguousContact) as error:
+        return lookup_problem(field, error)
+
+
+class OpportunityForm(ModalScreen[OpportunityDraft | None]):
+    """Start tracking a role at a company; returns the checked draft, or None if cancelled."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="form-cancel"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save the opportunity", id="form-save"),
+    ]
+
+    @dataclass
+    class Checked(Message):
+        """The referrer resolved: the form can close with this draft."""
+
+        draft: OpportunityDraft
+
+    @dataclass
+    class Refused(Message):
+        """The draft can't be saved as typed; the problem is shown to the user."""
+
+        problem: str
+
+    def __init__(
+        self, *, company: str = "", referrer: str = "", title: str = "New opportunity"
+    ) -> None:
+        super().__init__()
+        self.initial_company = company
+        """The company the form starts with (e.g. the highlighted contact's)."""
+        self.initial_referrer = referrer
+        """The referrer's name the form starts with."""
+        self.title_text = title
+        """The dialog's heading."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="opportunity-dialog", classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            with VerticalScroll(id="form-fields"):
+                with Grid(classes="form-grid"):
+                    yield Label("Company", classes="form-label")
+                    yield Input(
+                        self.initial_company,
+                        placeholder="Where the role is",
+                        id="field-company",
+                        compact=True,
+                    )
+                    yield Label("Role", classes="form-label")
+                    yield Input(placeholder="The job title", id="field-role", compact=True)
+                    yield Label("Referrer", classes="form-label")
+                    yield Input(
+                        self.initial_referrer,
+                        placeholder="Who referred you (optional; → accepts a suggestion)",
+                        id="field-referrer",
+                        compact=True,
+                        suggester=ContactSuggester(),
+                    )
+                    yield Checkbox(QUIET_LABEL, id="field-quiet", compact=True)
+                    yield Label("Stage", classes="form-label")
+                    yield Select(
+                        [(stage_label(stage), stage) for stage in Stage],
+                        value=DEFAULT_STAGE,
+                        allow_blank=False,
+                        id="field-stage",
+                        compact=True,
+                    )
+            yield Static("", id="form-error", classes="form-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="form-save", compact=True)
+                yield Button("Cancel", id="form-cancel", compact=True)
+            yield Static("Enter or Ctrl+S saves · Tab moves · Esc cancels", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        if self.app.is_headless:
+            for field in self.query(Input):
+                field.cursor_blink = False
+        first = "#field-role" if self.initial_company else "#field-company"
+        self.query_one(first, Input).focus()
+
+    def _value(self, field_id: str) -> str:
+        return self.query_one(f"#field-{field_id}", Input).value
+
+    def _show_problem(self, problem: str) -> None:
+        self.query_one("#form-error", Static).update(problem)
+
+    @on(Input.Submitted)
+    def save_on_enter(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    @on(Button.Pressed)
+    def press_button(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "form-save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_save(self) -> None:
+        """Check the required fields here, then resolve the referrer off the event loop."""
+        company = " ".join(self._value("company").split())
+        role = " ".join(self._value("role").split())
+        problems = []
+        if not company:
+            problems.append("An opportunity needs a company.")
+        if not role:
+            problems.append("An opportunity needs a role.")
+        if problems:
+            self._show_problem("\n".join(problems))
+            return
+        self._show_problem("")
+        stage = self.query_one("#field-stage", Select).value
+        self.check_draft(
+            company,
+            role,
+            self._value("referrer"),
+            self.query_one("#field-quiet", Checkbox).value,
+            stage if isinstance(stage, Stage) else DEFAULT_STAGE,
+        )
+
+    @work(thread=True, exclusive=True, group="opportunity-form", exit_on_error=False)
+    def check_draft(
+        self, company: str, role: str, referrer: str, quiet: bool, stage: Stage
+    ) -> None:
+        """Resolve the referrer's name to a contact and report back with the draft."""
+        referrer_id = resolve_optional_contact("Referrer", referrer)
+        if get_current_worker().is_cancelled:
+            return
+        if isinstance(referrer_id, str):
+            self.post_message(self.Refused(referrer_id))
+            return
+        self.post_message(self.Checked(OpportunityDraft(company, role, referrer_id, quiet, stage)))
+
+    @on(Checked)
+    def close_with_draft(self, message: Checked) -> None:
+        message.stop()
+        self.dismiss(message.draft)
+
+    @on(Refused)
+    def show_refusal(self, message: Refused) -> None:
+        message.stop()
+        self._show_problem(message.problem)
+
+    @on(Worker.StateChanged)
+    def show_worker_error(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self._show_problem(f"Couldn't check the referrer: {event.worker.error}")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class StagePicker(ModalScreen[Stage | None]):
+    """Pick an opportunity's stage from the pipeline; returns it, or None if cancelled."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", tooltip="Keep the stage", id="stage-cancel"),
+    ]
+
+    def __init__(self, current: Stage, title: str) -> None:
+        super().__init__()
+        self.current = current
+        """The stage the opportunity is at; highlighted when the picker opens."""
+        self.title_text = title
+        """The dialog's heading."""
+
+    def compose(self) -> ComposeResult:
+        options = [
+            Option(
+                stage_label(stage)
+                + ("" if stage.is_open else " · closes it")
+                + (" (now)" if stage == self.current else ""),
+                id=stage.value,
+            )
+            for stage in Stage
+        ]
+        with Vertical(id="stage-dialog", classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield OptionList(*options, id="stage-options")
+            yield Static("Enter picks · Esc cancels", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        options = self.query_one("#stage-options", OptionList)
+        options.highlighted = list(Stage).index(self.current)
+        options.focus()
+
+    @on(OptionList.OptionSelected, "#stage-options")
+    def pick_stage(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.dismiss(Stage(event.option.id))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,63 @@
+"""What a row in the Today, interviews and timeline lists stands for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FollowUpKey:
+    """A follow-up row."""
+
+    follow_up_id: int
+    contact_id: int
+    opportunity_id: int | None
+    title: str
+    pending: bool = True
+
+
+@dataclass(frozen=True)
+class RingKey:
+    """An opportunity that gave up the ring."""
+
+    opportunity_id: int
+    contact_id: int | None
+
+
+@dataclass(frozen=True)
+class OpportunityKey:
+    """An opportunity row in the interviews pane."""
+
+    opportunity_id: int
+    contact_id: int | None
+
+
+@dataclass(frozen=True)
+class InterviewKey:
+    """An interview row."""
+
+    interview_id: int
+    opportunity_id: int
+    contact_id: int | None
+    done: bool
+
+
+@dataclass(frozen=True)
+class InteractionKey:
+    """A logged conversation on a timeline."""
+
+    interaction_id: int
+    contact_id: int
+
+
+RowKey = FollowUpKey | RingKey | OpportunityKey | InterviewKey | InteractionKey
+
+
+def contact_of(key: object) -> int | None:
+    """The contact a row is about, if any."""
+    return getattr(key, "contact_id", None)
+
+
+def opportunity_of(key: object) -> int | None:
+    """The opportunity a row is about, if any."""
+    return getattr(key, "opportunity_id", None)

@@ -1,0 +1,250 @@
+"""A keyboard list on the Line API: section headers and rows of cells, drawn only when visible.
+
+The Today, interviews and timeline panes are all lists of a few hundred rows at most, with
+headers the cursor skips and rows styled by state (overdue red, due amber). DataTable would
+re-measure every cell on each refresh; this draws the visible lines from plain tuples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from crm.widgets.cells import fit
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line: a selectable row (``key`` set) or a header/separator (``key`` None)."""
+
+    cells: tuple[str, ...]
+    key: object | None = None
+    tone: str = ""
+    """A state the row is drawn in: "overdue", "due", "done", "header", "dim", "now"."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column's share of the width: at least ``minimum`` cells, then ``flex`` parts of the rest."""
+
+    minimum: int
+    flex: int = 0
+    optional: bool = False
+    """Left out (blank) when the list is too narrow for every column's minimum."""
+
+
+TONES = ("header", "overdue", "due", "done", "dim", "now")
+
+
+class RowList(ScrollView, can_focus=True):
+    """Rows with a cursor that skips headers; posts Highlighted and Selected with the row key."""
+
+    COMPONENT_CLASSES = {"row-list--cursor"} | {f"row-list--{tone}" for tone in TONES}
+
+    DEFAULT_CSS = """
+    RowList {
+        height: 1fr;
+        overflow-x: hidden;
+        overflow-y: auto;
+    }
+    """
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("enter", "select", "Open", show=False, tooltip="Open: jump to the contact, or focus the timeline", id="row-open"),
+    ]
+
+    COLUMNS: Sequence[Column] = (Column(10, 1),)
+    """How the cells of each row share the width; subclasses set their own."""
+
+    cursor: reactive[int] = reactive(-1, init=False)
+    """Index of the highlighted row in ``rows`` (-1: nothing selectable)."""
+
+    @dataclass
+    class Highlighted(Message):
+        """The highlighted row changed."""
+
+        row_list: RowList
+        key: object | None
+
+        @property
+        def control(self) -> RowList:
+            return self.row_list
+
+    @dataclass
+    class Selected(Message):
+        """Enter on a row."""
+
+        row_list: RowList
+        key: object
+
+        @property
+        def control(self) -> RowList:
+            return self.row_list
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.rows: list[Row] = []
+        """What the list shows, headers included."""
+        self.empty_text = ""
+        """Shown when there are no rows."""
+
+    def set_rows(self, rows: Sequence[Row], *, keep: object | None = None) -> None:
+        """Replace the rows, keeping the cursor on ``keep`` (or the old key) when still there."""
+        old_key = keep if keep is not None else self.highlighted_key
+        self.rows = list(rows)
+        self.virtual_size = Size(self.size.width, len(self.rows))
+        target = next((i for i, r in enumerate(self.rows) if r.key is not None and r.key == old_key), None)
+        if target is None:
+            target = self._nearest_selectable(min(max(self.cursor, 0), len(self.rows) - 1), 1)
+        self.set_reactive(RowList.cursor, target if target is not None else -1)
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.highlighted_key))
+
+    @property
+    def highlighted_key(self) -> object | None:
+        """The key of the highlighted row, if any."""
+        if 0 <= self.cursor < len(self.rows):
+            return self.rows[self.cursor].key
+        return None
+
+    def _nearest_selectable(self, start: int, step: int) -> int | None:
+        if not self.rows:
+            return None
+        index = start
+        while 0 <= index < len(self.rows):
+            if self.rows[index].key is not None:
+                return index
+            index += step
+        index = start - step
+        while 0 <= index < len(self.rows):
+            if self.rows[index].key is not None:
+                return index
+            index -= step
+        return None
+
+    def _move(self, steps: int) -> None:
+        if self.cursor < 0:
+            return
+        step = 1 if steps > 0 else -1
+        index, moved = self.cursor, 0
+        while moved < abs(steps):
+            candidate = index + step
+            while 0 <= candidate < len(self.rows) and self.rows[candidate].key is None:
+                candidate += step
+            if not 0 <= candidate < len(self.rows):
+                break
+            index, moved = candidate, moved + 1
+        self.cursor = index
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.highlighted_key))
+
+    def _scroll_cursor_into_view(self) -> None:
+        if self.cursor < 0:
+            return
+        top = round(self.scroll_y)
+        height = max(self.scrollable_content_region.height, 1)
+        # Keep a header just above the cursor in view, so the section stays named.
+        wanted_top = self.cursor - 1 if self.cursor > 0 and self.rows[self.cursor - 1].key is None else self.cursor
+        if wanted_top < top:
+            self.scroll_to(y=wanted_top, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_page_up(self) -> None:
+        self._move(-max(self.scrollable_content_region.height - 1, 1))
+
+    def action_page_down(self) -> None:
+        self._move(max(self.scrollable_content_region.height - 1, 1))
+
+    def action_first(self) -> None:
+        first = self._nearest_selectable(0, 1)
+        if first is not None:
+            self.cursor = first
+
+    def action_last(self) -> None:
+        last = self._nearest_selectable(len(self.rows) - 1, -1)
+        if last is not None:
+            self.cursor = last
+
+    def action_select(self) -> None:
+        key = self.highlighted_key
+        if key is not None:
+            self.post_message(self.Selected(self, key))
+
+    def on_click(self, event: events.Click) -> None:
+        index = round(self.scroll_y) + event.y
+        if 0 <= index < len(self.rows) and self.rows[index].key is not None:
+            self.cursor = index
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self.rows))
+
+    def _widths(self, width: int) -> list[int]:
+        """Cell widths per column (0 for an optional column that doesn't fit)."""
+        columns = list(self.COLUMNS)
+        shown = [True] * len(columns)
+        gaps = max(len(columns) - 1, 0)
+        if sum(c.minimum for c in columns) + gaps > width:
+            shown = [not c.optional for c in columns]
+            gaps = max(sum(shown) - 1, 0)
+        fixed = sum(c.minimum for c, on in zip(columns, shown, strict=True) if on) + gaps
+        spare = max(width - fixed, 0)
+        flex = sum(c.flex for c, on in zip(columns, shown, strict=True) if on) or 1
+        widths = [
+            c.minimum + spare * c.flex // flex if on else 0
+            for c, on in zip(columns, shown, strict=True)
+        ]
+        last = max(i for i, on in enumerate(shown) if on) if any(shown) else 0
+        widths[last] += max(width - (sum(widths) + gaps), 0)
+        return widths
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = round(self.scroll_y) + y
+        base = self.rich_style
+        if not self.rows:
+            if y == 0 and self.empty_text:
+                dim = base + self.get_component_rich_style("row-list--dim")
+                return Strip([Segment(fit(self.empty_text, width), dim)])
+            return Strip.blank(width, base)
+        if index >= len(self.rows):
+            return Strip.blank(width, base)
+        row = self.rows[index]
+        style = base
+        if index == self.cursor:
+            style += self.get_component_rich_style("row-list--cursor", partial=True)
+        if row.tone in TONES:
+            # After the cursor, so an overdue row stays red while highlighted.
+            style += self.get_component_rich_style(f"row-list--{row.tone}", partial=True)
+        if row.key is None or len(row.cells) == 1:
+            return Strip([Segment(fit(" ".join(row.cells), width), style)])
+        widths = self._widths(width)
+        text = " ".join(
+            fit(cell, w) for cell, w in zip(row.cells, widths, strict=False) if w > 0
+        )
+        return Strip([Segment(fit(text, width), style)])

@@ -1,0 +1,182 @@
+"""The daily loop in the app: Today, interviews, timeline, done and snooze, by keyboard."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from textual.widgets import TabbedContent
+
+from crm.domain.types import ContactDraft, FollowUpKind
+from crm.services import contacts, followups, opportunities
+from crm.widgets.contact_list import ContactList
+from crm.widgets.interviews_pane import InterviewsPane
+from crm.widgets.row_keys import FollowUpKey, InterviewKey
+from crm.widgets.timeline_pane import TimelinePane
+from crm.widgets.today_pane import TodayPane
+from tests.tui.helpers import build_app, settle
+
+
+def scenario(now: datetime) -> dict[str, int]:
+    """An opportunity with a referrer and a finished (not yet marked) interview of two."""
+    ids = {
+        name: contacts.create_contact(ContactDraft(name=name, company="Acme"))
+        for name in ("Katie Morgan", "Ann Lee", "Bob Stone")
+    }
+    ids["opportunity"] = opportunities.add_opportunity(
+        "Acme", "Staff Engineer", referrer_id=ids["Katie Morgan"], now=now - timedelta(days=10)
+    )
+    ids["interview"] = opportunities.add_interview(
+        ids["opportunity"],
+        now - timedelta(hours=5),
+        interviewer_ids=[ids["Ann Lee"], ids["Bob Stone"]],
+        now=now - timedelta(days=9),
+    )
+    return ids
+
+
+def move_to(pane: TodayPane | InterviewsPane | TimelinePane, predicate) -> None:  # type: ignore[no-untyped-def]
+    """Put the cursor on the first row whose key satisfies ``predicate``."""
+    for index, row in enumerate(pane.rows):
+        if row.key is not None and predicate(row.key):
+            pane.cursor = index
+            return
+    raise AssertionError("no such row")
+
+
+async def test_marking_an_interview_done_puts_thank_yous_on_today(db_path: Path, now: datetime) -> None:
+    ids = scenario(now)
+    app = build_app(db_path, now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        today = app.screen.query_one(TodayPane)
+        assert today.agenda is not None and not today.agenda.due
+        await pilot.press("f3")
+        interviews = app.screen.query_one(InterviewsPane)
+        assert app.focused is interviews
+        move_to(interviews, lambda key: isinstance(key, InterviewKey))
+        await pilot.press("D")
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert today.agenda is not None
+        due = {(item.contact, item.kind) for item in today.agenda.due}
+        assert due == {
+            ("Ann Lee", FollowUpKind.THANK_YOU_EMAIL),
+            ("Bob Stone", FollowUpKind.THANK_YOU_EMAIL),
+            ("Katie Morgan", FollowUpKind.THANK_REFERRER),
+        }
+        assert {row.tone for row in today.rows if isinstance(row.key, FollowUpKey)} == {"due"}
+    assert ids["interview"]
+
+
+async def test_overdue_items_are_red_on_today_and_in_the_timeline(db_path: Path, now: datetime) -> None:
+    ids = scenario(now - timedelta(days=3))
+    opportunities.mark_interview_done(ids["interview"], now=now - timedelta(days=3))
+    app = build_app(db_path, now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        today = app.screen.query_one(TodayPane)
+        overdue_rows = [row for row in today.rows if row.tone == "overdue"]
+        assert len(overdue_rows) == 3
+        assert today.rows[0].cells[0].startswith("Overdue")
+        timeline = app.screen.query_one(TimelinePane)
+        assert any(row.tone == "overdue" for row in timeline.rows)
+        strip = today.render_line(1)
+        overdue_style = today.get_component_rich_style("row-list--overdue")
+        assert any(segment.style and segment.style.color == overdue_style.color for segment in strip)
+
+
+async def test_d_marks_done_and_s_snoozes(db_path: Path, now: datetime) -> None:
+    ids = scenario(now)
+    opportunities.mark_interview_done(ids["interview"], now=now)
+    app = build_app(db_path, now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        today = app.screen.query_one(TodayPane)
+        assert today.agenda is not None and len(today.agenda.due) == 3
+        first = today.highlighted_key
+        assert isinstance(first, FollowUpKey)
+        await pilot.press("d")
+        await settle(pilot)
+        assert first.follow_up_id not in {item.id for item in today.agenda.due}
+        second = today.highlighted_key
+        assert isinstance(second, FollowUpKey)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("2")  # three days
+        await settle(pilot)
+        remaining = {item.id for item in today.agenda.due}
+        assert second.follow_up_id not in remaining
+        assert len(remaining) == 1
+    agenda = followups.agenda(now=now + timedelta(days=3, hours=1))
+    assert second.follow_up_id in {item.id for item in agenda.due + agenda.overdue}
+
+
+async def test_enter_on_today_jumps_to_the_contact(db_path: Path, now: datetime) -> None:
+    ids = scenario(now)
+    opportunities.mark_interview_done(ids["interview"], now=now)
+    app = build_app(db_path, now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        today = app.screen.query_one(TodayPane)
+        move_to(today, lambda key: isinstance(key, FollowUpKey) and key.contact_id == ids["Bob Stone"])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one(TabbedContent).active == "contacts"
+        contact_list = app.screen.query_one(ContactList)
+        assert contact_list.highlighted is not None
+        assert contact_list.highlighted.name == "Bob Stone"
+
+
+async def test_ring_dropped_shows_on_today(db_path: Path, now: datetime) -> None:
+    opportunities.add_opportunity("Globex", "SRE", now=now)
+    app = build_app(db_path, now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        today = app.screen.query_one(TodayPane)
+        assert [row.cells[0] for row in today.rows] == ["Rings dropped · 1", "SRE at Globex"]
+
+
+async def test_stage_keys_move_an_opportunity(db_path: Path, now: datetime) -> None:
+    opportunity_id = opportunities.add_opportunity("Globex", "SRE", now=now)
+    app = build_app(db_path, now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        pane = app.screen.query_one(InterviewsPane)
+        assert [s.stage.value for s in pane.summaries if s.id == opportunity_id] == ["screening"]
+
+
+async def test_log_a_conversation_entirely_by_keyboard(db_path: Path, now: datetime) -> None:
+    from crm.db.models import FollowUp, Interaction
+    from crm.services.tx import reading
+
+    ids = scenario(now)
+    opportunities.mark_interview_done(ids["interview"], now=now)
+    app = build_app(db_path, now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        today = app.screen.query_one(TodayPane)
+        move_to(today, lambda key: isinstance(key, FollowUpKey) and key.contact_id == ids["Ann Lee"])
+        # l, keep E-mail, Thank-you kind, skip to the summary, type it, default next touch, save.
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("tab", "enter", "t", "enter", "tab", "tab", "tab", "tab")
+        await pilot.press(*"Thanks for the interview", "enter")
+        await settle(pilot)
+        assert today.agenda is not None
+        remaining = {(item.contact, item.kind) for item in today.agenda.due}
+        assert ("Ann Lee", FollowUpKind.THANK_YOU_EMAIL) not in remaining
+        upcoming = {(item.contact, item.kind) for item in today.agenda.upcoming}
+        assert ("Ann Lee", FollowUpKind.HANDWRITTEN_NOTE) in upcoming
+    with reading():
+        logged = Interaction.get(Interaction.contact == ids["Ann Lee"])
+        assert (logged.channel, logged.kind, logged.summary) == (
+            "email", "thank-you", "Thanks for the interview"
+        )
+        assert logged.opportunity_id == ids["opportunity"]
+        next_touch = FollowUp.get((FollowUp.origin == logged.id) & (FollowUp.kind == "check-in"))
+        assert next_touch.window_start > now

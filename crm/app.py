@@ -10,7 +10,7 @@ from textual.screen import Screen
 
 from crm import __version__
 from crm.clock import Clock, utc_now
-from crm.commands import ContactCommands
+from crm.commands import ActionCommands, ContactCommands
 from crm.messages import GoToContact
 from crm.screens.main import MainScreen
 
@@ -20,7 +20,7 @@ class CrmApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "crm"
-    COMMANDS = App.COMMANDS | {ContactCommands}
+    COMMANDS = App.COMMANDS | {ContactCommands, ActionCommands}
     BINDINGS = [
         Binding("question_mark", "help", "Help", tooltip="Show every key", id="app-help"),
         Binding(

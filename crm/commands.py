@@ -44,3 +44,33 @@ class ContactCommands(Provider):
 
     def _go_to(self, contact_id: int) -> None:
         self.screen.post_message(GoToContact(contact_id))
+
+
+class ActionCommands(Provider):
+    """The app's verbs by name: log a conversation, add an opportunity, switch views…"""
+
+    COMMANDS: tuple[tuple[str, str, str], ...] = (
+        ("Log a conversation…", "log_highlighted", "With the highlighted contact"),
+        ("Add a contact…", "new_contact", "Name, company, role, how you met"),
+        ("Add an opportunity…", "new_opportunity_from_palette", "A role at a company"),
+        ("Add an interview…", "new_interview_from_palette", "When, with whom"),
+        ("Today", "show_tab('today')", "What you owe: overdue, due, this week, rings dropped"),
+        ("Contacts", "show_tab('contacts')", "All contacts, filter by name or company"),
+        ("Interviews", "show_tab('interviews')", "Opportunities by stage with their interviews"),
+        ("Everyone's timeline", "timeline_everything", "Every conversation and follow-up"),
+        ("Rebuild the search index", "rebuild_search_index", "If search ever misses someone"),
+    )
+
+    async def discover(self) -> Hits:
+        for name, action, help_text in self.COMMANDS:
+            yield DiscoveryHit(name, partial(self._run, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, action, help_text in self.COMMANDS:
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), partial(self._run, action), help=help_text)
+
+    def _run(self, action: str) -> None:
+        self.app.call_later(self.screen.run_action, action)

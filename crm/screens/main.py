@@ -330,6 +330,32 @@ class MainScreen(ContactEditing, DailyLoopActions):
         else:
             self.ask_stage(summary.id, summary.stage, summary.title)
 
+    # --- palette verbs -----------------------------------------------------------------------
+
+    def action_log_highlighted(self) -> None:
+        """Log a conversation with whoever the card shows (or nobody yet)."""
+        contact_id = self.shown_contact.id if self.shown_contact is not None else None
+        self.open_log_form(contact_id, None)
+
+    def action_new_opportunity_from_palette(self) -> None:
+        self.ask_new_opportunity()
+
+    def action_new_interview_from_palette(self) -> None:
+        self.ask_new_interview(None)
+
+    def action_timeline_everything(self) -> None:
+        self.query_one(TimelinePane).action_everything()
+        self.set_focus(self.query_one(TimelinePane))
+
+    def action_rebuild_search_index(self) -> None:
+        self.rebuild_index()
+
+    @work(thread=True, group="save", exit_on_error=False)
+    def rebuild_index(self) -> None:
+        """Rebuild the contact search index."""
+        count = contacts.rebuild_index()
+        self.app.call_from_thread(self.notify, f"Search index rebuilt: {count} contacts.")
+
     @on(DataChanged)
     def reload_everything(self, message: DataChanged) -> None:
         message.stop()

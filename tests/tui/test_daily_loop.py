@@ -180,3 +180,17 @@ async def test_log_a_conversation_entirely_by_keyboard(db_path: Path, now: datet
         assert logged.opportunity_id == ids["opportunity"]
         next_touch = FollowUp.get((FollowUp.origin == logged.id) & (FollowUp.kind == "check-in"))
         assert next_touch.window_start > now
+
+
+async def test_palette_runs_verbs_by_name(db_path: Path, now: datetime) -> None:
+    from crm.screens.opportunity_form import OpportunityForm
+
+    app = build_app(db_path, now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"add an opportunity")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, OpportunityForm)

@@ -191,6 +191,12 @@ def contact() -> None:
 @click.option("--note", default="", help="A relationship note.")
 @click.option("--how-met", default="", help="How you know them.")
 @click.option("--keep-in-touch", type=click.IntRange(1, 3650), default=None, help="Days.")
+@click.option(
+    "--rapport",
+    type=click.Choice(["good", "neutral", "strained"]),
+    default=None,
+    help="How you left things.",
+)
 @click.pass_context
 def contact_add(ctx: click.Context, name: str, **fields: Any) -> None:
     """Add a contact and print its id."""
@@ -209,6 +215,7 @@ def contact_add(ctx: click.Context, name: str, **fields: Any) -> None:
         relationship_note=fields["note"],
         how_met=fields["how_met"],
         keep_in_touch_days=fields["keep_in_touch"],
+        rapport=fields["rapport"] or "",
     )
     database(ctx)
     try:
@@ -398,6 +405,68 @@ def log(ctx: click.Context, contact: str, channel: str, kind: str, summary: str,
     click.echo(result.interaction_id)
 
 
+@cli.command()
+@click.argument("contact")
+@click.argument("other")
+@click.option(
+    "--source",
+    type=_choice(__import__("crm.domain.types", fromlist=["ConnectionSource"]).ConnectionSource),
+    default="other",
+    show_default=True,
+    help="How you know they know each other.",
+)
+@click.option("--note", default="", help="Anything worth remembering about it.")
+@click.pass_context
+def connect(ctx: click.Context, contact: str, other: str, source: str, note: str) -> None:
+    """Record that CONTACT knows OTHER (ids or unambiguous names)."""
+    from crm.domain.types import ConnectionSource
+    from crm.domain.validation import InvalidInput
+    from crm.services import connections
+
+    database(ctx)
+    first, second = _contact_id(contact), _contact_id(other)
+    try:
+        new = connections.add_connection(
+            first, second, source=ConnectionSource(source), note=note, now=now_of(ctx)
+        )
+    except InvalidInput as error:
+        fail(str(error))
+    click.echo("Connected." if new else "Already connected; source and note updated.")
+
+
+@cli.command("connections")
+@click.argument("contact")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def connections_command(ctx: click.Context, contact: str, as_json: bool) -> None:
+    """Whom CONTACT knows."""
+    from crm.services import connections
+
+    database(ctx)
+    known = connections.connections_of(_contact_id(contact))
+    if as_json:
+        payload = [
+            {
+                "id": c.contact_id,
+                "name": c.name,
+                "company": c.company,
+                "source": c.source.value,
+                "note": c.note,
+                "noted_at": c.noted_at.isoformat() + "Z",
+            }
+            for c in known
+        ]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    if not known:
+        click.echo("No connections recorded.", err=True)
+        return
+    _print_table(
+        ("ID", "Knows", "Company", "How you know", "Note"),
+        [(str(c.contact_id), c.name, c.company, c.source.value, c.note) for c in known],
+    )
+
+
 @cli.group()
 def followup() -> None:
     """Mark follow-ups done or snooze them."""
@@ -583,3 +652,8 @@ def _run(invoke: Callable[[], Any]) -> int:
         click.echo(f"crm: unexpected error: {error} (set {DEBUG_ENV}=1 for details)", err=True)
         return 1
     return result if isinstance(result, int) else 0
+
+
+from crm.cli_imports import import_group  # noqa: E402  (registers `crm import`)
+
+cli.add_command(import_group)

@@ -118,6 +118,8 @@ class ContactDraft:
     topics: tuple[str, ...] = ()
     relationship_note: str = ""
     keep_in_touch_days: int | None = None
+    rapport: str = ""
+    """How things were left: a Rapport value, or "" when not judged."""
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,7 @@ class ContactDetail:
             topics=self.topics,
             relationship_note=self.relationship_note,
             keep_in_touch_days=self.keep_in_touch_days,
+            rapport=self.rapport,
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from crm.domain.types import ContactDraft
+from crm.domain.types import ContactDraft, Rapport
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_NAME_LENGTH = 200
@@ -33,6 +33,7 @@ def normalise_draft(draft: ContactDraft) -> ContactDraft:
         how_met=draft.how_met.strip(),
         topics=tuple(topics),
         relationship_note=draft.relationship_note.strip(),
+        rapport=draft.rapport.strip().casefold(),
     )
 
 
@@ -47,6 +48,8 @@ def contact_problems(draft: ContactDraft) -> list[str]:
         problems.append(f"“{draft.email}” doesn't look like an e-mail address.")
     if draft.linkedin_url and "linkedin.com/" not in draft.linkedin_url.casefold():
         problems.append("The LinkedIn URL should be a linkedin.com address.")
+    if draft.rapport and draft.rapport not in {r.value for r in Rapport}:
+        problems.append("How you left things is good, neutral or strained.")
     if draft.keep_in_touch_days is not None and draft.keep_in_touch_days <= 0:
         problems.append("The keep-in-touch interval must be a positive number of days.")
     return problems

@@ -6,9 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
-from crm.domain.types import ContactDraft
+from crm.domain.types import ContactDraft, Rapport
 from crm.domain.validation import contact_problems, normalise_draft
 
 # (field id, label, placeholder)
@@ -21,9 +21,17 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("linkedin_url", "LinkedIn", "https://www.linkedin.com/in/…"),
     ("how_met", "How we met", "Referred by…, met at…"),
     ("topics", "Topics", "Interests, comma-separated: Agile skeptic, Spartak fan"),
-    ("relationship_note", "Note", "How things stand"),
+    ("relationship_note", "Note", "How you left things, what matters to them"),
     ("keep_in_touch_days", "Keep in touch", "Every N days (blank: no reminder)"),
 )
+
+
+RAPPORT_CHOICES: list[tuple[str, str]] = [
+    ("not judged", ""),
+    ("good", Rapport.GOOD.value),
+    ("neutral", Rapport.NEUTRAL.value),
+    ("strained: mind this bridge", Rapport.STRAINED.value),
+]
 
 
 class ContactForm(ModalScreen[ContactDraft | None]):
@@ -54,6 +62,14 @@ class ContactForm(ModalScreen[ContactDraft | None]):
                             compact=True,
                             type="integer" if field_id == "keep_in_touch_days" else "text",
                         )
+                    yield Label("Left things", classes="form-label")
+                    yield Select(
+                        RAPPORT_CHOICES,
+                        value=self.draft.rapport,
+                        allow_blank=False,
+                        compact=True,
+                        id="field-rapport",
+                    )
             yield Static("", id="form-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="form-save", compact=True)
@@ -91,6 +107,7 @@ class ContactForm(ModalScreen[ContactDraft | None]):
             topics=tuple(self._value("topics").split(",")),
             relationship_note=self._value("relationship_note"),
             keep_in_touch_days=int(days) if days.lstrip("-").isdigit() else None,
+            rapport=str(self.query_one("#field-rapport", Select).value),
         )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -1,38 +1,66 @@
-"""A contact opened full-screen: everything known about one person."""
+"""A contact opened full-screen: details, whom they know, and their timeline."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.table import Table
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header
+from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
 from crm.domain.types import ContactDetail
-from crm.messages import ContactSaved
+from crm.domain.validation import InvalidInput
+from crm.messages import (
+    ContactSaved,
+    DataChanged,
+    FollowUpDoneRequested,
+    LogRequested,
+    SnoozeRequested,
+)
+from crm.screens.daily_actions import DailyLoopActions
 from crm.screens.editing import ContactEditing
-from crm.services import contacts
+from crm.services import connections, contacts
+from crm.services.connections import ConnectionView
 from crm.widgets.contact_card import ContactCard
-from crm.widgets.placeholders import ComingSoon
+from crm.widgets.timeline_pane import Subject, TimelinePane
 
 
-class ContactScreen(ContactEditing):
-    """One contact's details (and, later, their timeline)."""
+def render_connections(known: list[ConnectionView]) -> Table | Text:
+    """Whom the contact knows, one line each."""
+    if not known:
+        return Text("No connections recorded. Press c to add one.", style="dim")
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(style="dim")
+    for connection in known:
+        who = connection.name + (f" ({connection.company})" if connection.company else "")
+        how = connection.source.value + (f" — {connection.note}" if connection.note else "")
+        table.add_row(who, how)
+    return table
+
+
+class ContactScreen(ContactEditing, DailyLoopActions):
+    """One contact: the card, whom they know, and their timeline."""
 
     BINDINGS = [
         Binding("escape,q", "close", "Back", tooltip="Back to the list", id="contact-close"),
         Binding("e", "edit", "Edit", tooltip="Edit this contact", id="contact-screen-edit"),
+        Binding("c", "knows", "Connect…", tooltip="Record whom this contact knows", id="contact-knows"),
+        Binding("l", "log", "Log", tooltip="Log a conversation with this contact", id="contact-screen-log"),
     ]
 
     @dataclass
     class Loaded(Message):
-        """The contact's details arrived."""
+        """The contact's details and connections arrived."""
 
         contact: ContactDetail
+        known: list[ConnectionView]
 
     def __init__(self, contact_id: int) -> None:
         super().__init__()
@@ -42,28 +70,38 @@ class ContactScreen(ContactEditing):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="contact-screen-body"):
-            yield ContactCard(id="contact-screen-card", classes="pane")
-            yield ComingSoon("Timeline", id="contact-screen-timeline")
+        with Horizontal(id="contact-screen-body"):
+            with VerticalScroll(id="contact-screen-left"):
+                yield ContactCard(id="contact-screen-card", classes="pane")
+                yield Static(id="contact-connections", classes="pane")
+            with Vertical(id="contact-screen-timeline", classes="pane"):
+                yield TimelinePane(id="contact-timeline")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#contact-connections").border_title = "Knows"
+        self.query_one("#contact-screen-timeline").border_title = "Timeline"
         self.query_one(ContactCard).loading = True
         self.load_contact()
+        timeline = self.query_one(TimelinePane)
+        timeline.show_subject(Subject(contact_id=self.contact_id, title=""))
+        self.set_focus(timeline)
 
     @work(thread=True, exclusive=True, group="contact-screen", exit_on_error=False)
     def load_contact(self) -> None:
-        """Fetch the contact's details."""
-        detail = contacts.get_contact(self.contact_id, now=self.app.clock())
+        """Fetch the contact's details and connections."""
+        detail = contacts.get_contact(self.contact_id, now=self.app.clock())  # type: ignore[attr-defined]
+        known = connections.connections_of(self.contact_id)
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(detail))
+            self.post_message(self.Loaded(detail, known))
 
     @on(Loaded)
     def show_contact(self, message: Loaded) -> None:
         self.contact = message.contact
         card = self.query_one(ContactCard)
         card.loading = False
-        card.show(message.contact, self.app.clock())
+        card.show(message.contact, self.app.clock())  # type: ignore[attr-defined]
+        self.query_one("#contact-connections", Static).update(render_connections(message.known))
         self.sub_title = message.contact.name
 
     def action_close(self) -> None:
@@ -73,8 +111,58 @@ class ContactScreen(ContactEditing):
         if self.contact is not None:
             self.open_contact_form(self.contact)
 
+    def action_log(self) -> None:
+        self.open_log_form(self.contact_id, None)
+
+    def action_knows(self) -> None:
+        from crm.screens.connection_form import ConnectionForm
+
+        if self.contact is not None:
+            self.app.push_screen(ConnectionForm(self.contact_id, self.contact.name), self.save_connection)
+
+    @work(thread=True, group="save", exit_on_error=False)
+    def save_connection(self, draft: object) -> None:
+        """Record the connection the form returned."""
+        from crm.screens.connection_form import ConnectionDraft
+
+        if not isinstance(draft, ConnectionDraft):
+            return
+        try:
+            connections.add_connection(
+                self.contact_id,
+                draft.other_id,
+                source=draft.source,
+                note=draft.note,
+                now=self.app.clock(),  # type: ignore[attr-defined]
+            )
+        except InvalidInput as error:
+            self._fail(error)
+            return
+        self._changed("Connection recorded.")
+
     @on(ContactSaved)
     def show_saved_contact(self, message: ContactSaved) -> None:
         message.stop()
         self.notify(f"Saved {message.name}.")
         self.load_contact()
+
+    @on(LogRequested)
+    def log_conversation(self, message: LogRequested) -> None:
+        message.stop()
+        self.open_log_form(message.contact_id or self.contact_id, message.opportunity_id)
+
+    @on(FollowUpDoneRequested)
+    def mark_follow_up_done(self, message: FollowUpDoneRequested) -> None:
+        message.stop()
+        self.complete_follow_up(message.follow_up_id)
+
+    @on(SnoozeRequested)
+    def snooze(self, message: SnoozeRequested) -> None:
+        message.stop()
+        self.ask_snooze(message.follow_up_id, message.title)
+
+    @on(DataChanged)
+    def reload(self, message: DataChanged) -> None:
+        message.stop()
+        self.load_contact()
+        self.query_one(TimelinePane).load()

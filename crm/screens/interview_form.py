@@ -16,7 +16,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm.domain.types import OpportunitySummary
 from crm.domain.when import WhenError, parse_when
-from crm.screens.opportunity_form import lookup_problem, resolve_optional_contact
+from crm.screens.lookup import lookup_problem, resolve_optional_contact
 from crm.services.conversations import AmbiguousContact, UnknownContact, resolve_contact
 from crm.services.opportunities import DEFAULT_INTERVIEW_MINUTES, list_opportunities
 from crm.widgets.cells import local_zone

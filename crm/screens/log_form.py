@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, tzinfo
+from datetime import datetime
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,12 +18,8 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from crm.domain.followups import CHECK_IN_BUSINESS_DAYS, default_next_touch
 from crm.domain.types import Channel, Direction, InteractionKind, LogDraft
 from crm.domain.when import WhenError, parse_next_touch, parse_when, to_local
-from crm.services.conversations import (
-    AmbiguousContact,
-    UnknownContact,
-    open_opportunities_of,
-    resolve_contact,
-)
+from crm.screens.lookup import resolve_optional_contact
+from crm.services.conversations import open_opportunities_of
 from crm.services.opportunities import list_opportunities
 from crm.widgets.cells import local_zone
 from crm.widgets.suggesters import ContactSuggester
@@ -54,7 +50,6 @@ NO_OPPORTUNITY = 0
 WHEN_PLACEHOLDER = "now · yesterday 4pm · 2 days ago · mon 10:00 · 2026-12-01 14:30"
 NEXT_EXAMPLES = "fri · in 3 days · 2026-12-01 · none: reason"
 DEFAULT_NEXT_EXAMPLES = "fri · in 3 days · none: reason"
-MAX_CANDIDATES_SHOWN = 5
 
 
 class LogForm(ModalScreen[LogDraft | None]):
@@ -312,22 +307,12 @@ class LogForm(ModalScreen[LogDraft | None]):
     @work(thread=True, exclusive=True, group="log-form-contact", exit_on_error=False)
     def resolve_and_save(self, text: str, draft: LogDraft) -> None:
         """Find the contact the user typed; the form dismisses once it is unambiguous."""
-        try:
-            contact_id = resolve_contact(text)
-        except AmbiguousContact as error:
-            shown = error.candidates[:MAX_CANDIDATES_SHOWN]
-            names = "; ".join(
-                f"{name} ({company})" if company else name for _, name, company in shown
-            )
-            more = len(error.candidates) - len(shown)
-            if more > 0:
-                names += f"; and {more} more"
-            problem = f"Contact: {error} Did you mean {names}? Type more of the name."
-            result: Message = self.ContactNotResolved(text, problem)
-        except UnknownContact as error:
-            result = self.ContactNotResolved(text, f"Contact: {error}")
+        found = resolve_optional_contact("Contact", text)
+        result: Message
+        if isinstance(found, int):
+            result = self.ContactResolved(text, found, draft)
         else:
-            result = self.ContactResolved(text, contact_id, draft)
+            result = self.ContactNotResolved(text, found or "Contact: name the person you talked to.")
         if not get_current_worker().is_cancelled:
             self.post_message(result)
 

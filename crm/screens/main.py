@@ -229,7 +229,8 @@ class MainScreen(ContactEditing, DailyLoopActions):
     @on(ContactList.Opened)
     def open_contact(self, message: ContactList.Opened) -> None:
         message.stop()
-        self.app.push_screen(ContactScreen(message.contact_id))
+        # Whatever was logged or edited in there shows here on return.
+        self.app.push_screen(ContactScreen(message.contact_id), lambda _: self.post_message(DataChanged()))
 
     @on(RowList.Selected, "#today-list, #timeline")
     def jump_to_row_contact(self, message: RowList.Selected) -> None:
@@ -277,10 +278,6 @@ class MainScreen(ContactEditing, DailyLoopActions):
         else:
             self.contact_list.reload(focus_contact=message.contact_id)
         self.load_card(message.contact_id)
-
-    def on_screen_resume(self) -> None:
-        if self.shown_contact is not None and self.query_one(TabbedContent).active == "contacts":
-            self.contact_list.reload(focus_contact=self.shown_contact.id)
 
     # --- the daily loop ----------------------------------------------------------------------
 

@@ -15,12 +15,11 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm.domain.types import Stage
-from crm.services.conversations import AmbiguousContact, UnknownContact, resolve_contact
+from crm.screens.lookup import resolve_optional_contact
 from crm.widgets.suggesters import ContactSuggester
 
 QUIET_LABEL = "Quiet: a confidential search — no outreach beyond the interviewers"
 DEFAULT_STAGE = Stage.APPLIED
-MAX_CANDIDATES_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -37,33 +36,6 @@ class OpportunityDraft:
 def stage_label(stage: Stage) -> str:
     """A stage as the forms show it ("Interviewing")."""
     return stage.value.capitalize()
-
-
-def lookup_problem(field: str, error: UnknownContact | AmbiguousContact) -> str:
-    """Why a typed name didn't give one contact, naming the field and any candidates."""
-    if isinstance(error, UnknownContact):
-        return f"{field}: {error}"
-    shown = [
-        f"{name} ({company}, #{contact_id})" if company else f"{name} (#{contact_id})"
-        for contact_id, name, company in error.candidates[:MAX_CANDIDATES_SHOWN]
-    ]
-    more = len(error.candidates) - len(shown)
-    listing = "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
-    return f"{field}: {error} Which one? {listing}. Type more of the name, or #id."
-
-
-def resolve_optional_contact(field: str, text: str) -> int | str | None:
-    """The id of the contact named in an optional field, None if blank, or the problem as text.
-
-    Runs SQL: call it from a thread worker only.
-    """
-    name = text.strip().removeprefix("#")
-    if not name:
-        return None
-    try:
-        return resolve_contact(name)
-    except (UnknownContact, AmbiguousContact) as error:
-        return lookup_problem(field, error)
 
 
 class OpportunityForm(ModalScreen[OpportunityDraft | None]):

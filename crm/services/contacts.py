@@ -69,6 +69,7 @@ def _fields(draft: ContactDraft, now: datetime) -> dict[str, object]:
         "how_met": draft.how_met,
         "relationship_note": draft.relationship_note,
         "keep_in_touch_days": draft.keep_in_touch_days,
+        "rapport": draft.rapport,
     }
 
 

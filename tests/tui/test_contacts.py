@@ -194,3 +194,24 @@ async def test_scrolling_far_fetches_rows_page_by_page(db_path: Path, now: datet
         await pilot.press("pageup")
         await settle(pilot)
         assert contact_list.highlighted is not None
+
+
+async def test_record_whom_a_contact_knows(db_path: Path, now: datetime) -> None:
+    from crm.services.connections import connections_of
+
+    ann = add("Ann Lee", "Acme", "CTO")
+    add("Bob Stone", "Globex", "Recruiter")
+    app = build_app(db_path, now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactScreen)
+        await pilot.press("c", *"bo")
+        await settle(pilot)
+        await pilot.press("right", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactScreen)
+        knows = plain_text(app.screen.query_one("#contact-connections", Static))
+        assert "Bob Stone (Globex)" in knows
+    assert [c.name for c in connections_of(ann)] == ["Bob Stone"]

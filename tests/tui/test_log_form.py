@@ -212,7 +212,7 @@ async def test_an_ambiguous_name_lists_the_candidates(db_path: Path, now: dateti
         assert isinstance(app.screen, LogForm)
         problem = error_text(app)
         assert "matches 2 contacts" in problem
-        assert "Ann Lee (Acme)" in problem and "Ann Smith (Initech)" in problem
+        assert "Ann Lee (Acme, #" in problem and "Ann Smith (Initech, #" in problem
         assert app.results == []
 
         await pilot.press("end", *" Lee", "enter")

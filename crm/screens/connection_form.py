@@ -1,0 +1,128 @@
+"""Record that the contact on show knows someone else: the raw material of the back channel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+from textual.worker import get_current_worker
+
+from crm.domain.types import ConnectionSource
+from crm.screens.lookup import resolve_optional_contact
+from crm.widgets.suggesters import ContactSuggester
+
+SOURCE_CHOICES = [
+    ("LinkedIn: a mutual connection", ConnectionSource.LINKEDIN_MUTUAL.value),
+    ("They said so", ConnectionSource.THEY_SAID_SO.value),
+    ("Same team", ConnectionSource.SAME_TEAM.value),
+    ("Other", ConnectionSource.OTHER.value),
+]
+
+
+@dataclass(frozen=True)
+class ConnectionDraft:
+    """Who the contact knows, how the user knows it, and a note."""
+
+    other_id: int
+    source: ConnectionSource
+    note: str
+
+
+class ConnectionForm(ModalScreen[ConnectionDraft | None]):
+    """"<name> knows…": pick the other person (with completion), the source and a note."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="connection-cancel"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save the connection", id="connection-save"),
+    ]
+
+    @dataclass
+    class Resolved(Message):
+        """The typed name gave one contact, or a problem to show."""
+
+        found: int | str | None
+
+    def __init__(self, contact_id: int, contact_name: str) -> None:
+        super().__init__()
+        self.contact_id = contact_id
+        """The contact who knows someone."""
+        self.contact_name = contact_name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="connection-dialog", classes="dialog"):
+            yield Label(f"{self.contact_name} knows…", classes="dialog-title")
+            with Grid(classes="form-grid"):
+                yield Label("Who", classes="form-label")
+                yield Input(
+                    placeholder="A contact's name (→ completes)",
+                    suggester=ContactSuggester(),
+                    id="field-other",
+                    compact=True,
+                )
+                yield Label("How you know", classes="form-label")
+                yield Select(
+                    SOURCE_CHOICES,
+                    value=ConnectionSource.THEY_SAID_SO.value,
+                    allow_blank=False,
+                    compact=True,
+                    id="field-source",
+                )
+                yield Label("Note", classes="form-label")
+                yield Input(placeholder="Worked together at…", id="field-note", compact=True)
+            yield Static("", id="form-error", classes="form-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="connection-save", compact=True)
+                yield Button("Cancel", id="connection-cancel", compact=True)
+            yield Static("Enter or Ctrl+S saves · Esc cancels", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        if self.app.is_headless:
+            for field in self.query(Input):
+                field.cursor_blink = False
+        self.query_one("#field-other", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "connection-save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_save(self) -> None:
+        text = self.query_one("#field-other", Input).value
+        if not text.strip():
+            self.query_one("#form-error", Static).update("Who: name the person they know.")
+            return
+        self.resolve(text)
+
+    @work(thread=True, exclusive=True, group="connection-form", exit_on_error=False)
+    def resolve(self, text: str) -> None:
+        """Find the contact the user typed."""
+        found = resolve_optional_contact("Who", text)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Resolved(found))
+
+    @on(Resolved)
+    def finish(self, message: Resolved) -> None:
+        if not isinstance(message.found, int):
+            self.query_one("#form-error", Static).update(str(message.found or ""))
+            return
+        if message.found == self.contact_id:
+            self.query_one("#form-error", Static).update("Who: someone other than themselves.")
+            return
+        source = ConnectionSource(str(self.query_one("#field-source", Select).value))
+        note = self.query_one("#field-note", Input).value.strip()
+        self.dismiss(ConnectionDraft(message.found, source, note))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

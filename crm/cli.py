@@ -154,7 +154,8 @@ def demo(ctx: click.Context, generated: int, open_app: bool) -> None:
     Without --db the database is a throwaway file in a temporary folder; with --db the sample
     goes into that file, which must not hold contacts already.
     """
-    from crm.services import contacts, demo as demo_data
+    from crm.services import contacts
+    from crm.services import demo as demo_data
 
     root = ctx.find_root().obj
     if not root["db_given"]:
@@ -508,16 +509,19 @@ def followup_snooze(ctx: click.Context, follow_up_id: int, until_text: str) -> N
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.pass_context
 def agenda(ctx: click.Context, as_json: bool) -> None:
-    """What you owe: overdue, due and upcoming follow-ups, and rings dropped."""
-    from crm.services import followups
+    """What you owe: overdue, due and upcoming follow-ups, rings dropped, the back channel to
+    reach, casual touches and people going cold."""
+    from crm.services import followups, suggestions
 
     database(ctx)
     today = followups.agenda(now=now_of(ctx), tz=local_zone())
+    ideas = suggestions.today(now=now_of(ctx))
     if as_json:
-        payload = _agenda_json(today, _ring_people(today))
+        payload = _agenda_json(today, _ring_people(today)) | _suggestions_json(ideas)
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     _print_agenda(today, now_of(ctx))
+    _print_suggestions(ideas)
 
 
 def _ring_people(today: Any) -> dict[int, str]:
@@ -574,6 +578,265 @@ def _agenda_json(
         "upcoming": [item(e) for e in today.upcoming],
         "rings_dropped": [ring(e) for e in today.rings_dropped],
     }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() + "Z" if moment is not None else None
+
+
+def _suggestions_json(ideas: Any) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "backchannel": [
+            {
+                "contact_id": i.contact_id,
+                "contact": i.name,
+                "opportunity_id": i.opportunity_id,
+                "opportunity": i.opportunity,
+                "why": i.why,
+                "warning": i.warning or None,
+            }
+            for i in ideas.backchannel
+        ],
+        "casual": [
+            {
+                "contact_id": c.suggestion.contact_id,
+                "contact": c.suggestion.name,
+                "opportunity_id": c.opportunity_id,
+                "opportunity": c.opportunity,
+                "topic": c.suggestion.topic,
+                "status": c.suggestion.status.value,
+                "text": c.suggestion.text,
+            }
+            for c in ideas.casual
+        ],
+        "going_cold": [
+            {
+                "contact_id": c.contact_id,
+                "contact": c.name,
+                "last_touch_at": _iso(c.last_touch_at),
+                "days_silent": c.days_silent,
+                "days_over": c.days_over,
+            }
+            for c in ideas.going_cold
+        ],
+    }
+
+
+def _print_suggestions(ideas: Any) -> None:
+    from rich.console import Console
+
+    console = Console()
+    if ideas.backchannel:
+        console.print(f"[bold cyan]Reach before the employer does ({len(ideas.backchannel)})[/]")
+        for idea in ideas.backchannel:
+            console.print(f"  {idea.name} — {idea.why} ({idea.opportunity})", markup=False)
+        console.print()
+    if ideas.casual:
+        console.print(f"[bold]Casual touches ({len(ideas.casual)})[/]")
+        for casual in ideas.casual:
+            console.print(f"  {casual.suggestion.text}", markup=False)
+        console.print()
+    if ideas.going_cold:
+        console.print(f"[bold blue]Going cold ({len(ideas.going_cold)})[/]")
+        for cold in ideas.going_cold:
+            silent = f"silent {cold.days_silent} days" if cold.last_touch_at else "never in touch"
+            console.print(f"  {cold.name}: {silent}, {cold.days_over} days past the interval", markup=False)
+
+
+@cli.command("backchannel")
+@click.option("--company", default=None, help="A company (loosely matched).")
+@click.option("--interview", "interview_id", type=int, default=None, help="An interview's id.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def backchannel_command(ctx: click.Context, company: str | None, interview_id: int | None, as_json: bool) -> None:
+    """Who could speak about you at a company or around an interview, best first."""
+    from crm.services import backchannel
+
+    if (company is None) == (interview_id is None):
+        fail("Give --company or --interview (one of them).")
+    database(ctx)
+    try:
+        if company is not None:
+            mapped = backchannel.for_company(company, now=now_of(ctx))
+        else:
+            assert interview_id is not None
+            mapped = backchannel.for_interview(interview_id, now=now_of(ctx))
+    except backchannel.NothingToMap as error:
+        fail(str(error))
+    if as_json:
+        payload = {
+            "title": mapped.title,
+            "quiet": mapped.quiet,
+            "candidates": [
+                {
+                    "id": c.contact_id,
+                    "name": c.name,
+                    "tier": c.tier.value,
+                    "reasons": list(c.reasons),
+                    "warmth": c.warmth.value,
+                    "days_since_touch": c.days_since_touch,
+                    "touches": c.touches,
+                    "is_reference": c.is_reference,
+                    "rapport": c.rapport or None,
+                    "warning": c.warning or None,
+                    "score": c.score,
+                }
+                for c in mapped.candidates
+            ],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    click.echo(mapped.title + ("  (quiet: only your interviewers)" if mapped.quiet else ""))
+    _print_table(
+        ("ID", "Who", "Why", "Warmth", "Reference", "Left things"),
+        [
+            (
+                str(c.contact_id),
+                c.name,
+                ", ".join(c.reasons),
+                c.warmth.value + (f", {c.days_since_touch} d" if c.days_since_touch is not None else ""),
+                "yes" if c.is_reference else "",
+                (c.rapport + (f": {c.warning}" if c.warning else "")) if c.rapport else "",
+            )
+            for c in mapped.candidates
+        ],
+    )
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def references(ctx: click.Context, as_json: bool) -> None:
+    """Your reference list; without a subcommand, prints it."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from crm.services import references as reference_list
+
+    database(ctx)
+    listed = reference_list.list_references(now=now_of(ctx))
+    if as_json:
+        payload = [
+            {
+                "id": r.contact_id,
+                "name": r.name,
+                "role": r.role,
+                "company": r.company,
+                "email": r.email,
+                "phone": r.phone,
+                "relationship": r.relationship,
+                "talking_points": r.talking_points,
+                "last_briefed_at": _iso(r.last_briefed_at),
+                "given_to": list(r.given_to),
+                "warning": r.warning or None,
+            }
+            for r in listed
+        ]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    if not listed:
+        click.echo("No references yet: crm references add NAME --relationship … --talking-points …", err=True)
+        return
+    _print_table(
+        ("ID", "Reference", "Relationship", "Last briefed", "Given to", "Warning"),
+        [
+            (
+                str(r.contact_id),
+                r.name,
+                r.relationship,
+                r.last_briefed_at.strftime("%Y-%m-%d") if r.last_briefed_at else "never",
+                ", ".join(r.given_to),
+                r.warning,
+            )
+            for r in listed
+        ],
+    )
+
+
+@references.command("add")
+@click.argument("contact")
+@click.option("--relationship", required=True, help="E.g. 'My direct supervisor for three years'.")
+@click.option("--talking-points", required=True, help="What they can speak to.")
+@click.pass_context
+def references_add(ctx: click.Context, contact: str, relationship: str, talking_points: str) -> None:
+    """Put a contact on your reference list (or update what they can speak to)."""
+    from crm.domain.validation import InvalidInput
+    from crm.services import references as reference_list
+
+    database(ctx)
+    try:
+        new = reference_list.save_reference(
+            _contact_id(contact), relationship=relationship, talking_points=talking_points, now=now_of(ctx)
+        )
+    except InvalidInput as error:
+        fail(str(error))
+    click.echo("Added to your references." if new else "Reference updated.")
+
+
+@references.command("remove")
+@click.argument("contact")
+@click.pass_context
+def references_remove(ctx: click.Context, contact: str) -> None:
+    """Take a contact off your reference list."""
+    from crm.domain.validation import InvalidInput
+    from crm.services import references as reference_list
+
+    database(ctx)
+    try:
+        reference_list.remove_reference(_contact_id(contact))
+    except InvalidInput as error:
+        fail(str(error))
+
+
+@references.command("briefed")
+@click.argument("contact")
+@click.option("--at", "at_text", default=None, metavar="WHEN", help="When (default: now).")
+@click.pass_context
+def references_briefed(ctx: click.Context, contact: str, at_text: str | None) -> None:
+    """Record that you briefed a reference."""
+    from crm.domain.validation import InvalidInput
+    from crm.services import references as reference_list
+
+    database(ctx)
+    at = parse_moment(ctx, at_text, "--at", "past") if at_text else now_of(ctx)
+    try:
+        reference_list.mark_briefed(_contact_id(contact), at=at)
+    except InvalidInput as error:
+        fail(str(error))
+
+
+@references.command("give")
+@click.argument("contact")
+@click.option("--opportunity", "opportunity_id", type=int, required=True)
+@click.option("--call", "call_text", default=None, metavar="WHEN", help="When the employer is expected to call.")
+@click.pass_context
+def references_give(ctx: click.Context, contact: str, opportunity_id: int, call_text: str | None) -> None:
+    """Hand a reference to an employer: plans briefing them before the call."""
+    from crm.domain.validation import InvalidInput
+    from crm.services import references as reference_list
+
+    database(ctx)
+    call_at = parse_moment(ctx, call_text, "--call", "future") if call_text else None
+    try:
+        created = reference_list.give_reference(
+            _contact_id(contact), opportunity_id, expected_call_at=call_at, now=now_of(ctx)
+        )
+    except InvalidInput as error:
+        fail(str(error))
+    click.echo(f"Given; {len(created)} follow-up(s) planned.")
+
+
+@references.command("export")
+@click.option("--plain", is_flag=True, help="Plain text instead of Markdown.")
+@click.pass_context
+def references_export(ctx: click.Context, plain: bool) -> None:
+    """Print your references as a sheet to paste into an application."""
+    from crm.services import references as reference_list
+
+    database(ctx)
+    sheet = reference_list.export_sheet(markdown=not plain)
+    if not sheet:
+        fail("No references yet: crm references add NAME --relationship … --talking-points …")
+    click.echo(sheet)
 
 
 def _print_agenda(today: Any, now: datetime) -> None:

@@ -58,6 +58,9 @@ class ActionCommands(Provider):
         ("Contacts", "show_tab('contacts')", "All contacts, filter by name or company"),
         ("Interviews", "show_tab('interviews')", "Opportunities by stage with their interviews"),
         ("Everyone's timeline", "timeline_everything", "Every conversation and follow-up"),
+        ("Back channel…", "backchannel", "Who could speak about you at the highlighted company"),
+        ("References", "references", "Your reference list: brief, give, export"),
+        ("Import LinkedIn connections…", "import_linkedin", "Connections.csv from LinkedIn's data export"),
         ("Rebuild the search index", "rebuild_search_index", "If search ever misses someone"),
     )
 

@@ -32,7 +32,7 @@ from crm.widgets.contact_card import ContactCard
 from crm.widgets.contact_list import ContactList
 from crm.widgets.follow_up_list import FollowUpList
 from crm.widgets.interviews_pane import InterviewsPane
-from crm.widgets.row_keys import contact_of, opportunity_of
+from crm.widgets.row_keys import InterviewKey, contact_of, opportunity_of
 from crm.widgets.row_list import RowList
 from crm.widgets.search_box import SearchBox
 from crm.widgets.timeline_pane import Subject, TimelinePane
@@ -52,6 +52,8 @@ class MainScreen(ContactEditing, DailyLoopActions):
         Binding("slash", "focus_search", "Search", show=False, tooltip="Filter contacts by name or company", id="main-search"),
         Binding("ctrl+f", "focus_search", "Search", show=False, id="main-search-ctrl"),
         Binding("ctrl+n", "new_contact", "New contact", show=False, id="main-new-contact"),
+        Binding("b", "backchannel", "Back channel", show=False, tooltip="Who could speak about you at this company or interview", id="backchannel"),
+        Binding("R", "references", "References", show=False, tooltip="Your reference list", id="references"),
     ]
 
     @dataclass
@@ -230,7 +232,7 @@ class MainScreen(ContactEditing, DailyLoopActions):
     def open_contact(self, message: ContactList.Opened) -> None:
         message.stop()
         # Whatever was logged or edited in there shows here on return.
-        self.app.push_screen(ContactScreen(message.contact_id), lambda _: self.post_message(DataChanged()))
+        self.app.push_screen(ContactScreen(message.contact_id), self._returned)
 
     @on(RowList.Selected, "#today-list, #timeline")
     def jump_to_row_contact(self, message: RowList.Selected) -> None:
@@ -327,6 +329,42 @@ class MainScreen(ContactEditing, DailyLoopActions):
         else:
             self.ask_stage(summary.id, summary.stage, summary.title)
 
+    # --- the back channel and references ------------------------------------------------------
+
+    def action_backchannel(self) -> None:
+        """Open the back-channel map for whatever is highlighted: an interview, an opportunity's
+        company, or a contact's company."""
+        from crm.screens.backchannel_screen import BackchannelScreen
+
+        focused = self.focused
+        interviews = self.query_one(InterviewsPane)
+        key = focused.highlighted_key if isinstance(focused, RowList) else None
+        if isinstance(key, InterviewKey):
+            self.app.push_screen(BackchannelScreen(interview_id=key.interview_id), self._returned)
+            return
+        company = ""
+        opportunity_id = opportunity_of(key)
+        if opportunity_id is not None:
+            summary = next((s for s in interviews.summaries if s.id == opportunity_id), None)
+            company = summary.company if summary is not None else ""
+        elif isinstance(focused, ContactList) and focused.highlighted is not None:
+            company = focused.highlighted.company
+        elif self.shown_contact is not None:
+            company = self.shown_contact.company
+        if not company:
+            self.notify("Highlight an interview, an opportunity, or a contact at a company first.")
+            return
+        self.app.push_screen(BackchannelScreen(company=company), self._returned)
+
+    def action_references(self) -> None:
+        from crm.screens.references_screen import ReferencesScreen
+
+        self.app.push_screen(ReferencesScreen(), self._returned)
+
+    def _returned(self, _: object = None) -> None:
+        """Back from a screen that may have written: show the changes."""
+        self.post_message(DataChanged())
+
     # --- palette verbs -----------------------------------------------------------------------
 
     def action_log_highlighted(self) -> None:
@@ -367,7 +405,9 @@ class MainScreen(ContactEditing, DailyLoopActions):
 
     def help_sections(self) -> list[tuple[str, list[Binding]]]:
         """Every key, grouped for the help screen."""
+        from crm.screens.backchannel_screen import BackchannelList
         from crm.screens.contact_form import ContactForm
+        from crm.screens.references_screen import ReferenceList
 
         def keys(bindings: object) -> list[Binding]:
             return [b for b in bindings if isinstance(b, Binding) and b.id]  # type: ignore[attr-defined]
@@ -382,6 +422,8 @@ class MainScreen(ContactEditing, DailyLoopActions):
             ("Interviews", keys(InterviewsPane.BINDINGS)),
             ("Contact form", keys(ContactForm.BINDINGS)),
             ("Contact screen", keys(ContactScreen.BINDINGS)),
+            ("Back channel (b)", keys(BackchannelList.BINDINGS)),
+            ("References (R)", keys(ReferenceList.BINDINGS)),
             ("Everywhere", keys(self.BINDINGS) + keys(type(self.app).BINDINGS)),
         ]
 

@@ -69,17 +69,18 @@ def set_stage(opportunity_id: int, stage: Stage, *, now: datetime | None = None)
     """Move an opportunity to another stage (closing it records when)."""
     moment = now or utc_now()
     with writing():
-        updated = (
-            Opportunity.update(
-                stage=stage.value,
-                updated_at=moment,
-                closed_at=None if stage.is_open else moment,
-            )
-            .where(Opportunity.id == opportunity_id)
-            .execute()
-        )
-        if not updated:
+        before = Opportunity.get_or_none(Opportunity.id == opportunity_id)
+        if before is None:
             raise NotFound(f"There is no opportunity #{opportunity_id}.")
+        Opportunity.update(
+            stage=stage.value,
+            updated_at=moment,
+            closed_at=None if stage.is_open else moment,
+        ).where(Opportunity.id == opportunity_id).execute()
+        if Stage(before.stage).is_open and not stage.is_open:
+            from crm.services.references import plan_thanks_on_close
+
+            plan_thanks_on_close(opportunity_id, now=moment)
 
 
 def next_stage(stage: Stage, step: int = 1) -> Stage:

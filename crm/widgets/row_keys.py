@@ -61,3 +61,11 @@ def contact_of(key: object) -> int | None:
 def opportunity_of(key: object) -> int | None:
     """The opportunity a row is about, if any."""
     return getattr(key, "opportunity_id", None)
+
+
+@dataclass(frozen=True)
+class PersonKey:
+    """A suggestion about a person: reach the back channel, a casual touch, going cold."""
+
+    contact_id: int
+    opportunity_id: int | None = None

@@ -10,11 +10,12 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from crm.domain.types import Agenda, AgendaItem
-from crm.services import followups
+from crm.services import followups, suggestions
 from crm.services.conversations import follow_up_title
+from crm.services.suggestions import TodaySuggestions
 from crm.widgets.cells import local_zone
 from crm.widgets.follow_up_list import FollowUpList
-from crm.widgets.row_keys import FollowUpKey, RingKey
+from crm.widgets.row_keys import FollowUpKey, PersonKey, RingKey
 from crm.widgets.row_list import Column, Row
 
 SECTIONS = (
@@ -24,7 +25,7 @@ SECTIONS = (
 )
 
 
-def agenda_rows(agenda: Agenda) -> list[Row]:
+def agenda_rows(agenda: Agenda, ideas: TodaySuggestions | None = None) -> list[Row]:
     """The agenda as list rows: a header per non-empty section, then its items."""
     rows: list[Row] = []
     for attribute, title, tone in SECTIONS:
@@ -44,6 +45,38 @@ def agenda_rows(agenda: Agenda) -> list[Row]:
             rows.append(
                 Row((ring.opportunity, ring.stage.value, "no next touch", "l: log one"), key=key, tone="due")
             )
+    if ideas is not None:
+        rows += suggestion_rows(ideas)
+    return rows
+
+
+def suggestion_rows(suggestions: TodaySuggestions) -> list[Row]:
+    """Back channel to reach, casual touches, and people going cold."""
+    rows: list[Row] = []
+    if suggestions.backchannel:
+        rows.append(Row((f"Reach before the employer does · {len(suggestions.backchannel)}",), tone="header"))
+        for idea in suggestions.backchannel:
+            key = PersonKey(idea.contact_id, idea.opportunity_id)
+            tone = "overdue" if idea.warning else ""
+            rows.append(Row((idea.name, idea.why, idea.opportunity, "back channel"), key=key, tone=tone))
+    if suggestions.casual:
+        rows.append(Row((f"Casual touches · {len(suggestions.casual)}",), tone="header"))
+        for casual in suggestions.casual:
+            suggestion = casual.suggestion
+            key = PersonKey(suggestion.contact_id, casual.opportunity_id)
+            if suggestion.is_warning:
+                cells = (suggestion.name, "enough casual touches", casual.opportunity, "skip it")
+                rows.append(Row(cells, key=key, tone="due"))
+            else:
+                cells = (suggestion.name, suggestion.topic, casual.opportunity, "send something")
+                rows.append(Row(cells, key=key))
+    if suggestions.going_cold:
+        rows.append(Row((f"Going cold · {len(suggestions.going_cold)}",), tone="header"))
+        for cold in suggestions.going_cold:
+            silent = f"silent {cold.days_silent} days" if cold.last_touch_at else "never in touch"
+            rows.append(
+                Row((cold.name, silent, "", f"{cold.days_over} days over"), key=PersonKey(cold.contact_id), tone="dim")
+            )
     return rows
 
 
@@ -54,12 +87,15 @@ class TodayPane(FollowUpList):
 
     agenda: Agenda | None = None
     """The agenda on show."""
+    suggestions: TodaySuggestions | None = None
+    """The suggestions on show."""
 
     @dataclass
     class Loaded(Message):
         """A fresh agenda arrived."""
 
         agenda: Agenda
+        suggestions: TodaySuggestions
 
     def on_mount(self) -> None:
         self.empty_text = "Nothing due. Log a conversation with l, or see your contacts with F2."
@@ -73,11 +109,13 @@ class TodayPane(FollowUpList):
     def load_agenda(self, now: datetime) -> None:
         """Fetch the agenda as of ``now``."""
         agenda = followups.agenda(now=now, tz=local_zone())
+        ideas = suggestions.today(now=now)
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(agenda))
+            self.post_message(self.Loaded(agenda, ideas))
 
     @on(Loaded)
     def show_agenda(self, message: Loaded) -> None:
         message.stop()
         self.agenda = message.agenda
-        self.set_rows(agenda_rows(message.agenda))
+        self.suggestions = message.suggestions
+        self.set_rows(agenda_rows(message.agenda, message.suggestions))

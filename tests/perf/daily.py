@@ -14,13 +14,14 @@ import statistics
 import time
 from pathlib import Path
 
+from peewee import fn
+
 from crm.clock import utc_now
 from crm.db import open_database
 from crm.db.models import Contact, Interaction
 from crm.services import followups
 from crm.services.conversations import timeline
 from crm.services.tx import reading
-from peewee import fn
 
 
 def _time(call, runs: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]

@@ -10,7 +10,6 @@ from textual.pilot import Pilot
 from tests.tui.helpers import build_app, settle
 
 
-
 async def _ready(pilot: Pilot[None]) -> None:
     await settle(pilot)
 

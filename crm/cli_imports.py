@@ -1,0 +1,169 @@
+"""`crm import …`: bring contacts in from LinkedIn, list past imports, and undo one."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from crm.cli import database, fail, now_of
+
+SHOWN_SKIPS = 25  # skipped rows listed after an import; the rest are in `crm import list --json`
+PROGRESS_MIN_BYTES = 256 * 1024  # about 2,000 rows: smaller files import faster than a bar draws
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import contacts (LinkedIn connections), list past imports, undo one."""
+
+
+@contextmanager
+def _progress_bar(path: Path) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr for big files on a terminal; None otherwise."""
+    try:
+        big = path.stat().st_size >= PROGRESS_MIN_BYTES
+    except OSError:
+        big = False
+    if not big or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(f"Importing {path.name}", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+@import_group.command("linkedin")
+@click.argument("csv_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Show what would change without writing anything.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON for scripts.")
+@click.pass_context
+def import_linkedin(ctx: click.Context, csv_file: Path, dry_run: bool, as_json: bool) -> None:
+    """Import Connections.csv from LinkedIn's "Get a copy of your data".
+
+    Each connection becomes a contact (matched by profile URL, or by e-mail when the row has
+    no URL); running it again with a newer export updates companies and roles. The import
+    is one batch you can take back with `crm import undo`.
+    """
+    from crm.services import imports
+
+    database(ctx)
+    try:
+        with _progress_bar(csv_file) as progress:
+            result = imports.import_linkedin(
+                csv_file, now=now_of(ctx), progress=progress, dry_run=dry_run
+            )
+    except imports.LinkedInExportError as error:
+        fail(f"{csv_file.name}: {error}")
+    if as_json:
+        click.echo(json.dumps(_result_json(result), ensure_ascii=False, indent=2))
+        return
+    _print_result(result)
+
+
+def _result_json(result: Any) -> dict[str, Any]:
+    return {
+        "batch": result.batch_id,
+        "file": result.filename,
+        "dry_run": result.dry_run,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "companies_created": result.companies_created,
+        "skipped": [{"line": row.line, "reason": row.reason} for row in result.skipped],
+    }
+
+
+def _print_result(result: Any) -> None:
+    counts = (
+        f"{result.created:,} created, {result.updated:,} updated, "
+        f"{result.unchanged:,} unchanged, {len(result.skipped):,} skipped"
+    )
+    if result.dry_run:
+        click.echo(f"Dry run of {result.filename}, nothing written: would be {counts}.")
+    else:
+        click.echo(f"Imported {result.filename} as import #{result.batch_id}: {counts}.")
+    if result.skipped:
+        click.echo("Skipped:")
+        for row in result.skipped[:SHOWN_SKIPS]:
+            click.echo(f"  line {row.line}: {row.reason}")
+        hidden = len(result.skipped) - SHOWN_SKIPS
+        if hidden > 0:
+            click.echo(f"  … and {hidden} more (see `crm import list --json`)")
+    if not result.dry_run and (result.created or result.updated):
+        click.echo(f"Take it back with: crm import undo {result.batch_id}")
+
+
+@import_group.command("list")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def import_list(ctx: click.Context, limit: int, as_json: bool) -> None:
+    """List past imports, newest first."""
+    from crm.services import imports
+
+    database(ctx)
+    batches = imports.list_imports(limit)
+    if as_json:
+        payload = [
+            {
+                "id": batch.id,
+                "source": batch.source,
+                "file": batch.filename,
+                "created_at": batch.created_at.isoformat() + "Z",
+                "created": batch.created,
+                "updated": batch.updated,
+                "unchanged": batch.unchanged,
+                "skipped": [{"line": row.line, "reason": row.reason} for row in batch.skipped],
+                "undone_at": batch.undone_at.isoformat() + "Z" if batch.undone_at else None,
+            }
+            for batch in batches
+        ]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    if not batches:
+        click.echo("No imports yet.")
+        return
+    for batch in batches:
+        undone = f"  (undone {batch.undone_at:%Y-%m-%d %H:%M})" if batch.undone_at else ""
+        click.echo(
+            f"#{batch.id}  {batch.created_at:%Y-%m-%d %H:%M} UTC  {batch.source}  "
+            f"{batch.filename}: {batch.created:,} created, {batch.updated:,} updated, "
+            f"{batch.unchanged:,} unchanged, {len(batch.skipped):,} skipped{undone}"
+        )
+
+
+@import_group.command("undo")
+@click.argument("batch_id", type=int, metavar="BATCH")
+@click.pass_context
+def import_undo(ctx: click.Context, batch_id: int) -> None:
+    """Take back import BATCH: remove the contacts it added, restore the ones it changed."""
+    from crm.services import imports
+
+    database(ctx)
+    try:
+        result = imports.undo_import(batch_id, now=now_of(ctx))
+    except (imports.ImportBatchNotFound, imports.ImportAlreadyUndone) as error:
+        fail(str(error))
+    click.echo(
+        f"Undid import #{result.batch_id}: removed {result.removed:,} contacts, restored "
+        f"{result.restored:,}."
+    )

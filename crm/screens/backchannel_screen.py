@@ -1,0 +1,456 @@
+"""The back channel: who an employer may call about the user, ranked, to reach them first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.console import Group
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Footer, Header, Input, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from crm.domain.backchannel import RankedCandidate, Tier, Warmth, heads_up_window
+from crm.domain.types import FollowUpKind
+from crm.messages import DataChanged, GoToContact, LogRequested
+from crm.screens.daily_actions import USER_ERRORS, DailyLoopActions
+from crm.services import backchannel, followups
+from crm.services.backchannel import BackchannelMap
+from crm.widgets.cells import local_zone, short_local
+from crm.widgets.row_list import Column, Row, RowList
+
+EXPLANATION = "People an employer may call about you — reach them first."
+QUIET_NOTE = "quiet search: only your interviewers"
+
+TIER_TITLES = {
+    Tier.BACK_CHANNEL: "Back channel: referred you or knows an interviewer",
+    Tier.COLLEAGUE: "Colleagues at the company",
+    Tier.INTERVIEWER: "Your interviewers",
+}
+
+PLANNED_WHAT = {
+    FollowUpKind.HEADS_UP: "Heads-up",
+    FollowUpKind.TELL_INTERVIEWED: "“I just interviewed” note",
+}
+
+
+@dataclass(frozen=True)
+class CandidateKey:
+    """A candidate row: the contact it stands for."""
+
+    contact_id: int
+    name: str
+
+
+def warmth_text(candidate: RankedCandidate) -> str:
+    """ "warm · 12 days ago · 3 touches", or "never in touch"."""
+    if candidate.warmth is Warmth.NEVER or candidate.days_since_touch is None:
+        return "never in touch"
+    days = candidate.days_since_touch
+    when = "today" if days == 0 else "yesterday" if days == 1 else f"{days} days ago"
+    touches = f"{candidate.touches} touch" + ("" if candidate.touches == 1 else "es")
+    return f"{candidate.warmth.value} · {when} · {touches}"
+
+
+def candidate_rows(candidates: tuple[RankedCandidate, ...]) -> list[Row]:
+    """Candidates under a header per tier; a strained rapport gets a red row and its warning."""
+    rows: list[Row] = []
+    for tier in Tier:
+        in_tier = [c for c in candidates if c.tier is tier]
+        if not in_tier:
+            continue
+        rows.append(Row((f"{TIER_TITLES[tier]} · {len(in_tier)}",), tone="header"))
+        for candidate in in_tier:
+            tone = (
+                "overdue"
+                if candidate.warning
+                else "dim"
+                if candidate.warmth is Warmth.NEVER
+                else ""
+            )
+            cells = (
+                candidate.name,
+                "; ".join(candidate.reasons),
+                warmth_text(candidate),
+                "reference" if candidate.is_reference else "",
+                candidate.rapport,
+            )
+            rows.append(
+                Row(cells, key=CandidateKey(candidate.contact_id, candidate.name), tone=tone)
+            )
+            if candidate.warning:
+                rows.append(Row((f"    ⚠ {candidate.warning}",), tone="overdue"))
+    return rows
+
+
+def render_candidate(candidate: RankedCandidate | None, keys: str) -> Group | Text:
+    """The highlighted candidate in full: why, how warm, the warning, and what the keys do."""
+    if candidate is None:
+        return Text("Nobody highlighted.", style="dim")
+    lines = [
+        Text(candidate.name, style="bold"),
+        Text(" · ".join(candidate.reasons) or "no known link"),
+    ]
+    facts = [warmth_text(candidate)]
+    if candidate.rapport:
+        facts.append(f"rapport: {candidate.rapport}")
+    if candidate.is_reference:
+        facts.append("one of your references")
+    lines.append(Text(" · ".join(facts), style="dim" if candidate.warmth is Warmth.NEVER else ""))
+    if candidate.warning:
+        lines.append(Text(f"⚠ {candidate.warning}", style="bold red"))
+    lines.append(Text(keys, style="dim"))
+    return Group(*lines)
+
+
+class BackchannelList(RowList):
+    """The ranked people around a company or interview; h, t and l act on the highlighted one."""
+
+    COLUMNS = (
+        Column(18, 2),
+        Column(20, 4),
+        Column(30, 0, optional=True),
+        Column(9, 0, optional=True),
+        Column(8, 0, optional=True),
+    )
+
+    BINDINGS = [
+        Binding(
+            "h",
+            "heads_up",
+            "Heads-up",
+            tooltip="Plan a heads-up to them before the round",
+            id="backchannel-heads-up",
+        ),
+        Binding(
+            "t",
+            "tell",
+            "Tell them",
+            tooltip="Plan telling them you just interviewed",
+            id="backchannel-tell",
+        ),
+        Binding("l", "log", "Log", tooltip="Log a conversation with them", id="backchannel-log"),
+    ]
+
+    backchannel_map: BackchannelMap | None = None
+    """The map on show."""
+
+    @dataclass
+    class HeadsUpRequested(Message):
+        """The user asked for a heads-up to this candidate before the interview."""
+
+        contact_id: int
+        name: str
+
+    @dataclass
+    class TellRequested(Message):
+        """The user asked to tell this candidate they just interviewed."""
+
+        contact_id: int
+        name: str
+
+    def show_map(self, backchannel_map: BackchannelMap) -> None:
+        """Show a freshly loaded map, keeping the cursor on the same person."""
+        self.backchannel_map = backchannel_map
+        self.empty_text = (
+            "Quiet search, and no interviewers recorded yet."
+            if backchannel_map.quiet
+            else "Nobody around this yet. Add the interviewers and record whom they know."
+        )
+        self.set_rows(candidate_rows(backchannel_map.candidates))
+        self.refresh_bindings()
+
+    @property
+    def candidate(self) -> CandidateKey | None:
+        """The highlighted candidate, if any."""
+        key = self.highlighted_key
+        return key if isinstance(key, CandidateKey) else None
+
+    def can_plan_heads_up(self) -> bool:
+        """A heads-up fits: an interview map, the round still ahead and not too close."""
+        shown = self.backchannel_map
+        if shown is None or shown.interview_id is None or shown.interview_done:
+            return False
+        if shown.interview_starts_at is None:
+            return False
+        now = self.app.clock()  # type: ignore[attr-defined]
+        return heads_up_window(shown.interview_starts_at, now) is not None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "heads_up":
+            return True if self.candidate is not None and self.can_plan_heads_up() else None
+        if action == "tell":
+            shown = self.backchannel_map
+            interview_map = shown is not None and shown.interview_id is not None
+            return True if self.candidate is not None and interview_map else None
+        if action == "log":
+            return True if self.candidate is not None else None
+        return True
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        super().watch_cursor(old, new)
+        self.refresh_bindings()
+
+    def action_heads_up(self) -> None:
+        candidate = self.candidate
+        if candidate is not None and self.can_plan_heads_up():
+            self.post_message(self.HeadsUpRequested(candidate.contact_id, candidate.name))
+
+    def action_tell(self) -> None:
+        candidate = self.candidate
+        shown = self.backchannel_map
+        if candidate is not None and shown is not None and shown.interview_id is not None:
+            self.post_message(self.TellRequested(candidate.contact_id, candidate.name))
+
+    def action_log(self) -> None:
+        candidate = self.candidate
+        if candidate is not None:
+            opportunity_id = self.backchannel_map.opportunity_id if self.backchannel_map else None
+            self.post_message(LogRequested(candidate.contact_id, opportunity_id))
+
+
+class BackchannelScreen(DailyLoopActions):
+    """Who could speak about the user at a company or around one interview, best first."""
+
+    BINDINGS = [
+        Binding(
+            "escape", "close", "Back", tooltip="Close the back channel", id="backchannel-close"
+        ),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        """The map arrived, or the reason there is none."""
+
+        backchannel_map: BackchannelMap | None
+        problem: str = ""
+
+    def __init__(self, *, company: str | None = None, interview_id: int | None = None) -> None:
+        super().__init__()
+        self.company = company
+        """The company to map (any prefix of its name), when no interview is given."""
+        self.interview_id = interview_id
+        """The interview to map; takes precedence over ``company``."""
+        self.backchannel_map: BackchannelMap | None = None
+        """The map on show, once loaded."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="backchannel-body"):
+            yield Input(
+                placeholder="Company name, then Enter", id="backchannel-company", compact=True
+            )
+            yield Static(id="backchannel-intro")
+            with Vertical(id="backchannel-list-pane", classes="pane"):
+                yield BackchannelList(id="backchannel-list")
+            yield Static(id="backchannel-detail", classes="pane")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Back channel"
+        self.query_one("#backchannel-list-pane").border_title = "Who may be called"
+        self.query_one("#backchannel-detail").border_title = "Details"
+        company_field = self.query_one("#backchannel-company", Input)
+        if self.app.is_headless:
+            company_field.cursor_blink = False
+        intro = self.query_one("#backchannel-intro", Static)
+        if self.interview_id is None and not (self.company or "").strip():
+            intro.update(Text(EXPLANATION, style="dim"))
+            self.set_focus(company_field)
+            return
+        company_field.display = False
+        intro.update(Text(EXPLANATION, style="dim"))
+        self.load()
+
+    # --- loading -----------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """(Re)load the map for the interview or company."""
+        self.query_one(BackchannelList).loading = True
+        self.load_map(self.interview_id, self.company, self.app.clock())  # type: ignore[attr-defined]
+
+    @work(thread=True, exclusive=True, group="backchannel", exit_on_error=False)
+    def load_map(self, interview_id: int | None, company: str | None, now: datetime) -> None:
+        """Rank the people around the interview or company."""
+        try:
+            if interview_id is not None:
+                found = backchannel.for_interview(interview_id, now=now)
+            else:
+                found = backchannel.for_company(company or "", now=now)
+        except backchannel.NothingToMap as error:
+            if not get_current_worker().is_cancelled:
+                self.post_message(self.Loaded(None, str(error)))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Loaded(found))
+
+    @on(Loaded)
+    def show_map(self, message: Loaded) -> None:
+        message.stop()
+        listing = self.query_one(BackchannelList)
+        listing.loading = False
+        intro = self.query_one("#backchannel-intro", Static)
+        found = message.backchannel_map
+        self.backchannel_map = found
+        if found is None:
+            intro.update(
+                Group(Text(message.problem, style="bold red"), Text(EXPLANATION, style="dim"))
+            )
+            listing.set_rows([])
+            company_field = self.query_one("#backchannel-company", Input)
+            company_field.display = True
+            self.set_focus(company_field)
+            return
+        lines = [Text(found.title, style="bold")]
+        if found.quiet:
+            lines.append(Text(QUIET_NOTE, style="bold yellow"))
+        lines.append(Text(EXPLANATION, style="dim"))
+        intro.update(Group(*lines))
+        self.sub_title = f"Back channel · {found.title}"
+        listing.show_map(found)
+        self.show_detail()
+        self.set_focus(listing)
+
+    @on(Input.Submitted, "#backchannel-company")
+    def map_typed_company(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        if not text:
+            return
+        self.company = text
+        self.interview_id = None
+        self.load()
+
+    # --- the detail pane ---------------------------------------------------------------------
+
+    def _candidate(self, contact_id: int | None) -> RankedCandidate | None:
+        if self.backchannel_map is None or contact_id is None:
+            return None
+        return next(
+            (c for c in self.backchannel_map.candidates if c.contact_id == contact_id), None
+        )
+
+    def show_detail(self) -> None:
+        """Show the highlighted candidate in full."""
+        listing = self.query_one(BackchannelList)
+        key = listing.candidate
+        keys = ["l log a conversation", "Enter open the contact"]
+        if listing.can_plan_heads_up():
+            keys.insert(0, "h heads-up before the round")
+        if self.backchannel_map is not None and self.backchannel_map.interview_id is not None:
+            keys.insert(1 if listing.can_plan_heads_up() else 0, "t tell them you interviewed")
+        candidate = self._candidate(key.contact_id if key else None)
+        self.query_one("#backchannel-detail", Static).update(
+            render_candidate(candidate, " · ".join(keys))
+        )
+
+    @on(RowList.Highlighted, "#backchannel-list")
+    def follow_highlight(self, message: RowList.Highlighted) -> None:
+        message.stop()
+        self.show_detail()
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(RowList.Selected, "#backchannel-list")
+    def open_contact(self, message: RowList.Selected) -> None:
+        message.stop()
+        if isinstance(message.key, CandidateKey):
+            contact_id = message.key.contact_id
+            self.dismiss(None)
+            self.app.post_message(GoToContact(contact_id))
+
+    @on(LogRequested)
+    def log_conversation(self, message: LogRequested) -> None:
+        message.stop()
+        self.open_log_form(message.contact_id, message.opportunity_id)
+
+    @on(BackchannelList.HeadsUpRequested)
+    def heads_up(self, message: BackchannelList.HeadsUpRequested) -> None:
+        message.stop()
+        if self.backchannel_map is not None and self.backchannel_map.interview_id is not None:
+            self.plan(FollowUpKind.HEADS_UP, message.contact_id, message.name, self.backchannel_map)
+
+    @on(BackchannelList.TellRequested)
+    def tell_interviewed(self, message: BackchannelList.TellRequested) -> None:
+        message.stop()
+        if self.backchannel_map is not None and self.backchannel_map.interview_id is not None:
+            self.plan(
+                FollowUpKind.TELL_INTERVIEWED,
+                message.contact_id,
+                message.name,
+                self.backchannel_map,
+            )
+
+    @work(thread=True, group="save", exit_on_error=False)
+    def plan(self, kind: FollowUpKind, contact_id: int, name: str, shown: BackchannelMap) -> None:
+        """Plan a heads-up or an "I just interviewed" note, unless one is already pending."""
+        assert shown.interview_id is not None
+        now = self.app.clock()  # type: ignore[attr-defined]
+        what = PLANNED_WHAT[kind]
+        already = self._pending(kind, contact_id, shown.opportunity_id, now)
+        if already is not None:
+            note = f"{what} to {name} is already planned, due by {short_local(already)}."
+            self.app.call_from_thread(self.app.notify, note, severity="warning")
+            return
+        try:
+            if kind is FollowUpKind.HEADS_UP:
+                follow_up_id = backchannel.plan_heads_up(contact_id, shown.interview_id, now=now)
+            else:
+                follow_up_id = backchannel.plan_tell_interviewed(
+                    contact_id, shown.interview_id, now=now
+                )
+        except USER_ERRORS as error:
+            self._fail(error)
+            return
+        due = self._due(follow_up_id, now)
+        self._changed(
+            f"{what} to {name} planned" + (f", due by {short_local(due)}." if due else ".")
+        )
+
+    @staticmethod
+    def _pending(
+        kind: FollowUpKind, contact_id: int, opportunity_id: int | None, now: datetime
+    ) -> datetime | None:
+        """When an open follow-up of this kind for this person and opportunity is due, if any."""
+        agenda = followups.agenda(now=now, tz=local_zone())
+        for item in agenda.overdue + agenda.due + agenda.upcoming:
+            if (
+                item.kind is kind
+                and item.contact_id == contact_id
+                and item.opportunity_id == opportunity_id
+            ):
+                return item.window_end
+        return None
+
+    @staticmethod
+    def _due(follow_up_id: int, now: datetime) -> datetime | None:
+        """When a just-planned follow-up is due."""
+        agenda = followups.agenda(now=now, tz=local_zone())
+        return next(
+            (
+                i.window_end
+                for i in agenda.overdue + agenda.due + agenda.upcoming
+                if i.id == follow_up_id
+            ),
+            None,
+        )
+
+    @on(DataChanged)
+    def reload(self, message: DataChanged) -> None:
+        message.stop()
+        if self.interview_id is not None or self.company:
+            self.load()
+
+    @on(Worker.StateChanged)
+    def report_worker_error(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.query_one(BackchannelList).loading = False
+            self.notify(f"Something went wrong: {event.worker.error}", severity="error")

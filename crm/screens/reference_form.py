@@ -1,0 +1,373 @@
+"""Reference dialogs: add or edit a reference, give one to an employer, the sheet, removal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from crm.domain.types import OpportunitySummary
+from crm.domain.when import WhenError, parse_when
+from crm.screens.lookup import resolve_optional_contact
+from crm.services.opportunities import list_opportunities
+from crm.services.references import ReferenceView
+from crm.widgets.cells import local_zone
+from crm.widgets.suggesters import ContactSuggester
+
+NO_OPEN_OPPORTUNITIES = "No open opportunities. Add one on the Interviews tab (o) first."
+
+
+@dataclass(frozen=True)
+class ReferenceDraft:
+    """A reference as typed: who, how they know the user's work, what they can speak to."""
+
+    contact_id: int
+    relationship: str
+    talking_points: str
+
+
+@dataclass(frozen=True)
+class GiveDraft:
+    """Which opportunity a reference goes to, and when the employer is expected to call."""
+
+    opportunity_id: int
+    expected_call_at: datetime | None
+
+
+class ReferenceForm(ModalScreen[ReferenceDraft | None]):
+    """Add a contact to the reference list, or edit what a reference can speak to."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="form-cancel"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save the reference", id="form-save"),
+    ]
+
+    @dataclass
+    class Resolved(Message):
+        """The typed name gave one contact, or a problem to show."""
+
+        found: int | str | None
+
+    def __init__(self, reference: ReferenceView | None = None) -> None:
+        super().__init__()
+        self.reference = reference
+        """The reference being edited; None to add one."""
+
+    def compose(self) -> ComposeResult:
+        editing = self.reference
+        title = f"Edit reference: {editing.name}" if editing else "Add a reference"
+        with Vertical(id="reference-dialog", classes="dialog"):
+            yield Label(title, classes="dialog-title")
+            with Grid(classes="form-grid"):
+                yield Label("Contact", classes="form-label")
+                if editing is None:
+                    yield Input(
+                        placeholder="A contact's name (→ completes)",
+                        suggester=ContactSuggester(),
+                        id="field-contact",
+                        compact=True,
+                    )
+                else:
+                    yield Static(editing.name, id="reference-contact")
+                yield Label("Relationship", classes="form-label")
+                yield Input(
+                    editing.relationship if editing else "",
+                    placeholder="My direct supervisor for three years",
+                    id="field-relationship",
+                    compact=True,
+                )
+                yield Label("Talking points", classes="form-label")
+                yield Input(
+                    editing.talking_points if editing else "",
+                    placeholder="Can speak to how I grew in a fast-paced environment",
+                    id="field-talking-points",
+                    compact=True,
+                )
+            yield Static("", id="form-error", classes="form-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="form-save", compact=True)
+                yield Button("Cancel", id="form-cancel", compact=True)
+            yield Static("Enter or Ctrl+S saves · Tab moves · Esc cancels", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        if self.app.is_headless:
+            for field in self.query(Input):
+                field.cursor_blink = False
+        first = "#field-contact" if self.reference is None else "#field-relationship"
+        self.query_one(first, Input).focus()
+
+    @on(Input.Submitted)
+    def submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    @on(Button.Pressed)
+    def press_button(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "form-save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def _show_problem(self, problem: str) -> None:
+        self.query_one("#form-error", Static).update(problem)
+
+    def action_save(self) -> None:
+        if self.reference is not None:
+            self._finish(self.reference.contact_id)
+            return
+        text = self.query_one("#field-contact", Input).value
+        if not text.strip():
+            self._show_problem("Contact: name the person who will vouch for you.")
+            return
+        self.resolve(text)
+
+    @work(thread=True, exclusive=True, group="reference-form", exit_on_error=False)
+    def resolve(self, text: str) -> None:
+        """Find the contact the user typed."""
+        found = resolve_optional_contact("Contact", text)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Resolved(found))
+
+    @on(Resolved)
+    def close_with_contact(self, message: Resolved) -> None:
+        message.stop()
+        if not isinstance(message.found, int):
+            self._show_problem(
+                str(message.found or "Contact: name the person who will vouch for you.")
+            )
+            return
+        self._finish(message.found)
+
+    def _finish(self, contact_id: int) -> None:
+        relationship = " ".join(self.query_one("#field-relationship", Input).value.split())
+        talking_points = " ".join(self.query_one("#field-talking-points", Input).value.split())
+        self.dismiss(ReferenceDraft(contact_id, relationship, talking_points))
+
+    @on(Worker.StateChanged)
+    def show_worker_error(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self._show_problem(f"Something went wrong: {event.worker.error}")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class GiveReferenceForm(ModalScreen[GiveDraft | None]):
+    """Hand a reference to an employer: which open opportunity, and when they'll likely call."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="form-cancel"),
+        Binding("ctrl+s", "save", "Save", tooltip="Give the reference", id="form-save"),
+    ]
+
+    @dataclass
+    class OpportunitiesLoaded(Message):
+        """The open opportunities to choose from arrived."""
+
+        opportunities: list[OpportunitySummary]
+
+    def __init__(self, name: str, *, opportunity_id: int | None = None) -> None:
+        super().__init__()
+        self.reference_name = name
+        """Whose reference is being given, for the title."""
+        self.opportunity_id = opportunity_id
+        """The opportunity to preselect, if it is open."""
+        self.opportunities: dict[int, OpportunitySummary] | None = None
+        """The open opportunities by id; None until they are loaded."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="give-reference-dialog", classes="dialog"):
+            yield Label(f"Give {self.reference_name} as a reference", classes="dialog-title")
+            with Grid(classes="form-grid"):
+                yield Label("Opportunity", classes="form-label")
+                yield Select[int]([], prompt="Loading…", id="field-opportunity", compact=True)
+                yield Label("Expected call", classes="form-label")
+                yield Input(
+                    placeholder="Optional: fri, in 3 days, 2026-12-01 10:00",
+                    id="field-call",
+                    compact=True,
+                )
+            yield Static("", id="form-error", classes="form-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Give", variant="primary", id="form-save", compact=True)
+                yield Button("Cancel", id="form-cancel", compact=True)
+            yield Static(
+                "Plans “brief your reference” before the call · Ctrl+S saves · Esc cancels",
+                classes="dialog-hint",
+            )
+
+    def on_mount(self) -> None:
+        if self.app.is_headless:
+            self.query_one("#field-call", Input).cursor_blink = False
+        self.query_one("#field-opportunity", Select).focus()
+        self.load_opportunities()
+
+    @work(thread=True, exclusive=True, group="give-reference-load", exit_on_error=False)
+    def load_opportunities(self) -> None:
+        """Read the open opportunities for the picker."""
+        opportunities = list_opportunities(include_closed=False)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.OpportunitiesLoaded(opportunities))
+
+    @on(OpportunitiesLoaded)
+    def fill_opportunities(self, message: OpportunitiesLoaded) -> None:
+        message.stop()
+        self.opportunities = {o.id: o for o in message.opportunities}
+        select: Select[int] = self.query_one("#field-opportunity", Select)
+        if not message.opportunities:
+            select.prompt = "None open"
+            self._show_problem(NO_OPEN_OPPORTUNITIES)
+            return
+        select.prompt = "Choose an opportunity"
+        select.set_options((f"{o.title} ({o.stage.value})", o.id) for o in message.opportunities)
+        wanted = self.opportunity_id
+        select.value = wanted if wanted in self.opportunities else message.opportunities[0].id
+
+    @on(Input.Submitted, "#field-call")
+    def submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    @on(Button.Pressed)
+    def press_button(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "form-save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def _show_problem(self, problem: str) -> None:
+        self.query_one("#form-error", Static).update(problem)
+
+    def action_save(self) -> None:
+        if self.opportunities is None:
+            self._show_problem("Opportunity: still loading…")
+            return
+        if not self.opportunities:
+            self._show_problem(NO_OPEN_OPPORTUNITIES)
+            return
+        value = self.query_one("#field-opportunity", Select).value
+        if not isinstance(value, int) or value not in self.opportunities:
+            self._show_problem("Opportunity: choose one.")
+            return
+        text = self.query_one("#field-call", Input).value.strip()
+        expected: datetime | None = None
+        if text:
+            try:
+                expected = parse_when(
+                    text,
+                    now=self.app.clock(),  # type: ignore[attr-defined]
+                    tz=local_zone(),
+                    direction="future",
+                )
+            except WhenError as error:
+                self._show_problem(f"Expected call: {error}")
+                return
+        self.dismiss(GiveDraft(value, expected))
+
+    @on(Worker.StateChanged)
+    def show_worker_error(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self._show_problem(f"Something went wrong: {event.worker.error}")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ReferenceSheetDialog(ModalScreen[None]):
+    """The reference sheet as Markdown, to select and copy into an application."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", tooltip="Close the sheet", id="reference-sheet-close"),
+        Binding(
+            "c",
+            "copy",
+            "Copy all",
+            tooltip="Copy the whole sheet to the clipboard",
+            id="reference-sheet-copy",
+        ),
+    ]
+
+    def __init__(self, sheet: str) -> None:
+        super().__init__()
+        self.sheet = sheet
+        """The Markdown text on show."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="reference-sheet-dialog", classes="dialog"):
+            yield Label("Reference sheet (Markdown)", classes="dialog-title")
+            yield TextArea(self.sheet, read_only=True, soft_wrap=True, id="reference-sheet")
+            yield Static(
+                "Select and copy (Ctrl+C), or press c to copy all · Esc closes",
+                classes="dialog-hint",
+            )
+
+    def on_mount(self) -> None:
+        sheet = self.query_one(TextArea)
+        if self.app.is_headless:
+            sheet.cursor_blink = False
+        sheet.focus()
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.sheet)
+        self.notify("Reference sheet copied to the clipboard.")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class RemoveReferenceDialog(ModalScreen[bool]):
+    """Ask before taking someone off the reference list; True to remove."""
+
+    BINDINGS = [
+        Binding(
+            "escape,n",
+            "answer(False)",
+            "Keep",
+            tooltip="Keep them on the list",
+            id="reference-remove-no",
+        ),
+        Binding(
+            "y",
+            "answer(True)",
+            "Remove",
+            tooltip="Take them off the list",
+            id="reference-remove-yes",
+        ),
+    ]
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.reference_name = name
+        """Who would be removed."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="remove-reference-dialog", classes="dialog"):
+            yield Label(
+                f"Take {self.reference_name} off your reference list?", classes="dialog-title"
+            )
+            yield Static("Their contact and history stay.", classes="dialog-hint")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Remove", variant="error", id="reference-remove", compact=True)
+                yield Button("Keep", id="reference-keep", compact=True)
+            yield Static("y removes · n or Esc keeps", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#reference-keep", Button).focus()
+
+    @on(Button.Pressed)
+    def press_button(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "reference-remove")
+
+    def action_answer(self, remove: bool) -> None:
+        self.dismiss(remove)

@@ -1,0 +1,257 @@
+"""The back channel: who could speak about the user at a company or around an interview."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from peewee import JOIN, fn
+
+from crm.clock import utc_now
+from crm.db.models import (
+    Company,
+    Connection,
+    Contact,
+    Interaction,
+    Interview,
+    InterviewInterviewer,
+    Opportunity,
+    Reference,
+)
+from crm.domain.backchannel import (
+    CandidateFacts,
+    RankedCandidate,
+    heads_up_window,
+    rank_backchannel,
+    tell_interviewed_window,
+)
+from crm.domain.companies import company_key
+from crm.domain.followups import PlannedFollowUp
+from crm.domain.types import CLOSED_STAGES, FollowUpKind
+from crm.domain.validation import InvalidInput
+from crm.services.followups import create_follow_ups
+from crm.services.tx import reading, writing
+
+
+@dataclass(frozen=True)
+class BackchannelMap:
+    """The ranked people around one company or interview."""
+
+    title: str
+    quiet: bool
+    candidates: tuple[RankedCandidate, ...]
+    interview_id: int | None = None
+    opportunity_id: int | None = None
+    interview_starts_at: datetime | None = None
+    interview_done: bool = False
+
+
+class NothingToMap(LookupError):
+    """No such company or interview."""
+
+
+def _company_ids(text: str) -> tuple[list[int], str]:
+    key = company_key(text)
+    if not key:
+        raise NothingToMap("Name a company.")
+    rows = list(
+        Company.select(Company.id, Company.name)
+        .where((Company.key == key) | Company.key.startswith(key + " "))
+        .tuples()
+    )
+    if not rows:
+        raise NothingToMap(f"No company matches “{text}”.")
+    return [cid for cid, _ in rows], rows[0][1]
+
+
+def _facts(
+    company_ids: list[int],
+    interviewer_ids: set[int],
+    referrer_ids: set[int],
+) -> list[CandidateFacts]:
+    """Everything the ranking needs about everyone linked to these companies or interviewers."""
+    at_company = {
+        cid for (cid,) in Contact.select(Contact.id).where(Contact.company.in_(company_ids)).tuples()
+    }
+    names = {}
+    knows: dict[int, list[str]] = defaultdict(list)
+    if interviewer_ids:
+        names = dict(
+            Contact.select(Contact.id, Contact.name).where(Contact.id.in_(list(interviewer_ids))).tuples()
+        )
+        for a, b in (
+            Connection.select(Connection.contact_a, Connection.contact_b)
+            .where(
+                Connection.contact_a.in_(list(interviewer_ids))
+                | Connection.contact_b.in_(list(interviewer_ids))
+            )
+            .tuples()
+        ):
+            for interviewer, other in ((a, b), (b, a)):
+                if interviewer in interviewer_ids and other not in interviewer_ids:
+                    knows[other].append(names[interviewer])
+    people = at_company | set(knows) | interviewer_ids | referrer_ids
+    if not people:
+        return []
+    ids = list(people)
+    touches = {
+        cid: (last, count)
+        for cid, last, count in Interaction.select(
+            Interaction.contact, fn.MAX(Interaction.occurred_at), fn.COUNT(Interaction.id)
+        )
+        .where(Interaction.contact.in_(ids))
+        .group_by(Interaction.contact)
+        .tuples()
+    }
+    references = {
+        cid for (cid,) in Reference.select(Reference.contact).where(Reference.contact.in_(ids)).tuples()
+    }
+    facts = []
+    for cid, name, company, rapport in (
+        Contact.select(Contact.id, Contact.name, fn.COALESCE(Company.name, ""), Contact.rapport)
+        .join(Company, JOIN.LEFT_OUTER)
+        .where(Contact.id.in_(ids))
+        .tuples()
+    ):
+        last, count = touches.get(cid, (None, 0))
+        if isinstance(last, str):
+            last = datetime.fromisoformat(last)
+        facts.append(
+            CandidateFacts(
+                contact_id=cid,
+                name=name,
+                company=company,
+                at_company=cid in at_company,
+                knows_interviewers=tuple(sorted(knows.get(cid, ()))),
+                referred=cid in referrer_ids,
+                is_interviewer=cid in interviewer_ids,
+                is_reference=cid in references,
+                last_touch_at=last,
+                touches=int(count),
+                rapport=rapport,
+            )
+        )
+    return facts
+
+
+def for_company(text: str, *, now: datetime | None = None) -> BackchannelMap:
+    """Who could speak about the user at a company: its people, interviewers' contacts, referrers."""
+    moment = now or utc_now()
+    closed = [stage.value for stage in CLOSED_STAGES]
+    with reading():
+        company_ids, company_name = _company_ids(text)
+        opportunities = list(
+            Opportunity.select(Opportunity.id, Opportunity.referrer, Opportunity.quiet)
+            .where(Opportunity.company.in_(company_ids) & Opportunity.stage.not_in(closed))
+            .tuples()
+        )
+        opportunity_ids = [oid for oid, _, _ in opportunities]
+        interviewer_ids = {
+            cid
+            for (cid,) in InterviewInterviewer.select(InterviewInterviewer.contact)
+            .join(Interview)
+            .where(Interview.opportunity.in_(opportunity_ids))
+            .tuples()
+        }
+        referrer_ids = {ref for _, ref, _ in opportunities if ref is not None}
+        quiet = any(q for _, _, q in opportunities)
+        facts = _facts(company_ids, interviewer_ids, referrer_ids)
+    ranked = rank_backchannel(facts, quiet=quiet, now=moment)
+    return BackchannelMap(title=company_name, quiet=quiet, candidates=tuple(ranked))
+
+
+def for_interview(interview_id: int, *, now: datetime | None = None) -> BackchannelMap:
+    """Who could speak about the user around one interview."""
+    moment = now or utc_now()
+    with reading():
+        row = (
+            Interview.select(
+                Interview.id,
+                Interview.starts_at,
+                Interview.done_at,
+                Opportunity.id,
+                Opportunity.role,
+                Opportunity.referrer,
+                Opportunity.quiet,
+                Company.id,
+                Company.name,
+            )
+            .join(Opportunity)
+            .join(Company)
+            .where(Interview.id == interview_id)
+            .tuples()
+            .first()
+        )
+        if row is None:
+            raise NothingToMap(f"There is no interview #{interview_id}.")
+        _, starts, done, oid, role, referrer, quiet, company_id, company = row
+        interviewer_ids = {
+            cid
+            for (cid,) in InterviewInterviewer.select(InterviewInterviewer.contact)
+            .where(InterviewInterviewer.interview == interview_id)
+            .tuples()
+        }
+        facts = _facts([company_id], interviewer_ids, {referrer} if referrer else set())
+    ranked = rank_backchannel(facts, quiet=bool(quiet), now=moment)
+    return BackchannelMap(
+        title=f"{role} at {company}, interview on {starts:%Y-%m-%d %H:%M} UTC",
+        quiet=bool(quiet),
+        candidates=tuple(ranked),
+        interview_id=interview_id,
+        opportunity_id=oid,
+        interview_starts_at=starts,
+        interview_done=done is not None,
+    )
+
+
+def _refuse_duplicate(contact_id: int, interview_id: int, kind: FollowUpKind) -> None:
+    """One pending heads-up (or tell-them) per person per interview is enough."""
+    from crm.db.models import FollowUp
+
+    pending = FollowUp.select().where(
+        (FollowUp.contact == contact_id)
+        & (FollowUp.interview == interview_id)
+        & (FollowUp.kind == kind.value)
+        & FollowUp.done_at.is_null()
+    )
+    if pending.exists():
+        raise InvalidInput("That is already planned for this interview.")
+
+
+def _interview(interview_id: int) -> Interview:
+    interview = Interview.get_or_none(Interview.id == interview_id)
+    if interview is None:
+        raise NothingToMap(f"There is no interview #{interview_id}.")
+    return interview
+
+
+def plan_heads_up(contact_id: int, interview_id: int, *, now: datetime | None = None) -> int:
+    """A follow-up to give someone a heads-up before an interview; returns its id."""
+    moment = now or utc_now()
+    with writing():
+        interview = _interview(interview_id)
+        _refuse_duplicate(contact_id, interview_id, FollowUpKind.HEADS_UP)
+        window = heads_up_window(interview.starts_at, moment)
+        if window is None or interview.done_at is not None:
+            raise InvalidInput("The interview is too close or already over for a heads-up.")
+        plan = PlannedFollowUp(
+            contact_id, FollowUpKind.HEADS_UP, window[0], window[1],
+            opportunity_id=interview.opportunity_id, interview_id=interview_id,
+        )
+        return create_follow_ups([plan], now=moment)[0]
+
+
+def plan_tell_interviewed(contact_id: int, interview_id: int, *, now: datetime | None = None) -> int:
+    """A follow-up to tell someone the user interviewed; returns its id."""
+    moment = now or utc_now()
+    with writing():
+        interview = _interview(interview_id)
+        _refuse_duplicate(contact_id, interview_id, FollowUpKind.TELL_INTERVIEWED)
+        end = interview.done_at or interview.ends_at
+        start, finish = tell_interviewed_window(end)
+        plan = PlannedFollowUp(
+            contact_id, FollowUpKind.TELL_INTERVIEWED, start, finish,
+            opportunity_id=interview.opportunity_id, interview_id=interview_id,
+        )
+        return create_follow_ups([plan], now=moment)[0]

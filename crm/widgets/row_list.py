@@ -114,6 +114,7 @@ class RowList(ScrollView, can_focus=True):
         self.set_reactive(RowList.cursor, target if target is not None else -1)
         self._scroll_cursor_into_view()
         self.refresh()
+        self.refresh_bindings()  # keys that depend on the highlighted row
         self.post_message(self.Highlighted(self, self.highlighted_key))
 
     @property

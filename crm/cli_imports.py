@@ -163,7 +163,12 @@ def import_undo(ctx: click.Context, batch_id: int) -> None:
         result = imports.undo_import(batch_id, now=now_of(ctx))
     except (imports.ImportBatchNotFound, imports.ImportAlreadyUndone) as error:
         fail(str(error))
+    kept = (
+        f" Kept {result.kept:,} you have worked with since (conversations, follow-ups…)."
+        if result.kept
+        else ""
+    )
     click.echo(
         f"Undid import #{result.batch_id}: removed {result.removed:,} contacts, restored "
-        f"{result.restored:,}."
+        f"{result.restored:,}.{kept}"
     )

@@ -361,6 +361,11 @@ class MainScreen(ContactEditing, DailyLoopActions):
 
         self.app.push_screen(ReferencesScreen(), self._returned)
 
+    def action_import_linkedin(self) -> None:
+        from crm.screens.import_screen import ImportScreen
+
+        self.app.push_screen(ImportScreen(), self._returned)
+
     def _returned(self, _: object = None) -> None:
         """Back from a screen that may have written: show the changes."""
         self.post_message(DataChanged())

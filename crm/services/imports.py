@@ -90,6 +90,7 @@ class UndoResult:
     removed: int  # contacts the batch had created
     restored: int  # contacts the batch had updated, back to their earlier values
     companies_removed: int  # companies the batch had created and nobody uses any more
+    kept: int = 0  # created contacts kept because the user has worked with them since
 
 
 # --- fast folding --------------------------------------------------------------------------
@@ -611,7 +612,8 @@ def undo_import(batch_id: int, *, now: datetime | None = None) -> UndoResult:
     """Take an import back: remove the contacts it created, restore the ones it updated.
 
     Contacts that existed before the import and were not changed by it are not touched.
-    Anything logged against a created contact since (interactions, follow-ups) goes with it.
+    Created contacts the user has since worked with (conversations, follow-ups, interviews,
+    connections, references, referrals) are kept, so an undo never deletes the user's own notes.
 
     Raises:
         ImportBatchNotFound: no batch has that id.
@@ -628,6 +630,19 @@ def undo_import(batch_id: int, *, now: datetime | None = None) -> UndoResult:
             raise ImportAlreadyUndone(f"Import #{batch_id} was already undone{when}.")
         cursor = db.cursor()
         restored = _restore_updated(cursor, batch_id)
+        # No action loses data: people the user has since talked to, interviewed with, linked
+        # or listed as references stay (detached from the batch) instead of taking that with them.
+        kept = cursor.execute(
+            "UPDATE contact SET import_batch_id = NULL WHERE import_batch_id = ? AND ("
+            " EXISTS (SELECT 1 FROM interaction WHERE contact_id = contact.id)"
+            " OR EXISTS (SELECT 1 FROM follow_up WHERE contact_id = contact.id)"
+            " OR EXISTS (SELECT 1 FROM interview_interviewer WHERE contact_id = contact.id)"
+            " OR EXISTS (SELECT 1 FROM connection WHERE contact_a_id = contact.id"
+            "            OR contact_b_id = contact.id)"
+            " OR EXISTS (SELECT 1 FROM reference WHERE contact_id = contact.id)"
+            " OR EXISTS (SELECT 1 FROM opportunity WHERE referrer_id = contact.id))",
+            (batch_id,),
+        ).rowcount
         cursor.execute(
             "DELETE FROM contact_index WHERE rowid IN"
             " (SELECT id FROM contact WHERE import_batch_id = ?)",
@@ -639,7 +654,7 @@ def undo_import(batch_id: int, *, now: datetime | None = None) -> UndoResult:
         companies_removed = _remove_unused_companies(cursor, batch)
         _reindex(cursor, restored)
         ImportBatch.update(undone_at=moment).where(ImportBatch.id == batch_id).execute()
-    return UndoResult(batch_id, removed, len(restored), companies_removed)
+    return UndoResult(batch_id, removed, len(restored), companies_removed, kept)
 
 
 def _restore_updated(cursor: sqlite3.Cursor, batch_id: int) -> list[int]:

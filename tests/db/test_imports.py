@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crm.db import db
-from crm.db.models import Company, Contact, ImportBatch, ImportChange, Interaction
+from crm.db.models import Company, Contact, ImportBatch, ImportChange
 from crm.db.search import index_contact
 from crm.domain.text import fold, sort_key
-from crm.domain.types import Channel, ContactDraft, Direction, InteractionKind
+from crm.domain.types import Channel, ContactDraft, InteractionKind
 from crm.services import imports
 from crm.services.contacts import create_contact, get_contact, search_contacts
 from crm.services.imports import (
@@ -271,20 +271,6 @@ def test_undo_keeps_contacts_that_existed_before(db_path: Path) -> None:
     assert names("ann") == {"Ann"}
 
 
-def test_undo_takes_interactions_logged_on_created_contacts_with_them(db_path: Path) -> None:
-    batch = import_linkedin(EN, now=NOW)
-    with writing():
-        Interaction.create(
-            contact=contact_by_name("Ann Lee").id,
-            occurred_at=NOW,
-            channel=Channel.EMAIL,
-            kind=InteractionKind.CASUAL,
-            direction=Direction.OUTBOUND,
-        )
-    undo_import(batch.batch_id or 0)
-    assert counts()["contact"] == 0
-
-
 def test_undo_twice_or_an_unknown_batch_is_a_clear_error(db_path: Path) -> None:
     batch = import_linkedin(EN, now=NOW)
     undo_import(batch.batch_id or 0, now=LATER)
@@ -445,3 +431,26 @@ def test_any_text_file_imports_or_fails_with_the_export_error(
         assert counts() == before
         return
     assert counts()["contact"] == before["contact"] + result.created
+
+
+def test_undo_keeps_imported_people_the_user_has_worked_with(tmp_path, db_path, now) -> None:  # type: ignore[no-untyped-def]
+    from crm.domain.types import LogDraft
+    from crm.services import contacts as contact_service
+    from crm.services import conversations, imports
+
+    csv_file = tmp_path / "Connections.csv"
+    csv_file.write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "Ann,Lee,https://www.linkedin.com/in/annlee,,Acme,CTO,15 Mar 2023\n"
+        "Bob,Stone,https://www.linkedin.com/in/bobstone,,Globex,SRE,16 Mar 2023\n",
+        encoding="utf-8",
+    )
+    result = imports.import_linkedin(csv_file, now=now)
+    [ann] = contact_service.search_contacts("ann lee")
+    conversations.log_conversation(
+        LogDraft(ann.id, Channel.CALL, InteractionKind.CHECK_IN, now, "Coffee"), now=now
+    )
+    undone = imports.undo_import(result.batch_id, now=now)
+    assert (undone.removed, undone.kept) == (1, 1)
+    assert [c.name for c in contact_service.search_contacts("ann lee")] == ["Ann Lee"]
+    assert contact_service.search_contacts("bob stone") == []

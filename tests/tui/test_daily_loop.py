@@ -194,3 +194,33 @@ async def test_palette_runs_verbs_by_name(db_path: Path, now: datetime) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, OpportunityForm)
+
+
+async def test_import_linkedin_from_the_palette_and_undo_it(db_path: Path, now: datetime) -> None:
+    from textual.widgets import Input, Static
+
+    from crm.screens.import_screen import ImportHistory, ImportScreen
+    from tests.tui.helpers import plain_text
+
+    export = Path(__file__).parents[1] / "fixtures" / "linkedin" / "connections_en.csv"
+    app = build_app(db_path, now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"import linkedin")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ImportScreen)
+        app.screen.query_one("#import-path", Input).value = str(export)
+        await pilot.press("enter")
+        await settle(pilot)
+        summary = plain_text(app.screen.query_one("#import-summary", Static))
+        assert "new" in summary and "Import #1" in summary
+        created = contacts.count_contacts()
+        assert created > 0
+        await pilot.press("tab", "u")
+        await settle(pilot)
+        assert "Undid import #1" in plain_text(app.screen.query_one("#import-summary", Static))
+        assert contacts.count_contacts() == 0
+        assert isinstance(app.screen.query_one(ImportHistory), ImportHistory)

@@ -72,3 +72,23 @@ def test_contact_form(snap_compare, demo_db: Path, now: datetime) -> None:
         await settle(pilot)
 
     assert snap_compare(build_app(demo_db, now), run_before=open_form, terminal_size=(100, 30))
+
+
+def test_backchannel_map(snap_compare, demo_db: Path, now: datetime) -> None:
+    async def open_map(pilot: Pilot[None]) -> None:
+        from crm.screens.backchannel_screen import BackchannelScreen
+
+        await settle(pilot)
+        await pilot.app.push_screen(BackchannelScreen(company="Acme"))
+        await settle(pilot)
+
+    assert snap_compare(build_app(demo_db, now), run_before=open_map, terminal_size=(120, 36))
+
+
+def test_reference_list(snap_compare, demo_db: Path, now: datetime) -> None:
+    async def open_references(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+
+    assert snap_compare(build_app(demo_db, now), run_before=open_references, terminal_size=(120, 36))

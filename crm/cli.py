@@ -226,6 +226,77 @@ def contact_add(ctx: click.Context, name: str, **fields: Any) -> None:
     click.echo(contact_id)
 
 
+@contact.command("delete")
+@click.argument("contact_ref", metavar="CONTACT")
+@click.option("--yes", is_flag=True, help="Really delete (with everything logged about them).")
+@click.pass_context
+def contact_delete(ctx: click.Context, contact_ref: str, yes: bool) -> None:
+    """Delete a contact and their conversations and follow-ups (asks for --yes)."""
+    from crm.domain.validation import InvalidInput
+    from crm.services import merging
+
+    database(ctx)
+    contact_id = _contact_id(contact_ref)
+    if not yes:
+        fail("Deleting removes their conversations and follow-ups too: add --yes to confirm.")
+    try:
+        deleted = merging.delete_contact(contact_id)
+    except InvalidInput as error:
+        fail(str(error))
+    click.echo(f"Deleted {deleted.name}.")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def duplicates(ctx: click.Context, as_json: bool) -> None:
+    """Likely duplicate contacts: same e-mail, same LinkedIn, or same name at one company."""
+    from crm.services import merging
+
+    database(ctx)
+    groups = merging.find_duplicate_contacts(now=now_of(ctx))
+    if as_json:
+        payload = [
+            {
+                "reason": group.reason,
+                "contacts": [
+                    {"id": c.id, "name": c.name, "company": c.company, "email": c.email}
+                    for c in group.contacts
+                ],
+            }
+            for group in groups
+        ]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    if not groups:
+        click.echo("No likely duplicates.")
+        return
+    for group in groups:
+        click.echo(f"{group.reason}:")
+        for c in group.contacts:
+            click.echo(f"  {c.id}  {c.name}" + (f" ({c.company})" if c.company else "") + (f" <{c.email}>" if c.email else ""))
+        ids = [c.id for c in group.contacts]
+        click.echo(f"  merge with: crm merge {ids[0]} {ids[1]}")
+
+
+@cli.command()
+@click.argument("keep_id", type=int)
+@click.argument("other_id", type=int)
+@click.pass_context
+def merge(ctx: click.Context, keep_id: int, other_id: int) -> None:
+    """Merge OTHER_ID into KEEP_ID: everything moves over, fields are combined."""
+    from crm.domain.validation import InvalidInput
+    from crm.services import merging
+
+    database(ctx)
+    try:
+        result = merging.merge_contacts(keep_id, other_id, now=now_of(ctx))
+    except InvalidInput as error:
+        fail(str(error))
+    moved = ", ".join(f"{count} {what}" for what, count in result.moved.items()) or "no records"
+    click.echo(f"Merged #{other_id} into #{keep_id} (moved {moved}).")
+
+
 @cli.command()
 @click.argument("query", default="")
 @click.option("--company", default="", help="Only people at this company (loosely matched).")

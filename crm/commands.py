@@ -61,6 +61,8 @@ class ActionCommands(Provider):
         ("Back channel…", "backchannel", "Who could speak about you at the highlighted company"),
         ("References", "references", "Your reference list: brief, give, export"),
         ("Import LinkedIn connections…", "import_linkedin", "Connections.csv from LinkedIn's data export"),
+        ("Undo the last delete", "undo_delete", "Bring back the contact deleted last (Ctrl+Z)"),
+        ("Find duplicates…", "find_duplicates", "Same e-mail, same LinkedIn, or same name at one company"),
         ("Rebuild the search index", "rebuild_search_index", "If search ever misses someone"),
     )
 

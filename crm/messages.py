@@ -49,3 +49,11 @@ class SnoozeRequested(Message):
 @dataclass
 class DataChanged(Message):
     """Something was written; panes showing derived data should reload."""
+
+
+@dataclass
+class DeleteRequested(Message):
+    """The user asked to delete a contact (the screen asks for confirmation)."""
+
+    contact_id: int
+    name: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass
+from functools import partial
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,6 +17,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm.domain.types import ContactDetail
 from crm.messages import (
+    DeleteRequested,
     ContactSaved,
     DataChanged,
     FollowUpDoneRequested,
@@ -24,10 +26,11 @@ from crm.messages import (
     SnoozeRequested,
 )
 from crm.screens.contact_screen import ContactScreen
-from crm.screens.daily_actions import DailyLoopActions
+from crm.screens.daily_actions import USER_ERRORS, DailyLoopActions
 from crm.screens.editing import ContactEditing
 from crm.screens.help import HelpScreen
-from crm.services import contacts, opportunities
+from crm.services import contacts, merging, opportunities
+from crm.services.merging import DeletedContact
 from crm.widgets.contact_card import ContactCard
 from crm.widgets.contact_list import ContactList
 from crm.widgets.follow_up_list import FollowUpList
@@ -54,6 +57,7 @@ class MainScreen(ContactEditing, DailyLoopActions):
         Binding("ctrl+n", "new_contact", "New contact", show=False, id="main-new-contact"),
         Binding("b", "backchannel", "Back channel", show=False, tooltip="Who could speak about you at this company or interview", id="backchannel"),
         Binding("R", "references", "References", show=False, tooltip="Your reference list", id="references"),
+        Binding("ctrl+z", "undo_delete", "Undo delete", show=False, tooltip="Bring back the contact deleted last", id="undo-delete"),
     ]
 
     @dataclass
@@ -67,6 +71,8 @@ class MainScreen(ContactEditing, DailyLoopActions):
         self.shown_contact: ContactDetail | None = None
         """The contact whose details the card shows."""
         self._first_load = True
+        self.deleted: list[DeletedContact] = []
+        """Contacts deleted this session, newest last: Ctrl+Z brings them back."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -360,6 +366,58 @@ class MainScreen(ContactEditing, DailyLoopActions):
         from crm.screens.references_screen import ReferencesScreen
 
         self.app.push_screen(ReferencesScreen(), self._returned)
+
+    # --- deleting, undoing, duplicates -------------------------------------------------------
+
+    @on(DeleteRequested)
+    def confirm_delete(self, message: DeleteRequested) -> None:
+        message.stop()
+        from crm.screens.confirm import ConfirmDialog
+
+        dialog = ConfirmDialog(
+            f"Delete {message.name}?",
+            "Their conversations and follow-ups go with them. You can undo this with Ctrl+Z "
+            "(or “Undo the last delete” in the palette) until you quit.",
+            yes="Delete",
+        )
+        self.app.push_screen(dialog, partial(self._delete_if_confirmed, message.contact_id))
+
+    def _delete_if_confirmed(self, contact_id: int, confirmed: bool | None) -> None:
+        if confirmed:
+            self.delete_contact(contact_id)
+
+    @work(thread=True, group="save", exit_on_error=False)
+    def delete_contact(self, contact_id: int) -> None:
+        """Delete a contact, keeping what's needed to undo it."""
+        try:
+            deleted = merging.delete_contact(contact_id)
+        except USER_ERRORS as error:
+            self._fail(error)
+            return
+        self.deleted.append(deleted)
+        self._changed(f"Deleted {deleted.name}. Ctrl+Z brings them back.")
+
+    def action_undo_delete(self) -> None:
+        if not self.deleted:
+            self.notify("Nothing deleted this session.")
+            return
+        self.restore_contact(self.deleted.pop())
+
+    @work(thread=True, group="save", exit_on_error=False)
+    def restore_contact(self, deleted: DeletedContact) -> None:
+        """Undo a delete."""
+        try:
+            merging.restore_contact(deleted)
+        except USER_ERRORS as error:
+            self._fail(error)
+            return
+        self._changed(f"{deleted.name} is back.")
+        self.app.call_from_thread(self.post_message, GoToContact(deleted.contact_id))
+
+    def action_find_duplicates(self) -> None:
+        from crm.screens.duplicates_screen import DuplicatesScreen
+
+        self.app.push_screen(DuplicatesScreen(), self._returned)
 
     def action_import_linkedin(self) -> None:
         from crm.screens.import_screen import ImportScreen

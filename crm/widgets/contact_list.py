@@ -19,7 +19,7 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from crm.domain.types import ContactRow
-from crm.messages import LogRequested
+from crm.messages import DeleteRequested, LogRequested
 from crm.services import contacts
 from crm.widgets.cells import fit
 
@@ -68,6 +68,7 @@ class ContactList(ScrollView, can_focus=True):
         Binding("n", "new", "New", tooltip="Add a contact", id="contact-new"),
         Binding("e", "edit", "Edit", tooltip="Edit the highlighted contact", id="contact-edit"),
         Binding("l", "log", "Log", tooltip="Log a conversation with the contact", id="contact-log"),
+        Binding("delete", "delete", "Delete", show=False, tooltip="Delete the contact (asks first; Ctrl+Z undoes)", id="contact-delete"),
     ]
 
     cursor: reactive[int] = reactive(0, init=False)
@@ -297,6 +298,11 @@ class ContactList(ScrollView, can_focus=True):
     def action_edit(self) -> None:
         if (row := self.highlighted) is not None:
             self.post_message(self.EditRequested(row.id))
+
+    def action_delete(self) -> None:
+        row = self.highlighted
+        if row is not None:
+            self.post_message(DeleteRequested(row.id, row.name))
 
     def action_log(self) -> None:
         row = self.highlighted

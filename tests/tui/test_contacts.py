@@ -215,3 +215,46 @@ async def test_record_whom_a_contact_knows(db_path: Path, now: datetime) -> None
         knows = plain_text(app.screen.query_one("#contact-connections", Static))
         assert "Bob Stone (Globex)" in knows
     assert [c.name for c in connections_of(ann)] == ["Bob Stone"]
+
+
+async def test_delete_asks_first_and_ctrl_z_brings_the_contact_back(db_path: Path, now: datetime) -> None:
+    from crm.screens.confirm import ConfirmDialog
+
+    add("Ann Lee", "Acme", "CTO")
+    add("Bob Stone", "Globex", "Recruiter")
+    app = build_app(db_path, now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", "delete")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")  # the default answer is No
+        await settle(pilot)
+        assert contacts.count_contacts() == 2
+        await pilot.press("delete")
+        await pilot.press("y")
+        await settle(pilot)
+        assert contacts.count_contacts() == 1
+        assert visible_names(app) == ["Bob Stone"]
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert contacts.count_contacts() == 2
+        assert sorted(visible_names(app)) == ["Ann Lee", "Bob Stone"]
+
+
+async def test_duplicates_are_merged_from_the_palette(db_path: Path, now: datetime) -> None:
+    from crm.screens.duplicates_screen import DuplicatesScreen
+
+    add("José Núñez", "Acme")
+    add("Nunez, Jose", "Acme Inc")
+    app = build_app(db_path, now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"find duplicates")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DuplicatesScreen)
+        await pilot.press("m", "y")
+        await settle(pilot)
+    assert contacts.count_contacts() == 1

@@ -33,11 +33,27 @@ def _open_database(path: Path) -> None:
 
     try:
         open_database(path)
+        _automatic_backups(path)
         migrate()
     except DatabaseError as error:
         fail(str(error))
     except Exception as error:  # sqlite's own errors: locked, corrupt, disk full…
         fail(f"Can't open the database at {path}: {error}")
+
+
+def _automatic_backups(path: Path) -> None:
+    """A backup before any schema migration, and one a day (the last 7 kept)."""
+    from crm.clock import utc_now
+    from crm.services.backups import BackupError, backup_before_migration, daily_backup
+
+    try:
+        backup_before_migration(path)
+        daily_backup(path, utc_now(), keep=DAILY_BACKUPS_KEPT)
+    except BackupError as error:
+        click.echo(f"crm: warning: automatic backup failed: {error}", err=True)
+
+
+DAILY_BACKUPS_KEPT = 7
 
 
 def database(ctx: click.Context) -> Path:
@@ -988,6 +1004,17 @@ def _run(invoke: Callable[[], Any]) -> int:
     return result if isinstance(result, int) else 0
 
 
-from crm.cli_imports import import_group  # noqa: E402  (registers `crm import`)
+# Subcommands that live in their own modules (each defers its heavy imports).
+from crm.cli_data import (  # noqa: E402
+    backup_command,
+    export_group,
+    import_json_command,
+    restore_command,
+)
+from crm.cli_imports import import_group  # noqa: E402
 
+import_group.add_command(import_json_command, "json")
 cli.add_command(import_group)
+cli.add_command(export_group)
+cli.add_command(backup_command)
+cli.add_command(restore_command)

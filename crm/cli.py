@@ -1012,8 +1012,18 @@ from crm.cli_data import (  # noqa: E402
     restore_command,
 )
 from crm.cli_imports import import_group  # noqa: E402
+from crm.cli_interop import (  # noqa: E402
+    export_ics_command,
+    export_vcard_command,
+    import_google_command,
+    import_vcard_command,
+)
 
 import_group.add_command(import_json_command, "json")
+import_group.add_command(import_vcard_command)
+import_group.add_command(import_google_command)
+export_group.add_command(export_vcard_command)
+export_group.add_command(export_ics_command)
 cli.add_command(import_group)
 cli.add_command(export_group)
 cli.add_command(backup_command)

@@ -719,3 +719,111 @@ __all__ = [
     "read_export",
     "undo_import",
 ]
+
+
+# --- building blocks for other importers (vCard, Google Contacts) ---------------------------
+
+ExistingContact = _Existing
+"""A contact an import matched, with the fields an update may change and undo restores."""
+
+UPDATABLE_FIELDS = frozenset({"company_id", "role", "email", "linkedin_url"})
+"""The contact fields an import may change on a contact it matched (undo restores exactly these)."""
+
+
+class CompanyPlanner:
+    """Company ids by name for an import, planning (not yet writing) the companies that are new.
+
+    Use it inside ``reading()`` or ``writing()``; ``write_batch`` inserts the companies planned.
+    """
+
+    def __init__(self) -> None:
+        self._plan = _Plan()
+        self._companies = _Companies(db.cursor(), self._plan)
+        self._keys = _CompanyKeys()
+
+    def key(self, name: str) -> str:
+        """The loose key of a company name: "Acme, Inc." and "ACME" share one."""
+        return self._keys[name]
+
+    def id_for(self, name: str) -> int | None:
+        """The id of the company called ``name``, planned as new when unknown; None if blank."""
+        return self._companies.id_for(name, self._keys[name])
+
+    def name_of(self, company_id: int) -> str:
+        """The display name of a known or planned company."""
+        return self._plan.company_names[company_id]
+
+    @property
+    def new_companies(self) -> list[tuple[int, str, str]]:
+        """(id, name, key) of the companies planned so far."""
+        return self._plan.new_companies
+
+
+def existing_contacts(contact_ids: Iterable[int]) -> dict[int, ExistingContact]:
+    """The updatable fields of these contacts by id; call inside a connection."""
+    return _existing_details(db.cursor(), set(contact_ids))
+
+
+def write_batch(
+    *,
+    source: str,
+    filename: str,
+    moment: datetime,
+    rows: int,
+    created: int,
+    updates: Sequence[tuple[ExistingContact, dict[str, Any]]],
+    unchanged: int,
+    skipped: Sequence[SkippedRow],
+    companies: CompanyPlanner,
+) -> int:
+    """Record an import another importer planned, as a batch ``undo_import`` can take back.
+
+    Call inside ``writing()``. Inserts the batch (with the summary ``list_imports`` reads), the
+    planned companies, and the updates with their previous values; the caller then inserts the
+    contacts it creates with ``import_batch_id`` set to the id returned.
+
+    Args:
+        source: "vcard", "google", …
+        filename: the file (or folder) imported, as shown in the history.
+        moment: the import's time, naive UTC without microseconds.
+        rows: how many records the file held.
+        created: how many contacts the caller is about to insert.
+        updates: matched contacts and the changes (fields of UPDATABLE_FIELDS) to make.
+        unchanged: how many records matched a contact and changed nothing.
+        skipped: the records left out, and why.
+        companies: the planner that gave the company ids of creates and updates.
+    """
+    for _existing, changes in updates:
+        unknown = set(changes) - UPDATABLE_FIELDS
+        if unknown:
+            raise ValueError(f"an import can't change {', '.join(sorted(unknown))}")
+    summary = json.dumps(
+        {
+            "rows": rows,
+            "created": created,
+            "updated": len(updates),
+            "unchanged": unchanged,
+            "skipped": [[row.line, row.reason] for row in skipped],
+            "companies_created": [company_id for company_id, _, _ in companies.new_companies],
+        },
+        ensure_ascii=False,
+    )
+    batch_id = int(
+        ImportBatch.insert(
+            source=source, filename=filename, created_at=moment, summary=summary
+        ).execute()
+    )
+    stamp = moment.strftime(_STAMP)
+    cursor = db.cursor()
+    cursor.executemany(_COMPANY_SQL, [(*row, stamp) for row in companies.new_companies])
+    _write_updates(cursor, _Plan(updates=list(updates)), batch_id, stamp, lambda _rows: None)
+    return batch_id
+
+
+__all__ += [
+    "UPDATABLE_FIELDS",
+    "CompanyPlanner",
+    "ExistingContact",
+    "existing_contacts",
+    "write_batch",
+]

@@ -42,18 +42,21 @@ def _open_database(path: Path) -> None:
 
 
 def _automatic_backups(path: Path) -> None:
-    """A backup before any schema migration, and one a day (the last 7 kept)."""
+    """A backup before any schema migration, and one a day (the last 7, or [backups] keep)."""
     from crm.clock import utc_now
+    from crm.config import ConfigError, Settings, load_settings
     from crm.services.backups import BackupError, backup_before_migration, daily_backup
 
     try:
+        settings = load_settings(paths.config_path())
+    except ConfigError as error:
+        click.echo(f"crm: warning: {error}; using the defaults.", err=True)
+        settings = Settings()
+    try:
         backup_before_migration(path)
-        daily_backup(path, utc_now(), keep=DAILY_BACKUPS_KEPT)
+        daily_backup(path, utc_now(), keep=settings.backups_keep)
     except BackupError as error:
         click.echo(f"crm: warning: automatic backup failed: {error}", err=True)
-
-
-DAILY_BACKUPS_KEPT = 7
 
 
 def database(ctx: click.Context) -> Path:

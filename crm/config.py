@@ -1,0 +1,45 @@
+"""User settings from config.toml (`crm locate config`); defaults when the file is missing."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_BACKUPS_KEPT = 7
+
+
+class ConfigError(ValueError):
+    """The config file can't be used; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the user can configure."""
+
+    backups_keep: int = DEFAULT_BACKUPS_KEPT
+    """How many daily backups to keep (0 turns daily backups off)."""
+
+
+def load_settings(path: Path) -> Settings:
+    """Read settings from ``path``; a missing file gives the defaults, a bad one ConfigError.
+
+    Example::
+
+        [backups]
+        keep = 14
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    except OSError as error:
+        raise ConfigError(f"{path}: {error.strerror}") from error
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: {error}") from error
+    keep = data.get("backups", {}).get("keep", DEFAULT_BACKUPS_KEPT)
+    if not isinstance(keep, int) or isinstance(keep, bool) or keep < 0:
+        raise ConfigError(f"{path}: [backups] keep must be a whole number, 0 or more.")
+    return Settings(backups_keep=keep)

@@ -23,13 +23,17 @@ def import_group() -> None:
 
 
 @contextmanager
-def _progress_bar(path: Path) -> Iterator[Callable[[int, int], None] | None]:
-    """A rich progress bar on stderr for big files on a terminal; None otherwise."""
-    try:
-        big = path.stat().st_size >= PROGRESS_MIN_BYTES
-    except OSError:
-        big = False
-    if not big or not sys.stderr.isatty():
+def progress_bar(path: Path, size: int | None = None) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr for big imports on a terminal; None otherwise.
+
+    ``size`` is the bytes to read (default: the file's size; a folder's callers add it up).
+    """
+    if size is None:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0
+    if size < PROGRESS_MIN_BYTES or not sys.stderr.isatty():
         yield None
         return
     from rich.console import Console
@@ -67,7 +71,7 @@ def import_linkedin(ctx: click.Context, csv_file: Path, dry_run: bool, as_json: 
 
     database(ctx)
     try:
-        with _progress_bar(csv_file) as progress:
+        with progress_bar(csv_file) as progress:
             result = imports.import_linkedin(
                 csv_file, now=now_of(ctx), progress=progress, dry_run=dry_run
             )

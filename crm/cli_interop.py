@@ -7,18 +7,15 @@ Register the imports on the `import` group and the exports on an `export` group:
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
 from crm.cli import database, fail, now_of
+from crm.cli_imports import progress_bar
 
 SHOWN_SKIPS = 25  # skipped cards listed after an import; the rest are in `crm import list --json`
-PROGRESS_MIN_BYTES = 256 * 1024  # about 1,000 cards: smaller imports finish before a bar draws
 
 
 def _size(path: Path) -> int:
@@ -29,31 +26,6 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-@contextmanager
-def _progress_bar(path: Path) -> Iterator[Callable[[int, int], None] | None]:
-    """A rich progress bar on stderr for big imports on a terminal; None otherwise."""
-    if _size(path) < PROGRESS_MIN_BYTES or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task(f"Importing {path.name}", total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
 
 
 def _result_json(result: Any) -> dict[str, Any]:
@@ -114,7 +86,7 @@ def import_vcard_command(ctx: click.Context, source: Path, dry_run: bool, as_jso
 
     database(ctx)
     try:
-        with _progress_bar(source) as progress:
+        with progress_bar(source, _size(source)) as progress:
             result = vcards.import_vcards(
                 source, now=now_of(ctx), progress=progress, dry_run=dry_run
             )
@@ -138,7 +110,7 @@ def import_google_command(ctx: click.Context, csv_file: Path, dry_run: bool, as_
 
     database(ctx)
     try:
-        with _progress_bar(csv_file) as progress:
+        with progress_bar(csv_file, _size(csv_file)) as progress:
             result = google_contacts.import_google_contacts(
                 csv_file, now=now_of(ctx), progress=progress, dry_run=dry_run
             )

@@ -18,8 +18,9 @@ from crm.domain.types import OpportunitySummary
 from crm.domain.when import WhenError, parse_when
 from crm.screens.lookup import lookup_problem, resolve_optional_contact
 from crm.services.conversations import AmbiguousContact, UnknownContact, resolve_contact
-from crm.services.opportunities import DEFAULT_INTERVIEW_MINUTES, list_opportunities
+from crm.services.opportunities import DEFAULT_INTERVIEW_MINUTES
 from crm.widgets.cells import local_zone
+from crm.widgets.opportunity_select import OpportunitySelect
 from crm.widgets.suggesters import ContactSuggester, split_names
 
 MAX_MINUTES = 24 * 60
@@ -40,11 +41,6 @@ class InterviewDraft:
     interviewer_ids: tuple[int, ...]
     kind: str
     referrer_id: int | None
-
-
-def opportunity_option_label(opportunity: OpportunitySummary) -> str:
-    """ "Role at Company (stage)", how the opportunity picker lists one."""
-    return f"{opportunity.title} ({opportunity.stage.value})"
 
 
 def resolve_interviewers(names: list[str]) -> tuple[int, ...] | str:
@@ -73,12 +69,6 @@ class InterviewForm(ModalScreen[InterviewDraft | None]):
     ]
 
     @dataclass
-    class OpportunitiesLoaded(Message):
-        """The open opportunities to choose from arrived."""
-
-        opportunities: list[OpportunitySummary]
-
-    @dataclass
     class Checked(Message):
         """Every name resolved: the form can close with this draft."""
 
@@ -103,7 +93,7 @@ class InterviewForm(ModalScreen[InterviewDraft | None]):
             with VerticalScroll(id="form-fields"):
                 with Grid(classes="form-grid"):
                     yield Label("Opportunity", classes="form-label")
-                    yield Select[int]([], prompt="Loading…", id="field-opportunity", compact=True)
+                    yield OpportunitySelect(self.opportunity_id, id="field-opportunity")
                     yield Label("When", classes="form-label")
                     yield Input(
                         placeholder="fri 10:00, tomorrow 2pm, 2026-12-01 14:30",
@@ -154,28 +144,14 @@ class InterviewForm(ModalScreen[InterviewDraft | None]):
             self.query_one("#field-opportunity", Select).focus()
         else:
             self.query_one("#field-when", Input).focus()
-        self.load_opportunities()
 
-    @work(thread=True, exclusive=True, group="interview-form-load", exit_on_error=False)
-    def load_opportunities(self) -> None:
-        """Read the open opportunities for the picker."""
-        opportunities = list_opportunities(include_closed=False)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.OpportunitiesLoaded(opportunities))
-
-    @on(OpportunitiesLoaded)
-    def fill_opportunities(self, message: OpportunitiesLoaded) -> None:
+    @on(OpportunitySelect.Filled)
+    def opportunities_ready(self, message: OpportunitySelect.Filled) -> None:
         message.stop()
-        self.opportunities = {o.id: o for o in message.opportunities}
-        select: Select[int] = self.query_one("#field-opportunity", Select)
+        self.opportunities = message.opportunities
         if not message.opportunities:
-            select.prompt = "None open"
             self._show_problem(NO_OPPORTUNITIES)
             return
-        select.prompt = "Choose an opportunity"
-        select.set_options((opportunity_option_label(o), o.id) for o in message.opportunities)
-        wanted = self.opportunity_id
-        select.value = wanted if wanted in self.opportunities else message.opportunities[0].id
         self._show_referrer()
 
     @on(Select.Changed, "#field-opportunity")

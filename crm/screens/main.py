@@ -17,9 +17,9 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm.domain.types import ContactDetail
 from crm.messages import (
-    DeleteRequested,
     ContactSaved,
     DataChanged,
+    DeleteRequested,
     FollowUpDoneRequested,
     GoToContact,
     LogRequested,

@@ -17,9 +17,9 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from crm.domain.types import OpportunitySummary
 from crm.domain.when import WhenError, parse_when
 from crm.screens.lookup import resolve_optional_contact
-from crm.services.opportunities import list_opportunities
 from crm.services.references import ReferenceView
 from crm.widgets.cells import local_zone
+from crm.widgets.opportunity_select import OpportunitySelect
 from crm.widgets.suggesters import ContactSuggester
 
 NO_OPEN_OPPORTUNITIES = "No open opportunities. Add one on the Interviews tab (o) first."
@@ -169,12 +169,6 @@ class GiveReferenceForm(ModalScreen[GiveDraft | None]):
         Binding("ctrl+s", "save", "Save", tooltip="Give the reference", id="form-save"),
     ]
 
-    @dataclass
-    class OpportunitiesLoaded(Message):
-        """The open opportunities to choose from arrived."""
-
-        opportunities: list[OpportunitySummary]
-
     def __init__(self, name: str, *, opportunity_id: int | None = None) -> None:
         super().__init__()
         self.reference_name = name
@@ -189,7 +183,7 @@ class GiveReferenceForm(ModalScreen[GiveDraft | None]):
             yield Label(f"Give {self.reference_name} as a reference", classes="dialog-title")
             with Grid(classes="form-grid"):
                 yield Label("Opportunity", classes="form-label")
-                yield Select[int]([], prompt="Loading…", id="field-opportunity", compact=True)
+                yield OpportunitySelect(self.opportunity_id, id="field-opportunity")
                 yield Label("Expected call", classes="form-label")
                 yield Input(
                     placeholder="Optional: fri, in 3 days, 2026-12-01 10:00",
@@ -209,28 +203,14 @@ class GiveReferenceForm(ModalScreen[GiveDraft | None]):
         if self.app.is_headless:
             self.query_one("#field-call", Input).cursor_blink = False
         self.query_one("#field-opportunity", Select).focus()
-        self.load_opportunities()
 
-    @work(thread=True, exclusive=True, group="give-reference-load", exit_on_error=False)
-    def load_opportunities(self) -> None:
-        """Read the open opportunities for the picker."""
-        opportunities = list_opportunities(include_closed=False)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.OpportunitiesLoaded(opportunities))
-
-    @on(OpportunitiesLoaded)
-    def fill_opportunities(self, message: OpportunitiesLoaded) -> None:
+    @on(OpportunitySelect.Filled)
+    def opportunities_ready(self, message: OpportunitySelect.Filled) -> None:
         message.stop()
-        self.opportunities = {o.id: o for o in message.opportunities}
-        select: Select[int] = self.query_one("#field-opportunity", Select)
+        self.opportunities = message.opportunities
         if not message.opportunities:
-            select.prompt = "None open"
             self._show_problem(NO_OPEN_OPPORTUNITIES)
             return
-        select.prompt = "Choose an opportunity"
-        select.set_options((f"{o.title} ({o.stage.value})", o.id) for o in message.opportunities)
-        wanted = self.opportunity_id
-        select.value = wanted if wanted in self.opportunities else message.opportunities[0].id
 
     @on(Input.Submitted, "#field-call")
     def submit(self, event: Input.Submitted) -> None:

@@ -10,12 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm.domain.types import OpportunitySummary
 from crm.domain.when import WhenError, parse_when
+from crm.screens.form import FormScreen
 from crm.screens.lookup import lookup_problem, resolve_optional_contact
 from crm.services.conversations import AmbiguousContact, UnknownContact, resolve_contact
 from crm.services.opportunities import DEFAULT_INTERVIEW_MINUTES
@@ -60,7 +60,7 @@ def resolve_interviewers(names: list[str]) -> tuple[int, ...] | str:
     return tuple(dict.fromkeys(ids))
 
 
-class InterviewForm(ModalScreen[InterviewDraft | None]):
+class InterviewForm(FormScreen[InterviewDraft | None]):
     """Schedule an interview round for an open opportunity; returns the draft, or None."""
 
     BINDINGS = [
@@ -136,9 +136,6 @@ class InterviewForm(ModalScreen[InterviewDraft | None]):
             yield Static("Enter or Ctrl+S saves · Tab moves · Esc cancels", classes="dialog-hint")
 
     def on_mount(self) -> None:
-        if self.app.is_headless:
-            for field in self.query(Input):
-                field.cursor_blink = False
         self.query_one("#opportunity-referrer", Static).display = False
         if self.opportunity_id is None:
             self.query_one("#field-opportunity", Select).focus()
@@ -178,22 +175,6 @@ class InterviewForm(ModalScreen[InterviewDraft | None]):
 
     def _value(self, field_id: str) -> str:
         return self.query_one(f"#field-{field_id}", Input).value
-
-    def _show_problem(self, problem: str) -> None:
-        self.query_one("#form-error", Static).update(problem)
-
-    @on(Input.Submitted)
-    def save_on_enter(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    @on(Button.Pressed)
-    def press_button(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "form-save":
-            self.action_save()
-        else:
-            self.action_cancel()
 
     def action_save(self) -> None:
         """Check what can be checked here, then resolve the names off the event loop."""
@@ -275,5 +256,3 @@ class InterviewForm(ModalScreen[InterviewDraft | None]):
         if event.state == WorkerState.ERROR:
             self._show_problem(f"Something went wrong: {event.worker.error}")
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)

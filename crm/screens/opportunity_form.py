@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm.domain.types import Stage
+from crm.screens.form import FormScreen
 from crm.screens.lookup import resolve_optional_contact
 from crm.widgets.suggesters import ContactSuggester
 
@@ -38,7 +39,7 @@ def stage_label(stage: Stage) -> str:
     return stage.value.capitalize()
 
 
-class OpportunityForm(ModalScreen[OpportunityDraft | None]):
+class OpportunityForm(FormScreen[OpportunityDraft | None]):
     """Start tracking a role at a company; returns the checked draft, or None if cancelled."""
 
     BINDINGS = [
@@ -107,30 +108,11 @@ class OpportunityForm(ModalScreen[OpportunityDraft | None]):
             yield Static("Enter or Ctrl+S saves · Tab moves · Esc cancels", classes="dialog-hint")
 
     def on_mount(self) -> None:
-        if self.app.is_headless:
-            for field in self.query(Input):
-                field.cursor_blink = False
         first = "#field-role" if self.initial_company else "#field-company"
         self.query_one(first, Input).focus()
 
     def _value(self, field_id: str) -> str:
         return self.query_one(f"#field-{field_id}", Input).value
-
-    def _show_problem(self, problem: str) -> None:
-        self.query_one("#form-error", Static).update(problem)
-
-    @on(Input.Submitted)
-    def save_on_enter(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    @on(Button.Pressed)
-    def press_button(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "form-save":
-            self.action_save()
-        else:
-            self.action_cancel()
 
     def action_save(self) -> None:
         """Check the required fields here, then resolve the referrer off the event loop."""
@@ -182,8 +164,6 @@ class OpportunityForm(ModalScreen[OpportunityDraft | None]):
         if event.state == WorkerState.ERROR:
             self._show_problem(f"Couldn't check the referrer: {event.worker.error}")
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class StagePicker(ModalScreen[Stage | None]):

@@ -16,6 +16,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm.domain.types import OpportunitySummary
 from crm.domain.when import WhenError, parse_when
+from crm.screens.form import FormScreen
 from crm.screens.lookup import resolve_optional_contact
 from crm.services.references import ReferenceView
 from crm.widgets.cells import local_zone
@@ -42,7 +43,7 @@ class GiveDraft:
     expected_call_at: datetime | None
 
 
-class ReferenceForm(ModalScreen[ReferenceDraft | None]):
+class ReferenceForm(FormScreen[ReferenceDraft | None]):
     """Add a contact to the reference list, or edit what a reference can speak to."""
 
     BINDINGS = [
@@ -98,27 +99,8 @@ class ReferenceForm(ModalScreen[ReferenceDraft | None]):
             yield Static("Enter or Ctrl+S saves · Tab moves · Esc cancels", classes="dialog-hint")
 
     def on_mount(self) -> None:
-        if self.app.is_headless:
-            for field in self.query(Input):
-                field.cursor_blink = False
         first = "#field-contact" if self.reference is None else "#field-relationship"
         self.query_one(first, Input).focus()
-
-    @on(Input.Submitted)
-    def submit(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    @on(Button.Pressed)
-    def press_button(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "form-save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    def _show_problem(self, problem: str) -> None:
-        self.query_one("#form-error", Static).update(problem)
 
     def action_save(self) -> None:
         if self.reference is not None:
@@ -157,11 +139,9 @@ class ReferenceForm(ModalScreen[ReferenceDraft | None]):
         if event.state == WorkerState.ERROR:
             self._show_problem(f"Something went wrong: {event.worker.error}")
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
-class GiveReferenceForm(ModalScreen[GiveDraft | None]):
+class GiveReferenceForm(FormScreen[GiveDraft | None]):
     """Hand a reference to an employer: which open opportunity, and when they'll likely call."""
 
     BINDINGS = [
@@ -200,8 +180,6 @@ class GiveReferenceForm(ModalScreen[GiveDraft | None]):
             )
 
     def on_mount(self) -> None:
-        if self.app.is_headless:
-            self.query_one("#field-call", Input).cursor_blink = False
         self.query_one("#field-opportunity", Select).focus()
 
     @on(OpportunitySelect.Filled)
@@ -211,22 +189,6 @@ class GiveReferenceForm(ModalScreen[GiveDraft | None]):
         if not message.opportunities:
             self._show_problem(NO_OPEN_OPPORTUNITIES)
             return
-
-    @on(Input.Submitted, "#field-call")
-    def submit(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    @on(Button.Pressed)
-    def press_button(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "form-save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    def _show_problem(self, problem: str) -> None:
-        self.query_one("#form-error", Static).update(problem)
 
     def action_save(self) -> None:
         if self.opportunities is None:
@@ -259,8 +221,6 @@ class GiveReferenceForm(ModalScreen[GiveDraft | None]):
         if event.state == WorkerState.ERROR:
             self._show_problem(f"Something went wrong: {event.worker.error}")
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ReferenceSheetDialog(ModalScreen[None]):

@@ -17,8 +17,8 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm.domain.backchannel import RankedCandidate, Tier, Warmth, heads_up_window
 from crm.domain.types import FollowUpKind
-from crm.messages import DataChanged, GoToContact, LogRequested
-from crm.screens.daily_actions import USER_ERRORS, DailyLoopActions
+from crm.messages import DataChanged, LogRequested
+from crm.screens.daily_actions import USER_ERRORS, OverlayScreen
 from crm.services import backchannel, followups
 from crm.services.backchannel import BackchannelMap
 from crm.widgets.cells import local_zone, short_local
@@ -214,7 +214,7 @@ class BackchannelList(RowList):
             self.post_message(LogRequested(candidate.contact_id, opportunity_id))
 
 
-class BackchannelScreen(DailyLoopActions):
+class BackchannelScreen(OverlayScreen):
     """Who could speak about the user at a company or around one interview, best first."""
 
     BINDINGS = [
@@ -355,22 +355,6 @@ class BackchannelScreen(DailyLoopActions):
         self.show_detail()
 
     # --- actions -----------------------------------------------------------------------------
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-    @on(RowList.Selected, "#backchannel-list")
-    def open_contact(self, message: RowList.Selected) -> None:
-        message.stop()
-        if isinstance(message.key, CandidateKey):
-            contact_id = message.key.contact_id
-            self.dismiss(None)
-            self.app.post_message(GoToContact(contact_id))
-
-    @on(LogRequested)
-    def log_conversation(self, message: LogRequested) -> None:
-        message.stop()
-        self.open_log_form(message.contact_id, message.opportunity_id)
 
     @on(BackchannelList.HeadsUpRequested)
     def heads_up(self, message: BackchannelList.HeadsUpRequested) -> None:

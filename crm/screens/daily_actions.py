@@ -10,14 +10,16 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import on, work
 from textual.screen import Screen
 
 from crm.domain.types import LogDraft, Stage
 from crm.domain.validation import InvalidInput
-from crm.messages import DataChanged
+from crm.messages import DataChanged, GoToContact, LogRequested
 from crm.services import contacts, conversations, followups, opportunities
 from crm.widgets.cells import local_zone, short_local
+from crm.widgets.row_keys import contact_of
+from crm.widgets.row_list import RowList
 
 if TYPE_CHECKING:
     from crm.screens.interview_form import InterviewDraft
@@ -187,3 +189,24 @@ class DailyLoopActions(Screen[None]):
             self._fail(error)
             return
         self._changed(f"Moved to {stage.value}.")
+
+
+class OverlayScreen(DailyLoopActions):
+    """A full screen opened over the main one: Esc closes it, Enter on a row goes to that
+    person on the main screen, and `l` logs a conversation with them."""
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(RowList.Selected)
+    def go_to_row_contact(self, message: RowList.Selected) -> None:
+        message.stop()
+        contact_id = contact_of(message.key)
+        if contact_id:
+            self.dismiss(None)
+            self.app.post_message(GoToContact(contact_id))
+
+    @on(LogRequested)
+    def log_conversation(self, message: LogRequested) -> None:
+        message.stop()
+        self.open_log_form(message.contact_id, message.opportunity_id)

@@ -15,8 +15,8 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from crm.messages import DataChanged, GoToContact, LogRequested
-from crm.screens.daily_actions import USER_ERRORS, DailyLoopActions
+from crm.messages import DataChanged, LogRequested
+from crm.screens.daily_actions import USER_ERRORS, OverlayScreen
 from crm.screens.reference_form import (
     GiveDraft,
     GiveReferenceForm,
@@ -255,7 +255,7 @@ class ReferenceList(RowList):
             self.post_message(self.RemoveRequested(reference.contact_id, reference.name))
 
 
-class ReferencesScreen(DailyLoopActions):
+class ReferencesScreen(OverlayScreen):
     """The reference list with a detail pane; add, edit, give, brief, export and remove."""
 
     BINDINGS = [
@@ -337,22 +337,6 @@ class ReferencesScreen(DailyLoopActions):
         self.show_detail()
 
     # --- keys --------------------------------------------------------------------------------
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-    @on(RowList.Selected, "#references-list")
-    def open_contact(self, message: RowList.Selected) -> None:
-        message.stop()
-        if isinstance(message.key, ReferenceKey):
-            contact_id = message.key.contact_id
-            self.dismiss(None)
-            self.app.post_message(GoToContact(contact_id))
-
-    @on(LogRequested)
-    def log_conversation(self, message: LogRequested) -> None:
-        message.stop()
-        self.open_log_form(message.contact_id, message.opportunity_id)
 
     @on(ReferenceList.AddRequested)
     def add_reference(self, message: ReferenceList.AddRequested) -> None:

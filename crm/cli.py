@@ -165,9 +165,37 @@ def locate(ctx: click.Context, what: str) -> None:
     default=0,
     help="Also add this many generated contacts (for trying the app at scale).",
 )
+@click.option(
+    "--interactions",
+    type=click.IntRange(0, 20_000_000),
+    default=0,
+    help="Also generate this many past conversations with the generated contacts.",
+)
+@click.option(
+    "--follow-ups",
+    "follow_ups",
+    type=click.IntRange(0, 5_000_000),
+    default=0,
+    help="Also generate this many pending follow-ups (a month back to a month ahead).",
+)
+@click.option(
+    "--connections",
+    type=click.IntRange(0, 20_000_000),
+    default=0,
+    help="Also generate this many 'knows' links between generated contacts.",
+)
+@click.option("--seed", type=int, default=2026, show_default=True, help="Seed for generated data.")
 @click.option("--open/--no-open", "open_app", default=True, help="Open the app afterwards.")
 @click.pass_context
-def demo(ctx: click.Context, generated: int, open_app: bool) -> None:
+def demo(
+    ctx: click.Context,
+    generated: int,
+    interactions: int,
+    follow_ups: int,
+    connections: int,
+    seed: int,
+    open_app: bool,
+) -> None:
     """Write a sample job search into a fresh database and open the app on it.
 
     Without --db the database is a throwaway file in a temporary folder; with --db the sample
@@ -176,6 +204,8 @@ def demo(ctx: click.Context, generated: int, open_app: bool) -> None:
     from crm.services import contacts
     from crm.services import demo as demo_data
 
+    if (interactions or follow_ups or connections) and not generated:
+        fail("--interactions, --follow-ups and --connections need --contacts.")
     root = ctx.find_root().obj
     if not root["db_given"]:
         folder = Path(tempfile.mkdtemp(prefix="crm-demo-"))
@@ -187,7 +217,19 @@ def demo(ctx: click.Context, generated: int, open_app: bool) -> None:
     now = now_of(ctx)
     demo_data.write_sample(now)
     if generated:
-        demo_data.add_generated_contacts(generated, now=now)
+        first_generated = contacts.count_contacts() + 1
+        demo_data.add_generated_contacts(generated, seed=seed, now=now)
+        if interactions or follow_ups or connections:
+            from crm.services.generated_history import add_generated_history
+
+            add_generated_history(
+                interactions=interactions,
+                follow_ups=follow_ups,
+                connections=connections,
+                now=now,
+                seed=seed,
+                first_contact_id=first_generated,
+            )
     if open_app:
         run_tui(db_path, root["now"])
     else:

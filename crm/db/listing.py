@@ -108,7 +108,9 @@ def overdue_counts(contact_ids: list[int], now: datetime) -> list[tuple[int, int
     stamp = _stamp(now)
     sql = (
         "SELECT contact_id, COUNT(*) FROM follow_up "
-        f"WHERE contact_id IN ({marks}) AND done_at IS NULL AND window_end < ? "
+        # "+done_at": keep the planner off the (done_at, window_end) index, which walks every
+        # pending follow-up; the (contact_id, window_end) one reads only this page's people.
+        f"WHERE contact_id IN ({marks}) AND +done_at IS NULL AND window_end < ? "
         "AND (snoozed_until IS NULL OR snoozed_until <= ?) GROUP BY contact_id"
     )
     return list(db.execute_sql(sql, [*contact_ids, stamp, stamp]))

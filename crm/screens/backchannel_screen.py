@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm.domain.backchannel import RankedCandidate, Tier, Warmth, heads_up_window
@@ -22,6 +22,7 @@ from crm.screens.daily_actions import USER_ERRORS, OverlayScreen
 from crm.services import backchannel, followups
 from crm.services.backchannel import BackchannelMap
 from crm.widgets.cells import local_zone, short_local
+from crm.widgets.key_bar import KeyBar
 from crm.widgets.row_list import Column, Row, RowList
 
 EXPLANATION = "People an employer may call about you — reach them first."
@@ -249,7 +250,7 @@ class BackchannelScreen(OverlayScreen):
             with Vertical(id="backchannel-list-pane", classes="pane"):
                 yield BackchannelList(id="backchannel-list")
             yield Static(id="backchannel-detail", classes="pane")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = "Back channel"

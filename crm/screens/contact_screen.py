@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from crm.domain.types import ContactDetail
@@ -28,6 +28,7 @@ from crm.screens.editing import ContactEditing
 from crm.services import connections, contacts
 from crm.services.connections import ConnectionView
 from crm.widgets.contact_card import ContactCard
+from crm.widgets.key_bar import KeyBar
 from crm.widgets.timeline_pane import Subject, TimelinePane
 
 
@@ -76,7 +77,7 @@ class ContactScreen(ContactEditing, DailyLoopActions):
                 yield Static(id="contact-connections", classes="pane")
             with Vertical(id="contact-screen-timeline", classes="pane"):
                 yield TimelinePane(id="contact-timeline")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#contact-connections").border_title = "Knows"

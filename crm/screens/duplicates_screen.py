@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from crm.domain.validation import InvalidInput
 from crm.services import merging
+from crm.widgets.key_bar import KeyBar
 from crm.widgets.row_list import Column, Row, RowList
 
 
@@ -81,7 +82,7 @@ class DuplicatesScreen(Screen[None]):
             classes="dialog-hint",
         )
         yield DuplicateList(id="duplicates-list")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = "Duplicates"

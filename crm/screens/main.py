@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
+from textual.widgets import Header, Input, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm.domain.types import ContactDetail
@@ -35,6 +35,7 @@ from crm.widgets.contact_card import ContactCard
 from crm.widgets.contact_list import ContactList
 from crm.widgets.follow_up_list import FollowUpList
 from crm.widgets.interviews_pane import InterviewsPane
+from crm.widgets.key_bar import KeyBar
 from crm.widgets.row_keys import InterviewKey, contact_of, opportunity_of
 from crm.widgets.row_list import RowList
 from crm.widgets.search_box import SearchBox
@@ -89,7 +90,7 @@ class MainScreen(ContactEditing, DailyLoopActions):
                 yield ContactCard(id="contact-card", classes="pane")
                 with Vertical(id="timeline-pane", classes="pane"):
                     yield TimelinePane(id="timeline")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#contact-card").border_title = "Contact"

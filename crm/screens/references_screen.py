@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm.messages import DataChanged, LogRequested
@@ -28,6 +28,7 @@ from crm.screens.reference_form import (
 from crm.services import opportunities, references
 from crm.services.references import ReferenceView
 from crm.widgets.cells import short_local
+from crm.widgets.key_bar import KeyBar
 from crm.widgets.row_list import Column, Row, RowList
 
 EMPTY_TEXT = "No references yet — press a to add one (e.g. Mark Farmingham, your former manager)"
@@ -285,7 +286,7 @@ class ReferencesScreen(OverlayScreen):
             with Vertical(id="references-list-pane", classes="pane"):
                 yield ReferenceList(id="references-list")
             yield Static(id="reference-detail", classes="pane")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = "References"

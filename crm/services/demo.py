@@ -1110,7 +1110,7 @@ def add_generated_contacts(count: int, *, seed: int = 2026, now: datetime) -> in
         cursor.executemany(_COMPANY_SQL, company_rows)
         # Filling a table and then indexing it beats updating its indexes row by row.
         bulk = count >= _BULK_THRESHOLD and count >= contacts_before
-        with _indexes_deferred(cursor, "contact", bulk):
+        with indexes_deferred(cursor, "contact", bulk):
             cursor.executemany(_CONTACT_SQL, rows.contacts)
         cursor.executemany(_TOPIC_SQL, rows.topics)
         cursor.executemany(_INDEX_SQL, rows.search)
@@ -1200,7 +1200,7 @@ def _generate_contacts(
 
 
 @contextmanager
-def _indexes_deferred(cursor: sqlite3.Cursor, table: str, defer: bool) -> Iterator[None]:
+def indexes_deferred(cursor: sqlite3.Cursor, table: str, defer: bool) -> Iterator[None]:
     """Drop a table's indexes for a bulk insert and build them again after (in the same tx)."""
     statements: list[tuple[str, str]] = []
     if defer:
@@ -1216,4 +1216,10 @@ def _indexes_deferred(cursor: sqlite3.Cursor, table: str, defer: bool) -> Iterat
         cursor.execute(sql)
 
 
-__all__ = ["SAMPLE_COMPANIES", "SAMPLE_PEOPLE", "add_generated_contacts", "write_sample"]
+__all__ = [
+    "SAMPLE_COMPANIES",
+    "SAMPLE_PEOPLE",
+    "add_generated_contacts",
+    "indexes_deferred",
+    "write_sample",
+]

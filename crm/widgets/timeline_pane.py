@@ -75,6 +75,8 @@ class TimelinePane(FollowUpList):
 
     subject: Subject = Subject()
     """Whose timeline this is."""
+    shown: Subject = Subject()
+    """Whose entries are on screen (lags ``subject`` while they load)."""
 
     @dataclass
     class Loaded(Message):
@@ -111,6 +113,7 @@ class TimelinePane(FollowUpList):
         if message.subject != self.subject:
             return
         show_contact = message.subject.contact_id is None
+        self.shown = message.subject
         self.set_rows(timeline_rows(message.entries, message.now, show_contact=show_contact))
         if self.parent is not None:
             self.parent.border_title = f"Timeline · {message.subject.title}"

@@ -1,0 +1,160 @@
+"""Benchmarks inside the running app: search-as-you-type, opening a contact, the Today view.
+
+Run by ``python -m bench`` in a child process of its own (the app freezes the collector and
+owns the event loop):
+
+    python -m bench.in_app DB BUSIEST_CONTACT_ID --queries 200 --repeat 30 --out results.json
+
+Every sample is the time from the user's action (a key event posted to the app, as the terminal
+driver posts it) to the first frame that shows the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import time
+from pathlib import Path
+
+from textual import events
+from textual.keys import _character_to_key
+from textual.pilot import Pilot
+
+from bench.context import NOW
+from bench.frames import FrameWatch
+from bench.queries import search_queries
+
+SIZE = (120, 36)
+
+
+async def _measure(action, predicate, watch: FrameWatch) -> float:  # type: ignore[no-untyped-def]
+    future = watch.start_waiting(predicate)
+    started = time.perf_counter()
+    action()
+    finished = await asyncio.wait_for(future, 30)
+    return (finished - started) * 1000
+
+
+def _key(character: str) -> events.Key:
+    return events.Key(_character_to_key(character), character)
+
+
+async def search_as_you_type(pilot: Pilot, watch: FrameWatch, queries: list[str]) -> list[float]:
+    """Type each query from an empty box; one sample per keystroke."""
+    from crm.widgets.contact_list import ContactList
+    from crm.widgets.search_box import SearchBox
+
+    app = pilot.app
+    screen = app.screen
+    screen.action_focus_search()
+    contact_list = screen.query_one(ContactList)
+    search = screen.query_one(SearchBox)
+    samples = []
+    for query in queries:
+        search.value = ""
+        await watch.frame_where(lambda: contact_list.filter_text == "" and contact_list.total)
+        for end in range(1, len(query) + 1):
+            typed = query[:end]
+
+            def shown(typed: str = typed) -> bool:
+                return contact_list.filter_text == typed and search.value == typed
+
+            key = _key(query[end - 1])
+            samples.append(await _measure(lambda key=key: app.post_message(key), shown, watch))
+    return samples
+
+
+async def open_contact(pilot: Pilot, watch: FrameWatch, busiest: int, repeat: int) -> list[float]:
+    """Show the contact with the longest timeline, from another contact; time to its rows."""
+    from crm.widgets.timeline_pane import TimelinePane
+
+    screen = pilot.app.screen
+    timeline = screen.query_one(TimelinePane)
+    other = 1  # a sample contact with a short history
+    screen.action_show_tab("contacts")  # where people browse contacts; Today stops steering
+    await pilot.pause(0.3)
+    samples = []
+    for _ in range(repeat):
+        screen.show_contact(other)
+        await watch.frame_where(lambda: timeline.shown.contact_id == other)
+        samples.append(
+            await _measure(
+                lambda: screen.show_contact(busiest),
+                lambda: timeline.shown.contact_id == busiest,
+                watch,
+            )
+        )
+    return samples
+
+
+async def today_view(pilot: Pilot, watch: FrameWatch, repeat: int) -> list[float]:
+    """Reload the Today view (as after a change or at midnight); time to the fresh rows."""
+    from crm.widgets.today_pane import TodayPane
+
+    screen = pilot.app.screen
+    screen.action_show_tab("today")
+    today = screen.query_one(TodayPane)
+    await watch.frame_where(lambda: today.agenda is not None)
+    samples = []
+    for _ in range(repeat):
+        previous = today.agenda
+        samples.append(await _measure(today.load, lambda: today.agenda is not previous, watch))
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("db", type=Path)
+    parser.add_argument("busiest", type=int)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--only", choices=("today", "open_contact", "search"), action="append")
+    parser.add_argument("--profile", type=Path, help="Write a pyinstrument profile (text) here.")
+    options = parser.parse_args()
+    wanted = set(options.only or ("today", "open_contact", "search"))
+
+    from crm.app import make_app
+    from crm.cli import _open_database
+    from crm.clock import fixed_clock
+
+    _open_database(options.db)
+    app = make_app(options.db, clock=fixed_clock(NOW))
+    watch = FrameWatch(app)
+    queries = search_queries(options.db, options.queries)
+    results: dict[str, list[float]] = {}
+
+    async def run(pilot: Pilot) -> None:
+        from crm.widgets.today_pane import TodayPane
+
+        await watch.frame_where(
+            lambda: bool(app.screen.query(TodayPane))
+            and app.screen.query_one(TodayPane).agenda is not None
+        )
+        await pilot.pause(0.5)  # let start-up's follow-on loads (card, timeline) finish
+        profiler = None
+        if options.profile:
+            from pyinstrument import Profiler
+
+            profiler = Profiler(interval=0.0005, async_mode="disabled")
+            profiler.start()
+        if "today" in wanted:
+            results["today"] = await today_view(pilot, watch, options.repeat)
+        if "open_contact" in wanted:
+            results["open_contact"] = await open_contact(
+                pilot, watch, options.busiest, options.repeat
+            )
+        if "search" in wanted:
+            results["search"] = await search_as_you_type(pilot, watch, queries)
+        if profiler is not None:
+            profiler.stop()
+            options.profile.write_text(profiler.output_text(unicode=False, show_all=True))
+        app.exit()
+
+    app.run(headless=True, size=SIZE, auto_pilot=run)
+    options.out.write_text(json.dumps({"queries": queries, **results}))
+
+
+if __name__ == "__main__":
+    main()

@@ -336,7 +336,7 @@ def test_dry_run_reports_without_writing(db_path: Path) -> None:
 
 
 def test_progress_is_reported_up_to_the_total(db_path: Path, tmp_path: Path) -> None:
-    from tests.perf.linkedin import connections_csv
+    from bench.files import connections_csv
 
     big = tmp_path / "Connections.csv"
     big.write_bytes(connections_csv(12_000, seed=7))

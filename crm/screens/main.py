@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Header, Input, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -43,6 +44,8 @@ from crm.widgets.timeline_pane import Subject, TimelinePane
 from crm.widgets.today_pane import TodayPane
 
 TABS = {"today": TodayPane, "contacts": ContactList, "interviews": InterviewsPane}
+CARD_DELAY_WHILE_TYPING = 0.15
+"""Seconds of no typing before the card follows the filter's top row."""
 
 
 class MainScreen(ContactEditing, DailyLoopActions):
@@ -72,6 +75,8 @@ class MainScreen(ContactEditing, DailyLoopActions):
         self.shown_contact: ContactDetail | None = None
         """The contact whose details the card shows."""
         self._first_load = True
+        self._card_timer: Timer | None = None
+        self._card_pending: int | None = None
         self.deleted: list[DeletedContact] = []
         """Contacts deleted this session, newest last: Ctrl+Z brings them back."""
 
@@ -145,10 +150,24 @@ class MainScreen(ContactEditing, DailyLoopActions):
     @on(ContactList.Highlighted)
     def show_highlighted_contact(self, message: ContactList.Highlighted) -> None:
         message.stop()
-        if self.query_one(TabbedContent).active == "contacts" and not isinstance(
+        if self.query_one(TabbedContent).active != "contacts" or isinstance(
             self.focused, TimelinePane
         ):
-            self.show_contact(message.contact_id)
+            return
+        if isinstance(self.focused, SearchBox):
+            # While a filter is typed the top row changes with every key: show its card once
+            # typing pauses, so the list's next frame doesn't wait behind card and timeline.
+            self._card_pending = message.contact_id
+            if self._card_timer is None:
+                self._card_timer = self.set_timer(CARD_DELAY_WHILE_TYPING, self._show_pending_card)
+            else:
+                self._card_timer.reset()
+            return
+        self.show_contact(message.contact_id)
+
+    def _show_pending_card(self) -> None:
+        self._card_timer = None
+        self.show_contact(self._card_pending)
 
     @on(RowList.Highlighted, "#today-list, #interviews-list")
     def show_highlighted_row(self, message: RowList.Highlighted) -> None:

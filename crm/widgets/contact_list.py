@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from textual import events, work
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -53,6 +55,9 @@ class ContactList(ScrollView, can_focus=True):
         height: 1fr;
         overflow-x: hidden;
         overflow-y: auto;
+        /* A thumb over 100k rows is one cell: the header's "row/total" says where you are,
+           and no scrollbar to redraw keeps each filter keystroke to one cheap frame. */
+        scrollbar-size-vertical: 0;
     }
     """
 
@@ -176,7 +181,7 @@ class ContactList(ScrollView, can_focus=True):
         self._requested = set(self._pages)
         self._wanted.clear()
         self._announced = -1
-        self.virtual_size = Size(self.size.width, result.total + 1)
+        self._set_row_count(result.total)
         self.set_reactive(ContactList.cursor, result.cursor)
         self._scroll_cursor_into_view(center=True)
         self.refresh()
@@ -318,6 +323,16 @@ class ContactList(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, (self.total or 0) + 1)
 
+    def _set_row_count(self, total: int) -> None:
+        """Resize the scrollable area without a screen layout (which costs a frame or two).
+
+        With no scrollbar, the list's row count can't change the layout of anything else.
+        """
+        size = Size(self.size.width, total + 1)
+        if size != self.virtual_size:
+            self.set_reactive(ContactList.virtual_size, size)
+            self._scroll_update(size)  # clamp the scroll offset to the new height
+
     # --- drawing ---------------------------------------------------------------------------
 
     def _columns(self, width: int) -> tuple[int, int, int, int]:
@@ -329,16 +344,24 @@ class ContactList(ScrollView, can_focus=True):
         role = max(rest - name - company, 0)
         return badge, name, company, role
 
+    _line_style = Style.null()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # rich_style walks every ancestor's styles: once per frame, not once per line.
+        self._line_style = self.rich_style
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         badge, name_w, company_w, role_w = self._columns(width)
         if y == 0:
             style = self.get_component_rich_style("contact-list--header")
+            where = f"{self.cursor + 1:,}/{self.total:,}" if self.total else ""
             text = " " * badge + fit("Name", name_w) + " " + fit("Company", company_w)
-            text += " " + fit("Role", role_w)
+            text += " " + fit("Role", max(role_w - cell_len(where), 0)) + where
             return Strip([Segment(fit(text, width), style)])
         index = round(self.scroll_y) + y - 1
-        base = self.rich_style
+        base = self._line_style
         if self.total is None:
             return Strip.blank(width, base) if y > 1 else self._message("Loading…", width)
         if self.total == 0:

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -224,10 +225,17 @@ class RowList(ScrollView, can_focus=True):
         widths[last] += max(width - (sum(widths) + gaps), 0)
         return widths
 
+    _line_style = Style.null()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # rich_style walks every ancestor's styles: once per frame, not once per line.
+        self._line_style = self.rich_style
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = round(self.scroll_y) + y
-        base = self.rich_style
+        base = self._line_style
         if not self.rows:
             if y == 0 and self.empty_text:
                 dim = base + self.get_component_rich_style("row-list--dim")

@@ -48,4 +48,8 @@ class Context:
     """How many times to repeat a process-level measurement (in-app ones repeat more)."""
     busiest_contact_id: int
     """The contact with the longest timeline (1,000 events at full size)."""
+    queries: int = 200
+    """Search-as-you-type queries to type (each keystroke is a sample)."""
+    repeat: int = 50
+    """Repeats of each in-app action (opening a contact, reloading Today)."""
     seed: int = 2026

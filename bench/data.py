@@ -70,7 +70,8 @@ def _generate(path: Path, sizes: Sizes, seed: int) -> int:
         )
         from crm.db import db
 
-        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        with db.connection_context():  # fold the WAL into the file, so copies are whole
+            db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         close_database()
     os.replace(partial, path)

@@ -14,6 +14,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -21,9 +24,11 @@ from textual import events
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
 
-from bench.context import NOW
+from bench.context import NOW, Context
 from bench.frames import FrameWatch
 from bench.queries import search_queries
+from bench.startup import quiet_config
+from bench.stats import Goal, Measurement
 
 SIZE = (120, 36)
 
@@ -153,7 +158,46 @@ def main() -> None:
         app.exit()
 
     app.run(headless=True, size=SIZE, auto_pilot=run)
-    options.out.write_text(json.dumps({"queries": queries, **results}))
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    options.out.write_text(json.dumps({"queries": queries, "peak_rss_mib": peak, **results}))
+
+
+def measure(ctx: Context) -> list[Measurement]:
+    """Run the in-app benchmarks in a child process and turn its samples into measurements."""
+    out = ctx.work / "in_app.json"
+    subprocess.run(
+        [
+            sys.executable, "-m", "bench.in_app", str(ctx.database), str(ctx.busiest_contact_id),
+            "--queries", str(ctx.queries), "--repeat", str(ctx.repeat), "--out", str(out),
+        ],
+        check=True,
+        env={**os.environ, **quiet_config(ctx.work)},
+        stdout=subprocess.DEVNULL,
+    )
+    data = json.loads(out.read_text())
+    sizes = ctx.sizes
+    keystrokes = len(data["search"])
+    return [
+        Measurement(
+            f"Search as you type: key → results frame ({len(data['queries'])} queries, "
+            f"{keystrokes} keys)",
+            data["search"],
+            goals=(Goal("p50", 16.7), Goal("p99", 33.0)),
+        ),
+        Measurement(
+            f"Open a contact with {min(sizes.interactions, 1000):,} events → timeline frame",
+            data["open_contact"],
+            goals=(Goal("p99", 33.0),),
+        ),
+        Measurement(
+            f"Today view, {sizes.follow_ups:,} pending follow-ups: reload → frame",
+            data["today"],
+            goals=(Goal("p99", 33.0),),
+        ),
+        Measurement("Peak memory: crm after these in-app runs", [data["peak_rss_mib"]], unit="MiB"),
+    ]
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""crm's benchmarks: ``python -m bench`` (full size) or ``python -m bench --quick``."""

@@ -1,0 +1,140 @@
+"""Cold start: process start to the first painted frame, crm next to a bare Textual app.
+
+Each run spawns a fresh Python process; the child reports the wall-clock moment its first
+frame with data was produced (see bench.frames), so interpreter start-up counts and shutdown
+doesn't. The two cases alternate so that drift on the machine hits both alike.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.context import NOW, Context
+from bench.stats import Goal, Measurement
+
+SIZE = "(120, 36)"
+
+# Shared by both children: report the first frame produced while `shown()` holds, then quit.
+_FIRST_FRAME = """
+import os, time
+from textual._compositor import CompositorUpdate
+from textual.app import App
+
+def report_first_frame(app, shown):
+    display = app._display
+    def on_display(screen, renderable):
+        display(screen, renderable)
+        if renderable is not None and not getattr(app, "_bench_done", False) and shown(app):
+            if isinstance(renderable, CompositorUpdate):
+                renderable.render_segments(app.console)
+            import resource
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            os.write(int(os.environ["BENCH_FD"]), f"{time.time()} {peak}\\n".encode())
+            app._bench_done = True
+            app.exit()
+    app._display = on_display
+"""
+
+BARE = _FIRST_FRAME + f"""
+from textual.widgets import DataTable
+
+class Bare(App):
+    def compose(self):
+        yield DataTable()
+    def on_mount(self):
+        table = self.query_one(DataTable)
+        table.add_columns("Name", "Company", "Role")
+        table.add_rows([(f"Person {{i}}", "Acme", "Engineer") for i in range(50)])
+
+app = Bare()
+report_first_frame(app, lambda app: app.query_one(DataTable).row_count == 50)
+app.run(headless=True, size={SIZE})
+"""
+
+# What `crm --db DB` does, with the app run headless: the real entry point, click and all.
+CRM = _FIRST_FRAME + f"""
+import sys
+from functools import partialmethod
+
+def today_shown(app):
+    pane = app.screen.query("TodayPane")
+    return bool(pane) and pane.first().agenda is not None
+
+original_run = App.run
+def run_headless(self, *args, **kwargs):
+    report_first_frame(self, today_shown)
+    return original_run(self, headless=True, size={SIZE})
+App.run = run_headless
+
+from crm.cli import main
+sys.argv = ["crm", "--db", sys.argv[1], "--now", "{NOW:%Y-%m-%d %H:%M}"]
+try:
+    main()
+except SystemExit:
+    pass
+"""
+
+
+def first_frame(code: str, *args: str, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Seconds from spawning ``python -c code`` to the first frame it reports, and its peak
+    resident memory (MiB) by then."""
+    read_end, write_end = os.pipe()
+    child_env = {**os.environ, **(env or {}), "BENCH_FD": str(write_end)}
+    started = time.time()
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        env=child_env,
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    os.close(write_end)
+    with os.fdopen(read_end) as reports:
+        line = reports.readline()
+    _, errors = process.communicate(timeout=120)
+    if not line:
+        raise RuntimeError(f"no frame reported:\n{errors.decode(errors='replace')}")
+    moment, peak_kib = line.split()
+    return float(moment) - started, int(peak_kib) / 1024
+
+
+def quiet_config(work: Path) -> dict[str, str]:
+    """Daily backups off: the first start of a day copies the whole database once."""
+    config = work / "config.toml"
+    config.write_text("[backups]\nkeep = 0\n")
+    return {"CRM_CONFIG": str(config)}
+
+
+def measure(ctx: Context) -> list[Measurement]:
+    env = quiet_config(ctx.work)
+    database = str(ctx.database)
+    first_frame(BARE)  # warm the file cache for both
+    first_frame(CRM, database, env=env)
+    bare: list[tuple[float, float]] = []
+    crm: list[tuple[float, float]] = []
+    for _ in range(ctx.runs):
+        bare.append(first_frame(BARE))
+        crm.append(first_frame(CRM, database, env=env))
+    baseline = Measurement(
+        "Cold start: bare Textual app, 50-row DataTable", [t * 1000 for t, _ in bare]
+    )
+    ours = Measurement(
+        "Cold start: crm, Today view painted",
+        [t * 1000 for t, _ in crm],
+        goals=(Goal("ratio", 1.25),),
+        baseline=baseline.name,
+    )
+    ours.ratio = ours.p50 / baseline.p50
+    bare_memory = Measurement(
+        "Peak memory: bare Textual app at first frame", [m for _, m in bare], unit="MiB"
+    )
+    crm_memory = Measurement(
+        "Peak memory: crm at first frame", [m for _, m in crm], unit="MiB",
+        goals=(Goal("ratio", 1.5),), baseline=bare_memory.name,
+    )
+    crm_memory.ratio = crm_memory.p50 / bare_memory.p50
+    return [baseline, ours, bare_memory, crm_memory]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,12 +27,9 @@ from crm.messages import (
     LogRequested,
     SnoozeRequested,
 )
-from crm.screens.contact_screen import ContactScreen
 from crm.screens.daily_actions import USER_ERRORS, DailyLoopActions
 from crm.screens.editing import ContactEditing
-from crm.screens.help import HelpScreen
-from crm.services import contacts, merging, opportunities
-from crm.services.merging import DeletedContact
+from crm.services import contacts, opportunities
 from crm.widgets.contact_card import ContactCard
 from crm.widgets.contact_list import ContactList
 from crm.widgets.follow_up_list import FollowUpList
@@ -42,6 +40,9 @@ from crm.widgets.row_list import RowList
 from crm.widgets.search_box import SearchBox
 from crm.widgets.timeline_pane import Subject, TimelinePane
 from crm.widgets.today_pane import TodayPane
+
+if TYPE_CHECKING:
+    from crm.services.merging import DeletedContact
 
 TABS = {"today": TodayPane, "contacts": ContactList, "interviews": InterviewsPane}
 CARD_DELAY_WHILE_TYPING = 0.15
@@ -100,8 +101,9 @@ class MainScreen(ContactEditing, DailyLoopActions):
     def on_mount(self) -> None:
         self.query_one("#contact-card").border_title = "Contact"
         self.query_one("#timeline-pane").border_title = "Timeline"
-        self.contact_list.load("")
         self.set_focus(self.query_one(TodayPane))
+        # Objects made at start-up live as long as the app: keep the collector off them.
+        self.call_after_refresh(gc.freeze)
 
     @property
     def contact_list(self) -> ContactList:
@@ -258,6 +260,8 @@ class MainScreen(ContactEditing, DailyLoopActions):
     def open_contact(self, message: ContactList.Opened) -> None:
         message.stop()
         # Whatever was logged or edited in there shows here on return.
+        from crm.screens.contact_screen import ContactScreen
+
         self.app.push_screen(ContactScreen(message.contact_id), self._returned)
 
     @on(RowList.Selected, "#today-list, #timeline")
@@ -410,6 +414,8 @@ class MainScreen(ContactEditing, DailyLoopActions):
     def delete_contact(self, contact_id: int) -> None:
         """Delete a contact, keeping what's needed to undo it."""
         try:
+            from crm.services import merging
+
             deleted = merging.delete_contact(contact_id)
         except USER_ERRORS as error:
             self._fail(error)
@@ -426,6 +432,8 @@ class MainScreen(ContactEditing, DailyLoopActions):
     @work(thread=True, group="save", exit_on_error=False)
     def restore_contact(self, deleted: DeletedContact) -> None:
         """Undo a delete."""
+        from crm.services import merging
+
         try:
             merging.restore_contact(deleted)
         except USER_ERRORS as error:
@@ -490,6 +498,7 @@ class MainScreen(ContactEditing, DailyLoopActions):
         """Every key, grouped for the help screen."""
         from crm.screens.backchannel_screen import BackchannelList
         from crm.screens.contact_form import ContactForm
+        from crm.screens.contact_screen import ContactScreen
         from crm.screens.references_screen import ReferenceList
 
         def keys(bindings: object) -> list[Binding]:
@@ -511,6 +520,8 @@ class MainScreen(ContactEditing, DailyLoopActions):
         ]
 
     def show_help(self) -> None:
+        from crm.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen(self.help_sections()))
 
     @on(Worker.StateChanged)

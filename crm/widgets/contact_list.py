@@ -133,6 +133,11 @@ class ContactList(ScrollView, can_focus=True):
 
     # --- loading ---------------------------------------------------------------------------
 
+    def on_show(self) -> None:
+        # The list sits on a tab that is hidden at start-up: load it when first seen.
+        if self._generation == 0:
+            self.load("")
+
     def load(self, text: str = "", *, focus_contact: int | None = None) -> None:
         """Show the contacts matching ``text``; optionally put the cursor on one contact."""
         self._generation += 1

@@ -115,12 +115,19 @@ class InterviewsPane(RowList):
         step: int = 0
         stage: Stage | None = None
 
+    loaded_once = False
+    """Whether opportunities were ever asked for (the tab is hidden at start-up)."""
+
     def on_mount(self) -> None:
         self.empty_text = "No opportunities yet. Press o to add one, i to add an interview."
-        self.load()
+
+    def on_show(self) -> None:
+        if not self.loaded_once:
+            self.load()
 
     def load(self) -> None:
         """Reload opportunities and interviews from the database."""
+        self.loaded_once = True
         self.load_opportunities(self.app.clock())  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="interviews", exit_on_error=False)

@@ -21,8 +21,10 @@ import time
 from pathlib import Path
 
 from textual import events
+from textual.app import App
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from bench.context import NOW, Context
 from bench.frames import FrameWatch
@@ -33,7 +35,18 @@ from bench.stats import Goal, Measurement
 SIZE = (120, 36)
 
 
+async def _settle(app: App[object]) -> None:
+    """Let the last action's follow-on loads finish, as they would before a person acts again."""
+    for worker in list(app.workers):
+        try:
+            await worker.wait()
+        except (WorkerCancelled, WorkerFailed):
+            pass  # superseded by a newer load, or an error the app reports itself
+    await asyncio.sleep(0)
+
+
 async def _measure(action, predicate, watch: FrameWatch) -> float:  # type: ignore[no-untyped-def]
+    await _settle(watch.app)
     future = watch.start_waiting(predicate)
     started = time.perf_counter()
     action()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Header, Input, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from crm.domain.types import ContactDetail
+from crm.domain.types import ContactDetail, TimelineEntry
 from crm.messages import (
     ContactSaved,
     DataChanged,
@@ -29,7 +30,7 @@ from crm.messages import (
 )
 from crm.screens.daily_actions import USER_ERRORS, DailyLoopActions
 from crm.screens.editing import ContactEditing
-from crm.services import contacts, opportunities
+from crm.services import contacts, conversations, opportunities
 from crm.widgets.contact_card import ContactCard
 from crm.widgets.contact_list import ContactList
 from crm.widgets.follow_up_list import FollowUpList
@@ -67,9 +68,11 @@ class MainScreen(ContactEditing, DailyLoopActions):
 
     @dataclass
     class CardLoaded(Message):
-        """The highlighted contact's details arrived."""
+        """The highlighted contact's details arrived, with their timeline."""
 
         contact: ContactDetail | None
+        timeline: list[TimelineEntry] | None = None
+        now: datetime | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -234,14 +237,18 @@ class MainScreen(ContactEditing, DailyLoopActions):
     @work(thread=True, exclusive=True, group="contact-card", exit_on_error=False)
     def load_card(self, contact_id: int | None) -> None:
         """Fetch the highlighted contact's details for the card."""
-        detail = None
+        detail, entries = None, None
+        now = self.app.clock()  # type: ignore[attr-defined]
         if contact_id is not None:
             try:
-                detail = contacts.get_contact(contact_id, now=self.app.clock())  # type: ignore[attr-defined]
+                detail = contacts.get_contact(contact_id, now=now)
             except contacts.ContactNotFound:
                 detail = None
+        if detail is not None and not get_current_worker().is_cancelled:
+            # In the same trip: card and timeline then appear in one frame, one hop sooner.
+            entries = conversations.timeline(contact_id=detail.id, now=now)
         if not get_current_worker().is_cancelled:
-            self.post_message(self.CardLoaded(detail))
+            self.post_message(self.CardLoaded(detail, entries, now))
 
     @on(CardLoaded)
     def show_card(self, message: CardLoaded) -> None:
@@ -250,7 +257,11 @@ class MainScreen(ContactEditing, DailyLoopActions):
         self.query_one("#contact-card").border_title = "Contact"
         timeline = self.query_one(TimelinePane)
         if message.contact is not None:
-            timeline.show_subject(Subject(contact_id=message.contact.id, title=message.contact.name))
+            subject = Subject(contact_id=message.contact.id, title=message.contact.name)
+            if message.timeline is not None and message.now is not None:
+                timeline.show_loaded(subject, message.timeline, message.now)
+            else:
+                timeline.show_subject(subject)
         elif timeline.subject.contact_id is not None:
             timeline.show_subject(Subject())
 

@@ -110,13 +110,19 @@ class TimelinePane(FollowUpList):
     @on(Loaded)
     def show_entries(self, message: Loaded) -> None:
         message.stop()
-        if message.subject != self.subject:
-            return
-        show_contact = message.subject.contact_id is None
-        self.shown = message.subject
-        self.set_rows(timeline_rows(message.entries, message.now, show_contact=show_contact))
+        if message.subject == self.subject:
+            self._show(message.subject, message.entries, message.now)
+
+    def show_loaded(self, subject: Subject, entries: list[TimelineEntry], now: datetime) -> None:
+        """Show entries fetched elsewhere (with the card, in the same trip to the database)."""
+        self.subject = subject  # an older load still in flight is ignored when it lands
+        self._show(subject, entries, now)
+
+    def _show(self, subject: Subject, entries: list[TimelineEntry], now: datetime) -> None:
+        self.shown = subject
+        self.set_rows(timeline_rows(entries, now, show_contact=subject.contact_id is None))
         if self.parent is not None:
-            self.parent.border_title = f"Timeline · {message.subject.title}"
+            self.parent.border_title = f"Timeline · {subject.title}"
 
     def action_everything(self) -> None:
         self.show_subject(Subject())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import random
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -510,3 +512,44 @@ def test_vdir_file_names_are_safe(db_path: Path) -> None:
     assert vcards.vdir_file_name("../etc", ".vcf").endswith(".vcf")
     assert "/" not in vcards.vdir_file_name("../etc", ".vcf")
     assert len(vcards.vdir_file_name("x" * 500, ".ics")) == 44
+
+
+# --- the line reader ---------------------------------------------------------------------
+
+
+def _vobject_lines(text: str) -> list[tuple[int, str, str, str, str, str]]:
+    """What vobject's own reader makes of a text: (line, logical line, group, name, …)."""
+    from vobject.base import ParseError, getLogicalLines, parseLine
+
+    lines = text.split("\n")
+    read = []
+    for line, number in getLogicalLines(io.StringIO(text, newline="\n"), True):
+        while number < 1 or not lines[number - 1].strip():  # it numbers a blank line before
+            number += 1
+        try:
+            name, _params, value, group = parseLine(line)
+        except ParseError:
+            read.append((number, line, "", "", "", ""))
+            continue
+        params = line[len(f"{group}." if group else "") + len(name) : -len(value) - 1]
+        read.append((number, line, group or "", name.replace("-", "_"), params, value))
+    return read
+
+
+def test_the_line_reader_splits_lines_exactly_as_vobject_does() -> None:
+    pieces = [
+        "BEGIN:VCARD", "END:VCARD", "FN:Ann", " continued", "\tfolded", " ", "\t", "", "  ",
+        "N;ENCODING=QUOTED-PRINTABLE:=41=", "=42", " =43=", "NOTE;quoted-printable:abc=", "X:y=",
+        "\x0b", "\u2028", " \x0c", "garbage", "=", " =", "item1.EMAIL;type=INTERNET:a@b.co",
+        'X;P="a:b";Q=1,2:v', "\u00a0x", "Ё=", "\x85", "X_Y:z", "TEL;VALUE=uri;PREF=1:tel:+1",
+    ]  # fmt: skip
+    rng = random.Random(4)
+    for _ in range(5000):
+        text = "\n".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        text += rng.choice(["", "\n", "\n\n"])
+        numbers = vcards._LineNumbers(text)
+        mine = [
+            (numbers.at(offset), line, group, name.replace("-", "_"), params, value)
+            for offset, line, group, name, params, value in vcards._content_lines(text)
+        ]
+        assert mine == _vobject_lines(text), repr(text)

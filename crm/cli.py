@@ -650,6 +650,17 @@ def agenda(ctx: click.Context, as_json: bool) -> None:
     ideas = suggestions.today(now=now_of(ctx))
     if as_json:
         payload = _agenda_json(today, _ring_people(today)) | _suggestions_json(ideas)
+        # A long section lists its first items only; "totals" counts them all (a list of
+        # objects, like every other key).
+        payload["totals"] = [
+            {"section": section, "total": total, "listed": len(payload[section])}
+            for section, total in (
+                ("overdue", today.overdue_total),
+                ("due", today.due_total),
+                ("upcoming", today.upcoming_total),
+                ("going_cold", ideas.going_cold_total),
+            )
+        ]
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     _print_agenda(today, now_of(ctx))

@@ -191,10 +191,25 @@ class FollowUp(BaseModel):
     class Meta:
         table_name = "follow_up"
         indexes = (
-            (("done_at", "window_end"), False),
+            # The Today view: pending follow-ups by end (overdue, due) and by start (upcoming);
+            # window_start rides along so "due" is told from "upcoming" without reading rows.
+            (("done_at", "window_end", "window_start"), False),
+            (("done_at", "window_start"), False),
             (("contact", "window_end"), False),
             (("opportunity", "done_at"), False),
         )
+
+
+# The few follow-ups the Today view's SQL can't bucket by their window alone: snoozed ones
+# (a snooze moves the window) and any whose window ends before it starts. The domain judges
+# these one by one.
+FollowUp.add_index(
+    FollowUp.index(
+        FollowUp.done_at,
+        where=FollowUp.snoozed_until.is_null(False) | (FollowUp.window_start > FollowUp.window_end),
+        name="follow_up_snoozed_or_inverted",
+    )
+)
 
 
 class Connection(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -48,6 +49,8 @@ class ColdFacts:
     known_since: datetime
     """When the contact was added; a never-touched contact is silent since then."""
     interval_days: int
+    sort_key: str = ""
+    """The name's sort key (domain.text.sort_key), when already at hand; else made from name."""
 
 
 @dataclass(frozen=True)
@@ -106,19 +109,34 @@ def is_cold(
 
 def going_cold(contacts: Iterable[ColdFacts], now: datetime) -> list[ColdContact]:
     """The contacts past their interval at ``now``, longest silence first, then by name."""
-    cold = [
+    cold = sorted(_past_interval(contacts, now), key=_silence_order)
+    return [_cold_contact(facts, now) for facts in cold]
+
+
+def coldest(
+    contacts: Iterable[ColdFacts], now: datetime, limit: int
+) -> tuple[list[ColdContact], int]:
+    """The first ``limit`` contacts of going_cold(), and how many are past their interval in all."""
+    cold = _past_interval(contacts, now)
+    first = heapq.nsmallest(limit, cold, key=_silence_order)
+    return [_cold_contact(facts, now) for facts in first], len(cold)
+
+
+def _past_interval(contacts: Iterable[ColdFacts], now: datetime) -> list[ColdFacts]:
+    return [
         facts
         for facts in contacts
         if is_cold(facts.last_touch_at, facts.known_since, facts.interval_days, now)
     ]
-    cold.sort(
-        key=lambda facts: (
-            silent_since(facts.last_touch_at, facts.known_since),
-            sort_key(facts.name),
-            facts.contact_id,
-        )
+
+
+def _silence_order(facts: ColdFacts) -> tuple[datetime, str, int]:
+    """Longest silence first, then by name, then by id."""
+    return (
+        silent_since(facts.last_touch_at, facts.known_since),
+        facts.sort_key or sort_key(facts.name),
+        facts.contact_id,
     )
-    return [_cold_contact(facts, now) for facts in cold]
 
 
 def keep_in_touch_plan(contact: ColdContact, now: datetime) -> PlannedFollowUp:

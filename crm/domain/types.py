@@ -206,12 +206,28 @@ class DroppedRing:
 
 @dataclass(frozen=True)
 class Agenda:
-    """What the user owes, as of one moment."""
+    """What the user owes, as of one moment.
+
+    A section may list only its most urgent follow-ups; its total counts all of them. A total
+    left out (or smaller than its list) is the list's length.
+    """
 
     overdue: tuple[AgendaItem, ...]
     due: tuple[AgendaItem, ...]
     upcoming: tuple[AgendaItem, ...]
     rings_dropped: tuple[DroppedRing, ...]
+    overdue_total: int = 0
+    """How many follow-ups are overdue, listed or not."""
+    due_total: int = 0
+    """How many are due now, listed or not."""
+    upcoming_total: int = 0
+    """How many come up within the week, listed or not."""
+
+    def __post_init__(self) -> None:
+        for section in ("overdue", "due", "upcoming"):
+            listed = len(getattr(self, section))
+            if getattr(self, f"{section}_total") < listed:
+                object.__setattr__(self, f"{section}_total", listed)
 
 
 @dataclass(frozen=True)

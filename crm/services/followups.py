@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta, tzinfo
-
-from peewee import JOIN
+from typing import Any
 
 from crm.clock import utc_now
-from crm.db.models import Company, Contact, FollowUp, Interaction, Opportunity
+from crm.db import db
+from crm.db.models import FollowUp, Opportunity
 from crm.domain.followups import PlannedFollowUp, follow_up_state, how_late
 from crm.domain.ring import OpportunityRingView, RingFollowUp, rings_dropped
 from crm.domain.types import (
@@ -24,7 +25,8 @@ from crm.domain.validation import InvalidInput
 from crm.services.tx import reading, writing
 
 UPCOMING_DAYS = 7
-AGENDA_LIMIT = 500
+AGENDA_LIMIT = 100
+"""Follow-ups listed per agenda section: three pages of the Today view; the rest are counted."""
 
 
 class FollowUpNotFound(LookupError):
@@ -88,113 +90,176 @@ def opportunity_title(role: str | None, company: str | None) -> str:
     return f"{role} at {company}" if company else role
 
 
-def agenda(*, now: datetime | None = None, tz: tzinfo | None = None) -> Agenda:
-    """Overdue, due and upcoming follow-ups, and the opportunities that gave up the ring."""
+def agenda(
+    *, now: datetime | None = None, tz: tzinfo | None = None, limit: int = AGENDA_LIMIT
+) -> Agenda:
+    """Overdue, due and upcoming follow-ups, and the opportunities that gave up the ring.
+
+    Each section lists its first ``limit`` follow-ups, most pressing first, and counts them all.
+    """
     moment = now or utc_now()
     horizon = moment + timedelta(days=UPCOMING_DAYS)
+    zone = tz or UTC
+    bounds = {"now": _stamp(moment), "horizon": _stamp(horizon), "limit": limit}
     with reading():
-        rows = list(
-            FollowUp.select(
-                FollowUp.id,
-                FollowUp.contact,
-                Contact.name,
-                FollowUp.kind,
-                FollowUp.window_start,
-                FollowUp.window_end,
-                FollowUp.snoozed_until,
-                FollowUp.opportunity,
-                Opportunity.role,
-                Company.name,
-                FollowUp.note,
-            )
-            .join(Contact)
-            .switch(FollowUp)
-            .join(Opportunity, JOIN.LEFT_OUTER)
-            .join(Company, JOIN.LEFT_OUTER)
-            .where(
-                FollowUp.done_at.is_null()
-                & (
-                    (FollowUp.window_start <= horizon)
-                    | (FollowUp.snoozed_until.is_null(False) & (FollowUp.snoozed_until <= horizon))
-                )
-            )
-            .order_by(FollowUp.window_end, FollowUp.id)
-            .tuples()
-        )
+        regular = [
+            _agenda_item(row, moment, zone)
+            for sql in _SECTION_SQL.values()
+            for row in db.execute_sql(sql, bounds)
+        ]
+        ended, started, coming = db.execute_sql(_COUNTS_SQL, bounds).fetchone()
+        set_apart = [_agenda_item(row, moment, zone) for row in db.execute_sql(_SET_APART_SQL)]
         dropped = _dropped_rings(moment)
-    buckets: dict[str, list[AgendaItem]] = {"overdue": [], "due": [], "upcoming": []}
-    for fid, cid, name, kind, start, end, snoozed, oid, role, company, note in rows:
-        state = follow_up_state(
-            start, end, done_at=None, snoozed_until=snoozed, now=moment, tz=tz or UTC
-        )
-        bucket = {
-            FollowUpState.OVERDUE: "overdue",
-            FollowUpState.DUE: "due",
-            FollowUpState.DUE_SOON: "due",
-            FollowUpState.UPCOMING: "upcoming",
-        }.get(state)
-        if bucket is None or len(buckets[bucket]) >= AGENDA_LIMIT:
+    # The counts include the set-apart follow-ups: take them out by the same tests, then add
+    # each where the domain puts it.
+    ended -= sum(1 for item in set_apart if item.window_end < moment)
+    started -= sum(1 for item in set_apart if item.window_start <= moment)
+    coming -= sum(1 for item in set_apart if moment < item.window_start <= horizon)
+    totals = {"overdue": ended, "due": started - ended, "upcoming": coming}
+    sections: dict[str, list[AgendaItem]] = {section: [] for section in _SECTION_ORDER}
+    for item in regular:
+        sections[_SECTION_OF[item.state]].append(item)
+    for item in set_apart:
+        section = _SECTION_OF.get(item.state)
+        if section is None or (section == "upcoming" and item.window_start > horizon):
             continue
-        if bucket == "upcoming" and start > horizon:
-            continue
-        buckets[bucket].append(
-            AgendaItem(
-                id=fid,
-                contact_id=cid,
-                contact=name,
-                kind=FollowUpKind(kind),
-                state=state,
-                window_start=start,
-                window_end=end,
-                late=how_late(end if state is not FollowUpState.UPCOMING else start, moment),
-                opportunity_id=oid,
-                opportunity=opportunity_title(role, company),
-                note=note,
-                snoozed_until=snoozed,
-            )
-        )
-    buckets["upcoming"].sort(key=lambda item: (item.window_start, item.id))
+        sections[section].append(item)
+        totals[section] += 1
+    listed = {
+        section: tuple(sorted(sections[section], key=order)[:limit])
+        for section, order in _SECTION_ORDER.items()
+    }
     return Agenda(
-        overdue=tuple(buckets["overdue"]),
-        due=tuple(buckets["due"]),
-        upcoming=tuple(buckets["upcoming"]),
+        overdue=listed["overdue"],
+        due=listed["due"],
+        upcoming=listed["upcoming"],
         rings_dropped=tuple(dropped),
+        overdue_total=totals["overdue"],
+        due_total=totals["due"],
+        upcoming_total=totals["upcoming"],
     )
+
+
+def _agenda_item(row: tuple[Any, ...], now: datetime, tz: tzinfo) -> AgendaItem:
+    """A follow-up row as the agenda shows it; the domain says where it stands."""
+    fid, cid, name, kind, start_text, end_text, snoozed_text, oid, role, company, note = row
+    start, end = _as_datetime(start_text), _as_datetime(end_text)
+    snoozed = _as_datetime(snoozed_text) if snoozed_text is not None else None
+    state = follow_up_state(start, end, done_at=None, snoozed_until=snoozed, now=now, tz=tz)
+    return AgendaItem(
+        id=fid,
+        contact_id=cid,
+        contact=name,
+        kind=FollowUpKind(kind),
+        state=state,
+        window_start=start,
+        window_end=end,
+        late=how_late(end if state is not FollowUpState.UPCOMING else start, now),
+        opportunity_id=oid,
+        opportunity=opportunity_title(role, company),
+        note=note,
+        snoozed_until=snoozed,
+    )
+
+
+def _stamp(moment: datetime) -> str:
+    """A naive UTC datetime as Peewee stores it, so SQL text comparison orders it rightly."""
+    return moment.isoformat(sep=" ")
+
+
+def _as_datetime(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+_SECTION_ORDER: dict[str, Callable[[AgendaItem], tuple[datetime, int]]] = {
+    "overdue": lambda item: (item.window_end, item.id),
+    "due": lambda item: (item.window_end, item.id),
+    "upcoming": lambda item: (item.window_start, item.id),
+}
+"""The agenda's sections, each with the order it lists its follow-ups in."""
+
+_SECTION_OF = {
+    FollowUpState.OVERDUE: "overdue",
+    FollowUpState.DUE: "due",
+    FollowUpState.DUE_SOON: "due",
+    FollowUpState.UPCOMING: "upcoming",
+}
+
+_AGENDA_COLUMNS = (
+    "SELECT f.id, f.contact_id, c.name, f.kind, f.window_start, f.window_end, f.snoozed_until,"
+    " f.opportunity_id, o.role, co.name, f.note"
+    " FROM follow_up f JOIN contact c ON c.id = f.contact_id"
+    " LEFT JOIN opportunity o ON o.id = f.opportunity_id"
+    " LEFT JOIN company co ON co.id = o.company_id"
+)
+
+# A pending follow-up that isn't snoozed and whose window doesn't end before it starts is
+# overdue, due or upcoming by its window alone (follow_up_state), so SQL can bucket and order
+# it. Terms SQLite can check on the index come first, so it reads a row only once they hold.
+_REGULAR = "f.done_at IS NULL AND f.window_start <= f.window_end AND f.snoozed_until IS NULL"
+_SECTION_SQL = {
+    "overdue": (
+        f"{_AGENDA_COLUMNS} WHERE {_REGULAR} AND f.window_end < :now"
+        " ORDER BY f.window_end, f.id LIMIT :limit"
+    ),
+    # "+": walk (done_at, window_end, window_start) in end order, not the start index.
+    "due": (
+        f"{_AGENDA_COLUMNS} WHERE {_REGULAR} AND f.window_end >= :now AND +f.window_start <= :now"
+        " ORDER BY f.window_end, f.id LIMIT :limit"
+    ),
+    "upcoming": (
+        f"{_AGENDA_COLUMNS} WHERE {_REGULAR} AND f.window_start > :now"
+        " AND f.window_start <= :horizon ORDER BY f.window_start, f.id LIMIT :limit"
+    ),
+}
+
+# Pending follow-ups ended before now, started by now, and starting before the horizon. Each
+# count reads one index range and nothing else; for a regular follow-up, ended implies started,
+# so due = started - ended.
+_COUNTS_SQL = (
+    "SELECT"
+    " (SELECT COUNT(*) FROM follow_up WHERE done_at IS NULL AND window_end < :now),"
+    " (SELECT COUNT(*) FROM follow_up WHERE done_at IS NULL AND window_start <= :now),"
+    " (SELECT COUNT(*) FROM follow_up"
+    "  WHERE done_at IS NULL AND window_start > :now AND window_start <= :horizon)"
+)
+
+# The rest (usually a handful), read through the partial index that holds only them: the
+# domain judges each one (a snooze moves its window).
+_SET_APART_SQL = (
+    f"{_AGENDA_COLUMNS} WHERE f.done_at IS NULL"
+    " AND (f.snoozed_until IS NOT NULL OR f.window_start > f.window_end)"
+)
 
 
 def _dropped_rings(now: datetime) -> list[DroppedRing]:
     """Open opportunities whose threads have no pending follow-up (the domain decides)."""
-    closed = [stage.value for stage in CLOSED_STAGES]
-    opportunities = list(
-        Opportunity.select(Opportunity.id, Opportunity.stage, Opportunity.role, Company.name)
-        .join(Company)
-        .where(Opportunity.stage.not_in(closed))
-        .order_by(Opportunity.created_at, Opportunity.id)
-        .tuples()
-    )
+    closed = json.dumps(sorted(stage.value for stage in CLOSED_STAGES))
+    opportunities = list(db.execute_sql(_OPEN_OPPORTUNITIES_SQL, (closed,)))
     if not opportunities:
         return []
     ids = [row[0] for row in opportunities]
     follow_ups: dict[int, list[RingFollowUp]] = {oid: [] for oid in ids}
-    for oid, start, end, snoozed in (
-        FollowUp.select(
-            FollowUp.opportunity, FollowUp.window_start, FollowUp.window_end, FollowUp.snoozed_until
+    for oid, start, end, snoozed in db.execute_sql(_PENDING_OF_SQL, (json.dumps(ids),)):
+        follow_ups[oid].append(
+            RingFollowUp(
+                _as_datetime(start),
+                _as_datetime(end),
+                None,
+                _as_datetime(snoozed) if snoozed is not None else None,
+            )
         )
-        .where(FollowUp.opportunity.in_(ids) & FollowUp.done_at.is_null())
-        .tuples()
-    ):
-        follow_ups[oid].append(RingFollowUp(start, end, None, snoozed))
     views = [
         OpportunityRingView(oid, Stage(stage), tuple(follow_ups[oid]))
         for oid, stage, _, _ in opportunities
     ]
     dropped_ids = {view.opportunity_id for view in rings_dropped(views, now)}
-    last_touch = dict(
-        Interaction.select(Interaction.opportunity, Interaction.occurred_at)
-        .where(Interaction.opportunity.in_(list(dropped_ids)))
-        .order_by(Interaction.occurred_at)
-        .tuples()
-    )
+    if not dropped_ids:
+        return []
+    last_touch = {
+        oid: _as_datetime(at)
+        for oid, at in db.execute_sql(_LAST_TOUCH_SQL, (json.dumps(sorted(dropped_ids)),))
+    }
     people = _opportunity_people(list(dropped_ids))
     return [
         DroppedRing(
@@ -207,6 +272,21 @@ def _dropped_rings(now: datetime) -> list[DroppedRing]:
         for oid, stage, role, company in opportunities
         if oid in dropped_ids
     ]
+
+
+_OPEN_OPPORTUNITIES_SQL = (
+    "SELECT o.id, o.stage, o.role, co.name FROM opportunity o"
+    " JOIN company co ON co.id = o.company_id"
+    " WHERE o.stage NOT IN (SELECT value FROM json_each(?)) ORDER BY o.created_at, o.id"
+)
+_PENDING_OF_SQL = (
+    "SELECT opportunity_id, window_start, window_end, snoozed_until FROM follow_up"
+    " WHERE opportunity_id IN (SELECT value FROM json_each(?)) AND done_at IS NULL"
+)
+_LAST_TOUCH_SQL = (
+    "SELECT opportunity_id, MAX(occurred_at) FROM interaction"
+    " WHERE opportunity_id IN (SELECT value FROM json_each(?)) GROUP BY opportunity_id"
+)
 
 
 def _opportunity_people(opportunity_ids: list[int]) -> dict[int, list[int]]:

@@ -3,12 +3,17 @@ and reaching the likely back-channel references before the employer does."""
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from peewee import fn
+from peewee import SQL, OperationalError, fn
 
+from crm.db import db
 from crm.db.models import (
     Company,
     Contact,
@@ -23,9 +28,11 @@ from crm.db.models import (
 from crm.domain.backchannel import Tier, should_reach_backchannel
 from crm.domain.casual import CasualFacts, CasualSuggestion, suggest_casual_touch
 from crm.domain.cold import (
+    DAY,
     ColdContact,
     ColdFacts,
     Relationship,
+    coldest,
     going_cold,
     keep_in_touch_interval,
     relationship_of,
@@ -35,6 +42,12 @@ from crm.services.tx import reading
 
 THANK_YOU_KINDS = [FollowUpKind.THANK_YOU_EMAIL.value, FollowUpKind.HANDWRITTEN_NOTE.value]
 MAX_BACKCHANNEL_PER_OPPORTUNITY = 3
+COLD_LIMIT = 100
+"""Contacts going cold that the Today view lists, longest silence first; the rest are counted."""
+
+# Not done, in a query that picks follow-ups by contact: "+" keeps SQLite on the contact's
+# index rather than walking every pending follow-up through the done_at ones.
+_PENDING = SQL("+done_at IS NULL")
 
 
 @dataclass(frozen=True)
@@ -44,6 +57,12 @@ class TodaySuggestions:
     backchannel: tuple[BackchannelIdea, ...] = ()
     casual: tuple[CasualIdea, ...] = ()
     going_cold: tuple[ColdContact, ...] = ()
+    going_cold_total: int = 0
+    """How many contacts are going cold, listed or not (at least as many as listed)."""
+
+    def __post_init__(self) -> None:
+        if self.going_cold_total < len(self.going_cold):
+            object.__setattr__(self, "going_cold_total", len(self.going_cold))
 
 
 @dataclass(frozen=True)
@@ -67,14 +86,54 @@ class BackchannelIdea:
     warning: str = ""
 
 
-def today(*, now: datetime) -> TodaySuggestions:
-    """The suggestions for the Today view and `crm agenda`."""
-    with reading():
+class Stopped(Exception):
+    """The caller gave up on the suggestions before they were ready."""
+
+
+def today(
+    *, now: datetime, cold_limit: int = COLD_LIMIT, stop: Callable[[], bool] | None = None
+) -> TodaySuggestions:
+    """The suggestions for the Today view and `crm agenda`.
+
+    Args:
+        now: The moment they are for (naive UTC).
+        cold_limit: How many of the contacts going cold to list (all are counted).
+        stop: Asked now and then while the queries run; once it answers True the work stops
+            (a newer load made it pointless) and Stopped is raised.
+
+    Returns:
+        The suggestions.
+    """
+    with reading(), _stoppable(stop):
+        going_cold, going_cold_total = cold_contacts(now, limit=cold_limit)
         return TodaySuggestions(
             backchannel=tuple(backchannel_ideas(now)),
             casual=tuple(casual_ideas(now)),
-            going_cold=tuple(cold_contacts(now)),
+            going_cold=tuple(going_cold),
+            going_cold_total=going_cold_total,
         )
+
+
+STOP_CHECK_STEPS = 50_000
+"""SQLite steps between two questions to ``stop``: a few milliseconds of work."""
+
+
+@contextmanager
+def _stoppable(stop: Callable[[], bool] | None) -> Iterator[None]:
+    """Abandon the queries of this block, raising Stopped, once ``stop()`` is true."""
+    if stop is None:
+        yield
+        return
+    connection = db.connection()
+    connection.set_progress_handler(lambda: int(stop()), STOP_CHECK_STEPS)
+    try:
+        yield
+    except (OperationalError, sqlite3.OperationalError) as error:  # Peewee's, or the cursor's
+        if stop():
+            raise Stopped from error
+        raise
+    finally:
+        connection.set_progress_handler(None, 0)
 
 
 def _as_datetime(value: object) -> datetime | None:
@@ -112,8 +171,9 @@ def _interviewers_by_opportunity(
     return people
 
 
-def cold_contacts(now: datetime) -> list[ColdContact]:
-    """Contacts past their keep-in-touch interval, longest silence first.
+def cold_contacts(now: datetime, *, limit: int | None = None) -> tuple[list[ColdContact], int]:
+    """Contacts past their keep-in-touch interval, longest silence first (the first ``limit``),
+    and how many there are in all.
 
     Only contacts with an interval the user set, or a relationship that sets one (reference,
     referrer, interviewer in an open process), are watched: a thousand imported LinkedIn
@@ -124,34 +184,49 @@ def cold_contacts(now: datetime) -> list[ColdContact]:
     referrers = {o[3] for o in opportunities if o[3] is not None}
     references = {cid for (cid,) in Reference.select(Reference.contact).tuples()}
     related = interviewers | referrers | references
-    rows = list(
-        Contact.select(Contact.id, Contact.name, Contact.keep_in_touch_days, Contact.created_at)
-        .where(Contact.keep_in_touch_days.is_null(False) | Contact.id.in_(list(related)))
-        .tuples()
-    )
-    ids = [row[0] for row in rows]
-    last_touch = {
-        cid: _as_datetime(last)
-        for cid, last in Interaction.select(Interaction.contact, fn.MAX(Interaction.occurred_at))
-        .where(Interaction.contact.in_(ids))
-        .group_by(Interaction.contact)
-        .tuples()
-    }
+    watched = db.execute_sql(_WATCHED_SQL, {"related": json.dumps(sorted(related))})
+    # Silent since on or after this moment, per interval: not cold (a day's slack, so this
+    # only spares is_cold() the obvious cases and never decides a close one).
+    warm_since: dict[int, str] = {}
     facts = []
-    for cid, name, explicit, created in rows:
-        relationship = relationship_of(cid in references, cid in referrers, cid in interviewers)
+    for cid, name, key, explicit, created, last in watched:
+        relationship = (
+            relationship_of(cid in references, cid in referrers, cid in interviewers)
+            if cid in related
+            else Relationship.OTHER
+        )
         if explicit is None and relationship is Relationship.OTHER:
+            continue
+        interval = keep_in_touch_interval(explicit, relationship)
+        if interval not in warm_since:
+            warm_since[interval] = (now - (interval - 1) * DAY).isoformat(sep=" ")
+        if (last or created) >= warm_since[interval]:
             continue
         facts.append(
             ColdFacts(
                 contact_id=cid,
                 name=name,
-                last_touch_at=last_touch.get(cid),
-                known_since=created,
-                interval_days=keep_in_touch_interval(explicit, relationship),
+                last_touch_at=_as_datetime(last),
+                known_since=datetime.fromisoformat(created),
+                interval_days=interval,
+                sort_key=key,
             )
         )
-    return going_cold(facts, now)
+    if limit is None:
+        cold = going_cold(facts, now)
+        return cold, len(cold)
+    return coldest(facts, now, limit)
+
+
+# Every contact with an interval of their own, and the related ones (references, referrers,
+# interviewers), with their last touch: one index probe each on interaction (contact_id,
+# occurred_at). Times are compared as stored text.
+_WATCHED_SQL = (
+    "SELECT c.id, c.name, c.sort_key, c.keep_in_touch_days, c.created_at,"
+    " (SELECT MAX(i.occurred_at) FROM interaction i WHERE i.contact_id = c.id)"
+    " FROM contact c"
+    " WHERE c.keep_in_touch_days IS NOT NULL OR c.id IN (SELECT value FROM json_each(:related))"
+)
 
 
 def casual_ideas(now: datetime) -> list[CasualIdea]:
@@ -173,11 +248,7 @@ def casual_ideas(now: datetime) -> list[CasualIdea]:
         pending_thanks = {
             cid
             for (cid,) in FollowUp.select(FollowUp.contact)
-            .where(
-                FollowUp.contact.in_(ids)
-                & FollowUp.done_at.is_null()
-                & FollowUp.kind.in_(THANK_YOU_KINDS)
-            )
+            .where(FollowUp.contact.in_(ids) & _PENDING & FollowUp.kind.in_(THANK_YOU_KINDS))
             .tuples()
         }
         casual_counts = dict(
@@ -200,7 +271,7 @@ def casual_ideas(now: datetime) -> list[CasualIdea]:
             FollowUp.select(FollowUp.contact, fn.MIN(FollowUp.window_start))
             .where(
                 FollowUp.contact.in_(ids)
-                & FollowUp.done_at.is_null()
+                & _PENDING
                 & (FollowUp.kind == FollowUpKind.CHECK_IN.value)
             )
             .group_by(FollowUp.contact)

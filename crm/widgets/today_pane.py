@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from threading import Event
 
 from textual import on, work
 from textual.message import Message
@@ -16,13 +17,27 @@ from crm.services.suggestions import TodaySuggestions
 from crm.widgets.cells import local_zone
 from crm.widgets.follow_up_list import FollowUpList
 from crm.widgets.row_keys import FollowUpKey, PersonKey, RingKey
-from crm.widgets.row_list import Column, Row
+from crm.widgets.row_list import Column, Row, RowList
+
+AGENDA_FRAME_WAIT = 0.5
+"""Seconds the worker waits for the agenda to reach the screen before fetching suggestions."""
 
 SECTIONS = (
     ("overdue", "Overdue", "overdue"),
     ("due", "Due now", "due"),
     ("upcoming", "This week", ""),
 )
+
+
+def header(title: str, total: int) -> Row:
+    """A section's header with how many it holds: "Overdue · 24,812"."""
+    return Row((f"{title} · {total:,}",), tone="header")
+
+
+def more_rows(total: int, listed: int) -> list[Row]:
+    """The line under a section that lists only its first rows: "… and 24,712 more"."""
+    hidden = total - listed
+    return [Row((f"… and {hidden:,} more",), tone="dim")] if hidden > 0 else []
 
 
 def agenda_rows(agenda: Agenda, ideas: TodaySuggestions | None = None) -> list[Row]:
@@ -32,19 +47,19 @@ def agenda_rows(agenda: Agenda, ideas: TodaySuggestions | None = None) -> list[R
         items: tuple[AgendaItem, ...] = getattr(agenda, attribute)
         if not items:
             continue
-        rows.append(Row((f"{title} · {len(items)}",), tone="header"))
+        total: int = getattr(agenda, f"{attribute}_total")
+        rows.append(header(title, total))
         for item in items:
             what = follow_up_title(item.kind)
             key = FollowUpKey(item.id, item.contact_id, item.opportunity_id, f"{what} — {item.contact}")
             rows.append(Row((item.contact, what, item.opportunity, item.late), key=key, tone=tone))
+        rows += more_rows(total, len(items))
     if agenda.rings_dropped:
-        rows.append(Row((f"Rings dropped · {len(agenda.rings_dropped)}",), tone="header"))
+        rows.append(header("Rings dropped", len(agenda.rings_dropped)))
         for ring in agenda.rings_dropped:
             contact_id = ring.contact_ids[0] if ring.contact_ids else None
-            key = RingKey(ring.opportunity_id, contact_id)
-            rows.append(
-                Row((ring.opportunity, ring.stage.value, "no next touch", "l: log one"), key=key, tone="due")
-            )
+            cells = (ring.opportunity, ring.stage.value, "no next touch", "l: log one")
+            rows.append(Row(cells, key=RingKey(ring.opportunity_id, contact_id), tone="due"))
     if ideas is not None:
         rows += suggestion_rows(ideas)
     return rows
@@ -54,13 +69,13 @@ def suggestion_rows(suggestions: TodaySuggestions) -> list[Row]:
     """Back channel to reach, casual touches, and people going cold."""
     rows: list[Row] = []
     if suggestions.backchannel:
-        rows.append(Row((f"Reach before the employer does · {len(suggestions.backchannel)}",), tone="header"))
+        rows.append(header("Reach before the employer does", len(suggestions.backchannel)))
         for idea in suggestions.backchannel:
             key = PersonKey(idea.contact_id, idea.opportunity_id)
             tone = "overdue" if idea.warning else ""
             rows.append(Row((idea.name, idea.why, idea.opportunity, "back channel"), key=key, tone=tone))
     if suggestions.casual:
-        rows.append(Row((f"Casual touches · {len(suggestions.casual)}",), tone="header"))
+        rows.append(header("Casual touches", len(suggestions.casual)))
         for casual in suggestions.casual:
             suggestion = casual.suggestion
             key = PersonKey(suggestion.contact_id, casual.opportunity_id)
@@ -71,12 +86,13 @@ def suggestion_rows(suggestions: TodaySuggestions) -> list[Row]:
                 cells = (suggestion.name, suggestion.topic, casual.opportunity, "send something")
                 rows.append(Row(cells, key=key))
     if suggestions.going_cold:
-        rows.append(Row((f"Going cold · {len(suggestions.going_cold)}",), tone="header"))
+        rows.append(header("Going cold", suggestions.going_cold_total))
         for cold in suggestions.going_cold:
             silent = f"silent {cold.days_silent} days" if cold.last_touch_at else "never in touch"
             rows.append(
                 Row((cold.name, silent, "", f"{cold.days_over} days over"), key=PersonKey(cold.contact_id), tone="dim")
             )
+        rows += more_rows(suggestions.going_cold_total, len(suggestions.going_cold))
     return rows
 
 
@@ -88,13 +104,20 @@ class TodayPane(FollowUpList):
     agenda: Agenda | None = None
     """The agenda on show."""
     suggestions: TodaySuggestions | None = None
-    """The suggestions on show."""
+    """The suggestions on show (until fresh ones follow a fresh agenda, the previous ones)."""
 
     @dataclass
     class Loaded(Message):
         """A fresh agenda arrived."""
 
         agenda: Agenda
+        on_screen: Event = field(default_factory=Event)
+        """Set once a frame shows it: the worker waits for that before the suggestions."""
+
+    @dataclass
+    class SuggestionsLoaded(Message):
+        """Fresh suggestions arrived, just after the agenda they go with."""
+
         suggestions: TodaySuggestions
 
     def on_mount(self) -> None:
@@ -102,20 +125,56 @@ class TodayPane(FollowUpList):
         self.load()
 
     def load(self) -> None:
-        """Reload the agenda from the database."""
+        """Reload the agenda, then the suggestions, from the database."""
         self.load_agenda(self.app.clock())  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="today", exit_on_error=False)
     def load_agenda(self, now: datetime) -> None:
-        """Fetch the agenda as of ``now``."""
+        """Fetch the agenda as of ``now`` and post it, then the suggestions.
+
+        The suggestions take longer on a big database (every watched contact's last touch),
+        so the agenda goes on screen first, and they are fetched only once it is there: run
+        alongside, they would slow down that frame.
+        """
+        worker = get_current_worker()
         agenda = followups.agenda(now=now, tz=local_zone())
-        ideas = suggestions.today(now=now)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(agenda, ideas))
+        if worker.is_cancelled:
+            return
+        loaded = self.Loaded(agenda)
+        self.post_message(loaded)
+        loaded.on_screen.wait(timeout=AGENDA_FRAME_WAIT)
+        if worker.is_cancelled:
+            return
+        try:
+            ideas = suggestions.today(now=now, stop=lambda: worker.is_cancelled)
+        except suggestions.Stopped:
+            return
+        if not worker.is_cancelled:
+            self.post_message(self.SuggestionsLoaded(ideas))
 
     @on(Loaded)
     def show_agenda(self, message: Loaded) -> None:
         message.stop()
         self.agenda = message.agenda
+        self.show_rows(agenda_rows(message.agenda, self.suggestions))
+        if not self.call_after_refresh(message.on_screen.set):
+            message.on_screen.set()
+
+    @on(SuggestionsLoaded)
+    def show_suggestions(self, message: SuggestionsLoaded) -> None:
+        message.stop()
         self.suggestions = message.suggestions
-        self.set_rows(agenda_rows(message.agenda, message.suggestions))
+        if self.agenda is not None:
+            self.show_rows(agenda_rows(self.agenda, message.suggestions))
+
+    def show_rows(self, rows: list[Row]) -> None:
+        """Replace the rows; announce the highlighted row only if it is another one.
+
+        Every reload replaces the rows, and each announcement has the screen redraw the card
+        beside the list: for the row already on show, that would only repeat it.
+        """
+        before = self.highlighted_key
+        with self.prevent(RowList.Highlighted):
+            self.set_rows(rows)
+        if self.highlighted_key != before:
+            self.post_message(self.Highlighted(self, self.highlighted_key))

@@ -547,6 +547,11 @@ def test_the_agenda_table_names_the_people(
         assert text in out
 
 
+def test_the_agenda_json_counts_every_section(cli: Cli, three_states: dict[str, int]) -> None:
+    totals = {t["section"]: (t["total"], t["listed"]) for t in cli.agenda()["totals"]}
+    assert totals == {"overdue": (1, 1), "due": (1, 1), "upcoming": (1, 1), "going_cold": (0, 0)}
+
+
 def test_an_empty_agenda_says_so(cli: Cli) -> None:
     assert "Nothing due" in cli.ok("agenda")
     assert cli.agenda() == {
@@ -557,6 +562,10 @@ def test_an_empty_agenda_says_so(cli: Cli) -> None:
         "backchannel": [],
         "casual": [],
         "going_cold": [],
+        "totals": [
+            {"section": section, "total": 0, "listed": 0}
+            for section in ("overdue", "due", "upcoming", "going_cold")
+        ],
     }
 
 

@@ -26,13 +26,37 @@ def test_migrations_run_once(db_path: Path) -> None:
     assert migrate() == []
 
 
+def _migration_names() -> list[str]:
+    return sorted(path.stem for path in MIGRATIONS_DIR.glob("[0-9]*.py"))
+
+
+def _schema() -> list[tuple[str, str, str]]:
+    return sorted(db.execute_sql("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"))
+
+
 def test_migrations_go_down_and_up_again(db_path: Path) -> None:
     with db.connection_context():
         runner = Runner(db, str(MIGRATIONS_DIR), table_name=MIGRATION_TABLE)
-        runner.down()
+        runner.down(target="0001_initial")
         assert [t for t in db.get_tables() if t != MIGRATION_TABLE] == []
-        assert runner.up() == ["0001_initial"]
+        assert runner.up() == _migration_names()
         assert not diff_models(db, list(ALL_MODELS))
+
+
+def test_the_today_indexes_come_and_go_with_their_migration(db_path: Path) -> None:
+    with db.connection_context():
+        runner = Runner(db, str(MIGRATIONS_DIR), table_name=MIGRATION_TABLE)
+        current = _schema()
+        runner.down(target="0002_today_indexes")
+        before = _schema()
+        assert ("index", "followup_done_at_window_end") in {(t, n) for t, n, _ in before}
+        assert not {n for _, n, _ in before} & {
+            "follow_up_done_at_window_end_window_start",
+            "follow_up_done_at_window_start",
+            "follow_up_snoozed_or_inverted",
+        }
+        runner.up()
+        assert _schema() == current
 
 
 def test_every_connection_gets_wal_foreign_keys_and_a_busy_timeout(db_path: Path) -> None:
@@ -74,7 +98,7 @@ def test_an_empty_file_becomes_a_database(tmp_path: Path) -> None:
     path = tmp_path / "empty.sqlite3"
     path.touch()
     open_database(path)
-    assert migrate() == ["0001_initial"]
+    assert migrate() == _migration_names()
     close_database()
 
 

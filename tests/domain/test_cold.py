@@ -11,6 +11,7 @@ from crm.domain.cold import (
     ColdContact,
     ColdFacts,
     Relationship,
+    coldest,
     going_cold,
     is_cold,
     keep_in_touch_interval,
@@ -163,6 +164,33 @@ def test_no_one_cold() -> None:
 def test_going_cold_accepts_any_iterable() -> None:
     facts = (f for f in [ColdFacts(1, "Ann", None, ADDED, 30)])
     assert [c.contact_id for c in going_cold(facts, NOW)] == [1]
+
+
+def test_a_stored_sort_key_orders_ties_as_the_name_would() -> None:
+    touched = NOW - 200 * DAY
+    contacts = [
+        ColdFacts(1, "Zoe", touched, ADDED, 30, sort_key="zoe"),
+        ColdFacts(2, "émile", touched, ADDED, 30, sort_key="emile"),
+        ColdFacts(3, "Ada", touched, ADDED, 30),  # no key given: made from the name
+    ]
+    assert [c.contact_id for c in going_cold(contacts, NOW)] == [3, 2, 1]
+
+
+def test_coldest_lists_the_first_of_going_cold_and_counts_them_all() -> None:
+    contacts = [
+        ColdFacts(contact_id, f"Person {contact_id:02}", NOW - (40 + contact_id) * DAY, ADDED, 30)
+        for contact_id in range(1, 21)
+    ] + [ColdFacts(99, "Warm Wendy", NOW - DAY, ADDED, 30)]
+    first, total = coldest(contacts, NOW, 5)
+    assert total == 20
+    assert first == going_cold(contacts, NOW)[:5]
+    assert [c.contact_id for c in first] == [20, 19, 18, 17, 16]
+
+
+def test_coldest_with_room_for_everyone() -> None:
+    contacts = [ColdFacts(1, "Ann", None, ADDED, 30), ColdFacts(2, "Bo", NOW, ADDED, 30)]
+    assert coldest(contacts, NOW, 100) == (going_cold(contacts, NOW), 1)
+    assert coldest([], NOW, 100) == ([], 0)
 
 
 # --- planning ------------------------------------------------------------------------------------

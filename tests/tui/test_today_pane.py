@@ -1,0 +1,110 @@
+"""The Today pane: honest section headers, "… and N more" under a cut section, and loading
+the agenda before the suggestions."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from crm.domain.cold import ColdContact
+from crm.domain.types import Agenda, AgendaItem, FollowUpKind, FollowUpState
+from crm.services.suggestions import TodaySuggestions
+from crm.widgets.row_list import RowList
+from crm.widgets.today_pane import TodayPane, agenda_rows
+from tests.tui.helpers import build_app, settle
+
+NOW = datetime(2026, 11, 18, 15, 0)
+
+
+def item(follow_up_id: int, state: FollowUpState = FollowUpState.OVERDUE) -> AgendaItem:
+    return AgendaItem(
+        id=follow_up_id,
+        contact_id=follow_up_id,
+        contact=f"Person {follow_up_id}",
+        kind=FollowUpKind.CHECK_IN,
+        state=state,
+        window_start=NOW - timedelta(days=2),
+        window_end=NOW - timedelta(days=1),
+        late="1 day late",
+    )
+
+
+def cold(contact_id: int) -> ColdContact:
+    return ColdContact(contact_id, f"Cold {contact_id}", None, days_silent=200, days_over=80)
+
+
+def texts(rows: list) -> list[str]:  # type: ignore[type-arg]
+    return [" ".join(row.cells) for row in rows]
+
+
+def test_a_cut_section_names_its_total_and_how_many_more() -> None:
+    agenda = Agenda(
+        overdue=(item(1), item(2)),
+        due=(item(3, FollowUpState.DUE),),
+        upcoming=(),
+        rings_dropped=(),
+        overdue_total=24_812,
+        due_total=1,
+    )
+    rows = agenda_rows(agenda)
+    assert texts(rows)[0] == "Overdue · 24,812"
+    assert texts(rows)[3] == "… and 24,810 more"
+    assert rows[3].key is None and rows[3].tone == "dim"  # the cursor skips it
+    assert texts(rows)[4] == "Due now · 1"
+    assert [row.cells[0] for row in rows[5:]] == ["Person 3"]
+
+
+def test_a_section_listed_whole_has_no_more_line() -> None:
+    rows = agenda_rows(Agenda((item(1), item(2)), (), (), ()))
+    assert texts(rows)[0] == "Overdue · 2"
+    assert not any(text.startswith("…") for text in texts(rows))
+
+
+def test_going_cold_names_its_total_and_how_many_more() -> None:
+    ideas = TodaySuggestions(going_cold=(cold(1), cold(2)), going_cold_total=3_002)
+    rows = agenda_rows(Agenda((), (), (), ()), ideas)
+    assert texts(rows)[0] == "Going cold · 3,002"
+    assert texts(rows)[-1] == "… and 3,000 more"
+
+
+async def test_the_agenda_shows_first_then_the_suggestions(demo_db: Path, now: datetime) -> None:
+    app = build_app(demo_db, now)
+    loaded: list[type] = []
+    async with app.run_test(
+        size=(120, 36),
+        message_hook=lambda message: (
+            loaded.append(type(message))
+            if isinstance(message, (TodayPane.Loaded, TodayPane.SuggestionsLoaded))
+            else None
+        ),
+    ) as pilot:
+        await settle(pilot)
+        today = app.screen.query_one(TodayPane)
+        assert loaded == [TodayPane.Loaded, TodayPane.SuggestionsLoaded]
+        assert today.agenda is not None and today.suggestions is not None
+        assert texts(today.rows) == texts(agenda_rows(today.agenda, today.suggestions))
+
+
+async def test_a_reload_keeps_the_row_and_does_not_announce_it_again(
+    demo_db: Path, now: datetime
+) -> None:
+    app = build_app(demo_db, now)
+    announced: list[object] = []
+    async with app.run_test(
+        size=(120, 36),
+        message_hook=lambda message: (
+            announced.append(message.key)
+            if isinstance(message, RowList.Highlighted) and isinstance(message.row_list, TodayPane)
+            else None
+        ),
+    ) as pilot:
+        await settle(pilot)
+        today = app.screen.query_one(TodayPane)
+        await pilot.press("down")
+        highlighted = today.highlighted_key
+        assert highlighted is not None and announced[-1] == highlighted
+        announced.clear()
+        today.load()
+        await settle(pilot)
+        assert today.highlighted_key == highlighted
+        assert announced == []

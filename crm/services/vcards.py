@@ -3,8 +3,9 @@
 Reading splits lines exactly as vobject's ``getLogicalLines`` and ``parseLine`` do (unfolding,
 quoted-printable soft breaks, group, name, parameters and value), but with one regex over the
 whole text instead of a buffer per physical line, which costs a third as much on files with
-photos (hundreds of folded lines each); it uses vobject's grammar (``line_re``,
-``parseParams``) and list splitting (``stringToTextValues``), then reads each card's
+photos (hundreds of folded lines each); it uses vobject's grammar (``line_re``, rewritten
+so that a malformed line can't make the regex engine backtrack for minutes), its
+``parseParams`` and list splitting (``stringToTextValues``), then reads each card's
 properties here. vobject's ``readComponents`` builds a tree of Python objects per line and
 costs ~0.5 ms a card (5.6 s for 10,000), and its text decoding keeps only what comes before
 the first unescaped comma of a NOTE or TITLE, which vCard 2.1 doesn't escape. Writing
@@ -38,7 +39,6 @@ from peewee import JOIN
 from vobject.base import (  # type: ignore[import-untyped]
     backslashEscape,
     foldOneLine,
-    line_re,
 )
 from vobject.base import parseParams as parse_params
 from vobject.icalendar import stringToTextValues  # type: ignore[import-untyped]
@@ -335,68 +335,83 @@ def _property(
     return _Property(group or "", name, params, value, type_label, rank)
 
 
-# vobject's content-line grammar (``vobject.base.line_re``) for a line that isn't folded: most
-# lines of a file, split by one regex without unfolding them first. Anything else (a folded
-# line, or one that isn't a content line) is a whole logical line in ``other``.
+# vobject's content-line grammar (``vobject.base.line_re``), written so that the regex engine
+# never backtracks far: a parameter value's run stops at "=" (its "=a=b" is "=a" then "=b"),
+# so a line without its colon fails at once instead of after exponentially many tries.
+_HEAD = r"""(?:(?P<group>[a-zA-Z0-9_-]+)\.)?(?P<name>[a-zA-Z0-9_-]+)
+    (?P<params>;?(?:;[a-zA-Z0-9_-]++(?:[=,](?:"[^"NL]*"|[^";:,=NL]*+))*+)*+)"""
+_LINE = re.compile(("^" + _HEAD + r":(?P<value>.*)\Z").replace("NL", ""), re.DOTALL | re.VERBOSE)
+# The same for a line that isn't folded: most lines of a file, split by one regex without
+# unfolding them first. Anything else (a folded line, or one that isn't a content line) is a
+# whole logical line in ``other``. Each match takes the blank lines before it along, so that
+# line numbers can be counted.
 _CONTENT_LINE = re.compile(
-    r"""^(?:
-    (?:(?P<group>[a-zA-Z0-9_-]+)\.)?(?P<name>[a-zA-Z0-9_-]+)
-    (?P<params>;?(?:;[a-zA-Z0-9_-]+
-        (?:(?:=(?:"[^"\n]*"|[^";:,\n]*))?(?:,(?:"[^"\n]*"|[^";:,\n]*))*)*)*)
-    :(?P<value>[^\n]*)$(?!\n[ \t][^\n]*\S)
+    r"""^(?P<blank>(?:[^\S\n]*\n)*)(?:"""
+    + _HEAD.replace("NL", r"\n")
+    + r""":(?P<value>[^\n]*)$(?!\n[ \t][^\n]*\S)
     |(?P<other>[^\n]*\S[^\n]*(?:\n[ \t][^\n]*\S[^\n]*)*)
+    |[^\S\n]*\Z
     )""",
     re.MULTILINE | re.VERBOSE,
 )
 _FOLD = re.compile(r"\n[ \t]")
 _QP = "quoted-printable"
 
-# (offset in the text, logical line, group, name, parameters as written, value); the name is
-# "" for a line that isn't a content line.
-_ContentLine = tuple[int, str, str, str, str, str]
+# (line number, logical line, group, name, parameters as written, value): the name is "" for
+# a line that isn't a content line, and the line is None when it is the parts put together.
+_ContentLine = tuple[int, "str | None", str, str, str, str]
 
 
-def _content_lines(text: str) -> Iterator[_ContentLine]:
+def _content_lines(text: str) -> list[_ContentLine]:
     """Every logical line of a vCard text (line ends already "\n"), split as vobject splits it.
 
-    The same lines and parts as vobject's ``getLogicalLines`` and ``parseLine``, and where
-    each starts; a file with quoted-printable soft line breaks is read line by line from the
-    first one on.
+    The same lines and parts as vobject's ``getLogicalLines`` and ``parseLine``, with the
+    number of the line each starts on.
     """
-    for found in _CONTENT_LINE.finditer(text):
-        group, name, params, value, other = found.groups()
-        if other is None:
-            if value[-1:] == "=" and _QP in found[0].lower():
-                yield from _content_lines_by_line(text, found.start())
-                return
-            yield found.start(), found[0], group or "", name, params, value
-            continue
-        line = _FOLD.sub("", other) if "\n" in other else other
-        if line[0] in " \t":
-            line = line[1:]  # a folded line after a blank one starts a line of its own
-        if (other[-1] == "=" or "=\n" in other) and _QP in line.lower():
-            yield from _content_lines_by_line(text, found.start())
-            return
-        yield _split_line(line, found.start())
+    lines: list[_ContentLine] = []
+    append = lines.append
+    number = 1
+    for blank, group, name, params, value, other in _CONTENT_LINE.findall(text):
+        if blank:
+            number += blank.count("\n")
+        if name:
+            if value[-1:] == "=" and _QP in _joined(group, name, params, value).lower():
+                return list(_content_lines_by_line(text))
+            append((number, None, group, name, params, value))
+            number += 1
+        elif other:
+            line = _FOLD.sub("", other) if "\n" in other else other
+            if line[0] in " \t":
+                line = line[1:]  # a folded line after a blank one starts a line of its own
+            if (other[-1] == "=" or "=\n" in other) and _QP in line.lower():
+                return list(_content_lines_by_line(text))
+            append(_split_line(line, number))
+            number += other.count("\n") + 1
+    return lines
 
 
-def _split_line(line: str, offset: int) -> _ContentLine:
-    found = line_re.match(line)
+def _joined(group: str, name: str, params: str, value: str) -> str:
+    """A content line put back together from its parts."""
+    return f"{group}.{name}{params}:{value}" if group else f"{name}{params}:{value}"
+
+
+def _split_line(line: str, number: int) -> _ContentLine:
+    found = _LINE.match(line)
     if found is None:
-        return offset, line, "", "", "", ""
-    return offset, line, found["group"] or "", found["name"], found["params"], found["value"]
+        return number, line, "", "", "", ""
+    return number, line, found["group"] or "", found["name"], found["params"], found["value"]
 
 
-def _content_lines_by_line(text: str, offset: int) -> Iterator[_ContentLine]:
-    """_content_lines from ``offset`` on, for quoted-printable values: their soft line breaks
-    continue a line without the leading space of a fold."""
+def _content_lines_by_line(text: str) -> Iterator[_ContentLine]:
+    """_content_lines for text with quoted-printable values, whose soft line breaks continue a
+    line without the leading space of a fold: read physical line by physical line."""
     parts: list[str] = []
-    start = offset
+    start = 1
     quoted_printable = False
-    end = len(text) - 1 if text.endswith("\n") else len(text)
-    for line in text[offset:end].split("\n"):
-        here = offset
-        offset += len(line) + 1
+    physical = text.split("\n")
+    if physical[-1] == "":
+        physical.pop()
+    for number, line in enumerate(physical, start=1):
         if not line or line.isspace():
             if parts:
                 yield _split_line("".join(parts), start)
@@ -408,31 +423,17 @@ def _content_lines_by_line(text: str, offset: int) -> Iterator[_ContentLine]:
             quoted_printable = False
         elif line[0] in " \t":
             if not parts:
-                start = here
+                start = number
             parts.append(line[1:])
         else:
             if parts:
                 yield _split_line("".join(parts), start)
             parts = [line]
-            start = here
+            start = number
         if line[-1] == "=" and _QP in "".join(parts).lower():
             quoted_printable = True
     if parts:
         yield _split_line("".join(parts), start)
-
-
-class _LineNumbers:
-    """Line numbers of offsets in a text, asked for in increasing order."""
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-        self._offset = 0
-        self._number = 1
-
-    def at(self, offset: int) -> int:
-        self._number += self._text.count("\n", self._offset, offset)
-        self._offset = offset
-        return self._number
 
 
 def parse_vcards(
@@ -462,51 +463,49 @@ def parse_vcards(
     depth = 0
     start = 0
     properties: list[_Property] = []
-    numbers = _LineNumbers(text)
     names: dict[str, str] = {}  # as written -> as compared
     parameters: dict[str, _Parameters] = {}  # as written -> read
-    for offset, line, group, written_name, params, value in _content_lines(text):
+    for number, line, group, written_name, params, value in _content_lines(text):
         name = names.get(written_name, "")
         if not name:
             if not written_name:
-                shown = " ".join(line.split())[:60]
+                shown = " ".join(str(line).split())[:60]
                 problem = (
                     f"this line isn't a vCard property: “{shown}”"
                     if depth
                     else f"expected BEGIN:VCARD, found “{shown}”"
                 )
                 raise VCardError(
-                    problem, file=file, card=card_number if depth else None, line=numbers.at(offset)
+                    problem, file=file, card=card_number if depth else None, line=number
                 )
             name = names[written_name] = written_name.replace("_", "-").upper()
         if depth == 1 and name in _READ:
             read = parameters.get(params)
             if read is None:
                 read = parameters[params] = _read_parameters(params)
-            properties.append(_property(group, name, read, value, has_raw_bytes))
+            if read[2] or has_raw_bytes:
+                properties.append(_property(group, name, read, value, has_raw_bytes))
+            else:
+                properties.append(_Property(group, name, read[0], value, read[3], read[4]))
         elif name == "BEGIN":
             if value.strip().upper() != "VCARD":
                 raise VCardError(
-                    f"expected BEGIN:VCARD, found BEGIN:{value.strip()}",
-                    file=file,
-                    line=numbers.at(offset),
+                    f"expected BEGIN:VCARD, found BEGIN:{value.strip()}", file=file, line=number
                 )
             if depth == 0:  # a nested card (2.1's AGENT) belongs to the outer one
                 card_number += 1
-                start = numbers.at(offset)
+                start = number
                 properties = []
             depth += 1
         elif name == "END":
             if depth == 0:
-                raise VCardError(
-                    "END:VCARD without a BEGIN:VCARD", file=file, line=numbers.at(offset)
-                )
+                raise VCardError("END:VCARD without a BEGIN:VCARD", file=file, line=number)
             if value.strip().upper() != "VCARD":
                 raise VCardError(
                     f"the card ends with END:{value.strip()} instead of END:VCARD",
                     file=file,
                     card=card_number,
-                    line=numbers.at(offset),
+                    line=number,
                 )
             depth -= 1
             if depth == 0:
@@ -515,10 +514,8 @@ def parse_vcards(
                 if progress is not None and card_number % PROGRESS_EVERY == 0:
                     progress(card_number)
         elif depth == 0:
-            shown = " ".join(line.split())[:60]
-            raise VCardError(
-                f"expected BEGIN:VCARD, found “{shown}”", file=file, line=numbers.at(offset)
-            )
+            shown = " ".join((line or _joined(group, written_name, params, value)).split())[:60]
+            raise VCardError(f"expected BEGIN:VCARD, found “{shown}”", file=file, line=number)
     if depth:
         raise VCardError(
             f"the card starting on line {start} is never closed (END:VCARD is missing)",

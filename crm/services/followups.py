@@ -25,8 +25,9 @@ from crm.domain.validation import InvalidInput
 from crm.services.tx import reading, writing
 
 UPCOMING_DAYS = 7
-AGENDA_LIMIT = 100
-"""Follow-ups listed per agenda section: three pages of the Today view; the rest are counted."""
+AGENDA_LIMIT = 50
+"""Follow-ups listed per agenda section, about two pages of the Today view: more than anyone
+acts on in a sitting. The rest are counted, not listed."""
 
 
 class FollowUpNotFound(LookupError):

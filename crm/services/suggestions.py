@@ -42,7 +42,7 @@ from crm.services.tx import reading
 
 THANK_YOU_KINDS = [FollowUpKind.THANK_YOU_EMAIL.value, FollowUpKind.HANDWRITTEN_NOTE.value]
 MAX_BACKCHANNEL_PER_OPPORTUNITY = 3
-COLD_LIMIT = 100
+COLD_LIMIT = 50
 """Contacts going cold that the Today view lists, longest silence first; the rest are counted."""
 
 # Not done, in a query that picks follow-ups by contact: "+" keeps SQLite on the contact's

@@ -32,7 +32,7 @@ from crm.domain.linkedin import (
     normalize_profile_url,
     parse_export,
 )
-from crm.domain.text import _CJK_CHAR, fold, sort_key
+from crm.domain.text import fold, fold_sort_key, sort_key
 from crm.services.tx import reading, writing
 
 SOURCE_LINKEDIN = "linkedin"
@@ -108,9 +108,7 @@ def _fold(text: str) -> str:
 
 def _fold_name(name: str, name_key: str) -> str:
     """fold(name) given sort_key(name): the same text, split around CJK characters."""
-    if name.isascii() or _CJK_CHAR.search(name_key) is None:
-        return name_key
-    return " ".join(_CJK_CHAR.sub(r" \1 ", name_key).split())
+    return name_key if name.isascii() else fold_sort_key(name_key)
 
 
 def _uids(count: int) -> list[str]:

@@ -47,7 +47,7 @@ from crm.clock import utc_now
 from crm.db import db
 from crm.db.models import Company, Contact, ContactMethod, ContactTopic
 from crm.domain.linkedin import SkippedRow, is_profile_url, normalize_profile_url
-from crm.domain.text import _CJK_CHAR, fold, sort_key
+from crm.domain.text import fold, fold_sort_key, sort_key
 from crm.domain.validation import MAX_NAME_LENGTH
 from crm.services import imports
 from crm.services.imports import ImportResult, Progress
@@ -998,8 +998,7 @@ def _write_creates(
         index.append(
             (
                 contact_id,
-                # fold(name) is sort_key(name) split around CJK characters.
-                name_key if _CJK_CHAR.search(name_key) is None else fold(card.name),
+                fold_sort_key(name_key),
                 folded[companies.name_of(company_id)] if company_id else "",
                 folded[card.role],
                 fast_fold(" ; ".join(card.topics)),

@@ -40,7 +40,7 @@ Progress = Callable[[int, int], None]
 """Called as ``progress(rows_done, rows_total)`` while an import runs."""
 
 CHUNK = 5_000  # rows written between progress reports
-_BULK_THRESHOLD = 10_000  # below this, dropping and rebuilding indexes isn't worth it
+_BULK_THRESHOLD = 1_000  # below this, dropping and rebuilding indexes isn't worth it
 _STAMP = "%Y-%m-%d %H:%M:%S"  # how peewee stores a naive datetime
 _RESTORABLE = ("company_id", "role", "email", "linkedin_url", "updated_at")
 
@@ -323,6 +323,21 @@ _CHANGE_SQL = (
 
 
 @contextmanager
+def contact_indexes_deferred(cursor: sqlite3.Cursor, new_contacts: int) -> Iterator[None]:
+    """Around a bulk insert of contacts: drop the contact indexes and build them after, if cheaper.
+
+    Building an index afresh sorts every row once; keeping it updates it row by row at random
+    places (UIDs, names), which costs more as soon as the new rows are many and at least as
+    many as the ones already there.
+    """
+    bulk = new_contacts >= _BULK_THRESHOLD
+    if bulk:
+        bulk = new_contacts >= cursor.execute("SELECT COUNT(*) FROM contact").fetchone()[0]
+    with _indexes_deferred(cursor, "contact", bulk):
+        yield
+
+
+@contextmanager
 def _indexes_deferred(cursor: sqlite3.Cursor, table: str, defer: bool) -> Iterator[None]:
     """Drop a table's indexes for a bulk insert and build them again after (in the same tx)."""
     statements: list[tuple[str, str]] = []
@@ -350,12 +365,10 @@ def _write_creates(
     if not plan.creates:
         return
     first_id = (cursor.execute("SELECT MAX(id) FROM contact").fetchone()[0] or 0) + 1
-    contacts_before = cursor.execute("SELECT COUNT(*) FROM contact").fetchone()[0]
-    bulk = len(plan.creates) >= _BULK_THRESHOLD and len(plan.creates) >= contacts_before
     folded = _FoldCache()  # companies, positions: values that repeat
     company_names = plan.company_names
     how_met_cache: dict[object, tuple[str, str | None]] = {}  # text, and folded if ASCII
-    with _indexes_deferred(cursor, "contact", bulk):
+    with contact_indexes_deferred(cursor, len(plan.creates)):
         for start in range(0, len(plan.creates), CHUNK):
             chunk = plan.creates[start : start + CHUNK]
             contact_rows: list[tuple[object, ...]] = []
@@ -835,6 +848,7 @@ __all__ += [
     "UPDATABLE_FIELDS",
     "CompanyPlanner",
     "ExistingContact",
+    "contact_indexes_deferred",
     "existing_contacts",
     "write_batch",
 ]

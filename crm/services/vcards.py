@@ -1005,7 +1005,8 @@ def _write_creates(
                 fast_fold(notes),
             )
         )
-    cursor.executemany(_CONTACT_SQL, contacts)
+    with imports.contact_indexes_deferred(cursor, len(contacts)):
+        cursor.executemany(_CONTACT_SQL, contacts)
     cursor.executemany(_TOPIC_SQL, topics)
     cursor.executemany(_METHOD_SQL, methods)
     cursor.executemany(_INDEX_SQL, index)

@@ -67,3 +67,17 @@ def test_generated_files_import_and_reimport_without_changes(db_path: Path) -> N
     assert cards.created + cards.updated + cards.unchanged == 200
     for again in (import_linkedin(export, now=NOW), import_vcards(book, now=NOW)):
         assert (again.created, again.updated) == (0, 0)
+
+
+def test_a_bulk_vcard_import_builds_the_contact_indexes_again(db_path: Path) -> None:
+    from crm.db import db
+    from crm.services.tx import reading
+
+    book = db_path.parent / "book.vcf"
+    book.write_bytes(address_book_vcf(1_500, seed=8))
+    with reading():
+        before = {row[1] for row in db.execute_sql("PRAGMA index_list('contact')")}
+    assert import_vcards(book, now=NOW).created > 1_000
+    with reading():
+        after = {row[1] for row in db.execute_sql("PRAGMA index_list('contact')")}
+    assert after == before and "contact_uid" in after

@@ -163,6 +163,8 @@ class TodayPane(FollowUpList):
     @on(SuggestionsLoaded)
     def show_suggestions(self, message: SuggestionsLoaded) -> None:
         message.stop()
+        if message.suggestions == self.suggestions:
+            return  # the rows shown with the agenda hold them already
         self.suggestions = message.suggestions
         if self.agenda is not None:
             self.show_rows(agenda_rows(self.agenda, message.suggestions))

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from crm.domain.cold import ColdContact
 from crm.domain.types import Agenda, AgendaItem, FollowUpKind, FollowUpState
 from crm.services.suggestions import TodaySuggestions
@@ -108,3 +110,25 @@ async def test_a_reload_keeps_the_row_and_does_not_announce_it_again(
         await settle(pilot)
         assert today.highlighted_key == highlighted
         assert announced == []
+
+
+async def test_unchanged_suggestions_are_not_shown_again(
+    demo_db: Path, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = build_app(demo_db, now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        today = app.screen.query_one(TodayPane)
+        before = (today.agenda, today.suggestions, list(today.rows))
+        assert today.suggestions is not None and today.suggestions.going_cold
+        shown: list[int] = []
+        original = TodayPane.show_rows
+        monkeypatch.setattr(
+            TodayPane,
+            "show_rows",
+            lambda pane, rows: (shown.append(len(rows)), original(pane, rows)),
+        )
+        today.load()
+        await settle(pilot)
+        assert today.agenda is not before[0] and today.suggestions is before[1]
+        assert shown == [len(before[2])] and today.rows == before[2]

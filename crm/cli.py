@@ -30,10 +30,12 @@ def fail(message: str) -> NoReturn:
 def _open_database(path: Path) -> None:
     """Open and migrate the database, turning every failure into one clear line."""
     from crm.db import DatabaseError, migrate, open_database
+    from crm.db.database import is_read_only
 
     try:
         open_database(path)
-        _automatic_backups(path)
+        if not is_read_only():  # backups open the file for writing; leave it exactly as it is
+            _automatic_backups(path)
         migrate()
     except DatabaseError as error:
         fail(str(error))
@@ -1053,6 +1055,11 @@ def _run(invoke: Callable[[], Any]) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # the last line of defence: no traceback reaches a user
+        from crm.db import DatabaseError
+
+        if isinstance(error, DatabaseError):  # e.g. a change asked of a read-only database
+            click.echo(f"crm: {error}", err=True)
+            return 1
         if os.environ.get(DEBUG_ENV):
             raise
         click.echo(f"crm: unexpected error: {error} (set {DEBUG_ENV}=1 for details)", err=True)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from peewee import SqliteDatabase
 
@@ -22,11 +26,105 @@ PRAGMAS = {
     "busy_timeout": int(BUSY_TIMEOUT_SECONDS * 1000),
 }
 
-db = SqliteDatabase(None, autoconnect=False)
+# A read-only connection can't switch the journal mode, and has nothing to sync.
+READ_ONLY_PRAGMAS = {
+    name: value for name, value in PRAGMAS.items() if name not in ("journal_mode", "synchronous")
+}
+SQLITE_HEADER_SIZE = 100
+
+SQLITE_INTEGERS = range(-(2**63), 2**63)
 
 
 class DatabaseError(Exception):
     """The database can't be opened or used; the message is meant for the user."""
+
+
+class _Database(SqliteDatabase):
+    """SqliteDatabase whose values SQLite can't store fail with a DatabaseError for the user.
+
+    sqlite3 raises bare OverflowError for an integer beyond 64 bits (an id typed as
+    99999999999999999999) and UnicodeEncodeError for text that isn't valid Unicode (a lone
+    surrogate that JSON can spell), which would otherwise surface as crashes.
+    """
+
+    def execute_sql(self, sql: str, params: Any = None) -> Any:
+        try:
+            return super().execute_sql(sql, params)
+        except OverflowError as error:
+            too_big = [p for p in params or () if isinstance(p, int) and p not in SQLITE_INTEGERS]
+            number = f"{too_big[0]} " if too_big else ""
+            raise DatabaseError(
+                f"The number {number}is too large (crm stores numbers up to {2**63 - 1:,})."
+            ) from error
+        except UnicodeEncodeError as error:
+            raise DatabaseError(
+                "Some text isn't valid Unicode (it holds a lone surrogate) and can't be stored."
+            ) from error
+
+
+db = _Database(None, autoconnect=False)
+
+
+@dataclass
+class _Opened:
+    """What open_database() found out about the file it opened."""
+
+    path: Path | None = None
+    read_only: bool = False
+
+
+_opened = _Opened()
+
+
+def is_read_only() -> bool:
+    """Whether the open database can only be read: its file or its folder isn't writable."""
+    return _opened.read_only
+
+
+def opened_path() -> Path | None:
+    """The file open_database() last opened, or None."""
+    return _opened.path
+
+
+def _wal_path(path: Path) -> Path:
+    return path.with_name(path.name + "-wal")
+
+
+def _has_pending_wal(path: Path) -> bool:
+    """Whether a -wal file beside the database holds changes not yet copied into it."""
+    wal = _wal_path(path)
+    try:
+        return wal.is_file() and wal.stat().st_size > 0
+    except OSError:
+        return True  # can't tell: assume there is something to read through it
+
+
+def _read_only_uri(path: Path) -> str:
+    """An SQLite URI that opens ``path`` for reading only, creating no file beside it.
+
+    With no changes waiting in a -wal file the database file alone is the whole database,
+    and ``immutable=1`` reads it without the -shm file that a read-only folder couldn't hold.
+    Otherwise SQLite must read through the -wal, which needs the -shm.
+    """
+    uri = path.absolute().as_uri() + "?mode=ro"
+    return uri if _has_pending_wal(path) else uri + "&immutable=1"
+
+
+def _truncation(path: Path, header: bytes) -> str | None:
+    """Why the file is shorter than a whole database, judged from its header; None if it isn't."""
+    if len(header) < SQLITE_HEADER_SIZE:
+        return "it is cut short (shorter than an SQLite header)"
+    if _has_pending_wal(path):
+        return None  # the header may be behind the -wal file; SQLite itself will judge
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    # The page count is only kept up to date when these two counters agree (SQLite >= 3.7).
+    pages_are_counted = header[24:28] == header[92:96]
+    size = path.stat().st_size
+    if pages_are_counted and pages and size < pages * page_size:
+        return f"it is cut short ({size:,} of {pages * page_size:,} bytes)"
+    return None
 
 
 def _refuse_foreign_file(path: Path) -> None:
@@ -37,18 +135,21 @@ def _refuse_foreign_file(path: Path) -> None:
         raise DatabaseError(f"{path} is a directory, not a crm database.")
     try:
         with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
+            header = handle.read(SQLITE_HEADER_SIZE)
     except OSError as error:
         raise DatabaseError(f"Can't read {path}: {error.strerror}.") from error
-    if header != SQLITE_HEADER:
+    if not header.startswith(SQLITE_HEADER):
         raise DatabaseError(f"{path} is not a crm database (not an SQLite file).")
+    truncation = _truncation(path, header)
+    if truncation:
+        raise DatabaseError(f"{path} is damaged: {truncation}. Restore it from a backup.")
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as probe:
+        # Read-only and, when possible, immutable: probing a file must not leave -wal or -shm
+        # files beside it, nor change it.
+        with closing(sqlite3.connect(_read_only_uri(path), uri=True)) as probe:
             tables = {name for (name,) in probe.execute("SELECT name FROM sqlite_master")}
     except sqlite3.DatabaseError as error:
         raise DatabaseError(f"{path} is not a usable crm database ({error}).") from error
-    finally:
-        probe.close()
     if tables and MIGRATION_TABLE not in tables:
         raise DatabaseError(f"{path} is an SQLite database, but not one of crm's.")
 
@@ -66,14 +167,48 @@ def _prepare_location(path: Path) -> None:
         raise DatabaseError(f"Can't write the database at {path}: permission denied.")
 
 
+def _writable(path: Path) -> bool:
+    """Whether ``path`` may be written, by permission and by its owner's intent.
+
+    root passes os.access() for every file, so a file or folder whose owner-write bit is
+    cleared counts as meant to stay unchanged, whoever runs crm.
+    """
+    try:
+        return os.access(path, os.W_OK) and bool(path.stat().st_mode & stat.S_IWUSR)
+    except OSError:
+        return False
+
+
+def _opens_read_only(path: Path) -> bool:
+    """Whether ``path`` is an existing database that crm may read but not write."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return False
+    return not _writable(path) or not _writable(path.parent)
+
+
 def open_database(path: Path) -> None:
-    """Point the shared ``db`` at ``path``, refusing files that aren't crm databases."""
+    """Point the shared ``db`` at ``path``, refusing files that aren't crm databases.
+
+    A database whose file or folder can't be written opens read-only: reads work, and
+    ``is_read_only()`` tells the writing services to refuse.
+    """
     path = Path(path)
     _refuse_foreign_file(path)
-    _prepare_location(path)
+    read_only = _opens_read_only(path)
+    if not read_only:
+        _prepare_location(path)
     if not db.is_closed():
         db.close()
-    db.init(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_SECONDS)
+    if read_only:
+        db.init(
+            _read_only_uri(path),
+            uri=True,
+            pragmas=READ_ONLY_PRAGMAS,
+            timeout=BUSY_TIMEOUT_SECONDS,
+        )
+    else:
+        db.init(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_SECONDS)
+    _opened.path, _opened.read_only = path, read_only
 
 
 def pending_migrations() -> list[str]:
@@ -88,8 +223,14 @@ def pending_migrations() -> list[str]:
 
 def migrate() -> list[str]:
     """Apply pending schema migrations; returns the names applied."""
-    if not pending_migrations():
+    pending = pending_migrations()
+    if not pending:
         return []  # the common case at start-up: skip loading the migration runner
+    if is_read_only():
+        raise DatabaseError(
+            f"{_opened.path} is read-only, and this crm must upgrade it first "
+            f"({', '.join(pending)}): make it writable and try again."
+        )
     from playhouse.migrations import run
 
     with db.connection_context():

@@ -201,7 +201,8 @@ def parse_next_touch(
 
 
 def _quoted(text: str) -> str:
-    """The user's text, quoted for a message and cut short if it is long."""
+    """The user's text, quoted for a one-line message and cut short if it is long."""
+    text = " ".join(text.split())  # a pasted newline or tab must not break the line
     shown = text if len(text) <= 40 else text[:39] + "…"
     return f"“{shown}”"
 

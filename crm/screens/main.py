@@ -36,6 +36,7 @@ from crm.widgets.contact_list import ContactList
 from crm.widgets.follow_up_list import FollowUpList
 from crm.widgets.interviews_pane import InterviewsPane
 from crm.widgets.key_bar import KeyBar
+from crm.widgets.read_only_banner import ReadOnlyBanner
 from crm.widgets.row_keys import InterviewKey, contact_of, opportunity_of
 from crm.widgets.row_list import RowList
 from crm.widgets.search_box import SearchBox
@@ -86,6 +87,7 @@ class MainScreen(ContactEditing, DailyLoopActions):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield ReadOnlyBanner()
         with Horizontal(id="panes"):
             with TabbedContent(initial="today", id="views"):
                 with TabPane("Today", id="today"):

@@ -385,6 +385,19 @@ def export_json() -> str:
 # --- import --------------------------------------------------------------------------------
 
 
+# The only whole number in a document is a keep-in-touch interval: at least a day, and at
+# most a century, so the app's date arithmetic on it can't overflow.
+KEEP_IN_TOUCH_DAYS = range(1, 36_501)
+
+
+def _refuse_broken_text(where: str, text: str) -> None:
+    """JSON can spell a lone surrogate ("\\ud800"), which isn't text SQLite can store."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ExchangeError(f"{where}: the text isn't valid Unicode (a lone surrogate)") from None
+
+
 class _Checker:
     """Reads the document record by record, failing on the first problem with where it is."""
 
@@ -412,6 +425,7 @@ class _Checker:
                 raw = ""
             if not isinstance(raw, str):
                 raise ExchangeError(f"{where}: expected text")
+            _refuse_broken_text(where, raw)
             if f.kind == _NAME and not raw.strip():
                 raise ExchangeError(f"{where}: must not be blank")
             if f.choices and raw not in f.choices:
@@ -432,6 +446,11 @@ class _Checker:
                 return None
             if isinstance(raw, bool) or not isinstance(raw, int):
                 raise ExchangeError(f"{where}: expected a whole number or null")
+            if raw not in KEEP_IN_TOUCH_DAYS:
+                raise ExchangeError(
+                    f"{where}: {raw} is not a number of days from {KEEP_IN_TOUCH_DAYS.start} "
+                    f"to {KEEP_IN_TOUCH_DAYS.stop - 1:,}"
+                )
             return raw
         if f.kind == _BOOL:
             if raw is None:
@@ -459,6 +478,8 @@ class _Checker:
             return []
         if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
             raise ExchangeError(f"{where}: expected a list of text")
+        for item in raw:
+            _refuse_broken_text(where, item)
         return list(raw)
 
     def items(self, where: str, raw: object) -> list[Any]:

@@ -4,8 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from crm.db import db
+from crm.db.database import DatabaseError, is_read_only, opened_path
+from crm.domain.validation import InvalidInput
+
+
+class ReadOnlyDatabase(DatabaseError, InvalidInput):
+    """A change was asked of a database opened read-only; nothing was written.
+
+    It is also an InvalidInput, so every form and command that already reports refused
+    input in one line reports this the same way.
+    """
+
+
+def read_only_path() -> Path | None:
+    """The open database's file if it can only be read (the app then shows a banner), else None."""
+    return opened_path() if is_read_only() else None
+
+
+def read_only_message() -> str:
+    """What to tell the user when a change can't be saved to a read-only database."""
+    return f"The database is read-only: {opened_path()} can't be written, so nothing was saved."
 
 
 @contextmanager
@@ -17,6 +38,12 @@ def reading() -> Iterator[None]:
 
 @contextmanager
 def writing() -> Iterator[None]:
-    """Hold a connection and an IMMEDIATE transaction: all of the block is written, or none."""
+    """Hold a connection and an IMMEDIATE transaction: all of the block is written, or none.
+
+    Raises:
+        ReadOnlyDatabase: the database was opened read-only.
+    """
+    if is_read_only():
+        raise ReadOnlyDatabase(read_only_message())
     with db.connection_context(), db.atomic("IMMEDIATE"):
         yield

@@ -1,0 +1,148 @@
+"""Two at once: the app's services and cron's `crm log` write one database at the same time.
+
+Three kinds of writer overlap: worker threads in this process calling the services as the
+app's workers do, a second process writing through the services as fast as it can, and
+`crm log` commands run one after another as a cron job would. None may see "database is
+locked", and every write any of them reports must be in the database afterwards.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from crm.clock import utc_now
+from crm.db import close_database, migrate, open_database
+from crm.domain.types import Channel, ContactDraft, InteractionKind, LogDraft
+from crm.services import contacts, conversations, followups, opportunities
+from tests.faults.reported_writes import (
+    WRITER,
+    LineReader,
+    ReportedWrite,
+    integrity_problems,
+    missing_writes,
+)
+
+pytestmark = pytest.mark.faults
+
+CHILD_WRITES = 240
+CRON_RUNS = 16  # `crm log` commands, two cron jobs of eight
+APP_THREADS = 2
+MIN_APP_CYCLES = 20  # per thread, even if the other writers finish first
+CRON_CONTACT = "Ярослав Cron"
+
+
+def _app_worker(opportunity_id: int, worker: int, others_done: threading.Event) -> list[str]:
+    """Write as the app's thread workers do until the other writers are done."""
+    lines = []
+    cycle = 0
+    while cycle < MIN_APP_CYCLES or not others_done.is_set():
+        now = utc_now()
+        name = f"José App {worker}-{cycle}"
+        contact_id = contacts.create_contact(ContactDraft(name=name, company="Acme"), now=now)
+        lines.append(f"contact {contact_id} {name}\n")
+        summary = f"app {worker}-{cycle}"
+        logged = conversations.log_conversation(
+            LogDraft(
+                contact_id=contact_id,
+                channel=Channel.CALL,
+                kind=InteractionKind.CHECK_IN,
+                occurred_at=now,
+                summary=summary,
+                opportunity_id=opportunity_id,
+                next_touch=now + timedelta(days=2),
+            ),
+            now=now,
+        )
+        (follow_up_id,) = logged.created_follow_up_ids
+        lines.append(
+            f"conversation {logged.interaction_id} {contact_id} {follow_up_id} {summary}\n"
+        )
+        followups.complete(follow_up_id, now=now)
+        lines.append(f"followup {follow_up_id}\n")
+        cycle += 1
+    return lines
+
+
+def _cron_job(db_path: Path, job: int, runs: int) -> list[tuple[int, str, str, str]]:
+    """Run `crm log` ``runs`` times in a row; returns (exit code, summary, stdout, stderr)."""
+    results = []
+    for run in range(runs):
+        summary = f"cron {job}-{run}"
+        done = subprocess.run(
+            [sys.executable, "-m", "crm", "--db", str(db_path), "log", CRON_CONTACT,
+             "--channel", "email", "--kind", "other", "--summary", summary],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )  # fmt: skip
+        results.append((done.returncode, summary, done.stdout, done.stderr))
+    return results
+
+
+def test_app_and_cron_write_at_once_without_locked_errors_or_lost_writes(
+    tmp_path: Path, now: datetime, tally: Callable[[str, int], None]
+) -> None:
+    db_path = tmp_path / "crm.sqlite3"
+    open_database(db_path)
+    migrate()
+    opportunity_id = opportunities.add_opportunity("Acme", "Engineer", now=now)
+    cron_contact = contacts.create_contact(ContactDraft(name=CRON_CONTACT))
+
+    others_done = threading.Event()
+    with (tmp_path / "child.err").open("w+") as child_errors:
+        child = subprocess.Popen(
+            [sys.executable, str(WRITER), str(db_path), str(opportunity_id), "child",
+             str(CHILD_WRITES)],
+            stdout=subprocess.PIPE,
+            stderr=child_errors,
+            text=True,
+            encoding="utf-8",
+        )  # fmt: skip
+        reader = LineReader(child)
+        with ThreadPoolExecutor(APP_THREADS + 2) as pool:
+            app_work = [
+                pool.submit(_app_worker, opportunity_id, worker, others_done)
+                for worker in range(APP_THREADS)
+            ]
+            cron_work = [pool.submit(_cron_job, db_path, job, CRON_RUNS // 2) for job in (1, 2)]
+            try:
+                cron_results = [result for job in cron_work for result in job.result()]
+                child.wait(timeout=300)
+            finally:
+                others_done.set()
+            app_lines = [line for work in app_work for line in work.result()]
+        child_errors.seek(0)
+        assert (child.returncode, child_errors.read()) == (0, "")
+    close_database()
+
+    for code, summary, _out, err in cron_results:
+        assert (code, err) == (0, ""), f"crm log --summary {summary!r}"
+    child_lines = reader.rest()
+    assert len(child_lines) == CHILD_WRITES
+    reported = [ReportedWrite.parse(line) for line in child_lines + app_lines]
+    cron_logged = sorted((int(out), summary) for _code, summary, out, _err in cron_results)
+    assert integrity_problems(db_path) == []
+    assert missing_writes(db_path, reported) == []
+    assert _cron_conversations(db_path, cron_contact) == cron_logged
+    tally("two at once: concurrent writes verified", len(reported) + len(cron_logged))
+
+
+def _cron_conversations(db_path: Path, contact_id: int) -> list[tuple[int, str]]:
+    """(id, summary) of every conversation logged with the cron contact."""
+    with closing(sqlite3.connect(db_path)) as connection:
+        return list(
+            connection.execute(
+                "SELECT id, summary FROM interaction WHERE contact_id = ? ORDER BY id",
+                (contact_id,),
+            )
+        )

@@ -2,7 +2,7 @@
 
 from peewee import *  # noqa: F403
 
-SET_APART = "follow_up_snoozed_or_inverted"
+SET_APART = 'follow_up_snoozed_or_inverted'
 
 
 def up(migrator, db):

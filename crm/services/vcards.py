@@ -356,10 +356,15 @@ _CONTENT_LINE = re.compile(
 )
 _FOLD = re.compile(r"\n[ \t]")
 _QP = "quoted-printable"
+# The head of a folded line, when no fold falls before its colon.
+_UNFOLDED_HEAD = re.compile("^" + _HEAD.replace("NL", r"\n") + ":", re.VERBOSE)
+# Values that are read: the others (PHOTO's hundreds of lines) are never unfolded.
+_VALUED = _READ | {"BEGIN", "END"}
 
 # (line number, logical line, group, name, parameters as written, value): the name is "" for
-# a line that isn't a content line, and the line is None when it is the parts put together.
-_ContentLine = tuple[int, "str | None", str, str, str, str]
+# a line that isn't a content line, the line is None when it is the parts put together, and
+# the value is None (and the line still folded) when nothing reads it.
+_ContentLine = tuple[int, "str | None", str, str, str, "str | None"]
 
 
 def _content_lines(text: str) -> list[_ContentLine]:
@@ -380,6 +385,13 @@ def _content_lines(text: str) -> list[_ContentLine]:
             append((number, None, group, name, params, value))
             number += 1
         elif other:
+            # A soft line break needs "quoted-printable" (with its dash) and a line ending in "=".
+            soft_breaks = "-" in other and (other[-1] == "=" or "=\n" in other)
+            if not soft_breaks and (head := _UNFOLDED_HEAD.match(other)) is not None:
+                if head["name"].replace("_", "-").upper() not in _VALUED:
+                    append((number, other, head["group"] or "", head["name"], head["params"], None))
+                    number += other.count("\n") + 1
+                    continue
             line = _FOLD.sub("", other) if "\n" in other else other
             if line[0] in " \t":
                 line = line[1:]  # a folded line after a blank one starts a line of its own
@@ -466,6 +478,13 @@ def parse_vcards(
     names: dict[str, str] = {}  # as written -> as compared
     parameters: dict[str, _Parameters] = {}  # as written -> read
     for number, line, group, written_name, params, value in _content_lines(text):
+        if value is None:  # a folded line nothing reads (a photo): only where it is matters
+            if depth == 0:
+                shown = " ".join(_FOLD.sub("", str(line)).split())
+                raise VCardError(
+                    f"expected BEGIN:VCARD, found “{shown[:60]}”", file=file, line=number
+                )
+            continue
         name = names.get(written_name, "")
         if not name:
             if not written_name:
@@ -514,7 +533,7 @@ def parse_vcards(
                 if progress is not None and card_number % PROGRESS_EVERY == 0:
                     progress(card_number)
         elif depth == 0:
-            shown = " ".join((line or _joined(group, written_name, params, value)).split())[:60]
+            shown = " ".join(_joined(group, written_name, params, value).split())[:60]
             raise VCardError(f"expected BEGIN:VCARD, found “{shown}”", file=file, line=number)
     if depth:
         raise VCardError(

@@ -549,12 +549,15 @@ def test_the_line_reader_splits_lines_exactly_as_vobject_does() -> None:
     for _ in range(5000):
         text = "\n".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         text += rng.choice(["", "\n", "\n\n"])
-        mine = [
-            (number, line or vcards._joined(group, name, params, value), group, name, params, value)
-            for number, line, group, name, params, value in vcards._content_lines(text)
-        ]
-        assert mine == _vobject_lines(text), repr(text)
-        assert list(vcards._content_lines_by_line(text)) == _vobject_lines(text), repr(text)
+        expected = _vobject_lines(text)
+        mine = vcards._content_lines(text)
+        assert len(mine) == len(expected), repr(text)
+        for (number, line, group, name, params, value), wanted in zip(mine, expected, strict=True):
+            if value is None:  # left folded, as nothing reads it
+                line, value = vcards._FOLD.sub("", str(line)), wanted[-1]
+            line = line or vcards._joined(group, name, params, value)
+            assert (number, line, group, name, params, value) == wanted, repr(text)
+        assert list(vcards._content_lines_by_line(text)) == expected, repr(text)
 
 
 def test_a_line_without_its_colon_is_an_error_however_many_equals_signs_it_has(

@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import io
 import json
+import operator
 import os
 import quopri
 import re
@@ -62,6 +63,7 @@ PROGRESS_EVERY = 500  # cards read between progress reports
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SURROGATES = re.compile("[\udc80-\udcff]")
 _NOT_DIGITS = re.compile(r"[^\d+]")
+_RANK = operator.itemgetter(0)
 _TAB_OR_NEWLINE = re.compile(r"[\t\r\n]")
 _ARCHIVE_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 _UID_NAMESPACE = uuid.UUID("0b5c8f4e-5a42-4c0e-9a51-43f1d3c1a6a5")
@@ -193,7 +195,7 @@ def unique_methods(
         return tuple((value, label) for _rank, value, label in methods if value)
     kept: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for _rank, value, label in sorted(methods, key=lambda method: method[0]):
+    for _rank, value, label in sorted(methods, key=_RANK):
         folded = key(value)
         if value and folded not in seen:
             seen.add(folded)
@@ -248,6 +250,8 @@ def _decode_file(data: bytes, name: str) -> tuple[str, bool]:
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
         raise VCardError("this looks like a binary file, not vCards", file=name, line=line)
+    if b"\r" in data:  # line ends made "\n" here: a third of the cost on text
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     try:
         return data.decode("utf-8"), False
     except UnicodeDecodeError:

@@ -90,32 +90,35 @@ def _wal_path(path: Path) -> Path:
     return path.with_name(path.name + "-wal")
 
 
-def _has_pending_wal(path: Path) -> bool:
-    """Whether a -wal file beside the database holds changes not yet copied into it."""
-    wal = _wal_path(path)
+def _may_be_in_use(path: Path) -> bool:
+    """Whether the database may be open elsewhere, or hold changes only its -wal file has.
+
+    SQLite removes the -wal file when the last connection closes, so without one the file
+    alone is the whole database and nobody is changing it.
+    """
     try:
-        return wal.is_file() and wal.stat().st_size > 0
+        return _wal_path(path).exists()
     except OSError:
-        return True  # can't tell: assume there is something to read through it
+        return True  # can't tell: take the careful path
 
 
 def _read_only_uri(path: Path) -> str:
     """An SQLite URI that opens ``path`` for reading only, creating no file beside it.
 
-    With no changes waiting in a -wal file the database file alone is the whole database,
-    and ``immutable=1`` reads it without the -shm file that a read-only folder couldn't hold.
-    Otherwise SQLite must read through the -wal, which needs the -shm.
+    When the file alone is the whole database, ``immutable=1`` reads it without the -shm
+    file that a read-only folder couldn't hold. Otherwise SQLite must read through the -wal
+    file, taking the usual locks, which needs the -shm.
     """
     uri = path.absolute().as_uri() + "?mode=ro"
-    return uri if _has_pending_wal(path) else uri + "&immutable=1"
+    return uri if _may_be_in_use(path) else uri + "&immutable=1"
 
 
 def _truncation(path: Path, header: bytes) -> str | None:
     """Why the file is shorter than a whole database, judged from its header; None if it isn't."""
     if len(header) < SQLITE_HEADER_SIZE:
         return "it is cut short (shorter than an SQLite header)"
-    if _has_pending_wal(path):
-        return None  # the header may be behind the -wal file; SQLite itself will judge
+    if _may_be_in_use(path):
+        return None  # the header may be behind the -wal file, or mid-checkpoint
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")

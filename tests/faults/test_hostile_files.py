@@ -7,9 +7,13 @@ ones fail in one line, and the app shows a banner and refuses changes with a mes
 
 from __future__ import annotations
 
+import json
 import os
 import random
+import shutil
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -190,6 +194,26 @@ def test_a_read_only_database_reads_and_refuses_every_write(
         code, out, err = run_crm(capsys, "--db", str(read_only_db), "--now", NOW, *command)
         assert_refused_in_one_line(code, out, err, "read-only", str(read_only_db))
     assert folder_state(folder) == before  # not a byte written, no -wal, -shm or backup
+
+
+def test_a_read_only_database_shows_changes_still_in_its_wal_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    live, copy = tmp_path / "live", tmp_path / "copy"
+    copy.mkdir()
+    open_database(live / "crm.sqlite3")
+    migrate()
+    with closing(sqlite3.connect(live / "crm.sqlite3")) as holder:
+        holder.execute("SELECT 1 FROM contact").fetchall()  # keeps the -wal file from going
+        contacts.create_contact(ContactDraft(name="Zoë Brontë"))
+        close_database()
+        for name in ("crm.sqlite3", "crm.sqlite3-wal", "crm.sqlite3-shm"):
+            shutil.copyfile(live / name, copy / name)  # as a crash would leave them
+    assert (copy / "crm.sqlite3-wal").stat().st_size > 0
+    (copy / "crm.sqlite3").chmod(0o444)
+    code, out, err = run_crm(capsys, "--db", str(copy / "crm.sqlite3"), "search", "zoe", "--json")
+    assert (code, err) == (0, "")
+    assert [row["name"] for row in json.loads(out)] == ["Zoë Brontë"]
 
 
 def test_a_read_only_database_that_needs_an_upgrade_is_refused(

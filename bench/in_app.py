@@ -35,18 +35,26 @@ from bench.stats import Goal, Measurement
 SIZE = (120, 36)
 
 
-async def _settle(app: App[object]) -> None:
-    """Let the last action's follow-on loads finish, as they would before a person acts again."""
+async def _wait_for_workers(app: App[object]) -> None:
     for worker in list(app.workers):
         try:
             await worker.wait()
         except (WorkerCancelled, WorkerFailed):
             pass  # superseded by a newer load, or an error the app reports itself
+
+
+async def _settle(app: App[object], pause: float) -> None:
+    """Let the last action's follow-on loads and frames finish, as a person would see them
+    finish before acting again (typing doesn't wait: ``pause`` 0)."""
+    await _wait_for_workers(app)
+    if pause:
+        await asyncio.sleep(pause)  # messages and frames the workers posted
+        await _wait_for_workers(app)  # and anything those started
     await asyncio.sleep(0)
 
 
-async def _measure(action, predicate, watch: FrameWatch) -> float:  # type: ignore[no-untyped-def]
-    await _settle(watch.app)
+async def _measure(action, predicate, watch: FrameWatch, pause: float = 0.05) -> float:  # type: ignore[no-untyped-def]
+    await _settle(watch.app, pause)
     future = watch.start_waiting(predicate)
     started = time.perf_counter()
     action()
@@ -79,7 +87,8 @@ async def search_as_you_type(pilot: Pilot, watch: FrameWatch, queries: list[str]
                 return contact_list.filter_text == typed and search.value == typed
 
             key = _key(query[end - 1])
-            samples.append(await _measure(lambda key=key: app.post_message(key), shown, watch))
+            post = lambda key=key: app.post_message(key)  # noqa: E731
+            samples.append(await _measure(post, shown, watch, pause=0))
     return samples
 
 
@@ -117,7 +126,9 @@ async def today_view(pilot: Pilot, watch: FrameWatch, repeat: int) -> list[float
     samples = []
     for _ in range(repeat):
         previous = today.agenda
-        samples.append(await _measure(today.load, lambda: today.agenda is not previous, watch))
+        samples.append(
+            await _measure(today.load, lambda previous=previous: today.agenda is not previous, watch)
+        )
     return samples
 
 

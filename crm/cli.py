@@ -993,22 +993,30 @@ def _print_agenda(today: Any, now: datetime) -> None:
 
     console = Console()
     sections = (
-        ("Overdue", today.overdue, "bold red"),
-        ("Due now", today.due, "yellow"),
-        ("Coming this week", today.upcoming, ""),
+        ("Overdue", today.overdue, today.overdue_total, "bold red"),
+        ("Due now", today.due, today.due_total, "yellow"),
+        ("Coming this week", today.upcoming, today.upcoming_total, ""),
     )
-    if not any(items for _, items, _ in sections) and not today.rings_dropped:
+    if not any(items for _, items, _, _ in sections) and not today.rings_dropped:
         console.print("Nothing due. Keep the ring: schedule your next touches.")
         return
-    for title, items, style in sections:
+    for title, items, total, style in sections:
         if not items:
             continue
-        table = Table(title=f"{title} ({len(items)})", title_justify="left", title_style=style or "bold", box=None, pad_edge=False)
+        table = Table(
+            title=f"{title} ({max(total, len(items)):,})",
+            title_justify="left",
+            title_style=style or "bold",
+            box=None,
+            pad_edge=False,
+        )
         for column in ("ID", "Who", "What", "Opportunity", "When"):
             table.add_column(column)
         for entry in items:
             table.add_row(str(entry.id), entry.contact, follow_up_title(entry.kind), entry.opportunity, entry.late, style=style)
         console.print(table)
+        if total > len(items):
+            console.print(f"[dim]… and {total - len(items):,} more, most urgent first above.[/dim]")
         console.print()
     if today.rings_dropped:
         table = Table(title=f"Rings dropped ({len(today.rings_dropped)})", title_justify="left", title_style="bold magenta", box=None, pad_edge=False)

@@ -21,7 +21,7 @@ from crm.messages import DataChanged, LogRequested
 from crm.screens.daily_actions import USER_ERRORS, OverlayScreen
 from crm.services import backchannel, followups
 from crm.services.backchannel import BackchannelMap
-from crm.widgets.cells import local_zone, short_local
+from crm.widgets.cells import short_local
 from crm.widgets.key_bar import KeyBar
 from crm.widgets.row_list import Column, Row, RowList
 
@@ -380,7 +380,7 @@ class BackchannelScreen(OverlayScreen):
         assert shown.interview_id is not None
         now = self.app.clock()  # type: ignore[attr-defined]
         what = PLANNED_WHAT[kind]
-        already = self._pending(kind, contact_id, shown.opportunity_id, now)
+        already = followups.pending_window_end(kind, contact_id, shown.opportunity_id)
         if already is not None:
             note = f"{what} to {name} is already planned, due by {short_local(already)}."
             self.app.call_from_thread(self.app.notify, note, severity="warning")
@@ -395,37 +395,9 @@ class BackchannelScreen(OverlayScreen):
         except USER_ERRORS as error:
             self._fail(error)
             return
-        due = self._due(follow_up_id, now)
+        due = followups.window_end(follow_up_id)
         self._changed(
             f"{what} to {name} planned" + (f", due by {short_local(due)}." if due else ".")
-        )
-
-    @staticmethod
-    def _pending(
-        kind: FollowUpKind, contact_id: int, opportunity_id: int | None, now: datetime
-    ) -> datetime | None:
-        """When an open follow-up of this kind for this person and opportunity is due, if any."""
-        agenda = followups.agenda(now=now, tz=local_zone())
-        for item in agenda.overdue + agenda.due + agenda.upcoming:
-            if (
-                item.kind is kind
-                and item.contact_id == contact_id
-                and item.opportunity_id == opportunity_id
-            ):
-                return item.window_end
-        return None
-
-    @staticmethod
-    def _due(follow_up_id: int, now: datetime) -> datetime | None:
-        """When a just-planned follow-up is due."""
-        agenda = followups.agenda(now=now, tz=local_zone())
-        return next(
-            (
-                i.window_end
-                for i in agenda.overdue + agenda.due + agenda.upcoming
-                if i.id == follow_up_id
-            ),
-            None,
         )
 
     @on(DataChanged)

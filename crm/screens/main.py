@@ -172,6 +172,11 @@ class MainScreen(ContactEditing, DailyLoopActions):
             return
         self.show_contact(message.contact_id)
 
+    @property
+    def card_pending(self) -> bool:
+        """Whether the card waits for typing to pause before following the list."""
+        return self._card_timer is not None
+
     def _show_pending_card(self) -> None:
         self._card_timer = None
         self.show_contact(self._card_pending)

@@ -84,6 +84,39 @@ def snooze(follow_up_id: int, until: datetime, *, now: datetime | None = None) -
         FollowUp.update(snoozed_until=until).where(FollowUp.id == follow_up_id).execute()
 
 
+def pending_window_end(
+    kind: FollowUpKind, contact_id: int, opportunity_id: int | None
+) -> datetime | None:
+    """When the open follow-up of this kind for this person and opportunity is due, if any."""
+    same_opportunity = (
+        FollowUp.opportunity.is_null()
+        if opportunity_id is None
+        else FollowUp.opportunity == opportunity_id
+    )
+    with reading():
+        row = (
+            FollowUp.select(FollowUp.window_end)
+            .where(
+                FollowUp.done_at.is_null()
+                & (FollowUp.contact == contact_id)
+                & (FollowUp.kind == kind.value)
+                & same_opportunity
+            )
+            .order_by(FollowUp.window_end)
+            .tuples()
+            .first()
+        )
+    return row[0] if row else None
+
+
+def window_end(follow_up_id: int) -> datetime | None:
+    """When a follow-up is due (the end of its window), or None if there is no such follow-up."""
+    with reading():
+        query = FollowUp.select(FollowUp.window_end).where(FollowUp.id == follow_up_id)
+        row = query.tuples().first()
+    return row[0] if row else None
+
+
 def opportunity_title(role: str | None, company: str | None) -> str:
     """ "Role at Company", or empty when there is no opportunity."""
     if not role:

@@ -704,3 +704,21 @@ def test_a_bad_now_is_one_line_and_writes_nothing(
     before = cli.rows()
     one_line_error(*cli(*args, now="nonsense"), "--now")
     assert cli.rows() == before
+
+
+def test_a_long_agenda_lists_the_most_urgent_and_counts_the_rest(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "big.sqlite3"
+    code, _, err = crm(
+        capsys, "--db", str(db), "--now", NOW, "demo", "--no-open",
+        "--contacts", "100", "--follow-ups", "400",
+    )
+    assert code == 0, err
+    cli = Cli(db, capsys)
+    totals = {t["section"]: (t["total"], t["listed"]) for t in cli.agenda()["totals"]}
+    overdue_total, overdue_listed = totals["overdue"]
+    assert overdue_total > overdue_listed > 0
+    out = cli.ok("agenda")
+    assert f"Overdue ({overdue_total:,})" in out
+    assert f"… and {overdue_total - overdue_listed:,} more" in out

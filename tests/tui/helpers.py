@@ -24,6 +24,8 @@ async def settle(pilot: Pilot[None]) -> None:
     """Wait until every worker is done and the screen has caught up."""
     app = pilot.app
     for _ in range(10):
+        while getattr(app.screen, "card_pending", False):
+            await pilot.pause(0.05)  # the card follows the filter once typing pauses
         try:
             await app.workers.wait_for_complete()
         except WorkerCancelled:

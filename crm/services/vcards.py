@@ -250,8 +250,6 @@ def _decode_file(data: bytes, name: str) -> tuple[str, bool]:
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
         raise VCardError("this looks like a binary file, not vCards", file=name, line=line)
-    if b"\r" in data:  # line ends made "\n" here: a third of the cost on text
-        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     try:
         return data.decode("utf-8"), False
     except UnicodeDecodeError:
@@ -371,11 +369,13 @@ _VALUED = _READ | {"BEGIN", "END"}
 _ContentLine = tuple[int, "str | None", str, str, str, "str | None"]
 
 
-def _content_lines(text: str) -> list[_ContentLine]:
-    """Every logical line of a vCard text (line ends already "\n"), split as vobject splits it.
+def _content_lines(text: str, crlf: bool = False) -> list[_ContentLine]:
+    r"""Every logical line of a vCard text, split as vobject splits it.
 
     The same lines and parts as vobject's ``getLogicalLines`` and ``parseLine``, with the
-    number of the line each starts on.
+    number of the line each starts on. Lines end in "\n", or with ``crlf`` in "\r\n" (or "\n"):
+    no "\r" stands anywhere else. The "\r" is then dropped from what is read, which costs less
+    than rewriting the whole text without it.
     """
     lines: list[_ContentLine] = []
     append = lines.append
@@ -384,26 +384,37 @@ def _content_lines(text: str) -> list[_ContentLine]:
         if blank:
             number += blank.count("\n")
         if name:
+            if crlf and value[-1:] == "\r":
+                value = value[:-1]
             if value[-1:] == "=" and _QP in _joined(group, name, params, value).lower():
-                return list(_content_lines_by_line(text))
+                break
             append((number, None, group, name, params, value))
             number += 1
         elif other:
             # A soft line break needs "quoted-printable" (with its dash) and a line ending in "=".
-            soft_breaks = "-" in other and (other[-1] == "=" or "=\n" in other)
+            soft_breaks = "-" in other and ("=\n" in other or other.endswith(("=", "=\r")))
+            soft_breaks = soft_breaks or (crlf and "=\r\n" in other)
             if not soft_breaks and (head := _UNFOLDED_HEAD.match(other)) is not None:
                 if head["name"].replace("_", "-").upper() not in _VALUED:
                     append((number, other, head["group"] or "", head["name"], head["params"], None))
                     number += other.count("\n") + 1
                     continue
+            number_of_lines = other.count("\n") + 1
+            if crlf:
+                other = other.replace("\r\n", "\n")
+                if other[-1] == "\r":
+                    other = other[:-1]
             line = _FOLD.sub("", other) if "\n" in other else other
             if line[0] in " \t":
                 line = line[1:]  # a folded line after a blank one starts a line of its own
             if (other[-1] == "=" or "=\n" in other) and _QP in line.lower():
-                return list(_content_lines_by_line(text))
+                break
             append(_split_line(line, number))
-            number += other.count("\n") + 1
-    return lines
+            number += number_of_lines
+    else:
+        return lines
+    # A quoted-printable value's soft line breaks continue it without a fold's space.
+    return list(_content_lines_by_line(text.replace("\r\n", "\n") if crlf else text))
 
 
 def _joined(group: str, name: str, params: str, value: str) -> str:
@@ -470,8 +481,10 @@ def parse_vcards(
         progress: called with the number of cards read so far, now and then.
     """
     text, has_raw_bytes = _decode_file(data, file)
-    if "\r" in text:
+    crlf = "\r" in text
+    if crlf and text.count("\r") != text.count("\r\n"):  # a "\r" alone ends a line too
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+        crlf = False
     if not text or text.isspace():
         raise VCardError("the file is empty", file=file)
     parsed = ParsedCards()
@@ -481,10 +494,10 @@ def parse_vcards(
     properties: list[_Property] = []
     names: dict[str, str] = {}  # as written -> as compared
     parameters: dict[str, _Parameters] = {}  # as written -> read
-    for number, line, group, written_name, params, value in _content_lines(text):
+    for number, line, group, written_name, params, value in _content_lines(text, crlf):
         if value is None:  # a folded line nothing reads (a photo): only where it is matters
             if depth == 0:
-                shown = " ".join(_FOLD.sub("", str(line)).split())
+                shown = " ".join(_FOLD.sub("", str(line).replace("\r\n", "\n")).split())
                 raise VCardError(
                     f"expected BEGIN:VCARD, found “{shown[:60]}”", file=file, line=number
                 )

@@ -550,13 +550,19 @@ def test_the_line_reader_splits_lines_exactly_as_vobject_does() -> None:
         text = "\n".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         text += rng.choice(["", "\n", "\n\n"])
         expected = _vobject_lines(text)
-        mine = vcards._content_lines(text)
-        assert len(mine) == len(expected), repr(text)
-        for (number, line, group, name, params, value), wanted in zip(mine, expected, strict=True):
-            if value is None:  # left folded, as nothing reads it
-                line, value = vcards._FOLD.sub("", str(line)), wanted[-1]
-            line = line or vcards._joined(group, name, params, value)
-            assert (number, line, group, name, params, value) == wanted, repr(text)
+        first, *others = text.split("\n")
+        crlf = first + "".join(rng.choice(("\r\n", "\n")) + line for line in others)
+        for mine in (vcards._content_lines(text), vcards._content_lines(crlf, crlf=True)):
+            assert len(mine) == len(expected), repr(text)
+            for (number, line, group, name, params, *value), wanted in zip(
+                mine, expected, strict=True
+            ):
+                if value == [None]:  # left folded, as nothing reads it
+                    unfolded = str(line).replace("\r\n", "\n").removesuffix("\r")
+                    line = vcards._FOLD.sub("", unfolded)
+                    value = [wanted[-1]]
+                line = line or vcards._joined(group, name, params, *value)
+                assert (number, line, group, name, params, *value) == wanted, repr(text)
         assert list(vcards._content_lines_by_line(text)) == expected, repr(text)
 
 

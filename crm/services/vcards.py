@@ -1019,16 +1019,20 @@ def _write_creates(
                 stamp,
             )
         )
-        topics.extend((contact_id, topic, position) for position, topic in enumerate(card.topics))
-        extra = [
-            *(("email", value, label) for value, label in card.emails[1:]),
-            *(("phone", value, label) for value, label in card.phones[1:]),
-            *(("url", value, label) for value, label in card.urls),
-        ]
-        methods.extend(
-            (contact_id, kind, value, label, position)
-            for position, (kind, value, label) in enumerate(extra)
-        )
+        if card.topics:
+            topics.extend(
+                (contact_id, topic, position) for position, topic in enumerate(card.topics)
+            )
+        if len(card.emails) > 1 or len(card.phones) > 1 or card.urls:
+            extra = [
+                *(("email", value, label) for value, label in card.emails[1:]),
+                *(("phone", value, label) for value, label in card.phones[1:]),
+                *(("url", value, label) for value, label in card.urls),
+            ]
+            methods.extend(
+                (contact_id, kind, value, label, position)
+                for position, (kind, value, label) in enumerate(extra)
+            )
         # The same text as search.index_contact writes.
         notes = " ".join(filter(None, (email, card.how_met, card.note)))
         index.append(
@@ -1037,7 +1041,7 @@ def _write_creates(
                 fold_sort_key(name_key),
                 folded[companies.name_of(company_id)] if company_id else "",
                 folded[card.role],
-                fast_fold(" ; ".join(card.topics)),
+                fast_fold(" ; ".join(card.topics)) if card.topics else "",
                 fast_fold(notes),
             )
         )

@@ -507,8 +507,12 @@ class MainScreen(ContactEditing, DailyLoopActions):
         self.query_one(InterviewsPane).load()
         self.query_one(TimelinePane).load()
         self.contact_list.reload()
+        card = self.query_one(ContactCard)
         if self.shown_contact is not None:
             self.load_card(self.shown_contact.id)
+        elif card.opportunity is not None:
+            # Lists no longer re-announce an unchanged row, so refresh the card here.
+            self.load_opportunity_card(card.opportunity.id)
 
     # --- help and errors ---------------------------------------------------------------------
 

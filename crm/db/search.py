@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
+
 from peewee import JOIN, fn
 
+from crm.db.database import db
 from crm.db.models import Company, Contact, ContactIndex, ContactTopic
 from crm.domain.text import fold
+
+INDEX_CHUNK = 5_000
+"""Contacts indexed per round trip by index_contacts()."""
 
 # bm25 weights by column: name, company, role, topics, notes.
 RANK_WEIGHTS = (10.0, 6.0, 2.0, 1.0, 1.0)
@@ -63,20 +70,76 @@ def index_contact(contact_id: int) -> None:
     ).execute()
 
 
+class _Folded(dict[str, str]):
+    """fold() of texts, each computed once."""
+
+    def __missing__(self, text: str) -> str:
+        value = self[text] = fold(text)
+        return value
+
+
+def index_contacts(contact_ids: Iterable[int]) -> None:
+    """index_contact() for many contacts at once: two reads and one write per 5,000.
+
+    Call inside the contacts' own transaction.
+    """
+    ids = list(dict.fromkeys(contact_ids))
+    cursor = db.cursor()
+    folded = _Folded()  # companies and roles repeat: each is folded once
+    for start in range(0, len(ids), INDEX_CHUNK):
+        chunk = json.dumps(ids[start : start + INDEX_CHUNK])
+        topics: dict[int, list[str]] = {}
+        for contact_id, topic in cursor.execute(
+            "SELECT contact_id, name FROM contact_topic"
+            " WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id, position",
+            (chunk,),
+        ):
+            topics.setdefault(contact_id, []).append(topic)
+        rows = cursor.execute(
+            "SELECT c.id, c.name, COALESCE(co.name, ''), c.role, c.email, c.how_met,"
+            " c.relationship_note FROM contact c LEFT JOIN company co ON co.id = c.company_id"
+            " WHERE c.id IN (SELECT value FROM json_each(?))",
+            (chunk,),
+        ).fetchall()
+        cursor.executemany(
+            "INSERT OR REPLACE INTO contact_index (rowid, name, company, role, topics, notes)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    contact_id,
+                    fold(name),
+                    folded[company],
+                    folded[role],
+                    fold(" ; ".join(topics.get(contact_id, ()))),
+                    fold(" ".join(filter(None, (email, how_met, note)))),
+                )
+                for contact_id, name, company, role, email, how_met, note in rows
+            ],
+        )
+        if len(rows) < len(ids[start : start + INDEX_CHUNK]):  # gone: as index_contact does
+            cursor.execute(
+                "DELETE FROM contact_index WHERE rowid IN (SELECT value FROM json_each(?))"
+                " AND rowid NOT IN (SELECT id FROM contact)",
+                (chunk,),
+            )
+
+
 def index_contacts_of_company(company_id: int) -> None:
     """Re-index everyone at a company, after the company itself was renamed."""
-    for (contact_id,) in Contact.select(Contact.id).where(Contact.company == company_id).tuples():
-        index_contact(contact_id)
+    index_contacts(
+        contact_id
+        for (contact_id,) in Contact.select(Contact.id)
+        .where(Contact.company == company_id)
+        .tuples()
+    )
 
 
 def rebuild_index() -> int:
     """Rebuild the whole index from the contact tables; returns how many contacts it holds."""
     ContactIndex.delete().execute()
-    count = 0
-    for (contact_id,) in Contact.select(Contact.id).tuples().iterator():
-        index_contact(contact_id)
-        count += 1
-    return count
+    contact_ids = [contact_id for (contact_id,) in Contact.select(Contact.id).tuples()]
+    index_contacts(contact_ids)
+    return len(contact_ids)
 
 
 def matching_ids(expression: str):  # type: ignore[no-untyped-def]

@@ -23,6 +23,7 @@ from typing import Any
 from crm.clock import utc_now
 from crm.db import db
 from crm.db.models import ImportBatch
+from crm.db.search import index_contacts
 from crm.domain.companies import clean_company_name, company_key
 from crm.domain.linkedin import (
     Connection,
@@ -457,43 +458,8 @@ def _write_updates(
             update_rows,
         )
         cursor.executemany(_CHANGE_SQL, change_rows)
-        _reindex(cursor, [existing.id for existing, _changes in chunk])
+        index_contacts([existing.id for existing, _changes in chunk])
         report(len(chunk))
-
-
-def _reindex(cursor: sqlite3.Cursor, contact_ids: Sequence[int]) -> None:
-    """search.index_contact for many contacts at once: two queries, one executemany."""
-    if not contact_ids:
-        return
-    ids = _json_ids(contact_ids)
-    topics: dict[int, list[str]] = {}
-    for contact_id, topic in cursor.execute(
-        "SELECT contact_id, name FROM contact_topic"
-        " WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id, position",
-        (ids,),
-    ):
-        topics.setdefault(contact_id, []).append(topic)
-    rows = cursor.execute(
-        "SELECT c.id, c.name, COALESCE(co.name, ''), c.role, c.email, c.how_met,"
-        " c.relationship_note FROM contact c LEFT JOIN company co ON co.id = c.company_id"
-        " WHERE c.id IN (SELECT value FROM json_each(?))",
-        (ids,),
-    ).fetchall()
-    cursor.executemany(
-        "INSERT OR REPLACE INTO contact_index (rowid, name, company, role, topics, notes)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (
-                contact_id,
-                _fold(name),
-                _fold(company),
-                _fold(role),
-                _fold(" ; ".join(topics.get(contact_id, ()))),
-                _fold(" ".join(filter(None, (email, how_met, note)))),
-            )
-            for contact_id, name, company, role, email, how_met, note in rows
-        ],
-    )
 
 
 def _summary_json(plan: _Plan, rows: int) -> str:
@@ -676,7 +642,7 @@ def undo_import(batch_id: int, *, now: datetime | None = None) -> UndoResult:
             "DELETE FROM contact WHERE import_batch_id = ?", (batch_id,)
         ).rowcount
         companies_removed = _remove_unused_companies(cursor, batch)
-        _reindex(cursor, restored)
+        index_contacts(restored)
         ImportBatch.update(undone_at=moment).where(ImportBatch.id == batch_id).execute()
     return UndoResult(batch_id, removed, len(restored), companies_removed, kept)
 

@@ -149,3 +149,31 @@ def test_same_company_spelled_differently_is_one_company(people: dict[str, int])
 def test_rebuild_index_restores_search(people: dict[str, int]) -> None:
     assert contacts.rebuild_index() == len(PEOPLE)
     assert names(contacts.search_contacts("кэти")) == ["Кэти Смирнова"]
+
+
+def test_rebuilding_the_index_writes_what_index_contact_writes(demo_db: Path) -> None:
+    from crm.db import db
+    from crm.db.search import index_contact, index_contacts
+    from crm.services.tx import reading, writing
+
+    def index_rows() -> list[tuple[object, ...]]:
+        with reading():
+            return list(db.execute_sql("SELECT rowid, * FROM contact_index ORDER BY rowid"))
+
+    with writing():
+        for (contact_id,) in db.execute_sql("SELECT id FROM contact").fetchall():
+            index_contact(contact_id)
+        db.execute_sql(
+            "INSERT INTO contact_index (rowid, name, company, role, topics, notes)"
+            " VALUES (999999, 'gone', '', '', '', '')"
+        )
+    one_by_one = index_rows()
+    assert contacts.rebuild_index() == len(one_by_one) - 1
+    assert index_rows() == one_by_one[:-1]
+    with writing():
+        db.execute_sql(
+            "INSERT INTO contact_index (rowid, name, company, role, topics, notes)"
+            " VALUES (999999, 'gone', '', '', '', '')"
+        )
+        index_contacts([999999, one_by_one[0][0]])  # the contact is gone: its row goes
+    assert index_rows() == one_by_one[:-1]

@@ -126,18 +126,14 @@ def index_contacts(contact_ids: Iterable[int]) -> None:
 
 def index_contacts_of_company(company_id: int) -> None:
     """Re-index everyone at a company, after the company itself was renamed."""
-    index_contacts(
-        contact_id
-        for (contact_id,) in Contact.select(Contact.id)
-        .where(Contact.company == company_id)
-        .tuples()
-    )
+    rows = db.execute_sql("SELECT id FROM contact WHERE company_id = ?", (company_id,))
+    index_contacts(contact_id for (contact_id,) in rows.fetchall())
 
 
 def rebuild_index() -> int:
     """Rebuild the whole index from the contact tables; returns how many contacts it holds."""
     ContactIndex.delete().execute()
-    contact_ids = [contact_id for (contact_id,) in Contact.select(Contact.id).tuples()]
+    contact_ids = [contact_id for (contact_id,) in db.execute_sql("SELECT id FROM contact")]
     index_contacts(contact_ids)
     return len(contact_ids)
 

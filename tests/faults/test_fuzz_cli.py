@@ -23,7 +23,7 @@ from crm.cli import cli
 from crm.db import DatabaseError, close_database, migrate, open_database
 from crm.domain.types import Channel, ContactDraft, InteractionKind, Stage
 from crm.services import contacts, opportunities
-from tests.faults.conftest import fuzz_settings
+from tests.faults.fuzzing import fuzz_settings
 
 pytestmark = pytest.mark.faults
 

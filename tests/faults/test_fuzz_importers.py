@@ -28,7 +28,7 @@ from crm.services import (
     vcards,
 )
 from crm.services.imports import ImportResult
-from tests.faults.conftest import fuzz_settings
+from tests.faults.fuzzing import fuzz_settings
 from tests.faults.mutations import bad_files, edited_documents
 from tests.faults.workspace import Workspace
 

@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crm.domain.when import MAX_DISTANCE, WhenError, parse_next_touch, parse_when
-from tests.faults.conftest import fuzz_settings
+from tests.faults.fuzzing import fuzz_settings
 
 pytestmark = pytest.mark.faults
 

@@ -9,6 +9,8 @@ from crm.domain.types import ContactDraft, Rapport
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_NAME_LENGTH = 200
+MAX_KEEP_IN_TOUCH_DAYS = 36_500
+"""A century: beyond it the cadence rules' date arithmetic would overflow."""
 
 
 class InvalidInput(ValueError):
@@ -50,8 +52,13 @@ def contact_problems(draft: ContactDraft) -> list[str]:
         problems.append("The LinkedIn URL should be a linkedin.com address.")
     if draft.rapport and draft.rapport not in {r.value for r in Rapport}:
         problems.append("How you left things is good, neutral or strained.")
-    if draft.keep_in_touch_days is not None and draft.keep_in_touch_days <= 0:
+    days = draft.keep_in_touch_days
+    if days is not None and days <= 0:
         problems.append("The keep-in-touch interval must be a positive number of days.")
+    elif days is not None and days > MAX_KEEP_IN_TOUCH_DAYS:
+        problems.append(
+            f"The keep-in-touch interval can be at most {MAX_KEEP_IN_TOUCH_DAYS:,} days."
+        )
     return problems
 
 

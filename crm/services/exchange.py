@@ -45,6 +45,7 @@ from crm.domain.types import (
     Rapport,
     Stage,
 )
+from crm.domain.validation import MAX_KEEP_IN_TOUCH_DAYS
 from crm.services.tx import reading, writing
 
 FORMAT = "crm"
@@ -387,7 +388,7 @@ def export_json() -> str:
 
 # The only whole number in a document is a keep-in-touch interval: at least a day, and at
 # most a century, so the app's date arithmetic on it can't overflow.
-KEEP_IN_TOUCH_DAYS = range(1, 36_501)
+KEEP_IN_TOUCH_DAYS = range(1, MAX_KEEP_IN_TOUCH_DAYS + 1)
 
 
 def _refuse_broken_text(where: str, text: str) -> None:

@@ -263,7 +263,7 @@ def _decode_bytes(raw: bytes, charset: str) -> str:
         if encoding:
             try:
                 return raw.decode(encoding)
-            except (LookupError, UnicodeDecodeError):
+            except (LookupError, UnicodeError):  # a charset name with stray bytes can't encode
                 continue
     return raw.decode("latin-1")
 

@@ -579,3 +579,15 @@ def test_a_line_without_its_colon_is_an_error_however_many_equals_signs_it_has(
     with pytest.raises(VCardError, match="card 1, line 4: this line isn't a vCard property"):
         import_vcards(path, now=NOW)
     assert counts()["contact"] == 0
+
+
+def test_a_charset_name_with_bytes_that_arent_utf8_falls_back_to_utf8(
+    db_path: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "odd.vcf"
+    path.write_bytes(
+        b"BEGIN:VCARD\r\nVERSION:2.1\r\n"
+        b"FN;CHARSET=U\xd0TF-8;ENCODING=QUOTED-PRINTABLE:=D0=98=D0=BD=D0=B0\r\nEND:VCARD\r\n"
+    )
+    assert import_vcards(path, now=NOW).created == 1
+    assert person("Ина")["uid"]

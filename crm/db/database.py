@@ -22,7 +22,8 @@ PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
     "synchronous": "normal",
-    "cache_size": -16000,
+    "cache_size": -4000,  # 4 MB a connection: 16 MB took peak memory from 61 to 86 MiB at 100k
+    # contacts with no measurable speed-up (connections live for one read or write).
     "busy_timeout": int(BUSY_TIMEOUT_SECONDS * 1000),
 }
 

@@ -133,10 +133,12 @@ class _Filter:
             return listing.count_all()
         return listing.count_matching(self.expression)
 
-    def plan(self) -> listing.Plan:
+    def plan(self, matching: int | None = None) -> listing.Plan:
         if self.expression is None:
             return listing.Plan.COLLECT
-        return listing.plan_for(self.count(), listing.count_all())
+        if matching is None:
+            matching = self.count()
+        return listing.plan_for(matching, listing.count_all())
 
 
 def _guarded(read: Callable[[], T], fallback: T) -> T:
@@ -160,11 +162,14 @@ def contacts_page(
     limit: int = PAGE_SIZE,
     after: tuple[str, int] | None = None,
     now: datetime | None = None,
+    matching: int | None = None,
 ) -> list[ContactRow]:
     """One page of the contacts list in name order.
 
     Pass ``after`` (the sort key and id of the row before the page) to page by keyset, which
     costs the same at any depth; ``offset`` is for jumps to where no neighbouring page is known.
+    ``matching`` is count_contacts(text) when the caller has it (the plan depends on it; for
+    a one-letter filter counting again costs ~3 ms at 100k contacts).
     """
     moment = now or utc_now()
     with reading():
@@ -175,7 +180,7 @@ def contacts_page(
         def page() -> list[ContactRow]:
             ids = listing.page_ids(
                 contact_filter.expression,
-                contact_filter.plan(),
+                contact_filter.plan(matching),
                 offset=offset,
                 limit=limit,
                 after=after,

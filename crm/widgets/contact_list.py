@@ -160,18 +160,25 @@ class ContactList(ScrollView, can_focus=True):
         elif text == self.filter_text:
             cursor = min(old_cursor, max(total - 1, 0))
         page = cursor // PAGE_SIZE
-        rows = contacts.contacts_page(text, offset=page * PAGE_SIZE, now=self.app.clock())
+        rows = contacts.contacts_page(
+            text, offset=page * PAGE_SIZE, now=self.app.clock(), matching=total
+        )
         if not get_current_worker().is_cancelled:
             result = ListLoaded(generation, text, total, cursor, {page: rows})
             self.post_message(self.Loaded(result))
 
     @work(thread=True, group="contact-pages", exit_on_error=False)
     def load_page(
-        self, generation: int, text: str, page: int, after: tuple[str, int] | None
+        self,
+        generation: int,
+        text: str,
+        page: int,
+        after: tuple[str, int] | None,
+        matching: int | None = None,
     ) -> None:
         """Fetch one more page: by keyset after a known row when possible, else by offset."""
         rows = contacts.contacts_page(
-            text, offset=page * PAGE_SIZE, after=after, now=self.app.clock()
+            text, offset=page * PAGE_SIZE, after=after, now=self.app.clock(), matching=matching
         )
         self.post_message(self.PageLoaded(generation, page, rows))
 
@@ -224,7 +231,7 @@ class ContactList(ScrollView, can_focus=True):
             self._requested.add(page)
             previous = self._pages.get(page - 1)
             after = (previous[-1].sort_key, previous[-1].id) if previous else None
-            self.load_page(self._generation, self.filter_text, page, after)
+            self.load_page(self._generation, self.filter_text, page, after, self.total)
         self._wanted.clear()
 
     def row(self, index: int) -> ContactRow | None:

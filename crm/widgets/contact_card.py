@@ -84,18 +84,35 @@ class ContactCard(Static):
     """The contact on show."""
     opportunity: OpportunitySummary | None = None
     """The opportunity on show, when the card shows one instead of a contact."""
+    _lines_shown = 0
 
     def show_opportunity(self, summary: OpportunitySummary, now: datetime) -> None:
         """Display an opportunity."""
         self.contact = None
         self.opportunity = summary
-        self.update(render_opportunity(summary, now))
+        self._display(render_opportunity(summary, now))
 
     def show(self, contact: ContactDetail | None, now: datetime) -> None:
         """Display ``contact`` (None clears the card)."""
         self.contact = contact
         self.opportunity = None
         if contact is None:
-            self.update(Text("No contact selected.", style="dim"))
+            self._display(Text("No contact selected.", style="dim"))
         else:
-            self.update(render_contact(contact, now))
+            self._display(render_contact(contact, now))
+
+    def _display(self, block: RenderableType) -> None:
+        """Show ``block``, laying out the screen only if the card's scrollbar may come or go.
+
+        A layout repaints every pane (~25 ms a move at 120×36 on 100k contacts); measuring
+        the block to know it isn't needed costs ~2 ms.
+        """
+        width, height = self.content_size
+        if width <= 0 or height <= 0:
+            self.update(block)
+            return
+        console = self.app.console
+        lines = len(console.render_lines(block, console.options.update_width(width), pad=False))
+        fits = lines <= height and self._lines_shown <= height
+        self._lines_shown = lines
+        self.update(block, layout=not fits)

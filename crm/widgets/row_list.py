@@ -55,7 +55,10 @@ class RowList(ScrollView, can_focus=True):
     RowList {
         height: 1fr;
         overflow-x: hidden;
-        overflow-y: auto;
+        /* Always a scrollbar track: one that comes and goes with the row count relayouts the
+           whole screen, which repainted every pane on each move between contacts. */
+        overflow-y: scroll;
+        scrollbar-size-vertical: 1;
     }
     """
 
@@ -108,7 +111,7 @@ class RowList(ScrollView, can_focus=True):
         """Replace the rows, keeping the cursor on ``keep`` (or the old key) when still there."""
         old_key = keep if keep is not None else self.highlighted_key
         self.rows = list(rows)
-        self.virtual_size = Size(self.size.width, len(self.rows))
+        self._set_row_count(len(self.rows))
         target = next((i for i, r in enumerate(self.rows) if r.key is not None and r.key == old_key), None)
         if target is None:
             target = self._nearest_selectable(min(max(self.cursor, 0), len(self.rows) - 1), 1)
@@ -205,6 +208,13 @@ class RowList(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, len(self.rows))
+
+    def _set_row_count(self, count: int) -> None:
+        """Resize the scrollable area without laying out the screen (the track is always there)."""
+        size = Size(self.size.width, count)
+        if size != self.virtual_size:
+            self.set_reactive(RowList.virtual_size, size)
+            self._scroll_update(size)  # the thumb, and the scroll offset clamped to the new height
 
     def _widths(self, width: int) -> list[int]:
         """Cell widths per column (0 for an optional column that doesn't fit)."""

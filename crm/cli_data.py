@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -47,7 +48,7 @@ def _write_text_file(path: Path, write: Callable[[TextIO], T], db_path: Path) ->
 def _write_stdout(write: Callable[[TextIO], T]) -> T:
     """Run ``write`` on standard output as UTF-8, with no newline translation (CSV needs CRLF)."""
     stream = io.TextIOWrapper(
-        click.get_binary_stream("stdout"), encoding="utf-8", newline="", write_through=True
+        sys.stdout.buffer, encoding="utf-8", newline="", write_through=True
     )
     try:
         return write(stream)

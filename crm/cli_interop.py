@@ -7,6 +7,7 @@ Register the imports on the `import` group and the exports on an `export` group:
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +133,7 @@ def _write_export(ctx: click.Context, output: Path | None, text: str) -> bool:
     """
     content = text.encode("utf-8")
     if output is None or str(output) == "-":
-        stdout = click.get_binary_stream("stdout")
+        stdout = sys.stdout.buffer  # bytes as they are (click 8.3 deprecates get_binary_stream)
         stdout.write(content)
         stdout.flush()
         return False

@@ -77,6 +77,11 @@ def import_linkedin(ctx: click.Context, csv_file: Path, dry_run: bool, as_json: 
             )
     except imports.LinkedInExportError as error:
         fail(f"{csv_file.name}: {error}")
+    report_import(result, as_json)
+
+
+def report_import(result: Any, as_json: bool) -> None:
+    """What an import did (any importer's result), as JSON or as a few lines for people."""
     if as_json:
         click.echo(json.dumps(_result_json(result), ensure_ascii=False, indent=2))
         return

@@ -6,7 +6,6 @@ Register the imports on the `import` group and the exports on an `export` group:
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,9 +13,7 @@ from typing import Any
 import click
 
 from crm.cli import database, fail, now_of
-from crm.cli_imports import progress_bar
-
-SHOWN_SKIPS = 25  # skipped cards listed after an import; the rest are in `crm import list --json`
+from crm.cli_imports import progress_bar, report_import
 
 
 def _size(path: Path) -> int:
@@ -27,42 +24,6 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-def _result_json(result: Any) -> dict[str, Any]:
-    return {
-        "batch": result.batch_id,
-        "file": result.filename,
-        "dry_run": result.dry_run,
-        "created": result.created,
-        "updated": result.updated,
-        "unchanged": result.unchanged,
-        "companies_created": result.companies_created,
-        "skipped": [{"line": row.line, "reason": row.reason} for row in result.skipped],
-    }
-
-
-def _print_result(result: Any, as_json: bool) -> None:
-    if as_json:
-        click.echo(json.dumps(_result_json(result), ensure_ascii=False, indent=2))
-        return
-    counts = (
-        f"{result.created:,} created, {result.updated:,} updated, "
-        f"{result.unchanged:,} unchanged, {len(result.skipped):,} skipped"
-    )
-    if result.dry_run:
-        click.echo(f"Dry run of {result.filename}, nothing written: would be {counts}.")
-    else:
-        click.echo(f"Imported {result.filename} as import #{result.batch_id}: {counts}.")
-    if result.skipped:
-        click.echo("Skipped:")
-        for row in result.skipped[:SHOWN_SKIPS]:
-            click.echo(f"  line {row.line}: {row.reason}")
-        hidden = len(result.skipped) - SHOWN_SKIPS
-        if hidden > 0:
-            click.echo(f"  … and {hidden} more (see `crm import list --json`)")
-    if not result.dry_run and (result.created or result.updated):
-        click.echo(f"Take it back with: crm import undo {result.batch_id}")
 
 
 _dry_run = click.option(
@@ -93,7 +54,7 @@ def import_vcard_command(ctx: click.Context, source: Path, dry_run: bool, as_jso
             )
     except vcards.VCardError as error:
         fail(str(error))
-    _print_result(result, as_json)
+    report_import(result, as_json)
 
 
 @click.command("google")
@@ -117,7 +78,7 @@ def import_google_command(ctx: click.Context, csv_file: Path, dry_run: bool, as_
             )
     except google_contacts.GoogleContactsError as error:
         fail(f"{csv_file.name}: {error}")
-    _print_result(result, as_json)
+    report_import(result, as_json)
 
 
 def _destination(output: Path | None, vdir: Path | None) -> None:

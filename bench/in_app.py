@@ -182,9 +182,9 @@ def main() -> None:
         app.exit()
 
     app.run(headless=True, size=SIZE, auto_pilot=run)
-    import resource
+    from bench.memory import peak_rss_kib
 
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_kib() / 1024
     options.out.write_text(json.dumps({"queries": queries, "peak_rss_mib": peak, **results}))
 
 

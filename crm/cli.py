@@ -27,15 +27,19 @@ def fail(message: str) -> NoReturn:
     raise UserError(message)
 
 
-def _open_database(path: Path) -> None:
-    """Open and migrate the database, turning every failure into one clear line."""
+def _open_database(path: Path, *, daily_backup: bool = True) -> None:
+    """Open and migrate the database, turning every failure into one clear line.
+
+    ``daily_backup=False`` leaves the day's backup to the caller (the app takes it in the
+    background); the backup before a migration is always taken here, first.
+    """
     from crm.db import DatabaseError, migrate, open_database
     from crm.db.database import is_read_only
 
     try:
         open_database(path)
         if not is_read_only():  # backups open the file for writing; leave it exactly as it is
-            _automatic_backups(path)
+            _automatic_backups(path, daily=daily_backup)
         migrate()
     except DatabaseError as error:
         fail(str(error))
@@ -43,30 +47,75 @@ def _open_database(path: Path) -> None:
         fail(f"Can't open the database at {path}: {error}")
 
 
-def _automatic_backups(path: Path) -> None:
+def _automatic_backups(path: Path, *, daily: bool = True) -> None:
     """A backup before any schema migration, and one a day (the last 7, or [backups] keep)."""
-    from crm.clock import utc_now
-    from crm.config import ConfigError, Settings, load_settings
-    from crm.services.backups import BackupError, backup_before_migration, daily_backup
+    from crm.services.backups import BackupError, backup_before_migration
 
     try:
-        settings = load_settings(paths.config_path())
-    except ConfigError as error:
-        click.echo(f"crm: warning: {error}; using the defaults.", err=True)
-        settings = Settings()
-    try:
         backup_before_migration(path)
-        daily_backup(path, utc_now(), keep=settings.backups_keep)
+        if daily:
+            _daily_backup(path, _settings().backups_keep)
     except BackupError as error:
         click.echo(f"crm: warning: automatic backup failed: {error}", err=True)
 
 
-def database(ctx: click.Context) -> Path:
+def _settings() -> Any:
+    from crm.config import ConfigError, Settings, load_settings
+
+    try:
+        return load_settings(paths.config_path())
+    except ConfigError as error:
+        click.echo(f"crm: warning: {error}; using the defaults.", err=True)
+        return Settings()
+
+
+def _daily_backup(path: Path, keep: int) -> None:
+    from crm.clock import utc_now
+    from crm.services.backups import daily_backup
+
+    daily_backup(path, utc_now(), keep=keep)
+
+
+def _daily_backup_beside(path: Path) -> Callable[[], None]:
+    """Start the day's backup in a thread; returns what to call once the app has closed.
+
+    Copying a big database takes a while (0.8 s at 400 MB), and the app needn't wait for
+    it: the copy reads a snapshot while the app works. Warnings wait until the screen is
+    back, and leaving the app waits for a copy still in progress.
+    """
+    import threading
+
+    from crm.db.database import is_read_only
+    from crm.services.backups import BackupError
+
+    if is_read_only():
+        return lambda: None
+    keep = _settings().backups_keep
+    problems: list[str] = []
+
+    def copy() -> None:
+        try:
+            _daily_backup(path, keep)
+        except BackupError as error:
+            problems.append(str(error))
+
+    worker = threading.Thread(target=copy, name="daily-backup")
+    worker.start()
+
+    def finish() -> None:
+        worker.join()
+        for problem in problems:
+            click.echo(f"crm: warning: automatic backup failed: {problem}", err=True)
+
+    return finish
+
+
+def database(ctx: click.Context, *, daily_backup: bool = True) -> Path:
     """The database path for this command, opened and migrated."""
     root = ctx.find_root().obj
     path: Path = root["db_path"]
     if not root.get("opened"):
-        _open_database(path)
+        _open_database(path, daily_backup=daily_backup)
         root["opened"] = True
     return path
 
@@ -95,7 +144,12 @@ def cli(ctx: click.Context, db_option: Path | None, now_text: str | None) -> Non
         "now": _frozen_now(now_text),
     }
     if ctx.invoked_subcommand is None:
-        run_tui(database(ctx), ctx.obj["now"])
+        path = database(ctx, daily_backup=False)
+        finish_backup = _daily_backup_beside(path)
+        try:
+            run_tui(path, ctx.obj["now"])
+        finally:
+            finish_backup()
 
 
 def _frozen_now(text: str | None) -> datetime | None:

@@ -152,3 +152,27 @@ def test_installed_entry_point_runs(tmp_path: Path) -> None:
         text=True,
     )
     assert result.returncode == 0 and json.loads(result.stdout) == []
+
+
+def test_opening_the_app_takes_the_days_backup_beside_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from crm import cli as cli_module
+
+    db = tmp_path / "crm.sqlite3"
+    assert crm(capsys, "--db", str(db), "demo", "--no-open")[0] == 0
+    seen: list[str] = []
+
+    def fake_app(path: Path, now: object) -> None:
+        # The app starts while the copy may still run in its own thread.
+        seen.extend(thread.name for thread in threading.enumerate())
+
+    monkeypatch.setattr(cli_module, "run_tui", fake_app)
+    code, _, err = crm(capsys, "--db", str(db))
+    assert code == 0, err
+    assert seen, "the app was not opened"
+    daily = list((tmp_path / "backups").glob("crm-*-daily.sqlite3"))
+    assert len(daily) == 1  # taken by the time crm exits
+    assert "daily-backup" not in [thread.name for thread in threading.enumerate()]

@@ -109,7 +109,8 @@ class RowList(ScrollView, can_focus=True):
 
     def set_rows(self, rows: Sequence[Row], *, keep: object | None = None) -> None:
         """Replace the rows, keeping the cursor on ``keep`` (or the old key) when still there."""
-        old_key = keep if keep is not None else self.highlighted_key
+        before = self.highlighted_key
+        old_key = keep if keep is not None else before
         self.rows = list(rows)
         self._set_row_count(len(self.rows))
         target = next((i for i, r in enumerate(self.rows) if r.key is not None and r.key == old_key), None)
@@ -119,7 +120,9 @@ class RowList(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
         self.refresh()
         self.refresh_bindings()  # keys that depend on the highlighted row
-        self.post_message(self.Highlighted(self, self.highlighted_key))
+        if self.highlighted_key != before or before is None:
+            # Only a different row is news: the screen redraws the card for each announcement.
+            self.post_message(self.Highlighted(self, self.highlighted_key))
 
     @property
     def highlighted_key(self) -> object | None:

@@ -6,14 +6,13 @@ import bisect
 import itertools
 import random
 import re
-import sqlite3
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple, TypeVar
 
 from crm.db import db, search
+from crm.db.bulk import contact_indexes_deferred
 from crm.db.models import (
     Company,
     Connection,
@@ -994,7 +993,6 @@ _INDEX_SQL = (
 _STAMP = "%Y-%m-%d %H:%M:%S"  # how peewee stores a naive datetime
 _TWO_YEARS = 2 * 365 * 24 * 3600
 _EPOCH = datetime(1970, 1, 1)
-_BULK_THRESHOLD = 10_000  # below this, dropping and rebuilding indexes isn't worth it
 
 
 class _GeneratedCompany(NamedTuple):
@@ -1101,16 +1099,13 @@ def add_generated_contacts(count: int, *, seed: int = 2026, now: datetime) -> in
         existing = dict(cursor.execute("SELECT key, id FROM company").fetchall())
         next_company_id = (cursor.execute("SELECT MAX(id) FROM company").fetchone()[0] or 0) + 1
         first_id = (cursor.execute("SELECT MAX(id) FROM contact").fetchone()[0] or 0) + 1
-        contacts_before = cursor.execute("SELECT COUNT(*) FROM contact").fetchone()[0]
         company_stamp = (now - timedelta(days=800)).strftime(_STAMP)
         companies, company_rows = _generate_companies(
             rng, max(1, round(count / 20)), existing, next_company_id, company_stamp
         )
         rows = _generate_contacts(rng, seed, first_id, count, companies, now)
         cursor.executemany(_COMPANY_SQL, company_rows)
-        # Filling a table and then indexing it beats updating its indexes row by row.
-        bulk = count >= _BULK_THRESHOLD and count >= contacts_before
-        with indexes_deferred(cursor, "contact", bulk):
+        with contact_indexes_deferred(cursor, count):
             cursor.executemany(_CONTACT_SQL, rows.contacts)
         cursor.executemany(_TOPIC_SQL, rows.topics)
         cursor.executemany(_INDEX_SQL, rows.search)
@@ -1199,27 +1194,9 @@ def _generate_contacts(
     return rows
 
 
-@contextmanager
-def indexes_deferred(cursor: sqlite3.Cursor, table: str, defer: bool) -> Iterator[None]:
-    """Drop a table's indexes for a bulk insert and build them again after (in the same tx)."""
-    statements: list[tuple[str, str]] = []
-    if defer:
-        statements = cursor.execute(
-            "SELECT name, sql FROM sqlite_master"
-            " WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-            (table,),
-        ).fetchall()
-    for name, _sql in statements:
-        cursor.execute(f'DROP INDEX "{name}"')
-    yield
-    for _name, sql in statements:
-        cursor.execute(sql)
-
-
 __all__ = [
     "SAMPLE_COMPANIES",
     "SAMPLE_PEOPLE",
     "add_generated_contacts",
-    "indexes_deferred",
     "write_sample",
 ]

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from crm.db import db
+from crm.db.bulk import indexes_deferred
 from crm.domain.types import Channel, ConnectionSource, Direction, FollowUpKind, InteractionKind
-from crm.services.demo import indexes_deferred
 from crm.services.tx import writing
 
 BUSIEST_EVENTS = 1_000

@@ -14,7 +14,6 @@ import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 
 from crm.clock import utc_now
 from crm.db import db
+from crm.db.bulk import contact_indexes_deferred
 from crm.db.models import ImportBatch
 from crm.db.search import index_contacts
 from crm.domain.companies import clean_company_name, company_key
@@ -41,7 +41,6 @@ Progress = Callable[[int, int], None]
 """Called as ``progress(rows_done, rows_total)`` while an import runs."""
 
 CHUNK = 5_000  # rows written between progress reports
-_BULK_THRESHOLD = 1_000  # below this, dropping and rebuilding indexes isn't worth it
 _STAMP = "%Y-%m-%d %H:%M:%S"  # how peewee stores a naive datetime
 _RESTORABLE = ("company_id", "role", "email", "linkedin_url", "updated_at")
 
@@ -321,38 +320,6 @@ _INDEX_SQL = (
 _CHANGE_SQL = (
     "INSERT INTO import_change (batch_id, contact_id, action, previous) VALUES (?, ?, ?, ?)"
 )
-
-
-@contextmanager
-def contact_indexes_deferred(cursor: sqlite3.Cursor, new_contacts: int) -> Iterator[None]:
-    """Around a bulk insert of contacts: drop the contact indexes and build them after, if cheaper.
-
-    Building an index afresh sorts every row once; keeping it updates it row by row at random
-    places (UIDs, names), which costs more as soon as the new rows are many and at least as
-    many as the ones already there.
-    """
-    bulk = new_contacts >= _BULK_THRESHOLD
-    if bulk:
-        bulk = new_contacts >= cursor.execute("SELECT COUNT(*) FROM contact").fetchone()[0]
-    with _indexes_deferred(cursor, "contact", bulk):
-        yield
-
-
-@contextmanager
-def _indexes_deferred(cursor: sqlite3.Cursor, table: str, defer: bool) -> Iterator[None]:
-    """Drop a table's indexes for a bulk insert and build them again after (in the same tx)."""
-    statements: list[tuple[str, str]] = []
-    if defer:
-        statements = cursor.execute(
-            "SELECT name, sql FROM sqlite_master"
-            " WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-            (table,),
-        ).fetchall()
-    for name, _sql in statements:
-        cursor.execute(f'DROP INDEX "{name}"')
-    yield
-    for _name, sql in statements:
-        cursor.execute(sql)
 
 
 def _write_creates(
@@ -814,7 +781,6 @@ __all__ += [
     "UPDATABLE_FIELDS",
     "CompanyPlanner",
     "ExistingContact",
-    "contact_indexes_deferred",
     "existing_contacts",
     "write_batch",
 ]

@@ -46,6 +46,7 @@ from vobject.icalendar import stringToTextValues  # type: ignore[import-untyped]
 
 from crm.clock import utc_now
 from crm.db import db
+from crm.db.bulk import contact_indexes_deferred
 from crm.db.models import Company, Contact, ContactMethod, ContactTopic
 from crm.domain.linkedin import SkippedRow, is_profile_url, normalize_profile_url
 from crm.domain.text import fold, fold_sort_key, sort_key
@@ -1045,7 +1046,7 @@ def _write_creates(
                 fast_fold(notes),
             )
         )
-    with imports.contact_indexes_deferred(cursor, len(contacts)):
+    with contact_indexes_deferred(cursor, len(contacts)):
         cursor.executemany(_CONTACT_SQL, contacts)
     cursor.executemany(_TOPIC_SQL, topics)
     cursor.executemany(_METHOD_SQL, methods)

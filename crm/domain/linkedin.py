@@ -359,7 +359,8 @@ _CSV_MESSAGES = {
 }
 
 
-def _csv_problem(error: csv.Error) -> str:
+def csv_problem(error: csv.Error) -> str:
+    """What is wrong with a CSV row, in words (for LinkedIn's and Google's exports alike)."""
     text = str(error)
     for fragment, message in _CSV_MESSAGES.items():
         if fragment in text:
@@ -433,7 +434,7 @@ def parse_export(data: bytes) -> ParsedExport:
         except StopIteration:
             break
         except csv.Error as error:
-            raise LinkedInExportError(_csv_problem(error), line=line) from error
+            raise LinkedInExportError(csv_problem(error), line=line) from error
         size = len(record)
         if size > width and "".join(record[width:]).strip():
             raise LinkedInExportError(

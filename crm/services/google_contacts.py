@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from crm.domain.linkedin import SkippedRow, match_header
+from crm.domain.linkedin import SkippedRow, csv_problem, match_header
 from crm.domain.validation import MAX_NAME_LENGTH
 from crm.services.imports import ImportResult, Progress
 from crm.services.vcards import (
@@ -221,22 +221,6 @@ def _card(record: list[str], line: int, columns: _Columns) -> AddressCard | Skip
     )
 
 
-_CSV_MESSAGES = {
-    "unexpected end of data": "a quoted field is never closed",
-    "',' expected after '\"'": 'a closing quote is followed by more text (write "" for a quote)',
-}
-
-
-def _csv_problem(error: csv.Error) -> str:
-    text = str(error)
-    for fragment, message in _CSV_MESSAGES.items():
-        if fragment in text:
-            return message
-    if "field larger than field limit" in text:
-        return "a field is far too long (an unclosed quote?)"
-    return f"the row can't be read as CSV ({text})"
-
-
 def _looks_like_linkedin(text: str) -> bool:
     """Whether one of the first rows is the header of LinkedIn's Connections.csv."""
     rows = csv.reader(io.StringIO(text, newline=""))
@@ -266,7 +250,7 @@ def parse_google_csv(data: bytes) -> tuple[ParsedCards, str]:
         except StopIteration:
             break
         except csv.Error as error:
-            raise GoogleContactsError(_csv_problem(error), line=line) from error
+            raise GoogleContactsError(csv_problem(error), line=line) from error
         if not "".join(record).strip():
             continue
         if columns is None:

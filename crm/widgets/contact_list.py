@@ -23,10 +23,23 @@ from textual.worker import get_current_worker
 from crm.domain.types import ContactRow
 from crm.messages import DeleteRequested, LogRequested
 from crm.services import contacts
+from crm.services.tx import reading
 from crm.widgets.cells import fit
 
 PAGE_SIZE = contacts.PAGE_SIZE
-MAX_CACHED_PAGES = 64
+MAX_CACHED_PAGES = 128
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """What every line of one frame shares: its width, columns and styles."""
+
+    width: int
+    columns: tuple[int, int, int, int]
+    base: Style
+    cursor: Style
+    overdue: Style
+    dim: Style
 
 
 @dataclass(frozen=True)
@@ -54,10 +67,11 @@ class ContactList(ScrollView, can_focus=True):
     ContactList {
         height: 1fr;
         overflow-x: hidden;
-        overflow-y: auto;
-        /* A thumb over 100k rows is one cell: the header's "row/total" says where you are,
-           and no scrollbar to redraw keeps each filter keystroke to one cheap frame. */
-        scrollbar-size-vertical: 0;
+        /* A thumb over 100k rows is one cell: the header's "row/total" says where you are.
+           With no scrollbar (not even a hidden "auto" one, whose showing and hiding as the
+           row count crosses the height relayouts the screen), each filter keystroke is one
+           cheap frame. allow_vertical_scroll keeps the wheel and scroll_to working. */
+        overflow-y: hidden;
     }
     """
 
@@ -130,6 +144,7 @@ class ContactList(ScrollView, can_focus=True):
         self._requested: set[int] = set()
         self._wanted: set[int] = set()
         self._announced: int | None = -1
+        self._frame = _Frame(0, (0, 0, 0, 0), Style.null(), Style.null(), Style.null(), Style.null())
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -152,17 +167,18 @@ class ContactList(ScrollView, can_focus=True):
         self, generation: int, text: str, focus_contact: int | None, old_cursor: int
     ) -> None:
         """Count the matches and fetch the page the cursor will land on."""
-        total = contacts.count_contacts(text)
-        cursor = 0
-        if focus_contact is not None:
-            position = contacts.contact_position(focus_contact, text)
-            cursor = position if position is not None else 0
-        elif text == self.filter_text:
-            cursor = min(old_cursor, max(total - 1, 0))
-        page = cursor // PAGE_SIZE
-        rows = contacts.contacts_page(
-            text, offset=page * PAGE_SIZE, now=self.app.clock(), matching=total
-        )
+        with reading():  # one connection for all of it: opening one costs ~1 ms
+            total = contacts.count_contacts(text)
+            cursor = 0
+            if focus_contact is not None:
+                position = contacts.contact_position(focus_contact, text)
+                cursor = position if position is not None else 0
+            elif text == self.filter_text:
+                cursor = min(old_cursor, max(total - 1, 0))
+            page = cursor // PAGE_SIZE
+            rows = contacts.contacts_page(
+                text, offset=page * PAGE_SIZE, now=self.app.clock(), matching=total
+            )
         if not get_current_worker().is_cancelled:
             result = ListLoaded(generation, text, total, cursor, {page: rows})
             self.post_message(self.Loaded(result))
@@ -263,6 +279,10 @@ class ContactList(ScrollView, can_focus=True):
             self._announced = row.id
             self.post_message(self.Highlighted(row.id))
 
+    @property
+    def allow_vertical_scroll(self) -> bool:
+        return not self._check_disabled() and self.virtual_size.height > self.size.height
+
     # --- cursor ----------------------------------------------------------------------------
 
     @property
@@ -356,16 +376,25 @@ class ContactList(ScrollView, can_focus=True):
         role = max(rest - name - company, 0)
         return badge, name, company, role
 
-    _line_style = Style.null()
-
     def render_lines(self, crop: Region) -> list[Strip]:
-        # rich_style walks every ancestor's styles: once per frame, not once per line.
-        self._line_style = self.rich_style
+        # Styles and column widths are the same for every line of a frame: look them up
+        # once (rich_style alone walks every ancestor's styles).
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        self._frame = _Frame(
+            width,
+            self._columns(width),
+            base,
+            base + self.get_component_rich_style("contact-list--cursor", partial=True),
+            self.get_component_rich_style("contact-list--overdue"),
+            self.get_component_rich_style("contact-list--dim"),
+        )
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        badge, name_w, company_w, role_w = self._columns(width)
+        frame = self._frame
+        width = frame.width
+        badge, name_w, company_w, role_w = frame.columns
         if y == 0:
             style = self.get_component_rich_style("contact-list--header")
             where = f"{self.cursor + 1:,}/{self.total:,}" if self.total else ""
@@ -373,24 +402,20 @@ class ContactList(ScrollView, can_focus=True):
             text += " " + fit("Role", max(role_w - cell_len(where), 0)) + where
             return Strip([Segment(fit(text, width), style)])
         index = round(self.scroll_y) + y - 1
-        base = self._line_style
         if self.total is None:
-            return Strip.blank(width, base) if y > 1 else self._message("Loading…", width)
+            return Strip.blank(width, frame.base) if y > 1 else self._message("Loading…", width)
         if self.total == 0:
             return self._empty_line(y, width)
         if index >= self.total:
-            return Strip.blank(width, base)
+            return Strip.blank(width, frame.base)
         row = self.row(index)
-        style = base
-        if index == self.cursor:
-            style = base + self.get_component_rich_style("contact-list--cursor", partial=True)
+        style = frame.cursor if index == self.cursor else frame.base
         if row is None:
             self._want(index // PAGE_SIZE)
-            dim = style + self.get_component_rich_style("contact-list--dim")
-            return Strip([Segment(fit("   …", width), dim)])
+            return Strip([Segment(fit("   …", width), style + frame.dim)])
         if row.overdue:
             mark = fit(f"{min(row.overdue, 99)}!", badge)
-            badge_style = style + self.get_component_rich_style("contact-list--overdue")
+            badge_style = style + frame.overdue
         else:
             mark, badge_style = " " * badge, style
         cells = fit(row.name, name_w) + " " + fit(row.company, company_w) + " "

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 
@@ -20,6 +22,11 @@ class SearchBox(Input):
     @dataclass
     class Finished(Message):
         """The user is done typing and wants the list."""
+
+    # Input resizes its virtual width on every keystroke, and Widget's virtual_size asks for a
+    # layout of the whole screen when it changes (~half of each keystroke's frame). The box
+    # has no scrollbars and no children, so nothing else depends on it: repaint only.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder="/ Filter by name or company…", id=id)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+from textual import events
 from textual.widgets import Input, Static
 
 from crm.domain.types import ContactDraft
@@ -258,3 +260,52 @@ async def test_duplicates_are_merged_from_the_palette(db_path: Path, now: dateti
         await pilot.press("m", "y")
         await settle(pilot)
     assert contacts.count_contacts() == 1
+
+
+async def test_filter_keystrokes_repaint_without_relayouting_the_screen(
+    db_path: Path, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A screen layout costs about half a keystroke's frame at 100k contacts: typing a filter,
+    even one that shrinks the list below the pane's height, must only repaint."""
+    from textual.screen import Screen
+
+    from crm.services import demo
+
+    demo.add_generated_contacts(120, now=now)
+    add("Zelda Zuckerman", "Zeta")
+    app = build_app(db_path, now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", "slash")
+        await settle(pilot)
+        layouts: list[bool] = []
+        refresh_layout = Screen._refresh_layout
+
+        def counting(screen: Screen, size: object = None, scroll: bool = False) -> None:
+            layouts.append(scroll)
+            refresh_layout(screen, size, scroll)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Screen, "_refresh_layout", counting)
+        await pilot.press("z", "e", "l")
+        await settle(pilot)
+        assert visible_names(app) == ["Zelda Zuckerman"]
+        assert layouts == []
+
+
+async def test_mouse_wheel_scrolls_the_contacts_list(db_path: Path, now: datetime) -> None:
+    from crm.services import demo
+
+    demo.add_generated_contacts(120, now=now)
+    app = build_app(db_path, now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        contact_list = app.screen.query_one(ContactList)
+        assert contact_list.scroll_y == 0
+        await pilot.mouse_down(ContactList)  # hover it
+        contact_list.post_message(
+            events.MouseScrollDown(contact_list, 5, 5, 0, 0, 0, False, False, False)
+        )
+        await settle(pilot)
+        assert contact_list.scroll_y > 0

@@ -45,3 +45,15 @@ def test_cli_search_path_does_not_import_textual() -> None:
         "print('textual' in sys.modules)"
     )
     assert _run(code) == "False"
+
+
+def test_opening_the_app_leaves_what_the_first_frame_does_not_need() -> None:
+    """Start-up is import-bound: these load on first use, after the first frame."""
+    later = (
+        "crm.services.suggestions",  # Today's suggestions follow the agenda
+        "crm.services.merging",
+        "crm.screens.contact_screen",
+        "crm.screens.help",
+    )
+    code = f"import sys\nimport crm.app\nprint(','.join(m for m in {later!r} if m in sys.modules))"
+    assert _run(code) == ""

@@ -5,19 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from threading import Event
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.message import Message
 from textual.worker import get_current_worker
 
 from crm.domain.types import Agenda, AgendaItem
-from crm.services import followups, suggestions
+from crm.services import followups
 from crm.services.conversations import follow_up_title
-from crm.services.suggestions import TodaySuggestions
 from crm.widgets.cells import local_zone
 from crm.widgets.follow_up_list import FollowUpList
 from crm.widgets.row_keys import FollowUpKey, PersonKey, RingKey
 from crm.widgets.row_list import Column, Row, RowList
+
+if TYPE_CHECKING:
+    from crm.services.suggestions import TodaySuggestions
 
 AGENDA_FRAME_WAIT = 0.5
 """Seconds the worker waits for the agenda to reach the screen before fetching suggestions."""
@@ -145,6 +148,9 @@ class TodayPane(FollowUpList):
         loaded.on_screen.wait(timeout=AGENDA_FRAME_WAIT)
         if worker.is_cancelled:
             return
+        # Imported here, after the first frame: the suggestion rules aren't needed to paint it.
+        from crm.services import suggestions
+
         try:
             ideas = suggestions.today(now=now, stop=lambda: worker.is_cancelled)
         except suggestions.Stopped:

@@ -9,6 +9,10 @@ from contextlib import contextmanager
 BULK_CONTACTS = 1_000
 """Below this many new contacts, dropping and rebuilding the indexes isn't worth it."""
 
+SEARCH_HASH_BYTES = 16 * 1024 * 1024
+"""How much new search text FTS5 may hold in memory during a bulk load (its default: 1 MiB)."""
+_FTS5_DEFAULT_HASH_BYTES = 1024 * 1024
+
 
 @contextmanager
 def indexes_deferred(cursor: sqlite3.Cursor, table: str, defer: bool) -> Iterator[None]:
@@ -40,3 +44,33 @@ def contact_indexes_deferred(cursor: sqlite3.Cursor, new_contacts: int) -> Itera
         bulk = new_contacts >= cursor.execute("SELECT COUNT(*) FROM contact").fetchone()[0]
     with indexes_deferred(cursor, "contact", bulk):
         yield
+
+
+@contextmanager
+def search_rows_buffered(cursor: sqlite3.Cursor, new_rows: int) -> Iterator[None]:
+    """Around a bulk insert into contact_index: FTS5 buffers it in memory and writes it once.
+
+    FTS5 writes its pending terms out as a new segment each time they pass its 'hashsize'
+    (1 MiB) and merges segments as they pile up: a 30,000-contact import wrote about eight
+    and merged them into five, which every search then reads. With 16 MiB it writes one at
+    commit, its inserts 10-15% quicker, for at most ~16 MB more memory meanwhile (11 MB at
+    30,000 contacts). The setting is put back afterwards; if the block fails, the rollback
+    takes it back with everything else.
+    """
+    if new_rows < BULK_CONTACTS:
+        yield
+        return
+    previous = cursor.execute(
+        "SELECT v FROM contact_index_config WHERE k = 'hashsize'"
+    ).fetchone()
+    _configure_search(cursor, "hashsize", SEARCH_HASH_BYTES)
+    yield
+    _configure_search(cursor, "hashsize", previous[0] if previous else _FTS5_DEFAULT_HASH_BYTES)
+    if previous is None:  # the default again: leave no row behind, as before
+        cursor.execute("DELETE FROM contact_index_config WHERE k = 'hashsize'")
+
+
+def _configure_search(cursor: sqlite3.Cursor, name: str, value: int) -> None:
+    cursor.execute(
+        "INSERT INTO contact_index (contact_index, rank) VALUES (?, ?)", (name, value)
+    )

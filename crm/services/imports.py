@@ -21,7 +21,7 @@ from typing import Any
 
 from crm.clock import utc_now
 from crm.db import db
-from crm.db.bulk import contact_indexes_deferred
+from crm.db.bulk import contact_indexes_deferred, search_rows_buffered
 from crm.db.models import ImportBatch
 from crm.db.search import index_contacts
 from crm.domain.companies import clean_company_name, company_key
@@ -314,7 +314,7 @@ _COMPANY_SQL = (
     "INSERT INTO company (id, name, key, website, notes, created_at) VALUES (?, ?, ?, '', '', ?)"
 )
 _INDEX_SQL = (
-    "INSERT OR REPLACE INTO contact_index (rowid, name, company, role, topics, notes)"
+    "INSERT INTO contact_index (rowid, name, company, role, topics, notes)"
     " VALUES (?, ?, ?, ?, '', ?)"
 )
 _CHANGE_SQL = (
@@ -336,7 +336,13 @@ def _write_creates(
     folded = _FoldCache()  # companies, positions: values that repeat
     company_names = plan.company_names
     how_met_cache: dict[object, tuple[str, str | None]] = {}  # text, and folded if ASCII
-    with contact_indexes_deferred(cursor, len(plan.creates)):
+    # New ids get plain INSERTs (REPLACE looks every rowid up first: ~10% of the index's time),
+    # once any search row a deleted contact may have left at these ids is gone.
+    cursor.execute("DELETE FROM contact_index WHERE rowid >= ?", (first_id,))
+    with (
+        contact_indexes_deferred(cursor, len(plan.creates)),
+        search_rows_buffered(cursor, len(plan.creates)),
+    ):
         for start in range(0, len(plan.creates), CHUNK):
             chunk = plan.creates[start : start + CHUNK]
             contact_rows: list[tuple[object, ...]] = []

@@ -361,6 +361,59 @@ def test_progress_is_reported_up_to_the_total(db_path: Path, tmp_path: Path) -> 
     assert index_rows() == written
 
 
+def test_a_bulk_import_is_searchable_and_leaves_the_index_settings_as_they_were(
+    db_path: Path, tmp_path: Path
+) -> None:
+    from bench.files import connections_csv
+
+    big = tmp_path / "Connections.csv"
+    big.write_bytes(connections_csv(3_000, seed=11))
+    create_contact(ContactDraft(name="Zofia Łukasiewicz", company="Acme"), now=NOW)
+    with writing():  # a search row left behind where the next contact's id will be
+        db.execute_sql(
+            "INSERT INTO contact_index (rowid, name, company, role, topics, notes)"
+            " VALUES (2, 'stale', 'stale', '', '', '')"
+        )
+    result = import_linkedin(big, now=NOW)
+    assert result.created == 3_000
+    with reading():
+        config = db.execute_sql("SELECT k, v FROM contact_index_config").fetchall()
+        (integrity,) = db.execute_sql("PRAGMA integrity_check").fetchone()
+        db.execute_sql(
+            "INSERT INTO contact_index (contact_index, rank) VALUES ('integrity-check', 1)"
+        )
+    assert config == [("version", 4)] and integrity == "ok"
+    assert names("stale") == set()
+    assert names("zofia") == {"Zofia Łukasiewicz"}
+    with reading():
+        newest = Contact.select().order_by(Contact.id.desc()).get()
+    assert newest.name in names(newest.name.split()[-1][:3])
+    assert_index_matches_contacts()
+
+
+def test_a_bulk_import_that_fails_while_writing_leaves_no_trace(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench.files import connections_csv
+
+    big = tmp_path / "Connections.csv"
+    big.write_bytes(connections_csv(3_000, seed=11))
+    before = counts()
+
+    def fail(*_args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(imports, "_uids", fail)  # inside the bulk write, index settings raised
+    with pytest.raises(OSError):
+        import_linkedin(big, now=NOW)
+    monkeypatch.undo()
+    assert counts() == before
+    with reading():
+        config = db.execute_sql("SELECT k, v FROM contact_index_config").fetchall()
+    assert config == [("version", 4)]
+    assert import_linkedin(big, now=NOW).created == 3_000
+
+
 def test_history_lists_batches_newest_first(db_path: Path) -> None:
     first = import_linkedin(EN, now=NOW)
     second = import_linkedin(EN_NEWER, now=LATER)

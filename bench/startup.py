@@ -90,7 +90,7 @@ def first_frame(code: str, *args: str, env: dict[str, str] | None = None) -> tup
     """Seconds from spawning ``python -c code`` to the first frame it reports, and its peak
     resident memory (MiB) by then."""
     read_end, write_end = os.pipe()
-    child_env = {**os.environ, **(env or {}), "BENCH_FD": str(write_end)}
+    child_env = as_installed({**os.environ, **(env or {}), "BENCH_FD": str(write_end)})
     started = time.time()
     process = subprocess.Popen(
         [sys.executable, "-c", code, *args],
@@ -114,6 +114,17 @@ def quiet_config(work: Path) -> dict[str, str]:
     config = work / "config.toml"
     config.write_text("[backups]\nkeep = 0\n")
     return {"CRM_CONFIG": str(config)}
+
+
+def as_installed(env: dict[str, str]) -> dict[str, str]:
+    """The environment of a user's start: Python may cache bytecode.
+
+    pip compiles the packages it installs (textual, peewee, ...), and a user's first start of
+    an editable checkout writes crm's bytecode. These machines set PYTHONDONTWRITEBYTECODE,
+    which would time compiling crm's ~50 modules (~100 ms) on every run, and only crm's.
+    The warm-up run writes the bytecode (into the git-ignored __pycache__ folders).
+    """
+    return {name: value for name, value in env.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
 def measure(ctx: Context) -> list[Measurement]:

@@ -96,19 +96,33 @@ class UndoResult:
 # --- fast folding --------------------------------------------------------------------------
 
 
-def _sort_key(text: str) -> str:
-    """sort_key(), without its Unicode work for ASCII text (most names, all e-mails)."""
-    return " ".join(text.lower().split()) if text.isascii() else sort_key(text)
-
-
 def _fold(text: str) -> str:
     """fold(), without its Unicode work for ASCII text; equal to fold() for every input."""
     return " ".join(text.lower().split()) if text.isascii() else fold(text)
 
 
-def _fold_name(name: str, name_key: str) -> str:
-    """fold(name) given sort_key(name): the same text, split around CJK characters."""
-    return name_key if name.isascii() else fold_sort_key(name_key)
+class _NameKeys(dict[str, tuple[str, str]]):
+    """sort_key() and fold() of names, the Unicode work done once per word.
+
+    First and last names repeat across an address book, and both functions work word by
+    word (what they change never spans a space), so a name's keys are its words' keys.
+    """
+
+    def of(self, name: str) -> tuple[str, str]:
+        """(sort_key(name), fold(name))."""
+        if name.isascii():
+            key = " ".join(name.lower().split())
+            return key, key
+        words = [self[word] for word in name.split()]
+        return (
+            " ".join([key for key, _folded in words if key]),
+            " ".join([folded for _key, folded in words if folded]),
+        )
+
+    def __missing__(self, word: str) -> tuple[str, str]:
+        key = sort_key(word)
+        value = self[word] = (key, fold_sort_key(key))
+        return value
 
 
 def _uids(count: int) -> list[str]:
@@ -336,6 +350,7 @@ def _write_creates(
     folded = _FoldCache()  # companies, positions: values that repeat
     company_names = plan.company_names
     how_met_cache: dict[object, tuple[str, str | None]] = {}  # text, and folded if ASCII
+    name_keys = _NameKeys()
     # New ids get plain INSERTs (REPLACE looks every rowid up first: ~10% of the index's time),
     # once any search row a deleted contact may have left at these ids is gone.
     cursor.execute("DELETE FROM contact_index WHERE rowid >= ?", (first_id,))
@@ -361,7 +376,7 @@ def _write_creates(
                     cached = how_met_cache[date_key] = (how_met, folded_how_met)
                 how_met, folded_how_met = cached
                 name = connection.name
-                name_key = _sort_key(name)
+                name_key, folded_name = name_keys.of(name)
                 email = connection.email
                 contact_rows.append(
                     (
@@ -389,7 +404,7 @@ def _write_creates(
                 index_rows.append(
                     (
                         contact_id,
-                        _fold_name(name, name_key),
+                        folded_name,
                         folded[company_names[company_id]] if company_id else "",
                         folded[connection.position],
                         notes,

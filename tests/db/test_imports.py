@@ -439,8 +439,12 @@ def test_history_lists_batches_newest_first(db_path: Path) -> None:
 @given(st.text(max_size=40))
 def test_fast_folding_equals_fold_and_sort_key(text: str) -> None:
     assert imports._fold(text) == fold(text)
-    assert imports._sort_key(text) == sort_key(text)
-    assert imports._fold_name(text, sort_key(text)) == fold(text)
+    name_keys = imports._NameKeys()
+    assert name_keys.of(text) == (sort_key(text), fold(text))
+    assert name_keys.of(f"{text} {text[::-1]}") == (  # again, from the words' cache
+        sort_key(f"{text} {text[::-1]}"),
+        fold(f"{text} {text[::-1]}"),
+    )
 
 
 def test_generated_uids_are_version_4_and_distinct() -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from crm.domain.types import Channel, Direction, FollowUpKind, FollowUpState, InteractionKind
-from crm.domain.when import to_local, to_utc
+from crm.domain.zones import to_local, to_utc
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)

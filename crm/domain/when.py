@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
 from dateutil.parser import isoparse
 from dateutil.relativedelta import relativedelta
+
+from crm.domain.zones import to_local, to_utc
 
 Tense = Literal["past", "future"]
 """Which side of now an incomplete date means: "past" for when something happened, "future"
@@ -109,16 +111,6 @@ class NextTouch:
 
     at: datetime | None
     reason: str = ""
-
-
-def to_local(moment: datetime, tz: tzinfo) -> datetime:
-    """A naive UTC moment as naive wall-clock time in ``tz``."""
-    return moment.replace(tzinfo=UTC).astimezone(tz).replace(tzinfo=None)
-
-
-def to_utc(local: datetime, tz: tzinfo) -> datetime:
-    """Naive wall-clock time in ``tz`` as a naive UTC moment."""
-    return local.replace(tzinfo=tz).astimezone(UTC).replace(tzinfo=None)
 
 
 def parse_when(text: str, *, now: datetime, tz: tzinfo, direction: Tense = "future") -> datetime:

@@ -10,7 +10,6 @@ from textual.screen import Screen
 from crm.domain.types import ContactDetail, ContactDraft
 from crm.domain.validation import InvalidInput
 from crm.messages import ContactSaved
-from crm.screens.contact_form import ContactForm
 from crm.services import contacts
 
 
@@ -19,6 +18,8 @@ class ContactEditing(Screen[None]):
 
     def open_contact_form(self, contact: ContactDetail | None = None) -> None:
         """Show the form, empty for a new contact or filled in for ``contact``."""
+        from crm.screens.contact_form import ContactForm  # on first use: not start-up's
+
         if contact is None:
             form = ContactForm(title="New contact")
             self.app.push_screen(form, partial(self.save_contact, None))

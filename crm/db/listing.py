@@ -11,13 +11,15 @@ from enum import StrEnum
 
 from crm.db.database import db
 
-# Shares of all contacts matching a filter, measured at 100k contacts over the benchmark's
-# queries, above which a different plan finds a name-ordered page faster. Collecting costs
-# in proportion to the matches (3 ms at 1%, 25 ms at 25%); scanning builds the match set and
-# walks names (2-7 ms up to 35%); probing asks the full-text index name by name, which pays
-# off only when most names match (4-9 ms above 40%, 50 ms at 15%).
-SCAN_ABOVE_SHARE = 0.01
-PROBE_ABOVE_SHARE = 0.35
+# Shares of all contacts matching a filter above which a different plan finds a name-ordered
+# page faster, chosen on the worst cases over the benchmark's queries at 100k contacts.
+# Collecting costs in proportion to the matches. Scanning walks names until the page is
+# full, so matches that cluster late in name order (Cyrillic names sort after Latin ones)
+# made it cost 20-25 ms at 1-2%; above 3% it stays under ~10 ms. Probing asks the full-text
+# index name by name and only pays off when most names match (50 ms at 15%). With 3%/30%
+# the first page's p99 is 6.8 ms (20.5 ms with 1%/35%, 12.9 ms with 3%/20%).
+SCAN_ABOVE_SHARE = 0.03
+PROBE_ABOVE_SHARE = 0.3
 
 
 class Plan(StrEnum):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -117,17 +117,26 @@ def coldest(
     contacts: Iterable[ColdFacts], now: datetime, limit: int
 ) -> tuple[list[ColdContact], int]:
     """The first ``limit`` contacts of going_cold(), and how many are past their interval in all."""
-    cold = _past_interval(contacts, now)
-    first = heapq.nsmallest(limit, cold, key=_silence_order)
-    return [_cold_contact(facts, now) for facts in first], len(cold)
+    counted = 0
+
+    def counting(cold: Iterator[ColdFacts]) -> Iterator[ColdFacts]:
+        nonlocal counted
+        for facts in cold:
+            counted += 1
+            yield facts
+
+    # One pass that keeps only the first ``limit``: the rest are counted, not held (10k
+    # watched contacts on a big database, on every reload of the Today view).
+    first = heapq.nsmallest(limit, counting(_past_interval(contacts, now)), key=_silence_order)
+    return [_cold_contact(facts, now) for facts in first], counted
 
 
-def _past_interval(contacts: Iterable[ColdFacts], now: datetime) -> list[ColdFacts]:
-    return [
+def _past_interval(contacts: Iterable[ColdFacts], now: datetime) -> Iterator[ColdFacts]:
+    return (
         facts
         for facts in contacts
         if is_cold(facts.last_touch_at, facts.known_since, facts.interval_days, now)
-    ]
+    )
 
 
 def _silence_order(facts: ColdFacts) -> tuple[datetime, str, int]:

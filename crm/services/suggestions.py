@@ -188,22 +188,23 @@ def cold_contacts(now: datetime, *, limit: int | None = None) -> tuple[list[Cold
     # Silent since on or after this moment, per interval: not cold (a day's slack, so this
     # only spares is_cold() the obvious cases and never decides a close one).
     warm_since: dict[int, str] = {}
-    facts = []
-    for cid, name, key, explicit, created, last in watched:
-        relationship = (
-            relationship_of(cid in references, cid in referrers, cid in interviewers)
-            if cid in related
-            else Relationship.OTHER
-        )
-        if explicit is None and relationship is Relationship.OTHER:
-            continue
-        interval = keep_in_touch_interval(explicit, relationship)
-        if interval not in warm_since:
-            warm_since[interval] = (now - (interval - 1) * DAY).isoformat(sep=" ")
-        if (last or created) >= warm_since[interval]:
-            continue
-        facts.append(
-            ColdFacts(
+
+    def candidates() -> Iterator[ColdFacts]:
+        """The watched contacts that may be cold, as the rows arrive (none held)."""
+        for cid, name, key, explicit, created, last in watched:
+            relationship = (
+                relationship_of(cid in references, cid in referrers, cid in interviewers)
+                if cid in related
+                else Relationship.OTHER
+            )
+            if explicit is None and relationship is Relationship.OTHER:
+                continue
+            interval = keep_in_touch_interval(explicit, relationship)
+            if interval not in warm_since:
+                warm_since[interval] = (now - (interval - 1) * DAY).isoformat(sep=" ")
+            if (last or created) >= warm_since[interval]:
+                continue
+            yield ColdFacts(
                 contact_id=cid,
                 name=name,
                 last_touch_at=_as_datetime(last),
@@ -211,11 +212,11 @@ def cold_contacts(now: datetime, *, limit: int | None = None) -> tuple[list[Cold
                 interval_days=interval,
                 sort_key=key,
             )
-        )
+
     if limit is None:
-        cold = going_cold(facts, now)
+        cold = going_cold(candidates(), now)
         return cold, len(cold)
-    return coldest(facts, now, limit)
+    return coldest(candidates(), now, limit)
 
 
 # Every contact with an interval of their own, and the related ones (references, referrers,

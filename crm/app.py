@@ -12,6 +12,7 @@ from crm import __version__
 from crm.clock import Clock, utc_now
 from crm.commands import ActionCommands, ContactCommands
 from crm.messages import GoToContact
+from crm.process import limit_malloc_arenas
 from crm.screens.main import MainScreen
 
 
@@ -59,6 +60,7 @@ class CrmApp(App[None]):
 
 def make_app(db_path: Path, *, clock: Clock = utc_now) -> CrmApp:
     """Build the app for an already opened database (the CLI and the tests both call this)."""
+    limit_malloc_arenas()
     return CrmApp(db_path, clock=clock)
 
 

@@ -186,7 +186,7 @@ def _writable(path: Path) -> bool:
         return False
 
 
-def _opens_read_only(path: Path) -> bool:
+def opens_read_only(path: Path) -> bool:
     """Whether ``path`` is an existing database that crm may read but not write."""
     if not path.is_file() or path.stat().st_size == 0:
         return False
@@ -201,7 +201,7 @@ def open_database(path: Path) -> None:
     """
     path = Path(path)
     _refuse_foreign_file(path)
-    read_only = _opens_read_only(path)
+    read_only = opens_read_only(path)
     if not read_only:
         _prepare_location(path)
     if not db.is_closed():

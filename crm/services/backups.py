@@ -19,6 +19,7 @@ from crm.db.database import (
     MIGRATION_TABLE,
     MIGRATIONS_DIR,
     SQLITE_HEADER,
+    opens_read_only,
 )
 from crm.db.models import ALL_MODELS
 
@@ -265,6 +266,12 @@ def restore_database(db_path: Path, source: Path, *, now: datetime | None = None
     None if there was none.
     """
     db_path, source = Path(db_path), Path(source)
+    if opens_read_only(db_path):
+        # Checked like opening it: root may write any file, but not one meant to stay as it is.
+        raise BackupError(
+            f"{db_path} is read-only (its file or folder isn't writable): "
+            "crm won't replace it. Make it writable and try again."
+        )
     check_database_file(source)
     if _same_file(source, db_path):
         raise BackupError(f"{source} is the database itself.")

@@ -196,6 +196,19 @@ def test_a_read_only_database_reads_and_refuses_every_write(
     assert folder_state(folder) == before  # not a byte written, no -wal, -shm or backup
 
 
+def test_restore_refuses_to_replace_a_read_only_database(
+    read_only_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "other.sqlite3"
+    code, _, err = run_crm(capsys, "--db", str(other), "--now", NOW, "contact", "add", "Zoë Brontë")
+    assert (code, err) == (0, "")
+    folder = read_only_db.parent
+    before = folder_state(folder)
+    code, out, err = run_crm(capsys, "--db", str(read_only_db), "restore", str(other))
+    assert_refused_in_one_line(code, out, err, "read-only", str(read_only_db))
+    assert folder_state(folder) == before
+
+
 def test_a_read_only_database_shows_changes_still_in_its_wal_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -221,7 +221,13 @@ def how_met_text(connection: Connection) -> str:
 # --- profile URLs --------------------------------------------------------------------------
 
 # How nearly every export writes a profile, already canonical but for the host: a shortcut.
+# A slug may hold %XX escapes; those of non-ASCII bytes (8X to FX) in upper case are kept as
+# they are when the text they decode to is lower case already (_canonical_profile_path).
 _COMMON_PROFILE = re.compile(r"https://(?:www\.|[a-z]{2}\.)?linkedin\.com(/in/[a-z0-9-]+)/?\Z")
+_ENCODED_PROFILE = re.compile(
+    r"https://(?:www\.|[a-z]{2}\.)?linkedin\.com"
+    r"(/in/[a-z0-9-]*(?:%[89A-F][0-9A-F][a-z0-9-]*)+)/?\Z"
+)
 # A LinkedIn address, on any subdomain (www, de, m…), with or without a scheme or port.
 _LINKEDIN = re.compile(
     r"^(?:https?://)?(?:[a-z0-9-]+\.)*linkedin\.com\.?(?::\d*)?(/[^?#]*)?(?:[?#].*)?$",
@@ -242,9 +248,34 @@ def normalize_profile_url(url: str) -> str:
     trailing slash, a lower-case path, and non-ASCII slugs percent-encoded as UTF-8 whether
     they came encoded (``j%C3%B6rg``) or not (``jörg``). Returns "" for a blank cell.
     """
-    common = _COMMON_PROFILE.match(url)
-    if common:
-        return "https://linkedin.com" + common[1]
+    path = _canonical_profile_path(url)
+    if path is not None:
+        return "https://linkedin.com" + path
+    return _normalize_general(url)
+
+
+def _canonical_profile_path(url: str) -> str | None:
+    """The path of a profile URL written one of the common ways, or None.
+
+    None means "not sure": normalize_profile_url then takes the general path, which gives
+    the same answer for every URL this one accepts (tests/domain/test_linkedin_urls.py).
+    """
+    found = _COMMON_PROFILE.match(url)
+    if found is not None:
+        return found[1]
+    found = _ENCODED_PROFILE.match(url)
+    if found is None:
+        return None
+    path = found[1]
+    # Only bytes 0x80-0xFF are escaped, so the runs decode as one string would, and bytes that
+    # aren't UTF-8 come back as the same escapes: the path is canonical if it is lower case.
+    escaped = path.replace("%", "\\x").encode("ascii").decode("unicode_escape")
+    text = escaped.encode("latin-1").decode("utf-8", "surrogateescape")
+    return path if text.lower() == text else None
+
+
+def _normalize_general(url: str) -> str:
+    """normalize_profile_url without its shortcut: any spelling of any URL."""
     text = url.strip().translate(_TAB_AND_NEWLINES)  # dropped, as browsers (and urlsplit) do
     if not text:
         return ""

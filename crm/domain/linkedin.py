@@ -436,6 +436,9 @@ def _find_header(lines: Iterator[str]) -> _Header:
     )
 
 
+_FIELD_TOO_LONG = f"a field is longer than {MAX_FIELD_LENGTH:,} characters (an unclosed quote?)"
+
+
 def parse_export(data: bytes) -> ParsedExport:
     """Read a whole Connections.csv, or raise LinkedInExportError naming the line at fault.
 
@@ -449,72 +452,86 @@ def parse_export(data: bytes) -> ParsedExport:
     reader = csv.reader(lines, delimiter=header.delimiter, strict=True)
     connections: list[Connection] = []
     skipped: list[SkippedRow] = []
-    # Dates, companies and positions repeat across rows: each is cleaned up once.
-    dates: dict[str, date | None] = {}
+    # Names, dates, companies and positions repeat across rows: each cell is cleaned up once,
+    # as " ".join(cell.split()); a date with the text it was read from.
     cleaned: dict[str, str] = {}
+    dates: dict[str, tuple[str, date | None]] = {}
     # Rows are padded to the header's width plus one empty cell, where absent columns point.
     first, last = columns["first_name"], columns["last_name"]
     url_at, email_at, company_at, position_at, date_at = (
         columns.get(name, width) for name in ("url", "email", "company", "position", "connected_on")
     )
     padding = [""] * (width + 1)
-    while True:
-        line = header_line + reader.line_num + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            raise LinkedInExportError(csv_problem(error), line=line) from error
-        size = len(record)
-        if size > width and "".join(record[width:]).strip():
-            raise LinkedInExportError(
-                f"the row has {size} columns but the header (line {header_line}) has "
-                f"{width}; is a comma in a name or company not quoted?",
-                line=line,
+    common_profile = _COMMON_PROFILE.match
+    make = tuple.__new__  # what Connection(...) calls after a Python-level step: 1 µs a row
+    line = header_line + 1  # where the next row starts
+    try:
+        for record in reader:
+            row_line, line = line, header_line + reader.line_num + 1
+            size = len(record)
+            if size > width and "".join(record[width:]).strip():
+                raise LinkedInExportError(
+                    f"the row has {size} columns but the header (line {header_line}) has "
+                    f"{width}; is a comma in a name or company not quoted?",
+                    line=row_line,
+                )
+            joined = "".join(record)
+            if not joined.strip():
+                continue  # blank lines and rows of commas: LinkedIn writes a few
+            if len(joined) > MAX_FIELD_LENGTH and any(len(c) > MAX_FIELD_LENGTH for c in record):
+                raise LinkedInExportError(_FIELD_TOO_LONG, line=row_line)
+            if size <= width:
+                record += padding[size:]
+            else:
+                record[width] = ""
+            # The words of "first last" are those of first, then those of last.
+            given = cleaned.get(cell := record[first])
+            if given is None:
+                given = cleaned[cell] = " ".join(cell.split())
+            family = cleaned.get(cell := record[last])
+            if family is None:
+                family = cleaned[cell] = " ".join(cell.split())
+            name = f"{given} {family}" if given and family else given or family
+            if not name:
+                skipped.append(SkippedRow(row_line, "no name"))
+                continue
+            if len(name) > MAX_NAME_LENGTH:
+                skipped.append(
+                    SkippedRow(row_line, f"name longer than {MAX_NAME_LENGTH} characters")
+                )
+                continue
+            cell = record[url_at]
+            if found := common_profile(cell):  # as normalize_profile_url would, sooner
+                url = "https://linkedin.com" + found[1]
+            elif raw_url := cell.strip():
+                url = normalize_profile_url(raw_url)
+                if not is_profile_url(url):
+                    shown = " ".join(raw_url.split())[:80]
+                    skipped.append(SkippedRow(row_line, f"not a LinkedIn profile URL: {shown}"))
+                    continue
+            else:
+                url = ""
+            email = record[email_at].strip()
+            if email and not _EMAIL.match(email):
+                email = ""  # a contact with it could not be saved from the form later
+            dated = dates.get(cell := record[date_at])
+            if dated is None:
+                connected_text = " ".join(cell.split())
+                dated = dates[cell] = (connected_text, parse_connected_on(connected_text))
+            company = cleaned.get(cell := record[company_at])
+            if company is None:
+                company = cleaned[cell] = " ".join(cell.split())
+            position = cleaned.get(cell := record[position_at])
+            if position is None:
+                position = cleaned[cell] = " ".join(cell.split())
+            connections.append(
+                make(
+                    Connection,
+                    (row_line, name, url, email, company, position, dated[1], dated[0]),
+                )
             )
-        joined = "".join(record)
-        if not joined.strip():
-            continue  # blank lines and rows of commas: LinkedIn writes a few
-        if len(joined) > MAX_FIELD_LENGTH and any(len(c) > MAX_FIELD_LENGTH for c in record):
-            raise LinkedInExportError(
-                f"a field is longer than {MAX_FIELD_LENGTH:,} characters (an unclosed quote?)",
-                line=line,
-            )
-        if size <= width:
-            record += padding[size:]
-        else:
-            record[width] = ""
-        name = " ".join(f"{record[first]} {record[last]}".split())
-        if not name:
-            skipped.append(SkippedRow(line, "no name"))
-            continue
-        if len(name) > MAX_NAME_LENGTH:
-            skipped.append(SkippedRow(line, f"name longer than {MAX_NAME_LENGTH} characters"))
-            continue
-        raw_url = record[url_at].strip()
-        url = normalize_profile_url(raw_url) if raw_url else ""
-        if raw_url and not is_profile_url(url):
-            shown = " ".join(raw_url.split())[:80]
-            skipped.append(SkippedRow(line, f"not a LinkedIn profile URL: {shown}"))
-            continue
-        email = record[email_at].strip()
-        if email and not _EMAIL.match(email):
-            email = ""  # a contact with it could not be saved from the form later
-        connected_text = " ".join(record[date_at].split())
-        if connected_text not in dates:
-            dates[connected_text] = parse_connected_on(connected_text)
-        company = cleaned.get(record[company_at])
-        if company is None:
-            company = cleaned[record[company_at]] = " ".join(record[company_at].split())
-        position = cleaned.get(record[position_at])
-        if position is None:
-            position = cleaned[record[position_at]] = " ".join(record[position_at].split())
-        connections.append(
-            Connection(
-                line, name, url, email, company, position, dates[connected_text], connected_text
-            )
-        )
+    except csv.Error as error:
+        raise LinkedInExportError(csv_problem(error), line=line) from error
     return ParsedExport(tuple(connections), tuple(skipped), header_line, header.language)
 
 

@@ -35,6 +35,10 @@ class BackupError(Exception):
     """A backup or restore can't be done; the message is one line meant for the user."""
 
 
+class TargetTaken(BackupError):
+    """Another backup is writing, or has just written, the file this one was to write."""
+
+
 def backups_folder(db_path: Path) -> Path:
     """Where backups of ``db_path`` go by default: ``backups/`` beside it."""
     return Path(db_path).parent / BACKUP_FOLDER
@@ -87,6 +91,8 @@ def _copy(source: Path, target: Path) -> None:
     try:
         fd = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
+    except FileExistsError:
+        raise TargetTaken(f"Can't write {target}: another backup is writing it.") from None
     except OSError as error:
         raise BackupError(f"Can't write {target}: {error.strerror}.") from None
     try:
@@ -98,7 +104,7 @@ def _copy(source: Path, target: Path) -> None:
             copy.execute("PRAGMA journal_mode=DELETE")
         os.chmod(partial, 0o600)
         if target.exists():
-            raise BackupError(f"{target} already exists; choose another name.")
+            raise TargetTaken(f"{target} already exists; choose another name.")
         os.replace(partial, target)
     except sqlite3.Error as error:
         raise BackupError(f"Can't back up {source}: {error}.") from None
@@ -248,7 +254,11 @@ def daily_backup(db_path: Path, now: datetime, keep: int = DAILY_KEEP) -> Path |
     made: Path | None = None
     today = f"crm-{now:%Y%m%d}-"
     if not any(path.name.startswith(today) for path in daily_backups(db_path)):
-        made = backup_database(db_path, now=now, kind=DAILY)
+        try:
+            made = backup_database(db_path, now=now, kind=DAILY)
+        except TargetTaken:
+            # Another crm (a cron job starting in the same second) is taking today's copy.
+            return None
     for old in daily_backups(db_path)[:-keep]:
         old.unlink(missing_ok=True)
     return made

@@ -134,6 +134,24 @@ def test_daily_backup_runs_once_a_day_and_keeps_the_last_seven(
     assert all(_mode(p) == 0o600 for p in kept)
 
 
+def test_two_crms_starting_in_the_same_second_take_one_daily_backup_quietly(
+    demo_db: Path, now: datetime
+) -> None:
+    """A cron job and the app (or two cron jobs) start together on a new day: the one that
+    finds the other already writing today's copy leaves it to it, with no warning."""
+    folder = backups.backups_folder(demo_db)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = backups.backup_name(now, backups.DAILY)
+    in_progress = folder / f".{name}.part"  # what the other process is writing
+    in_progress.touch()
+    assert backups.daily_backup(demo_db, now) is None
+    assert backups.daily_backups(demo_db) == []
+    with pytest.raises(backups.BackupError, match="another backup is writing it"):
+        backups.backup_database(demo_db, folder / name)  # asked for by name: said plainly
+    in_progress.unlink()
+    assert backups.daily_backup(demo_db, now) is not None
+
+
 def test_daily_backup_keep_is_configurable(demo_db: Path, now: datetime) -> None:
     for day in range(5):
         backups.daily_backup(demo_db, now + timedelta(days=day), keep=2)

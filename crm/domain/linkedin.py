@@ -439,6 +439,23 @@ def _find_header(lines: Iterator[str]) -> _Header:
 _FIELD_TOO_LONG = f"a field is longer than {MAX_FIELD_LENGTH:,} characters (an unclosed quote?)"
 
 
+class _CleanedCells(dict[str, str]):
+    """Cells with their runs of whitespace made one space, each distinct cell cleaned once."""
+
+    def __missing__(self, cell: str) -> str:
+        value = self[cell] = " ".join(cell.split())
+        return value
+
+
+class _ConnectedDates(dict[str, tuple[str, date | None]]):
+    """"Connected On" cells as (cleaned text, date read from it), each distinct cell read once."""
+
+    def __missing__(self, cell: str) -> tuple[str, date | None]:
+        text = " ".join(cell.split())
+        value = self[cell] = (text, parse_connected_on(text))
+        return value
+
+
 def parse_export(data: bytes) -> ParsedExport:
     """Read a whole Connections.csv, or raise LinkedInExportError naming the line at fault.
 
@@ -452,10 +469,9 @@ def parse_export(data: bytes) -> ParsedExport:
     reader = csv.reader(lines, delimiter=header.delimiter, strict=True)
     connections: list[Connection] = []
     skipped: list[SkippedRow] = []
-    # Names, dates, companies and positions repeat across rows: each cell is cleaned up once,
-    # as " ".join(cell.split()); a date with the text it was read from.
-    cleaned: dict[str, str] = {}
-    dates: dict[str, tuple[str, date | None]] = {}
+    # Names, dates, companies and positions repeat across rows: each cell is cleaned up once.
+    cleaned = _CleanedCells()
+    dates = _ConnectedDates()
     # Rows are padded to the header's width plus one empty cell, where absent columns point.
     first, last = columns["first_name"], columns["last_name"]
     url_at, email_at, company_at, position_at, date_at = (
@@ -485,12 +501,7 @@ def parse_export(data: bytes) -> ParsedExport:
             else:
                 record[width] = ""
             # The words of "first last" are those of first, then those of last.
-            given = cleaned.get(cell := record[first])
-            if given is None:
-                given = cleaned[cell] = " ".join(cell.split())
-            family = cleaned.get(cell := record[last])
-            if family is None:
-                family = cleaned[cell] = " ".join(cell.split())
+            given, family = cleaned[record[first]], cleaned[record[last]]
             name = f"{given} {family}" if given and family else given or family
             if not name:
                 skipped.append(SkippedRow(row_line, "no name"))
@@ -514,16 +525,8 @@ def parse_export(data: bytes) -> ParsedExport:
             email = record[email_at].strip()
             if email and not _EMAIL.match(email):
                 email = ""  # a contact with it could not be saved from the form later
-            dated = dates.get(cell := record[date_at])
-            if dated is None:
-                connected_text = " ".join(cell.split())
-                dated = dates[cell] = (connected_text, parse_connected_on(connected_text))
-            company = cleaned.get(cell := record[company_at])
-            if company is None:
-                company = cleaned[cell] = " ".join(cell.split())
-            position = cleaned.get(cell := record[position_at])
-            if position is None:
-                position = cleaned[cell] = " ".join(cell.split())
+            dated = dates[record[date_at]]
+            company, position = cleaned[record[company_at]], cleaned[record[position_at]]
             connections.append(
                 make(
                     Connection,

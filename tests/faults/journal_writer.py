@@ -17,7 +17,8 @@ spaces; the last field (a name, a summary) may hold spaces itself.
 from __future__ import annotations
 
 import sys
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from crm.clock import utc_now
@@ -51,34 +52,51 @@ def main(argv: list[str]) -> None:
 
     while limit is None or written < limit:
         now = utc_now()
-        name = contact_name(tag, cycle)
-        contact_id = contacts.create_contact(
-            ContactDraft(name=name, company="Ørsted Ltd", email=f"c{tag}-{cycle}@example.test"),
-            now=now,
+        draft = ContactDraft(
+            name=contact_name(tag, cycle),
+            company="Ørsted Ltd",
+            email=f"c{tag}-{cycle}@example.test",
         )
-        report(f"contact {contact_id} {name}")
-        if limit is not None and written >= limit:
-            break
-        summary = summary_text(tag, cycle)
-        logged = conversations.log_conversation(
-            LogDraft(
-                contact_id=contact_id,
-                channel=Channel.EMAIL,
-                kind=InteractionKind.CHECK_IN,
-                occurred_at=now,
-                summary=summary,
-                opportunity_id=opportunity_id,
-                next_touch=now + timedelta(days=3),
-            ),
-            now=now,
+        cycle_writes = write_cycle(
+            draft, summary_text(tag, cycle), opportunity_id, channel=Channel.EMAIL, now=now
         )
-        (follow_up_id,) = logged.created_follow_up_ids
-        report(f"conversation {logged.interaction_id} {contact_id} {follow_up_id} {summary}")
-        if limit is not None and written >= limit:
-            break
-        followups.complete(follow_up_id, now=now)
-        report(f"followup {follow_up_id}")
+        for line in cycle_writes:
+            report(line)
+            if limit is not None and written >= limit:
+                break
         cycle += 1
+
+
+def write_cycle(
+    draft: ContactDraft,
+    summary: str,
+    opportunity_id: int,
+    *,
+    channel: Channel,
+    now: datetime,
+    follow_up_days: int = 3,
+) -> Iterator[str]:
+    """One cycle's three writes, yielding a report line after each has committed: a contact,
+    a conversation about the opportunity (which schedules a follow-up), the follow-up done.
+    Stop iterating to stop writing."""
+    contact_id = contacts.create_contact(draft, now=now)
+    yield f"contact {contact_id} {draft.name}"
+    logged = conversations.log_conversation(
+        LogDraft(
+            contact_id=contact_id,
+            channel=channel,
+            kind=InteractionKind.CHECK_IN,
+            occurred_at=now,
+            summary=summary,
+            opportunity_id=opportunity_id,
+            next_touch=now + timedelta(days=follow_up_days),
+        ),
+        now=now,
+    )
+    (follow_up_id,) = logged.created_follow_up_ids
+    yield f"conversation {logged.interaction_id} {contact_id} {follow_up_id} {summary}"
+    followups.complete(follow_up_id, now=now)
+    yield f"followup {follow_up_id}"
 
 
 if __name__ == "__main__":

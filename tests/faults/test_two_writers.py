@@ -15,15 +15,16 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from crm.clock import utc_now
 from crm.db import close_database, migrate, open_database
-from crm.domain.types import Channel, ContactDraft, InteractionKind, LogDraft
-from crm.services import contacts, conversations, followups, opportunities
+from crm.domain.types import Channel, ContactDraft
+from crm.services import contacts, opportunities
+from tests.faults.journal_writer import write_cycle
 from tests.faults.reported_writes import (
     WRITER,
     LineReader,
@@ -46,29 +47,12 @@ def _app_worker(opportunity_id: int, worker: int, others_done: threading.Event) 
     lines = []
     cycle = 0
     while cycle < MIN_APP_CYCLES or not others_done.is_set():
-        now = utc_now()
-        name = f"José App {worker}-{cycle}"
-        contact_id = contacts.create_contact(ContactDraft(name=name, company="Acme"), now=now)
-        lines.append(f"contact {contact_id} {name}\n")
-        summary = f"app {worker}-{cycle}"
-        logged = conversations.log_conversation(
-            LogDraft(
-                contact_id=contact_id,
-                channel=Channel.CALL,
-                kind=InteractionKind.CHECK_IN,
-                occurred_at=now,
-                summary=summary,
-                opportunity_id=opportunity_id,
-                next_touch=now + timedelta(days=2),
-            ),
-            now=now,
+        draft = ContactDraft(name=f"José App {worker}-{cycle}", company="Acme")
+        cycle_writes = write_cycle(
+            draft, f"app {worker}-{cycle}", opportunity_id,
+            channel=Channel.CALL, now=utc_now(), follow_up_days=2,
         )
-        (follow_up_id,) = logged.created_follow_up_ids
-        lines.append(
-            f"conversation {logged.interaction_id} {contact_id} {follow_up_id} {summary}\n"
-        )
-        followups.complete(follow_up_id, now=now)
-        lines.append(f"followup {follow_up_id}\n")
+        lines += [line + "\n" for line in cycle_writes]
         cycle += 1
     return lines
 

@@ -77,7 +77,7 @@ def run_headless(self, *args, **kwargs):
     return original_run(self, headless=True, size={SIZE})
 App.run = run_headless
 
-from crm.cli import main
+from crm.__main__ import main
 sys.argv = ["crm", "--db", sys.argv[1], "--now", "{NOW:%Y-%m-%d %H:%M}"]
 try:
     main()

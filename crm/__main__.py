@@ -1,5 +1,15 @@
-"""Run the CLI with ``python -m crm``."""
+"""The ``crm`` command, and ``python -m crm``."""
 
-from crm.cli import main
+from crm.process import pause_garbage_collection
 
-main()
+
+def main() -> None:
+    """Start the CLI with the garbage collector paused until start-up is over."""
+    pause_garbage_collection()
+    from crm.cli import main as run_cli
+
+    run_cli()
+
+
+if __name__ == "__main__":
+    main()

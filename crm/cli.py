@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 import click
 
 from crm import __version__, paths
+from crm.process import resume_garbage_collection
 
 DEBUG_ENV = "CRM_DEBUG"
 
@@ -150,6 +151,8 @@ def cli(ctx: click.Context, db_option: Path | None, now_text: str | None) -> Non
             run_tui(path, ctx.obj["now"])
         finally:
             finish_backup()
+    else:
+        resume_garbage_collection()  # the app turns it on after its first frame
 
 
 def _frozen_now(text: str | None) -> datetime | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -47,3 +48,50 @@ def test_without_glibc_nothing_happens(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "platform", "linux")
     monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
     process.limit_malloc_arenas()  # no error
+
+
+def _in_a_fresh_process(code: str, *args: str) -> list[str]:
+    """Run ``code`` in its own interpreter: the collector's state is per process."""
+    import subprocess
+
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.stdout.split()
+
+
+def test_collection_paused_then_resumed_with_start_up_frozen() -> None:
+    code = (
+        "import gc\nfrom crm import process\n"
+        "process.pause_garbage_collection()\nprint(gc.isenabled())\n"
+        "process.resume_garbage_collection()\nprint(gc.isenabled(), gc.get_freeze_count() > 0)"
+    )
+    assert _in_a_fresh_process(code) == ["False", "True", "True"]
+
+
+def test_resuming_leaves_a_collector_nobody_paused_alone() -> None:
+    code = (
+        "import gc\nfrom crm import process\n"
+        "process.resume_garbage_collection()\nprint(gc.isenabled(), gc.get_freeze_count())"
+    )
+    assert _in_a_fresh_process(code) == ["True", "0"]
+
+
+def test_a_command_runs_with_the_collector_on(tmp_path: Path) -> None:
+    """`crm` pauses collection while it starts; a command (not the app) turns it back on."""
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print(gc.isenabled()))\n"
+        "from crm.__main__ import main\n"
+        "sys.argv = ['crm', '--db', sys.argv[1], 'agenda']\n"
+        "main()"
+    )
+    assert _in_a_fresh_process(code, str(tmp_path / "crm.sqlite3"))[-1] == "True"
+
+
+def test_the_console_script_is_the_entry_that_pauses_collection() -> None:
+    from importlib.metadata import entry_points
+
+    (script,) = entry_points(group="console_scripts", name="crm")
+    assert script.value == "crm.__main__:main"

@@ -28,6 +28,7 @@ from crm.messages import (
     LogRequested,
     SnoozeRequested,
 )
+from crm.process import resume_garbage_collection
 from crm.screens.daily_actions import USER_ERRORS, DailyLoopActions
 from crm.screens.editing import ContactEditing
 from crm.services import contacts, conversations, opportunities
@@ -55,6 +56,9 @@ FIRST_TIMELINE_ROWS = 60  # a tall terminal's screenful
 
 class MainScreen(ContactEditing, DailyLoopActions):
     """Today, contacts and interviews as tabs; the highlighted subject and its timeline beside."""
+
+    AUTO_FOCUS = "#today-list"
+    """Focus starts on Today's list: focusing the tabs first, then moving, restyles them twice."""
 
     BINDINGS = [
         Binding("f1", "show_tab('today')", "Today", tooltip="What you owe today", id="tab-today"),
@@ -116,9 +120,12 @@ class MainScreen(ContactEditing, DailyLoopActions):
     def on_mount(self) -> None:
         self.query_one("#contact-card").border_title = "Contact"
         self.query_one("#timeline-pane").border_title = "Timeline"
-        self.set_focus(self.query_one(TodayPane))
+        self.call_after_refresh(self._start_up_over)
+
+    def _start_up_over(self) -> None:
         # Objects made at start-up live as long as the app: keep the collector off them.
-        self.call_after_refresh(gc.freeze)
+        gc.freeze()
+        resume_garbage_collection()
 
     @property
     def contact_list(self) -> ContactList:

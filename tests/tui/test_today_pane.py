@@ -132,3 +132,19 @@ async def test_unchanged_suggestions_are_not_shown_again(
         await settle(pilot)
         assert today.agenda is not before[0] and today.suggestions is before[1]
         assert shown == [len(before[2])] and today.rows == before[2]
+
+
+async def test_the_first_frame_turns_a_paused_collector_back_on(db_path: Path) -> None:
+    """`crm` starts with the collector paused (crm.process); the app resumes it once painted."""
+    import gc
+
+    from crm.process import pause_garbage_collection
+
+    pause_garbage_collection()
+    try:
+        app = build_app(db_path, NOW)
+        async with app.run_test() as pilot:
+            await settle(pilot)
+            assert gc.isenabled()
+    finally:
+        gc.enable()

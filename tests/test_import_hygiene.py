@@ -60,3 +60,14 @@ def test_opening_the_app_leaves_what_the_first_frame_does_not_need() -> None:
     )
     code = f"import sys\nimport crm.app\nprint(','.join(m for m in {later!r} if m in sys.modules))"
     assert _run(code) == ""
+
+
+def test_reading_an_iso_moment_leaves_dateutil_unloaded() -> None:
+    """`crm --now 2026-11-22T09:00` (and a typed ISO date) needn't pay dateutil's import."""
+    code = (
+        "import sys\nfrom datetime import UTC, datetime\nfrom crm.domain.when import parse_when\n"
+        "parse_when('2026-11-22 09:00', now=datetime(2026, 11, 1), tz=UTC)\n"
+        "parse_when('2026-11-23', now=datetime(2026, 11, 1), tz=UTC)\n"
+        "print('dateutil' in sys.modules)"
+    )
+    assert _run(code) == "False"

@@ -382,3 +382,8 @@ def test_none_without_a_reason_asks_for_one(text: str) -> None:
 def test_unreadable_next_touch_raises(text: str) -> None:
     with pytest.raises(WhenError):
         next_touch(text)
+
+
+def test_iso_midnight_written_as_24_00_is_refused_like_other_clock_times() -> None:
+    with pytest.raises(WhenError, match="not a real date or time"):
+        when("2026-12-01 24:00", tz=UTC)

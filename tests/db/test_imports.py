@@ -511,3 +511,26 @@ def test_undo_keeps_imported_people_the_user_has_worked_with(tmp_path, db_path, 
     assert (undone.removed, undone.kept) == (1, 1)
     assert [c.name for c in contact_service.search_contacts("ann lee")] == ["Ann Lee"]
     assert contact_service.search_contacts("bob stone") == []
+
+
+@pytest.mark.parametrize("enabled_before", [True, False])
+@pytest.mark.parametrize("path", [EN, FIXTURES / "no_such_file.csv"])
+def test_an_import_leaves_the_garbage_collector_as_it_found_it(
+    db_path: Path, path: Path, enabled_before: bool
+) -> None:
+    import gc
+
+    seen_during: list[bool] = []
+    was_enabled = gc.isenabled()
+    (gc.enable if enabled_before else gc.disable)()
+    try:
+        try:
+            import_linkedin(
+                path, now=NOW, progress=lambda _done, _total: seen_during.append(gc.isenabled())
+            )
+        except LinkedInExportError:
+            pass
+        assert gc.isenabled() is enabled_before
+    finally:
+        (gc.enable if was_enabled else gc.disable)()
+    assert not any(seen_during)

@@ -144,6 +144,9 @@ def main() -> None:
     options = parser.parse_args()
     wanted = set(options.only or ("today", "open_contact", "search"))
 
+    from crm.process import pause_garbage_collection
+
+    pause_garbage_collection()  # as the crm command does; the app resumes it once painted
     from crm.app import make_app
     from crm.cli import _open_database
     from crm.clock import fixed_clock

@@ -65,17 +65,19 @@ def test_collection_paused_then_resumed_with_start_up_frozen() -> None:
     code = (
         "import gc\nfrom crm import process\n"
         "process.pause_garbage_collection()\nprint(gc.isenabled())\n"
-        "process.resume_garbage_collection()\nprint(gc.isenabled(), gc.get_freeze_count() > 0)"
+        "process.resume_garbage_collection()\n"
+        "print(gc.isenabled(), gc.get_freeze_count() > 0, gc.get_threshold()[0])"
     )
-    assert _in_a_fresh_process(code) == ["False", "True", "True"]
+    assert _in_a_fresh_process(code) == ["False", "True", "True", "10000"]
 
 
 def test_resuming_leaves_a_collector_nobody_paused_alone() -> None:
     code = (
         "import gc\nfrom crm import process\n"
-        "process.resume_garbage_collection()\nprint(gc.isenabled(), gc.get_freeze_count())"
+        "process.resume_garbage_collection()\n"
+        "print(gc.isenabled(), gc.get_freeze_count(), gc.get_threshold()[0])"
     )
-    assert _in_a_fresh_process(code) == ["True", "0"]
+    assert _in_a_fresh_process(code) == ["True", "0", "700"]
 
 
 def test_a_command_runs_with_the_collector_on(tmp_path: Path) -> None:

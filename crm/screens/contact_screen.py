@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Header, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from crm.domain.types import ContactDetail
@@ -30,6 +30,7 @@ from crm.services.connections import ConnectionView
 from crm.widgets.contact_card import ContactCard
 from crm.widgets.key_bar import KeyBar
 from crm.widgets.timeline_pane import Subject, TimelinePane
+from crm.widgets.title_bar import TitleBar
 
 
 def render_connections(known: list[ConnectionView]) -> Table | Text:
@@ -70,7 +71,7 @@ class ContactScreen(ContactEditing, DailyLoopActions):
         self.contact: ContactDetail | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="contact-screen-body"):
             with VerticalScroll(id="contact-screen-left"):
                 yield ContactCard(id="contact-screen-card", classes="pane")

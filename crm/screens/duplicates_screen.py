@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from crm.domain.validation import InvalidInput
 from crm.services import merging
 from crm.widgets.key_bar import KeyBar
 from crm.widgets.row_list import Column, Row, RowList
+from crm.widgets.title_bar import TitleBar
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class DuplicatesScreen(Screen[None]):
         groups: list[merging.Duplicates]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(
             "Likely duplicates. Highlight the one to keep and press m: conversations, "
             "follow-ups, interviews, connections and references move to it; fields are combined.",

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Header, Input, TabbedContent, TabPane
+from textual.widgets import Input, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm.domain.types import ContactDetail, TimelineEntry
@@ -43,6 +43,7 @@ from crm.widgets.row_keys import InterviewKey, contact_of, opportunity_of
 from crm.widgets.row_list import RowList
 from crm.widgets.search_box import SearchBox
 from crm.widgets.timeline_pane import Subject, TimelinePane
+from crm.widgets.title_bar import TitleBar
 from crm.widgets.today_pane import TodayPane
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ class MainScreen(ContactEditing, DailyLoopActions):
         """Contacts deleted this session, newest last: Ctrl+Z brings them back."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield ReadOnlyBanner()
         with Horizontal(id="panes"):
             with TabbedContent(initial="today", id="views"):

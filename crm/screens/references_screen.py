@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Header, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm.messages import DataChanged, LogRequested
@@ -30,6 +30,7 @@ from crm.services.references import ReferenceView
 from crm.widgets.cells import short_local
 from crm.widgets.key_bar import KeyBar
 from crm.widgets.row_list import Column, Row, RowList
+from crm.widgets.title_bar import TitleBar
 
 EMPTY_TEXT = "No references yet — press a to add one (e.g. Mark Farmingham, your former manager)"
 INTRO = (
@@ -280,7 +281,7 @@ class ReferencesScreen(OverlayScreen):
         """The moment the list was read at."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Vertical(id="references-body"):
             yield Static(Text(INTRO, style="dim"), id="references-intro")
             with Vertical(id="references-list-pane", classes="pane"):

@@ -63,7 +63,12 @@ app.run(headless=True, size={SIZE})
 """
 
 # What `crm --db DB` does, with the app run headless: the real entry point, click and all.
-CRM = _FIRST_FRAME + f"""
+# The entry point pauses the garbage collector before it imports anything; the frame hook
+# below has to import Textual before calling it, so it pauses it first, as the entry will.
+CRM = """
+from crm.process import pause_garbage_collection
+pause_garbage_collection()
+""" + _FIRST_FRAME + f"""
 import sys
 from functools import partialmethod
 

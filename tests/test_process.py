@@ -68,7 +68,7 @@ def test_collection_paused_then_resumed_with_start_up_frozen() -> None:
         "process.resume_garbage_collection()\n"
         "print(gc.isenabled(), gc.get_freeze_count() > 0, gc.get_threshold()[0])"
     )
-    assert _in_a_fresh_process(code) == ["False", "True", "True", "10000"]
+    assert _in_a_fresh_process(code) == ["False", "True", "True", "700"]
 
 
 def test_resuming_leaves_a_collector_nobody_paused_alone() -> None:

@@ -18,13 +18,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import imports, in_app, processes, startup
+from bench import imports, in_app, instructions, processes, startup
 from bench.context import FULL, QUICK, TINY, Context, Sizes
 from bench.data import database_for
 from bench.stats import Measurement
 
 GROUPS: dict[str, Callable[[Context], list[Measurement]]] = {
     "startup": startup.measure,
+    "instructions": instructions.measure,
     "processes": processes.measure,
     "in_app": in_app.measure,
     "imports": imports.measure,

@@ -1,10 +1,11 @@
 """Cold start counted in instructions: the same two start-ups as bench.startup, under valgrind.
 
 Wall-clock start-up on a shared VM drifts by ±30 % from run to run, more than most changes
-move it. The number of instructions executed up to the first frame hardly drifts (±0.5 %
-between runs here), so it tells whether a change made start-up cheaper. It is not time:
-waiting for the disk, caches and other processes isn't counted. Runs only where valgrind is
-installed, once each (valgrind runs Python ~30x slower: ~40 s for the pair).
+move it. The number of instructions executed up to the first frame drifts ~1-3 % (the
+database worker's timing changes how often the event loop turns; a busy machine gave one
+run in ten ~20 % more), so a few runs tell whether a change made start-up cheaper. It is
+not time: waiting for the disk, caches and other processes isn't counted. Runs only where
+valgrind is installed, once each (valgrind runs Python ~30x slower: ~40 s for the pair).
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def measure(ctx: Context) -> list[Measurement]:
         "Cold start in instructions: bare Textual app",
         [instructions_to_first_frame(BARE) / 1e6],
         unit="M",
-        notes="valgrind; drifts ±0.5 %, where wall-clock time drifts ±30 %",
+        notes="valgrind; drifts ~1-3 %, where wall-clock time drifts ±30 %",
     )
     crm = Measurement(
         "Cold start in instructions: crm",

@@ -394,7 +394,11 @@ def duplicates(ctx: click.Context, as_json: bool) -> None:
     for group in groups:
         click.echo(f"{group.reason}:")
         for c in group.contacts:
-            click.echo(f"  {c.id}  {c.name}" + (f" ({c.company})" if c.company else "") + (f" <{c.email}>" if c.email else ""))
+            click.echo(
+                f"  {c.id}  {c.name}"
+                + (f" ({c.company})" if c.company else "")
+                + (f" <{c.email}>" if c.email else "")
+            )
         ids = [c.id for c in group.contacts]
         click.echo(f"  merge with: crm merge {ids[0]} {ids[1]}")
 
@@ -453,7 +457,10 @@ def _contact_id(text: str) -> int:
         return resolve_contact(text)
     except AmbiguousContact as error:
         lines = [f"crm: {error} Use an id:"]
-        lines += [f"  {cid}  {name}" + (f" ({company})" if company else "") for cid, name, company in error.candidates]
+        lines += [
+            f"  {cid}  {name}" + (f" ({company})" if company else "")
+            for cid, name, company in error.candidates
+        ]
         click.echo("\n".join(lines), err=True)
         raise click.exceptions.Exit(1) from error
     except UnknownContact as error:
@@ -473,10 +480,19 @@ def opportunity() -> None:
 @click.option("--company", required=True, help="Where the role is.")
 @click.option("--role", required=True, help="The role or title.")
 @click.option("--referrer", default=None, help="Who referred you (a contact's id or name).")
-@click.option("--quiet", is_flag=True, help="A confidential search: no outreach beyond interviewers.")
-@click.option("--stage", type=_choice(__import__("crm.domain.types", fromlist=["Stage"]).Stage), default="applied", show_default=True)
+@click.option(
+    "--quiet", is_flag=True, help="A confidential search: no outreach beyond interviewers."
+)
+@click.option(
+    "--stage",
+    type=_choice(__import__("crm.domain.types", fromlist=["Stage"]).Stage),
+    default="applied",
+    show_default=True,
+)
 @click.pass_context
-def opportunity_add(ctx: click.Context, company: str, role: str, referrer: str | None, quiet: bool, stage: str) -> None:
+def opportunity_add(
+    ctx: click.Context, company: str, role: str, referrer: str | None, quiet: bool, stage: str
+) -> None:
     """Add an opportunity; prints its id."""
     from crm.domain.types import Stage
     from crm.domain.validation import InvalidInput
@@ -518,10 +534,23 @@ def interview() -> None:
 @click.argument("opportunity_id", type=int)
 @click.option("--at", "at_text", required=True, metavar="WHEN", help="When it starts.")
 @click.option("--minutes", type=click.IntRange(1, 24 * 60), default=60, show_default=True)
-@click.option("--interviewer", "interviewers", multiple=True, required=True, help="A contact's id or name; repeat for more.")
+@click.option(
+    "--interviewer",
+    "interviewers",
+    multiple=True,
+    required=True,
+    help="A contact's id or name; repeat for more.",
+)
 @click.option("--kind", default="", help="Phone screen, technical, on-site…")
 @click.pass_context
-def interview_add(ctx: click.Context, opportunity_id: int, at_text: str, minutes: int, interviewers: tuple[str, ...], kind: str) -> None:
+def interview_add(
+    ctx: click.Context,
+    opportunity_id: int,
+    at_text: str,
+    minutes: int,
+    interviewers: tuple[str, ...],
+    kind: str,
+) -> None:
     """Schedule an interview round; prints its id."""
     from crm.domain.validation import InvalidInput
     from crm.services import opportunities
@@ -531,7 +560,12 @@ def interview_add(ctx: click.Context, opportunity_id: int, at_text: str, minutes
     interviewer_ids = [_contact_id(name) for name in interviewers]
     try:
         new_id = opportunities.add_interview(
-            opportunity_id, starts_at, interviewer_ids=interviewer_ids, minutes=minutes, kind=kind, now=now_of(ctx)
+            opportunity_id,
+            starts_at,
+            interviewer_ids=interviewer_ids,
+            minutes=minutes,
+            kind=kind,
+            now=now_of(ctx),
         )
     except (InvalidInput, opportunities.NotFound) as error:
         fail(str(error))
@@ -540,7 +574,13 @@ def interview_add(ctx: click.Context, opportunity_id: int, at_text: str, minutes
 
 @interview.command("done")
 @click.argument("interview_id", type=int)
-@click.option("--at", "at_text", default=None, metavar="WHEN", help="When it ended (default: its scheduled end).")
+@click.option(
+    "--at",
+    "at_text",
+    default=None,
+    metavar="WHEN",
+    help="When it ended (default: its scheduled end).",
+)
 @click.pass_context
 def interview_done(ctx: click.Context, interview_id: int, at_text: str | None) -> None:
     """Mark an interview done and plan the thank-you notes."""
@@ -550,7 +590,9 @@ def interview_done(ctx: click.Context, interview_id: int, at_text: str | None) -
     database(ctx)
     ended_at = parse_moment(ctx, at_text, "--at", "past") if at_text else None
     try:
-        created = opportunities.mark_interview_done(interview_id, ended_at=ended_at, now=now_of(ctx))
+        created = opportunities.mark_interview_done(
+            interview_id, ended_at=ended_at, now=now_of(ctx)
+        )
     except (InvalidInput, opportunities.NotFound) as error:
         fail(str(error))
     click.echo(f"Interview #{interview_id} done; {len(created)} follow-ups planned.")
@@ -558,16 +600,55 @@ def interview_done(ctx: click.Context, interview_id: int, at_text: str | None) -
 
 @cli.command()
 @click.argument("contact")
-@click.option("--channel", type=_choice(__import__("crm.domain.types", fromlist=["Channel"]).Channel), required=True)
-@click.option("--kind", type=_choice(__import__("crm.domain.types", fromlist=["InteractionKind"]).InteractionKind), required=True)
+@click.option(
+    "--channel",
+    type=_choice(__import__("crm.domain.types", fromlist=["Channel"]).Channel),
+    required=True,
+)
+@click.option(
+    "--kind",
+    type=_choice(__import__("crm.domain.types", fromlist=["InteractionKind"]).InteractionKind),
+    required=True,
+)
 @click.option("--summary", required=True, help="What was said.")
 @click.option("--at", "at_text", default=None, metavar="WHEN", help="When (default: now).")
-@click.option("--opportunity", "opportunity_id", type=int, default=None, help="Which opportunity it was about.")
+@click.option(
+    "--opportunity",
+    "opportunity_id",
+    type=int,
+    default=None,
+    help="Which opportunity it was about.",
+)
 @click.option("--inbound", is_flag=True, help="They reached out (a reply), not you.")
-@click.option("--next", "next_text", default=None, metavar="WHEN", help="Your next touch (default: 2 business days for an open opportunity).")
-@click.option("--no-next", "no_next", default=None, metavar="REASON", is_flag=False, flag_value="declined", help="No next touch (optionally: why).")
+@click.option(
+    "--next",
+    "next_text",
+    default=None,
+    metavar="WHEN",
+    help="Your next touch (default: 2 business days for an open opportunity).",
+)
+@click.option(
+    "--no-next",
+    "no_next",
+    default=None,
+    metavar="REASON",
+    is_flag=False,
+    flag_value="declined",
+    help="No next touch (optionally: why).",
+)
 @click.pass_context
-def log(ctx: click.Context, contact: str, channel: str, kind: str, summary: str, at_text: str | None, opportunity_id: int | None, inbound: bool, next_text: str | None, no_next: str | None) -> None:
+def log(
+    ctx: click.Context,
+    contact: str,
+    channel: str,
+    kind: str,
+    summary: str,
+    at_text: str | None,
+    opportunity_id: int | None,
+    inbound: bool,
+    next_text: str | None,
+    no_next: str | None,
+) -> None:
     """Log a conversation with CONTACT (an id or an unambiguous name)."""
     from crm.domain.types import Channel, Direction, InteractionKind, LogDraft
     from crm.domain.validation import InvalidInput
@@ -842,7 +923,9 @@ def _print_suggestions(ideas: Any) -> None:
         console.print(f"[bold blue]Going cold ({len(ideas.going_cold)})[/]")
         for cold in ideas.going_cold:
             silent = f"silent {cold.days_silent} days" if cold.last_touch_at else "never in touch"
-            console.print(f"  {cold.name}: {silent}, {cold.days_over} days past the interval", markup=False)
+            console.print(
+                f"  {cold.name}: {silent}, {cold.days_over} days past the interval", markup=False
+            )
 
 
 @cli.command("backchannel")
@@ -850,7 +933,9 @@ def _print_suggestions(ideas: Any) -> None:
 @click.option("--interview", "interview_id", type=int, default=None, help="An interview's id.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.pass_context
-def backchannel_command(ctx: click.Context, company: str | None, interview_id: int | None, as_json: bool) -> None:
+def backchannel_command(
+    ctx: click.Context, company: str | None, interview_id: int | None, as_json: bool
+) -> None:
     """Who could speak about you at a company or around an interview, best first."""
     from crm.services import backchannel
 
@@ -896,7 +981,8 @@ def backchannel_command(ctx: click.Context, company: str | None, interview_id: i
                 str(c.contact_id),
                 c.name,
                 ", ".join(c.reasons),
-                c.warmth.value + (f", {c.days_since_touch} d" if c.days_since_touch is not None else ""),
+                c.warmth.value
+                + (f", {c.days_since_touch} d" if c.days_since_touch is not None else ""),
                 "yes" if c.is_reference else "",
                 (c.rapport + (f": {c.warning}" if c.warning else "")) if c.rapport else "",
             )
@@ -936,7 +1022,10 @@ def references(ctx: click.Context, as_json: bool) -> None:
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     if not listed:
-        click.echo("No references yet: crm references add NAME --relationship … --talking-points …", err=True)
+        click.echo(
+            "No references yet: crm references add NAME --relationship … --talking-points …",
+            err=True,
+        )
         return
     _print_table(
         ("ID", "Reference", "Relationship", "Last briefed", "Given to", "Warning"),
@@ -959,7 +1048,9 @@ def references(ctx: click.Context, as_json: bool) -> None:
 @click.option("--relationship", required=True, help="E.g. 'My direct supervisor for three years'.")
 @click.option("--talking-points", required=True, help="What they can speak to.")
 @click.pass_context
-def references_add(ctx: click.Context, contact: str, relationship: str, talking_points: str) -> None:
+def references_add(
+    ctx: click.Context, contact: str, relationship: str, talking_points: str
+) -> None:
     """Put a contact on your reference list (or update what they can speak to)."""
     from crm.domain.validation import InvalidInput
     from crm.services import references as reference_list
@@ -967,7 +1058,10 @@ def references_add(ctx: click.Context, contact: str, relationship: str, talking_
     database(ctx)
     try:
         new = reference_list.save_reference(
-            _contact_id(contact), relationship=relationship, talking_points=talking_points, now=now_of(ctx)
+            _contact_id(contact),
+            relationship=relationship,
+            talking_points=talking_points,
+            now=now_of(ctx),
         )
     except InvalidInput as error:
         fail(str(error))
@@ -1009,9 +1103,17 @@ def references_briefed(ctx: click.Context, contact: str, at_text: str | None) ->
 @references.command("give")
 @click.argument("contact")
 @click.option("--opportunity", "opportunity_id", type=int, required=True)
-@click.option("--call", "call_text", default=None, metavar="WHEN", help="When the employer is expected to call.")
+@click.option(
+    "--call",
+    "call_text",
+    default=None,
+    metavar="WHEN",
+    help="When the employer is expected to call.",
+)
 @click.pass_context
-def references_give(ctx: click.Context, contact: str, opportunity_id: int, call_text: str | None) -> None:
+def references_give(
+    ctx: click.Context, contact: str, opportunity_id: int, call_text: str | None
+) -> None:
     """Hand a reference to an employer: plans briefing them before the call."""
     from crm.domain.validation import InvalidInput
     from crm.services import references as reference_list
@@ -1070,13 +1172,26 @@ def _print_agenda(today: Any, now: datetime) -> None:
         for column in ("ID", "Who", "What", "Opportunity", "When"):
             table.add_column(column)
         for entry in items:
-            table.add_row(str(entry.id), entry.contact, follow_up_title(entry.kind), entry.opportunity, entry.late, style=style)
+            table.add_row(
+                str(entry.id),
+                entry.contact,
+                follow_up_title(entry.kind),
+                entry.opportunity,
+                entry.late,
+                style=style,
+            )
         console.print(table)
         if total > len(items):
             console.print(f"[dim]… and {total - len(items):,} more, most urgent first above.[/dim]")
         console.print()
     if today.rings_dropped:
-        table = Table(title=f"Rings dropped ({len(today.rings_dropped)})", title_justify="left", title_style="bold magenta", box=None, pad_edge=False)
+        table = Table(
+            title=f"Rings dropped ({len(today.rings_dropped)})",
+            title_justify="left",
+            title_style="bold magenta",
+            box=None,
+            pad_edge=False,
+        )
         table.add_column("ID")
         table.add_column("Opportunity")
         table.add_column("Stage")

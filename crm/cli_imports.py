@@ -23,7 +23,9 @@ def import_group() -> None:
 
 
 @contextmanager
-def progress_bar(path: Path, size: int | None = None) -> Iterator[Callable[[int, int], None] | None]:
+def progress_bar(
+    path: Path, size: int | None = None
+) -> Iterator[Callable[[int, int], None] | None]:
     """A rich progress bar on stderr for big imports on a terminal; None otherwise.
 
     ``size`` is the bytes to read (default: the file's size; a folder's callers add it up).

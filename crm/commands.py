@@ -60,9 +60,17 @@ class ActionCommands(Provider):
         ("Everyone's timeline", "timeline_everything", "Every conversation and follow-up"),
         ("Back channel…", "backchannel", "Who could speak about you at the highlighted company"),
         ("References", "references", "Your reference list: brief, give, export"),
-        ("Import LinkedIn connections…", "import_linkedin", "Connections.csv from LinkedIn's data export"),
+        (
+            "Import LinkedIn connections…",
+            "import_linkedin",
+            "Connections.csv from LinkedIn's data export",
+        ),
         ("Undo the last delete", "undo_delete", "Bring back the contact deleted last (Ctrl+Z)"),
-        ("Find duplicates…", "find_duplicates", "Same e-mail, same LinkedIn, or same name at one company"),
+        (
+            "Find duplicates…",
+            "find_duplicates",
+            "Same e-mail, same LinkedIn, or same name at one company",
+        ),
         ("Rebuild the search index", "rebuild_search_index", "If search ever misses someone"),
     )
 
@@ -75,7 +83,9 @@ class ActionCommands(Provider):
         for name, action, help_text in self.COMMANDS:
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), partial(self._run, action), help=help_text)
+                yield Hit(
+                    score, matcher.highlight(name), partial(self._run, action), help=help_text
+                )
 
     def _run(self, action: str) -> None:
         self.app.call_later(self.screen.run_action, action)

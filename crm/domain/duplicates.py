@@ -30,7 +30,8 @@ class DuplicateGroup:
 
 
 def name_signature(name: str) -> str:
-    """A name with case, accents, punctuation and word order ignored: "Núñez, José" = "jose nunez"."""
+    """A name with case, accents, punctuation and word order ignored:
+    "Núñez, José" = "jose nunez"."""
     words = "".join(ch if ch.isalnum() else " " for ch in strip_case_and_marks(name)).split()
     return " ".join(sorted(words))
 

@@ -38,7 +38,9 @@ class ConnectionForm(ModalScreen[ConnectionDraft | None]):
     """"<name> knows…": pick the other person (with completion), the source and a note."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="connection-cancel"),
+        Binding(
+            "escape", "cancel", "Cancel", tooltip="Close without saving", id="connection-cancel"
+        ),
         Binding("ctrl+s", "save", "Save", tooltip="Save the connection", id="connection-save"),
     ]
 

@@ -53,8 +53,16 @@ class ContactScreen(ContactEditing, DailyLoopActions):
     BINDINGS = [
         Binding("escape,q", "close", "Back", tooltip="Back to the list", id="contact-close"),
         Binding("e", "edit", "Edit", tooltip="Edit this contact", id="contact-screen-edit"),
-        Binding("c", "knows", "Connect…", tooltip="Record whom this contact knows", id="contact-knows"),
-        Binding("l", "log", "Log", tooltip="Log a conversation with this contact", id="contact-screen-log"),
+        Binding(
+            "c", "knows", "Connect…", tooltip="Record whom this contact knows", id="contact-knows"
+        ),
+        Binding(
+            "l",
+            "log",
+            "Log",
+            tooltip="Log a conversation with this contact",
+            id="contact-screen-log",
+        ),
     ]
 
     @dataclass
@@ -120,7 +128,9 @@ class ContactScreen(ContactEditing, DailyLoopActions):
         from crm.screens.connection_form import ConnectionForm
 
         if self.contact is not None:
-            self.app.push_screen(ConnectionForm(self.contact_id, self.contact.name), self.save_connection)
+            self.app.push_screen(
+                ConnectionForm(self.contact_id, self.contact.name), self.save_connection
+            )
 
     @work(thread=True, group="save", exit_on_error=False)
     def save_connection(self, draft: object) -> None:

@@ -176,7 +176,9 @@ class DailyLoopActions(Screen[None]):
         """Let the user pick a stage for an opportunity."""
         from crm.screens.opportunity_form import StagePicker
 
-        self.app.push_screen(StagePicker(current, title), partial(self.change_stage, opportunity_id))
+        self.app.push_screen(
+            StagePicker(current, title), partial(self.change_stage, opportunity_id)
+        )
 
     @work(thread=True, group="save", exit_on_error=False)
     def change_stage(self, opportunity_id: int, stage: Stage | None) -> None:

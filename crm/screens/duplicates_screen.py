@@ -50,7 +50,13 @@ class DuplicateList(RowList):
 
     COLUMNS = (Column(6, 0), Column(16, 3), Column(10, 2), Column(10, 3))
     BINDINGS = [
-        Binding("m", "merge", "Merge into this one", tooltip="Keep the highlighted contact and fold the rest of its group into it", id="duplicates-merge"),
+        Binding(
+            "m",
+            "merge",
+            "Merge into this one",
+            tooltip="Keep the highlighted contact and fold the rest of its group into it",
+            id="duplicates-merge",
+        ),
     ]
 
     @dataclass
@@ -113,7 +119,9 @@ class DuplicatesScreen(Screen[None]):
             "Everything about them moves to this contact. This can't be undone.",
             yes="Merge",
         )
-        self.app.push_screen(dialog, partial(self._merge_if_confirmed, message.member.contact_id, others))
+        self.app.push_screen(
+            dialog, partial(self._merge_if_confirmed, message.member.contact_id, others)
+        )
 
     def _merge_if_confirmed(self, keep_id: int, others: list[int], confirmed: bool | None) -> None:
         if confirmed:

@@ -26,7 +26,9 @@ class ImportHistory(RowList):
     """Earlier imports; `u` undoes the highlighted one."""
 
     COLUMNS = (Column(6, 0), Column(16, 0), Column(12, 3), Column(14, 2))
-    BINDINGS = [Binding("u", "undo", "Undo import", tooltip="Undo the highlighted import", id="import-undo")]
+    BINDINGS = [
+        Binding("u", "undo", "Undo import", tooltip="Undo the highlighted import", id="import-undo")
+    ]
 
     @dataclass
     class UndoRequested(Message):
@@ -87,7 +89,12 @@ class ImportScreen(ModalScreen[None]):
                 "LinkedIn → Settings → Data privacy → Get a copy of your data → Connections.",
                 classes="dialog-hint",
             )
-            yield Input(str(DEFAULT_EXPORT), placeholder="Path to Connections.csv", id="import-path", compact=True)
+            yield Input(
+                str(DEFAULT_EXPORT),
+                placeholder="Path to Connections.csv",
+                id="import-path",
+                compact=True,
+            )
             yield ProgressBar(id="import-progress", show_eta=False)
             yield Static("", id="import-summary")
             yield Label("Earlier imports (u undoes one)", classes="form-label-left")
@@ -135,7 +142,11 @@ class ImportScreen(ModalScreen[None]):
             self.post_message(self.Finished(f"{path.name}: {error}", failed=True))
             return
         skipped = f", {len(result.skipped)} skipped" if result.skipped else ""
-        first = f" (first: line {result.skipped[0].line}, {result.skipped[0].reason})" if result.skipped else ""
+        first = (
+            f" (first: line {result.skipped[0].line}, {result.skipped[0].reason})"
+            if result.skipped
+            else ""
+        )
         self.post_message(
             self.Finished(
                 f"Import #{result.batch_id}: {result.created:,} new, {result.updated:,} updated, "
@@ -158,7 +169,8 @@ class ImportScreen(ModalScreen[None]):
         kept = f", kept {result.kept} you have worked with since" if result.kept else ""
         self.post_message(
             self.Finished(
-                f"Undid import #{batch_id}: removed {result.removed:,}, restored {result.restored:,}{kept}."
+                f"Undid import #{batch_id}: removed {result.removed:,}, "
+                f"restored {result.restored:,}{kept}."
             )
         )
 

@@ -312,7 +312,9 @@ class LogForm(ModalScreen[LogDraft | None]):
         if isinstance(found, int):
             result = self.ContactResolved(text, found, draft)
         else:
-            result = self.ContactNotResolved(text, found or "Contact: name the person you talked to.")
+            result = self.ContactNotResolved(
+                text, found or "Contact: name the person you talked to."
+            )
         if not get_current_worker().is_cancelled:
             self.post_message(result)
 

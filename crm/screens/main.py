@@ -63,15 +63,58 @@ class MainScreen(ContactEditing, DailyLoopActions):
 
     BINDINGS = [
         Binding("f1", "show_tab('today')", "Today", tooltip="What you owe today", id="tab-today"),
-        Binding("f2", "show_tab('contacts')", "Contacts", tooltip="All contacts", id="tab-contacts"),
-        Binding("f3", "show_tab('interviews')", "Interviews", tooltip="Opportunities and interviews", id="tab-interviews"),
-        Binding("f4", "focus_timeline", "Timeline", show=False, tooltip="Focus the timeline", id="focus-timeline"),
-        Binding("slash", "focus_search", "Search", show=False, tooltip="Filter contacts by name or company", id="main-search"),
+        Binding(
+            "f2", "show_tab('contacts')", "Contacts", tooltip="All contacts", id="tab-contacts"
+        ),
+        Binding(
+            "f3",
+            "show_tab('interviews')",
+            "Interviews",
+            tooltip="Opportunities and interviews",
+            id="tab-interviews",
+        ),
+        Binding(
+            "f4",
+            "focus_timeline",
+            "Timeline",
+            show=False,
+            tooltip="Focus the timeline",
+            id="focus-timeline",
+        ),
+        Binding(
+            "slash",
+            "focus_search",
+            "Search",
+            show=False,
+            tooltip="Filter contacts by name or company",
+            id="main-search",
+        ),
         Binding("ctrl+f", "focus_search", "Search", show=False, id="main-search-ctrl"),
         Binding("ctrl+n", "new_contact", "New contact", show=False, id="main-new-contact"),
-        Binding("b", "backchannel", "Back channel", show=False, tooltip="Who could speak about you at this company or interview", id="backchannel"),
-        Binding("R", "references", "References", show=False, tooltip="Your reference list", id="references"),
-        Binding("ctrl+z", "undo_delete", "Undo delete", show=False, tooltip="Bring back the contact deleted last", id="undo-delete"),
+        Binding(
+            "b",
+            "backchannel",
+            "Back channel",
+            show=False,
+            tooltip="Who could speak about you at this company or interview",
+            id="backchannel",
+        ),
+        Binding(
+            "R",
+            "references",
+            "References",
+            show=False,
+            tooltip="Your reference list",
+            id="references",
+        ),
+        Binding(
+            "ctrl+z",
+            "undo_delete",
+            "Undo delete",
+            show=False,
+            tooltip="Bring back the contact deleted last",
+            id="undo-delete",
+        ),
     ]
 
     @dataclass
@@ -204,7 +247,9 @@ class MainScreen(ContactEditing, DailyLoopActions):
         message.stop()
         if not message.row_list.has_focus and self.focused is not None:
             return
-        self.show_subject_of(message.key, prefer_opportunity=message.row_list.id == "interviews-list")
+        self.show_subject_of(
+            message.key, prefer_opportunity=message.row_list.id == "interviews-list"
+        )
 
     def on_descendant_focus(self, event: object) -> None:
         """Focusing a list shows what its highlighted row is about."""
@@ -257,7 +302,9 @@ class MainScreen(ContactEditing, DailyLoopActions):
         assert isinstance(summary, OpportunitySummary)
         self.query_one(ContactCard).show_opportunity(summary, self.app.clock())  # type: ignore[attr-defined]
         self.query_one("#contact-card").border_title = "Opportunity"
-        self.query_one(TimelinePane).show_subject(Subject(opportunity_id=summary.id, title=summary.title))
+        self.query_one(TimelinePane).show_subject(
+            Subject(opportunity_id=summary.id, title=summary.title)
+        )
 
     @work(thread=True, exclusive=True, group="contact-card", exit_on_error=False)
     def load_card(self, contact_id: int | None) -> None:

@@ -72,13 +72,16 @@ def _facts(
 ) -> list[CandidateFacts]:
     """Everything the ranking needs about everyone linked to these companies or interviewers."""
     at_company = {
-        cid for (cid,) in Contact.select(Contact.id).where(Contact.company.in_(company_ids)).tuples()
+        cid
+        for (cid,) in Contact.select(Contact.id).where(Contact.company.in_(company_ids)).tuples()
     }
     names = {}
     knows: dict[int, list[str]] = defaultdict(list)
     if interviewer_ids:
         names = dict(
-            Contact.select(Contact.id, Contact.name).where(Contact.id.in_(list(interviewer_ids))).tuples()
+            Contact.select(Contact.id, Contact.name)
+            .where(Contact.id.in_(list(interviewer_ids)))
+            .tuples()
         )
         for a, b in (
             Connection.select(Connection.contact_a, Connection.contact_b)
@@ -105,7 +108,8 @@ def _facts(
         .tuples()
     }
     references = {
-        cid for (cid,) in Reference.select(Reference.contact).where(Reference.contact.in_(ids)).tuples()
+        cid
+        for (cid,) in Reference.select(Reference.contact).where(Reference.contact.in_(ids)).tuples()
     }
     facts = []
     for cid, name, company, rapport in (
@@ -136,7 +140,8 @@ def _facts(
 
 
 def for_company(text: str, *, now: datetime | None = None) -> BackchannelMap:
-    """Who could speak about the user at a company: its people, interviewers' contacts, referrers."""
+    """Who could speak about the user at a company: its people, interviewers' contacts,
+    referrers."""
     moment = now or utc_now()
     closed = [stage.value for stage in CLOSED_STAGES]
     with reading():
@@ -242,7 +247,9 @@ def plan_heads_up(contact_id: int, interview_id: int, *, now: datetime | None = 
         return create_follow_ups([plan], now=moment)[0]
 
 
-def plan_tell_interviewed(contact_id: int, interview_id: int, *, now: datetime | None = None) -> int:
+def plan_tell_interviewed(
+    contact_id: int, interview_id: int, *, now: datetime | None = None
+) -> int:
     """A follow-up to tell someone the user interviewed; returns its id."""
     moment = now or utc_now()
     with writing():

@@ -75,7 +75,9 @@ def remove_connection(contact_id: int, other_id: int) -> bool:
 def connections_of(contact_id: int) -> list[ConnectionView]:
     """Everyone a contact is known to know, by name."""
     with reading():
-        other = fn.IIF(Connection.contact_a == contact_id, Connection.contact_b, Connection.contact_a)
+        other = fn.IIF(
+            Connection.contact_a == contact_id, Connection.contact_b, Connection.contact_a
+        )
         rows = (
             Connection.select(
                 Contact.id,

@@ -350,7 +350,8 @@ def timeline(
                     id=iid,
                     contact_id=None,
                     contact="",
-                    title=f"Interview{f' ({kind})' if kind else ''}" + ("" if done else " — scheduled"),
+                    title=f"Interview{f' ({kind})' if kind else ''}"
+                    + ("" if done else " — scheduled"),
                     opportunity=opportunity_title(role, company),
                 )
             )

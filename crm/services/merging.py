@@ -91,9 +91,15 @@ def merge_contacts(keep_id: int, other_id: int, *, now: datetime | None = None) 
         if keep is None or other is None:
             raise InvalidInput("Both contacts must exist.")
         moved: dict[str, int] = {}
-        moved["conversations"] = Interaction.update(contact=keep_id).where(Interaction.contact == other_id).execute()
-        moved["follow-ups"] = FollowUp.update(contact=keep_id).where(FollowUp.contact == other_id).execute()
-        moved["referrals"] = Opportunity.update(referrer=keep_id).where(Opportunity.referrer == other_id).execute()
+        moved["conversations"] = (
+            Interaction.update(contact=keep_id).where(Interaction.contact == other_id).execute()
+        )
+        moved["follow-ups"] = (
+            FollowUp.update(contact=keep_id).where(FollowUp.contact == other_id).execute()
+        )
+        moved["referrals"] = (
+            Opportunity.update(referrer=keep_id).where(Opportunity.referrer == other_id).execute()
+        )
         moved["interviews"] = _move_interviews(keep_id, other_id)
         moved["connections"] = _move_connections(keep_id, other_id)
         moved["references"] = _move_reference(keep_id, other_id)
@@ -129,10 +135,13 @@ def _move_interviews(keep_id: int, other_id: int) -> int:
         .tuples()
     }
     InterviewInterviewer.delete().where(
-        (InterviewInterviewer.contact == other_id) & InterviewInterviewer.interview.in_(list(already))
+        (InterviewInterviewer.contact == other_id)
+        & InterviewInterviewer.interview.in_(list(already))
     ).execute()
     return int(
-        InterviewInterviewer.update(contact=keep_id).where(InterviewInterviewer.contact == other_id).execute()
+        InterviewInterviewer.update(contact=keep_id)
+        .where(InterviewInterviewer.contact == other_id)
+        .execute()
     )
 
 
@@ -147,7 +156,11 @@ def _move_connections(keep_id: int, other_id: int) -> int:
     for connection in Connection.select().where(
         (Connection.contact_a == other_id) | (Connection.contact_b == other_id)
     ):
-        friend = connection.contact_b_id if connection.contact_a_id == other_id else connection.contact_a_id
+        friend = (
+            connection.contact_b_id
+            if connection.contact_a_id == other_id
+            else connection.contact_a_id
+        )
         if friend == keep_id or friend in known:
             continue  # "they know each other" between the two, or already recorded
         first, second = sorted((keep_id, friend))
@@ -157,7 +170,9 @@ def _move_connections(keep_id: int, other_id: int) -> int:
         ).execute()
         known.add(friend)
         moved += 1
-    Connection.delete().where((Connection.contact_a == other_id) | (Connection.contact_b == other_id)).execute()
+    Connection.delete().where(
+        (Connection.contact_a == other_id) | (Connection.contact_b == other_id)
+    ).execute()
     return moved
 
 
@@ -175,7 +190,12 @@ def _move_reference(keep_id: int, other_id: int) -> int:
         talking_points=combined_text(mine.talking_points, theirs.talking_points),
         last_briefed_at=max(briefed) if briefed else None,
     ).where(Reference.id == mine.id).execute()
-    given = {oid for (oid,) in ReferenceGiven.select(ReferenceGiven.opportunity).where(ReferenceGiven.reference == mine.id).tuples()}
+    given = {
+        oid
+        for (oid,) in ReferenceGiven.select(ReferenceGiven.opportunity)
+        .where(ReferenceGiven.reference == mine.id)
+        .tuples()
+    }
     ReferenceGiven.delete().where(
         (ReferenceGiven.reference == theirs.id) & ReferenceGiven.opportunity.in_(list(given))
     ).execute()
@@ -185,11 +205,20 @@ def _move_reference(keep_id: int, other_id: int) -> int:
 
 
 def _move_topics(keep_id: int, other_id: int) -> None:
-    mine = [n for (n,) in ContactTopic.select(ContactTopic.name).where(ContactTopic.contact == keep_id).order_by(ContactTopic.position).tuples()]
+    mine = [
+        n
+        for (n,) in ContactTopic.select(ContactTopic.name)
+        .where(ContactTopic.contact == keep_id)
+        .order_by(ContactTopic.position)
+        .tuples()
+    ]
     folded = {n.casefold() for n in mine}
     extra = [
         n
-        for (n,) in ContactTopic.select(ContactTopic.name).where(ContactTopic.contact == other_id).order_by(ContactTopic.position).tuples()
+        for (n,) in ContactTopic.select(ContactTopic.name)
+        .where(ContactTopic.contact == other_id)
+        .order_by(ContactTopic.position)
+        .tuples()
         if n.casefold() not in folded
     ]
     ContactTopic.delete().where(ContactTopic.contact == other_id).execute()
@@ -205,11 +234,27 @@ def _keep_other_methods(keep: Contact, other: Contact) -> None:
         .where(ContactMethod.contact == keep.id)
         .tuples()
     }
-    position = int(ContactMethod.select(fn.COUNT(ContactMethod.id)).where(ContactMethod.contact == keep.id).scalar() or 0)
-    candidates = [("email", other.email, keep.email), ("phone", other.phone, keep.phone), ("url", other.linkedin_url, keep.linkedin_url)]
+    position = int(
+        ContactMethod.select(fn.COUNT(ContactMethod.id))
+        .where(ContactMethod.contact == keep.id)
+        .scalar()
+        or 0
+    )
+    candidates = [
+        ("email", other.email, keep.email),
+        ("phone", other.phone, keep.phone),
+        ("url", other.linkedin_url, keep.linkedin_url),
+    ]
     for kind, value, primary in candidates:
-        if value and primary and value.casefold() != primary.casefold() and (kind, value.casefold()) not in existing:
-            ContactMethod.insert(contact=keep.id, kind=kind, value=value, label="from merge", position=position).execute()
+        if (
+            value
+            and primary
+            and value.casefold() != primary.casefold()
+            and (kind, value.casefold()) not in existing
+        ):
+            ContactMethod.insert(
+                contact=keep.id, kind=kind, value=value, label="from merge", position=position
+            ).execute()
             position += 1
     ContactMethod.update(contact=keep.id).where(ContactMethod.contact == other.id).execute()
 
@@ -221,8 +266,16 @@ _OWNED: tuple[tuple[str, Any, Any], ...] = (
     ("contact_method", ContactMethod, lambda cid: ContactMethod.contact == cid),
     ("interaction", Interaction, lambda cid: Interaction.contact == cid),
     ("follow_up", FollowUp, lambda cid: FollowUp.contact == cid),
-    ("interview_interviewer", InterviewInterviewer, lambda cid: InterviewInterviewer.contact == cid),
-    ("connection", Connection, lambda cid: (Connection.contact_a == cid) | (Connection.contact_b == cid)),
+    (
+        "interview_interviewer",
+        InterviewInterviewer,
+        lambda cid: InterviewInterviewer.contact == cid,
+    ),
+    (
+        "connection",
+        Connection,
+        lambda cid: (Connection.contact_a == cid) | (Connection.contact_b == cid),
+    ),
     ("reference", Reference, lambda cid: Reference.contact == cid),
 )
 
@@ -243,7 +296,10 @@ def delete_contact(contact_id: int) -> DeletedContact:
             ReferenceGiven.select().where(ReferenceGiven.reference.in_(reference_ids)).dicts()
         )
         referrer_of = tuple(
-            oid for (oid,) in Opportunity.select(Opportunity.id).where(Opportunity.referrer == contact_id).tuples()
+            oid
+            for (oid,) in Opportunity.select(Opportunity.id)
+            .where(Opportunity.referrer == contact_id)
+            .tuples()
         )
         Contact.delete().where(Contact.id == contact_id).execute()  # cascades to what it owns
         search.index_contact(contact_id)
@@ -252,7 +308,9 @@ def delete_contact(contact_id: int) -> DeletedContact:
 
 def restore_contact(deleted: DeletedContact) -> None:
     """Undo a delete: put the contact and everything that was theirs back, with the same ids."""
-    models = {"contact": Contact, "reference_given": ReferenceGiven} | {name: model for name, model, _ in _OWNED}
+    models = {"contact": Contact, "reference_given": ReferenceGiven} | {
+        name: model for name, model, _ in _OWNED
+    }
     order = ("contact", "contact_topic", "contact_method", "interaction", "follow_up",
              "interview_interviewer", "connection", "reference", "reference_given")
     with writing():

@@ -105,7 +105,9 @@ def add_interview(
         if Opportunity.get_or_none(Opportunity.id == opportunity_id) is None:
             raise NotFound(f"There is no opportunity #{opportunity_id}.")
         unique_ids = list(dict.fromkeys(interviewer_ids))
-        known = {c for (c,) in Contact.select(Contact.id).where(Contact.id.in_(unique_ids)).tuples()}
+        known = {
+            c for (c,) in Contact.select(Contact.id).where(Contact.id.in_(unique_ids)).tuples()
+        }
         missing = [str(i) for i in unique_ids if i not in known]
         if missing:
             raise InvalidInput(f"No contact with id {', '.join(missing)}.")
@@ -143,7 +145,8 @@ def mark_interview_done(
             raise NotFound(f"There is no interview #{interview_id}.")
         if interview.done_at is not None:
             raise InvalidInput(
-                f"Interview #{interview_id} was already marked done ({interview.done_at:%Y-%m-%d %H:%M} UTC)."
+                f"Interview #{interview_id} was already marked done "
+                f"({interview.done_at:%Y-%m-%d %H:%M} UTC)."
             )
         end = ended_at or min(interview.ends_at, moment)
         if end <= interview.starts_at:
@@ -258,7 +261,9 @@ def list_opportunities(*, include_closed: bool = True) -> list[OpportunitySummar
     return summaries
 
 
-def set_referrer(opportunity_id: int, referrer_id: int | None, *, now: datetime | None = None) -> None:
+def set_referrer(
+    opportunity_id: int, referrer_id: int | None, *, now: datetime | None = None
+) -> None:
     """Record who referred the user for an opportunity (None clears it)."""
     with writing():
         if referrer_id is not None and Contact.get_or_none(Contact.id == referrer_id) is None:

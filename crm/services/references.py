@@ -84,7 +84,9 @@ def mark_briefed(contact_id: int, *, at: datetime | None = None) -> None:
     """Record that the user briefed a reference (what the role is, what to stress)."""
     with writing():
         reference = _reference(contact_id)
-        Reference.update(last_briefed_at=at or utc_now()).where(Reference.id == reference.id).execute()
+        Reference.update(last_briefed_at=at or utc_now()).where(
+            Reference.id == reference.id
+        ).execute()
 
 
 def give_reference(
@@ -102,7 +104,8 @@ def give_reference(
         if opportunity is None:
             raise InvalidInput(f"There is no opportunity #{opportunity_id}.")
         already = ReferenceGiven.get_or_none(
-            (ReferenceGiven.reference == reference.id) & (ReferenceGiven.opportunity == opportunity_id)
+            (ReferenceGiven.reference == reference.id)
+            & (ReferenceGiven.opportunity == opportunity_id)
         )
         if already is not None:
             raise InvalidInput("That reference was already given for this opportunity.")
@@ -112,7 +115,9 @@ def give_reference(
             given_at=moment,
             expected_call_at=expected_call_at,
         ).execute()
-        plan = brief_reference_plan(contact_id, moment, expected_call_at, opportunity_id=opportunity_id)
+        plan = brief_reference_plan(
+            contact_id, moment, expected_call_at, opportunity_id=opportunity_id
+        )
         planned = [plan]
         if not Stage(opportunity.stage).is_open:
             planned.append(thank_reference_plan(contact_id, moment, opportunity_id=opportunity_id))

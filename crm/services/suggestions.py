@@ -180,7 +180,9 @@ def cold_contacts(now: datetime, *, limit: int | None = None) -> tuple[list[Cold
     connections shouldn't all turn up as "going cold".
     """
     opportunities = _open_opportunities()
-    interviewers = set().union(*_interviewers_by_opportunity([o[0] for o in opportunities]).values())
+    interviewers = set().union(
+        *_interviewers_by_opportunity([o[0] for o in opportunities]).values()
+    )
     referrers = {o[3] for o in opportunities if o[3] is not None}
     references = {cid for (cid,) in Reference.select(Reference.contact).tuples()}
     related = interviewers | referrers | references
@@ -336,6 +338,9 @@ def backchannel_ideas(now: datetime) -> list[BackchannelIdea]:
                     warning=candidate.warning,
                 )
             )
-            if sum(1 for idea in ideas if idea.opportunity_id == oid) >= MAX_BACKCHANNEL_PER_OPPORTUNITY:
+            if (
+                sum(1 for idea in ideas if idea.opportunity_id == oid)
+                >= MAX_BACKCHANNEL_PER_OPPORTUNITY
+            ):
                 break
     return ideas

@@ -51,7 +51,9 @@ def _block(heading: list[Text], fields: list[Field], width: int, console: Consol
     return lines
 
 
-def render_contact(contact: ContactDetail, now: datetime, width: int, console: Console) -> list[Text]:
+def render_contact(
+    contact: ContactDetail, now: datetime, width: int, console: Console
+) -> list[Text]:
     """A contact as a compact block: who, where, how to reach, and how things stand."""
     title = Text(contact.name, style="bold")
     if contact.is_reference:
@@ -71,11 +73,16 @@ def render_contact(contact: ContactDetail, now: datetime, width: int, console: C
         ("Note", contact.relationship_note),
     ]
     if contact.rapport:
-        fields.append(("Left", Text(contact.rapport, style=RAPPORT_STYLES.get(contact.rapport, ""))))
+        fields.append(
+            ("Left", Text(contact.rapport, style=RAPPORT_STYLES.get(contact.rapport, "")))
+        )
     if contact.last_touch_at is not None:
         when = local_time(contact.last_touch_at).strftime("%Y-%m-%d")
         fields.append(
-            ("Last touch", f"{when} ({ago(contact.last_touch_at, now)}), {contact.interactions} in all")
+            (
+                "Last touch",
+                f"{when} ({ago(contact.last_touch_at, now)}), {contact.interactions} in all",
+            )
         )
     else:
         fields.append(("Last touch", Text("never logged", style="dim")))
@@ -94,14 +101,22 @@ def render_opportunity(
     fields: list[Field] = [("Stage", summary.stage.value), ("Referrer", summary.referrer)]
     for number, interview in enumerate(summary.interviews, start=1):
         names = ", ".join(name for _, name in interview.interviewers) or "no interviewers"
-        state = "done" if interview.done_at else ("upcoming" if interview.starts_at >= now else "to mark done")
-        fields.append((f"Round {number}", f"{short_local(interview.starts_at)} · {names} · {state}"))
+        state = (
+            "done"
+            if interview.done_at
+            else ("upcoming" if interview.starts_at >= now else "to mark done")
+        )
+        fields.append(
+            (f"Round {number}", f"{short_local(interview.starts_at)} · {names} · {state}")
+        )
     if summary.stage.is_open:
         pending = summary.pending_follow_ups
         if pending:
             fields.append(("Next", f"{pending} follow-up(s) to do"))
         else:
-            fields.append(("Next", Text("nothing scheduled: the ring is dropped", style="bold yellow")))
+            fields.append(
+                ("Next", Text("nothing scheduled: the ring is dropped", style="bold yellow"))
+            )
     return _block([title], fields, width, console)
 
 

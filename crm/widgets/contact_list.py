@@ -83,11 +83,20 @@ class ContactList(ScrollView, can_focus=True):
         Binding("home,g", "first", "First", show=False, id="contacts-first"),
         Binding("end,G", "last", "Last", show=False, id="contacts-last"),
         Binding("enter", "open", "Open", tooltip="Open the contact", id="contact-open"),
-        Binding("slash", "search", "Search", tooltip="Filter by name or company", id="contacts-search"),
+        Binding(
+            "slash", "search", "Search", tooltip="Filter by name or company", id="contacts-search"
+        ),
         Binding("n", "new", "New", tooltip="Add a contact", id="contact-new"),
         Binding("e", "edit", "Edit", tooltip="Edit the highlighted contact", id="contact-edit"),
         Binding("l", "log", "Log", tooltip="Log a conversation with the contact", id="contact-log"),
-        Binding("delete", "delete", "Delete", show=False, tooltip="Delete the contact (asks first; Ctrl+Z undoes)", id="contact-delete"),
+        Binding(
+            "delete",
+            "delete",
+            "Delete",
+            show=False,
+            tooltip="Delete the contact (asks first; Ctrl+Z undoes)",
+            id="contact-delete",
+        ),
     ]
 
     cursor: reactive[int] = reactive(0, init=False)
@@ -144,7 +153,9 @@ class ContactList(ScrollView, can_focus=True):
         self._requested: set[int] = set()
         self._wanted: set[int] = set()
         self._announced: int | None = -1
-        self._frame = _Frame(0, (0, 0, 0, 0), Style.null(), Style.null(), Style.null(), Style.null())
+        self._frame = _Frame(
+            0, (0, 0, 0, 0), Style.null(), Style.null(), Style.null(), Style.null()
+        )
 
     # --- loading ---------------------------------------------------------------------------
 

@@ -54,7 +54,11 @@ def opportunity_rows(summaries: list[OpportunitySummary], now: datetime) -> list
                 mark = "✓" if done else ("◷" if interview.starts_at >= now else "!")
                 when = short_local(interview.starts_at)
                 label = f"  {mark} {when}" + (f" {interview.kind}" if interview.kind else "")
-                status = "done" if done else ("upcoming" if interview.starts_at >= now else "mark done: D")
+                status = (
+                    "done"
+                    if done
+                    else ("upcoming" if interview.starts_at >= now else "mark done: D")
+                )
                 contact = interview.interviewers[0][0] if interview.interviewers else None
                 rows.append(
                     Row(
@@ -73,11 +77,39 @@ class InterviewsPane(RowList):
 
     BINDINGS = [
         Binding("i", "new_interview", "Interview", tooltip="Add an interview", id="interview-new"),
-        Binding("D", "interview_done", "Done", tooltip="Mark the interview done (plans thank-yous)", id="interview-done"),
-        Binding("o", "new_opportunity", "Opportunity", tooltip="Add an opportunity", id="opportunity-new"),
-        Binding("greater_than_sign,right_square_bracket", "stage(1)", "Next stage", show=False, tooltip="Move the opportunity to the next stage", id="stage-next"),
-        Binding("less_than_sign,left_square_bracket", "stage(-1)", "Previous stage", show=False, tooltip="Move the opportunity to the previous stage", id="stage-previous"),
-        Binding("S", "pick_stage", "Stage", tooltip="Choose the opportunity's stage", id="stage-pick"),
+        Binding(
+            "D",
+            "interview_done",
+            "Done",
+            tooltip="Mark the interview done (plans thank-yous)",
+            id="interview-done",
+        ),
+        Binding(
+            "o",
+            "new_opportunity",
+            "Opportunity",
+            tooltip="Add an opportunity",
+            id="opportunity-new",
+        ),
+        Binding(
+            "greater_than_sign,right_square_bracket",
+            "stage(1)",
+            "Next stage",
+            show=False,
+            tooltip="Move the opportunity to the next stage",
+            id="stage-next",
+        ),
+        Binding(
+            "less_than_sign,left_square_bracket",
+            "stage(-1)",
+            "Previous stage",
+            show=False,
+            tooltip="Move the opportunity to the previous stage",
+            id="stage-previous",
+        ),
+        Binding(
+            "S", "pick_stage", "Stage", tooltip="Choose the opportunity's stage", id="stage-pick"
+        ),
         Binding("l", "log", "Log", tooltip="Log a conversation", id="interviews-log"),
     ]
 

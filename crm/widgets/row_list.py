@@ -35,7 +35,8 @@ class Row:
 
 @dataclass(frozen=True)
 class Column:
-    """A column's share of the width: at least ``minimum`` cells, then ``flex`` parts of the rest."""
+    """A column's share of the width: at least ``minimum`` cells, then ``flex`` parts of the
+    rest."""
 
     minimum: int
     flex: int = 0
@@ -69,7 +70,14 @@ class RowList(ScrollView, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("home", "first", "First", show=False),
         Binding("end", "last", "Last", show=False),
-        Binding("enter", "select", "Open", show=False, tooltip="Open: jump to the contact, or focus the timeline", id="row-open"),
+        Binding(
+            "enter",
+            "select",
+            "Open",
+            show=False,
+            tooltip="Open: jump to the contact, or focus the timeline",
+            id="row-open",
+        ),
     ]
 
     COLUMNS: Sequence[Column] = (Column(10, 1),)
@@ -114,7 +122,9 @@ class RowList(ScrollView, can_focus=True):
         old_key = keep if keep is not None else before
         self.rows = list(rows)
         self._set_row_count(len(self.rows))
-        target = next((i for i, r in enumerate(self.rows) if r.key is not None and r.key == old_key), None)
+        target = next(
+            (i for i, r in enumerate(self.rows) if r.key is not None and r.key == old_key), None
+        )
         if target is None:
             target = self._nearest_selectable(min(max(self.cursor, 0), len(self.rows) - 1), 1)
         self.set_reactive(RowList.cursor, target if target is not None else -1)
@@ -172,7 +182,11 @@ class RowList(ScrollView, can_focus=True):
         top = round(self.scroll_y)
         height = max(self.scrollable_content_region.height, 1)
         # Keep a header just above the cursor in view, so the section stays named.
-        wanted_top = self.cursor - 1 if self.cursor > 0 and self.rows[self.cursor - 1].key is None else self.cursor
+        wanted_top = (
+            self.cursor - 1
+            if self.cursor > 0 and self.rows[self.cursor - 1].key is None
+            else self.cursor
+        )
         if wanted_top < top:
             self.scroll_to(y=wanted_top, animate=False, immediate=True)
         elif self.cursor >= top + height:
@@ -250,7 +264,10 @@ class RowList(ScrollView, can_focus=True):
             self._widths(width),
             base,
             self.get_component_rich_style("row-list--cursor", partial=True),
-            {tone: self.get_component_rich_style(f"row-list--{tone}", partial=True) for tone in TONES},
+            {
+                tone: self.get_component_rich_style(f"row-list--{tone}", partial=True)
+                for tone in TONES
+            },
             base + self.get_component_rich_style("row-list--dim"),
         )
         return super().render_lines(crop)

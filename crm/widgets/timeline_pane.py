@@ -48,7 +48,9 @@ def timeline_rows(entries: list[TimelineEntry], now: datetime, *, show_contact: 
         if entry.what == "follow-up":
             pending = entry.state is not FollowUpState.DONE
             title = entry.title + (" (overdue)" if entry.state is FollowUpState.OVERDUE else "")
-            key = FollowUpKey(entry.id, entry.contact_id or 0, None, f"{entry.title} — {entry.contact}", pending)
+            key = FollowUpKey(
+                entry.id, entry.contact_id or 0, None, f"{entry.title} — {entry.contact}", pending
+            )
         elif entry.what == "interaction":
             title = entry.title
             key = InteractionKey(entry.id, entry.contact_id or 0)

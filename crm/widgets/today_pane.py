@@ -1,4 +1,5 @@
-"""The Today view: what the user owes, overdue first, and the opportunities that gave up the ring."""
+"""The Today view: what the user owes, overdue first, and the opportunities that gave up the
+ring."""
 
 from __future__ import annotations
 
@@ -54,7 +55,9 @@ def agenda_rows(agenda: Agenda, ideas: TodaySuggestions | None = None) -> list[R
         rows.append(header(title, total))
         for item in items:
             what = follow_up_title(item.kind)
-            key = FollowUpKey(item.id, item.contact_id, item.opportunity_id, f"{what} — {item.contact}")
+            key = FollowUpKey(
+                item.id, item.contact_id, item.opportunity_id, f"{what} — {item.contact}"
+            )
             rows.append(Row((item.contact, what, item.opportunity, item.late), key=key, tone=tone))
         rows += more_rows(total, len(items))
     if agenda.rings_dropped:
@@ -76,7 +79,9 @@ def suggestion_rows(suggestions: TodaySuggestions) -> list[Row]:
         for idea in suggestions.backchannel:
             key = PersonKey(idea.contact_id, idea.opportunity_id)
             tone = "overdue" if idea.warning else ""
-            rows.append(Row((idea.name, idea.why, idea.opportunity, "back channel"), key=key, tone=tone))
+            rows.append(
+                Row((idea.name, idea.why, idea.opportunity, "back channel"), key=key, tone=tone)
+            )
     if suggestions.casual:
         rows.append(header("Casual touches", len(suggestions.casual)))
         for casual in suggestions.casual:
@@ -93,7 +98,11 @@ def suggestion_rows(suggestions: TodaySuggestions) -> list[Row]:
         for cold in suggestions.going_cold:
             silent = f"silent {cold.days_silent} days" if cold.last_touch_at else "never in touch"
             rows.append(
-                Row((cold.name, silent, "", f"{cold.days_over} days over"), key=PersonKey(cold.contact_id), tone="dim")
+                Row(
+                    (cold.name, silent, "", f"{cold.days_over} days over"),
+                    key=PersonKey(cold.contact_id),
+                    tone="dim",
+                )
             )
         rows += more_rows(suggestions.going_cold_total, len(suggestions.going_cold))
     return rows

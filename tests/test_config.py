@@ -22,7 +22,9 @@ def test_keep_is_read(tmp_path: Path) -> None:
     assert load_settings(config).backups_keep == 14
 
 
-@pytest.mark.parametrize("text", ["[backups]\nkeep = -1\n", "[backups]\nkeep = 'x'\n", "not toml ["])
+@pytest.mark.parametrize(
+    "text", ["[backups]\nkeep = -1\n", "[backups]\nkeep = 'x'\n", "not toml ["]
+)
 def test_bad_config_is_a_clear_error(tmp_path: Path, text: str) -> None:
     config = tmp_path / "config.toml"
     config.write_text(text)

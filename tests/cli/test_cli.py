@@ -40,7 +40,9 @@ def test_crm_db_environment_variable_is_used(tmp_path: Path, capsys, monkeypatch
 
 def test_add_then_search_in_cyrillic(tmp_path: Path, capsys) -> None:
     db = str(tmp_path / "x.db")
-    code, out, _ = crm(capsys, "--db", db, "contact", "add", "Кэти Смирнова", "--company", "Initech")
+    code, out, _ = crm(
+        capsys, "--db", db, "contact", "add", "Кэти Смирнова", "--company", "Initech"
+    )
     assert code == 0
     new_id = int(out.strip())
     code, out, _ = crm(capsys, "--db", db, "search", "кэти", "--json")

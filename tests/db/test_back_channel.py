@@ -48,10 +48,16 @@ def world(db_path: Path, now: datetime) -> dict[str, int]:
         "Acme", "Staff Engineer", referrer_id=ids["katie"], now=now - timedelta(days=20)
     )
     first = opportunities.add_interview(
-        ids["opp"], now - timedelta(days=10), interviewer_ids=[ids["ann"]], now=now - timedelta(days=19)
+        ids["opp"],
+        now - timedelta(days=10),
+        interviewer_ids=[ids["ann"]],
+        now=now - timedelta(days=19),
     )
     second = opportunities.add_interview(
-        ids["opp"], now - timedelta(days=3), interviewer_ids=[ids["bob"]], now=now - timedelta(days=19)
+        ids["opp"],
+        now - timedelta(days=3),
+        interviewer_ids=[ids["bob"]],
+        now=now - timedelta(days=19),
     )
     ids["next"] = opportunities.add_interview(
         ids["opp"], now + timedelta(days=4), interviewer_ids=[ids["ann"], ids["bob"]], now=now
@@ -85,7 +91,9 @@ def test_company_map_ranks_referrer_and_mutual_connections_first(world, now) -> 
 
 def test_quiet_opportunity_maps_only_interviewers(world, now) -> None:  # type: ignore[no-untyped-def]
     quiet = opportunities.add_opportunity("Globex", "SRE", quiet=True, now=now)
-    interview = opportunities.add_interview(quiet, now + timedelta(days=1), interviewer_ids=[world["sam"]], now=now)
+    interview = opportunities.add_interview(
+        quiet, now + timedelta(days=1), interviewer_ids=[world["sam"]], now=now
+    )
     connections.add_connection(world["katie"], world["sam"])
     mapped = backchannel.for_interview(interview, now=now)
     assert mapped.quiet and names(mapped) == ["Sam Quiet"]
@@ -111,13 +119,16 @@ def test_today_suggests_reaching_the_back_channel_after_round_two(world, now) ->
     reached = {idea.name for idea in ideas.backchannel}
     assert "Mark Farmingham" in reached
     conversations.log_conversation(
-        LogDraft(world["mark"], Channel.CALL, InteractionKind.BACK_CHANNEL, now, "Heads-up"), now=now
+        LogDraft(world["mark"], Channel.CALL, InteractionKind.BACK_CHANNEL, now, "Heads-up"),
+        now=now,
     )
     assert "Mark Farmingham" not in {i.name for i in suggestions.today(now=now).backchannel}
 
 
 def test_giving_a_reference_plans_a_briefing_and_closing_plans_thanks(world, now) -> None:  # type: ignore[no-untyped-def]
-    created = references.give_reference(world["mark"], world["opp"], expected_call_at=now + timedelta(days=2), now=now)
+    created = references.give_reference(
+        world["mark"], world["opp"], expected_call_at=now + timedelta(days=2), now=now
+    )
     assert len(created) == 1
     with pytest.raises(InvalidInput, match="already given"):
         references.give_reference(world["mark"], world["opp"], now=now)
@@ -129,7 +140,9 @@ def test_giving_a_reference_plans_a_briefing_and_closing_plans_thanks(world, now
 
 def test_overused_reference_is_warned_about(world, now) -> None:  # type: ignore[no-untyped-def]
     for company in ("Initech", "Hooli", "Stark", "Wayne"):
-        opportunity = opportunities.add_opportunity(company, "Engineer", now=now - timedelta(days=5))
+        opportunity = opportunities.add_opportunity(
+            company, "Engineer", now=now - timedelta(days=5)
+        )
         references.give_reference(world["mark"], opportunity, now=now - timedelta(days=4))
     [mark] = references.list_references(now=now)
     assert mark.warning
@@ -154,23 +167,38 @@ def test_casual_touch_waits_for_thank_yous_then_warns_on_the_third(world, now) -
     assert ideas and "Agile skeptic" in ideas[0].suggestion.text
     for days in (0, 6):
         conversations.log_conversation(
-            LogDraft(world["ann"], Channel.EMAIL, InteractionKind.CASUAL, later + timedelta(days=days),
-                     "An article", opportunity_id=world["opp"], no_next_reason="casual"),
+            LogDraft(
+                world["ann"],
+                Channel.EMAIL,
+                InteractionKind.CASUAL,
+                later + timedelta(days=days),
+                "An article",
+                opportunity_id=world["opp"],
+                no_next_reason="casual",
+            ),
             now=later + timedelta(days=days),
         )
-    third = [i for i in suggestions.today(now=later + timedelta(days=12)).casual if i.suggestion.name == "Ann Lee"]
+    third = [
+        i
+        for i in suggestions.today(now=later + timedelta(days=12)).casual
+        if i.suggestion.name == "Ann Lee"
+    ]
     assert third and third[0].suggestion.is_warning
 
 
-def test_going_cold_lists_people_past_their_interval_oldest_first(db_path: Path, now: datetime) -> None:
+def test_going_cold_lists_people_past_their_interval_oldest_first(
+    db_path: Path, now: datetime
+) -> None:
     old = person("Old Friend", keep_in_touch_days=30)
     recent = person("New Friend", keep_in_touch_days=30)
     person("Nobody In Particular")
     conversations.log_conversation(
-        LogDraft(old, Channel.CALL, InteractionKind.CASUAL, now - timedelta(days=90), "Catch-up"), now=now
+        LogDraft(old, Channel.CALL, InteractionKind.CASUAL, now - timedelta(days=90), "Catch-up"),
+        now=now,
     )
     conversations.log_conversation(
-        LogDraft(recent, Channel.CALL, InteractionKind.CASUAL, now - timedelta(days=2), "Catch-up"), now=now
+        LogDraft(recent, Channel.CALL, InteractionKind.CASUAL, now - timedelta(days=2), "Catch-up"),
+        now=now,
     )
     cold = suggestions.today(now=now).going_cold
     assert [c.name for c in cold] == ["Old Friend"]

@@ -31,9 +31,18 @@ def person(name: str, company: str = "", **fields: object) -> int:
 @pytest.fixture
 def pair(db_path: Path, now: datetime) -> dict[str, int]:
     ids = {
-        "keep": person("José Núñez", "Acme", email="jose@acme.test", topics=("chess",), how_met="PyCon"),
-        "other": person("Nunez Jose", "Acme, Inc.", email="jn@home.test", phone="+1 555",
-                        topics=("Chess", "sailing"), how_met="Referred by Katie", rapport="strained"),
+        "keep": person(
+            "José Núñez", "Acme", email="jose@acme.test", topics=("chess",), how_met="PyCon"
+        ),
+        "other": person(
+            "Nunez Jose",
+            "Acme, Inc.",
+            email="jn@home.test",
+            phone="+1 555",
+            topics=("Chess", "sailing"),
+            how_met="Referred by Katie",
+            rapport="strained",
+        ),
         "friend": person("Katie Morgan", "Acme"),
     }
     ids["opp"] = opportunities.add_opportunity("Acme", "SRE", referrer_id=ids["other"], now=now)
@@ -73,15 +82,24 @@ def test_merge_moves_every_related_row(pair: dict[str, int]) -> None:
         ):
             assert not model.select().where(column == other).exists(), model
         assert Interaction.select().where(Interaction.contact == keep).count() == 1
-        assert InterviewInterviewer.select().where(InterviewInterviewer.contact == keep).count() == 1
+        assert (
+            InterviewInterviewer.select().where(InterviewInterviewer.contact == keep).count() == 1
+        )
         assert Opportunity.get_by_id(pair["opp"]).referrer_id == keep
         assert ReferenceGiven.select().count() == 1
         assert {
             (c.contact_a_id, c.contact_b_id) for c in Connection.select()
         } == {tuple(sorted((keep, pair["friend"])))}
-        topics = [t.name for t in ContactTopic.select().where(ContactTopic.contact == keep).order_by(ContactTopic.position)]
+        topics = [
+            t.name
+            for t in ContactTopic.select()
+            .where(ContactTopic.contact == keep)
+            .order_by(ContactTopic.position)
+        ]
         assert topics == ["chess", "sailing"]
-        methods = {(m.kind, m.value) for m in ContactMethod.select().where(ContactMethod.contact == keep)}
+        methods = {
+            (m.kind, m.value) for m in ContactMethod.select().where(ContactMethod.contact == keep)
+        }
         assert ("email", "jn@home.test") in methods
     merged = contacts.get_contact(keep)
     assert merged.email == "jose@acme.test" and merged.phone == "+1 555"

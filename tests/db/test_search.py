@@ -49,7 +49,9 @@ def names(rows: list[contacts.ContactRow]) -> list[str]:
         ("dela cruz", "Maria Santos-Dela Cruz"),
     ],
 )
-def test_search_finds_names_in_any_script(people: dict[str, int], query: str, expected: str) -> None:
+def test_search_finds_names_in_any_script(
+    people: dict[str, int], query: str, expected: str
+) -> None:
     assert names(contacts.search_contacts(query))[:1] == [expected]
 
 
@@ -80,7 +82,9 @@ def test_odd_input_never_raises(people: dict[str, int], query: str) -> None:
     contacts.contacts_page(query)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(max_size=30))
 def test_any_text_is_a_safe_query(people: dict[str, int], query: str) -> None:
     rows = contacts.contacts_page(query)
@@ -124,7 +128,9 @@ def test_keyset_pages_match_offset_pages(db_path: Path) -> None:
     while len(by_keyset) < 5:
         last = by_keyset[-1][-1]
         by_keyset.append(contacts.contacts_page("", limit=5, after=(last.sort_key, last.id)))
-    assert [[r.id for r in page] for page in by_keyset] == [[r.id for r in page] for page in by_offset]
+    assert [[r.id for r in page] for page in by_keyset] == [
+        [r.id for r in page] for page in by_offset
+    ]
 
 
 def test_contact_position_agrees_with_the_list(people: dict[str, int]) -> None:

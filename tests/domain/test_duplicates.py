@@ -40,7 +40,10 @@ def test_same_name_at_different_companies_is_not_a_duplicate() -> None:
 
 def test_a_pair_is_reported_once() -> None:
     groups = find_duplicates(
-        [facts(1, "Ann Lee", "acme", email="a@x.test"), facts(2, "Ann Lee", "acme", email="a@x.test")]
+        [
+            facts(1, "Ann Lee", "acme", email="a@x.test"),
+            facts(2, "Ann Lee", "acme", email="a@x.test"),
+        ]
     )
     assert len(groups) == 1 and groups[0].reason == "the same e-mail"
 

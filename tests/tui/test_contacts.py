@@ -219,7 +219,9 @@ async def test_record_whom_a_contact_knows(db_path: Path, now: datetime) -> None
     assert [c.name for c in connections_of(ann)] == ["Bob Stone"]
 
 
-async def test_delete_asks_first_and_ctrl_z_brings_the_contact_back(db_path: Path, now: datetime) -> None:
+async def test_delete_asks_first_and_ctrl_z_brings_the_contact_back(
+    db_path: Path, now: datetime
+) -> None:
     from crm.screens.confirm import ConfirmDialog
 
     add("Ann Lee", "Acme", "CTO")

@@ -44,7 +44,9 @@ def move_to(pane: TodayPane | InterviewsPane | TimelinePane, predicate) -> None:
     raise AssertionError("no such row")
 
 
-async def test_marking_an_interview_done_puts_thank_yous_on_today(db_path: Path, now: datetime) -> None:
+async def test_marking_an_interview_done_puts_thank_yous_on_today(
+    db_path: Path, now: datetime
+) -> None:
     ids = scenario(now)
     app = build_app(db_path, now)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -70,7 +72,9 @@ async def test_marking_an_interview_done_puts_thank_yous_on_today(db_path: Path,
     assert ids["interview"]
 
 
-async def test_overdue_items_are_red_on_today_and_in_the_timeline(db_path: Path, now: datetime) -> None:
+async def test_overdue_items_are_red_on_today_and_in_the_timeline(
+    db_path: Path, now: datetime
+) -> None:
     ids = scenario(now - timedelta(days=3))
     opportunities.mark_interview_done(ids["interview"], now=now - timedelta(days=3))
     app = build_app(db_path, now)
@@ -84,7 +88,9 @@ async def test_overdue_items_are_red_on_today_and_in_the_timeline(db_path: Path,
         assert any(row.tone == "overdue" for row in timeline.rows)
         strip = today.render_line(1)
         overdue_style = today.get_component_rich_style("row-list--overdue")
-        assert any(segment.style and segment.style.color == overdue_style.color for segment in strip)
+        assert any(
+            segment.style and segment.style.color == overdue_style.color for segment in strip
+        )
 
 
 async def test_d_marks_done_and_s_snoozes(db_path: Path, now: datetime) -> None:
@@ -120,7 +126,9 @@ async def test_enter_on_today_jumps_to_the_contact(db_path: Path, now: datetime)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         today = app.screen.query_one(TodayPane)
-        move_to(today, lambda key: isinstance(key, FollowUpKey) and key.contact_id == ids["Bob Stone"])
+        move_to(
+            today, lambda key: isinstance(key, FollowUpKey) and key.contact_id == ids["Bob Stone"]
+        )
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.query_one(TabbedContent).active == "contacts"
@@ -160,7 +168,9 @@ async def test_log_a_conversation_entirely_by_keyboard(db_path: Path, now: datet
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         today = app.screen.query_one(TodayPane)
-        move_to(today, lambda key: isinstance(key, FollowUpKey) and key.contact_id == ids["Ann Lee"])
+        move_to(
+            today, lambda key: isinstance(key, FollowUpKey) and key.contact_id == ids["Ann Lee"]
+        )
         # l, keep E-mail, Thank-you kind, skip to the summary, type it, default next touch, save.
         await pilot.press("l")
         await settle(pilot)

@@ -91,4 +91,6 @@ def test_reference_list(snap_compare, demo_db: Path, now: datetime) -> None:
         await pilot.press("R")
         await settle(pilot)
 
-    assert snap_compare(build_app(demo_db, now), run_before=open_references, terminal_size=(120, 36))
+    assert snap_compare(
+        build_app(demo_db, now), run_before=open_references, terminal_size=(120, 36)
+    )

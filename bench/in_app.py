@@ -127,7 +127,9 @@ async def today_view(pilot: Pilot, watch: FrameWatch, repeat: int) -> list[float
     for _ in range(repeat):
         previous = today.agenda
         samples.append(
-            await _measure(today.load, lambda previous=previous: today.agenda is not previous, watch)
+            await _measure(
+                today.load, lambda previous=previous: today.agenda is not previous, watch
+            )
         )
     return samples
 

@@ -1,4 +1,5 @@
-"""Whole commands as a cron job or a shell alias would run them: `crm agenda --json`, `crm search`."""
+"""Whole commands as a cron job or a shell alias would run them: `crm agenda --json`,
+`crm search`."""
 
 from __future__ import annotations
 
@@ -26,7 +27,15 @@ def _run_seconds(argv: list[str], env: dict[str, str]) -> float:
 
 def measure(ctx: Context) -> list[Measurement]:
     env = as_installed({**os.environ, **quiet_config(ctx.work)})
-    base = [sys.executable, "-m", "crm", "--db", str(ctx.database), "--now", f"{NOW:%Y-%m-%d %H:%M}"]
+    base = [
+        sys.executable,
+        "-m",
+        "crm",
+        "--db",
+        str(ctx.database),
+        "--now",
+        f"{NOW:%Y-%m-%d %H:%M}",
+    ]
     results = []
     for label, args in COMMANDS:
         _run_seconds(base + args, env)  # warm the file cache, write crm's bytecode

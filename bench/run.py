@@ -117,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", choices=sorted(GROUPS), help="run these groups")
     parser.add_argument("--runs", type=int, help="runs of each process-level measurement")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write results as JSON")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="where generated data is kept")
+    parser.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA, help="where generated data is kept"
+    )
     options = parser.parse_args(argv)
     if options.tiny:
         sizes, runs, queries, repeat = TINY, 1, 5, 2

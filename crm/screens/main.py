@@ -272,6 +272,7 @@ class MainScreen(ContactEditing, DailyLoopActions):
 
     def show_contact(self, contact_id: int | None) -> None:
         """Show a contact's card and timeline."""
+        self.workers.cancel_group(self, "timeline-rest")  # the rest of whoever was shown
         self.load_card(contact_id)
 
     def show_opportunity(self, opportunity_id: int) -> None:
@@ -324,14 +325,19 @@ class MainScreen(ContactEditing, DailyLoopActions):
                 entries = conversations.timeline(
                     contact_id=detail.id, now=now, limit=FIRST_TIMELINE_ROWS
                 )
-            if worker.is_cancelled:
-                return
-            self.post_message(self.CardLoaded(detail, entries, now))
-            if detail is None or entries is None or len(entries) < FIRST_TIMELINE_ROWS:
-                return
-            rest = conversations.timeline(contact_id=detail.id, now=now)
             if not worker.is_cancelled:
-                self.post_message(self.RestOfTimeline(detail.id, rest, now))
+                self.post_message(self.CardLoaded(detail, entries, now))
+
+    def _load_rest_if_still_shown(self, contact_id: int, now: datetime) -> None:
+        if self.query_one(TimelinePane).shown.contact_id == contact_id:
+            self.load_rest_of_timeline(contact_id, now)
+
+    @work(thread=True, exclusive=True, group="timeline-rest", exit_on_error=False)
+    def load_rest_of_timeline(self, contact_id: int, now: datetime) -> None:
+        """Fetch a long timeline whole, once its first screenful is on screen."""
+        rest = conversations.timeline(contact_id=contact_id, now=now)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.RestOfTimeline(contact_id, rest, now))
 
     @on(CardLoaded)
     def show_card(self, message: CardLoaded) -> None:
@@ -343,6 +349,12 @@ class MainScreen(ContactEditing, DailyLoopActions):
             subject = Subject(contact_id=message.contact.id, title=message.contact.name)
             if message.timeline is not None and message.now is not None:
                 timeline.show_loaded(subject, message.timeline, message.now)
+                if len(message.timeline) >= FIRST_TIMELINE_ROWS:
+                    # Fetched after the frame: converting ~1,000 rows in a thread while
+                    # this frame is drawn made the two take turns with the GIL.
+                    self.call_after_refresh(
+                        self._load_rest_if_still_shown, message.contact.id, message.now
+                    )
             else:
                 timeline.show_subject(subject)
         elif timeline.subject.contact_id is not None:

@@ -311,3 +311,50 @@ async def test_mouse_wheel_scrolls_the_contacts_list(db_path: Path, now: datetim
         )
         await settle(pilot)
         assert contact_list.scroll_y > 0
+
+
+async def test_a_long_timeline_shows_its_first_screenful_then_all_of_it(
+    db_path: Path, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+
+    from crm.domain.types import Channel, InteractionKind, LogDraft, TimelineEntry
+    from crm.screens.main import FIRST_TIMELINE_ROWS, MainScreen
+    from crm.services import conversations as conversations_service
+    from crm.services.conversations import log_conversation
+    from crm.widgets.timeline_pane import TimelinePane
+
+    busy = add("Ann Lee", "Acme", "CTO")
+    quiet = add("Bob Stone", "Globex", "Recruiter")
+    conversations = FIRST_TIMELINE_ROWS + 40
+    for day in range(conversations):
+        log_conversation(
+            LogDraft(busy, Channel.EMAIL, InteractionKind.OTHER, now - timedelta(days=day + 1)),
+            now=now,
+        )
+    app = build_app(db_path, now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        timeline = app.screen.query_one(TimelinePane)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        whole_fetched_when: list[int] = []  # rows on screen when the whole timeline was asked for
+        fetch = conversations_service.timeline
+
+        def timeline_spy(**options: object) -> list[TimelineEntry]:
+            if options.get("limit") is None and options.get("contact_id") == busy:
+                whole_fetched_when.append(len(timeline.rows))
+            return fetch(**options)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(conversations_service, "timeline", timeline_spy)
+        screen.show_contact(busy)
+        await settle(pilot)
+        # The card brought one screenful; the rest was fetched once that was on screen.
+        assert whole_fetched_when and whole_fetched_when[0] >= FIRST_TIMELINE_ROWS
+        shown = [row for row in timeline.rows if row.key is not None]
+        assert len(shown) >= conversations
+        screen.show_contact(busy)
+        screen.show_contact(quiet)  # moving on before the rest of the first one lands
+        await settle(pilot)
+        assert timeline.shown.contact_id == quiet
+        assert not [row for row in timeline.rows if row.key is not None]  # none of Ann's

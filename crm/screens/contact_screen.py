@@ -19,9 +19,7 @@ from crm.domain.validation import InvalidInput
 from crm.messages import (
     ContactSaved,
     DataChanged,
-    FollowUpDoneRequested,
     LogRequested,
-    SnoozeRequested,
 )
 from crm.screens.daily_actions import DailyLoopActions
 from crm.screens.editing import ContactEditing
@@ -162,16 +160,6 @@ class ContactScreen(ContactEditing, DailyLoopActions):
     def log_conversation(self, message: LogRequested) -> None:
         message.stop()
         self.open_log_form(message.contact_id or self.contact_id, message.opportunity_id)
-
-    @on(FollowUpDoneRequested)
-    def mark_follow_up_done(self, message: FollowUpDoneRequested) -> None:
-        message.stop()
-        self.complete_follow_up(message.follow_up_id)
-
-    @on(SnoozeRequested)
-    def snooze(self, message: SnoozeRequested) -> None:
-        message.stop()
-        self.ask_snooze(message.follow_up_id, message.title)
 
     @on(DataChanged)
     def reload(self, message: DataChanged) -> None:

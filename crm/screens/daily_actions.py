@@ -15,7 +15,13 @@ from textual.screen import Screen
 
 from crm.domain.types import LogDraft, Stage
 from crm.domain.validation import InvalidInput
-from crm.messages import DataChanged, GoToContact, LogRequested
+from crm.messages import (
+    DataChanged,
+    FollowUpDoneRequested,
+    GoToContact,
+    LogRequested,
+    SnoozeRequested,
+)
 from crm.services import contacts, conversations, followups, opportunities
 from crm.widgets.cells import local_zone, short_local
 from crm.widgets.row_keys import contact_of
@@ -33,6 +39,16 @@ USER_ERRORS = (
 
 class DailyLoopActions(Screen[None]):
     """A screen from which the user logs conversations and moves follow-ups along."""
+
+    @on(FollowUpDoneRequested)
+    def mark_follow_up_done(self, message: FollowUpDoneRequested) -> None:
+        message.stop()
+        self.complete_follow_up(message.follow_up_id)
+
+    @on(SnoozeRequested)
+    def snooze(self, message: SnoozeRequested) -> None:
+        message.stop()
+        self.ask_snooze(message.follow_up_id, message.title)
 
     def _fail(self, error: Exception) -> None:
         self.app.call_from_thread(self.app.notify, str(error), severity="error")

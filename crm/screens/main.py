@@ -23,10 +23,8 @@ from crm.messages import (
     ContactSaved,
     DataChanged,
     DeleteRequested,
-    FollowUpDoneRequested,
     GoToContact,
     LogRequested,
-    SnoozeRequested,
 )
 from crm.process import resume_garbage_collection
 from crm.screens.daily_actions import USER_ERRORS, DailyLoopActions
@@ -429,16 +427,6 @@ class MainScreen(ContactEditing, DailyLoopActions):
     def log_conversation(self, message: LogRequested) -> None:
         message.stop()
         self.open_log_form(message.contact_id, message.opportunity_id)
-
-    @on(FollowUpDoneRequested)
-    def mark_follow_up_done(self, message: FollowUpDoneRequested) -> None:
-        message.stop()
-        self.complete_follow_up(message.follow_up_id)
-
-    @on(SnoozeRequested)
-    def snooze(self, message: SnoozeRequested) -> None:
-        message.stop()
-        self.ask_snooze(message.follow_up_id, message.title)
 
     @on(InterviewsPane.NewOpportunityRequested)
     def new_opportunity(self, message: InterviewsPane.NewOpportunityRequested) -> None:

@@ -234,3 +234,40 @@ async def test_import_linkedin_from_the_palette_and_undo_it(db_path: Path, now: 
         assert "Undid import #1" in plain_text(app.screen.query_one("#import-summary", Static))
         assert contacts.count_contacts() == 0
         assert isinstance(app.screen.query_one(ImportHistory), ImportHistory)
+
+
+async def test_d_and_s_work_on_the_contact_screen_too(db_path: Path, now: datetime) -> None:
+    from crm.screens.contact_screen import ContactScreen
+
+    ids = scenario(now)
+    opportunities.mark_interview_done(ids["interview"], now=now)
+    agenda = followups.agenda(now=now)
+
+    def thank_you_to(name: str) -> int:
+        (found,) = [item.id for item in agenda.due if item.contact_id == ids[name]]
+        return found
+
+    done, snoozed = thank_you_to("Ann Lee"), thank_you_to("Bob Stone")
+    app = build_app(db_path, now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        for name, follow_up, keys in (("Ann Lee", done, ["d"]), ("Bob Stone", snoozed, ["s", "2"])):
+            app.push_screen(ContactScreen(ids[name]))
+            await settle(pilot)
+            timeline = app.screen.query_one(TimelinePane)
+            move_to(
+                timeline,
+                lambda key, wanted=follow_up: isinstance(key, FollowUpKey)
+                and key.follow_up_id == wanted,
+            )
+            for key in keys:  # "2": snooze three days
+                await pilot.press(key)
+                await settle(pilot)
+            assert isinstance(app.screen, ContactScreen)
+            await pilot.press("escape")
+            await settle(pilot)
+    after = followups.agenda(now=now)
+    assert not {done, snoozed} & {item.id for item in after.overdue + after.due + after.upcoming}
+    later = followups.agenda(now=now + timedelta(days=3, hours=1))
+    assert snoozed in {item.id for item in later.due + later.overdue}  # back in three days
+    assert done not in {item.id for item in later.due + later.overdue}

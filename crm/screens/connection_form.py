@@ -9,11 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from crm.domain.types import ConnectionSource
+from crm.screens.form import FormScreen
 from crm.screens.lookup import resolve_optional_contact
 from crm.widgets.suggesters import ContactSuggester
 
@@ -34,7 +34,7 @@ class ConnectionDraft:
     note: str
 
 
-class ConnectionForm(ModalScreen[ConnectionDraft | None]):
+class ConnectionForm(FormScreen[ConnectionDraft | None]):
     """"<name> knows…": pick the other person (with completion), the source and a note."""
 
     BINDINGS = [
@@ -79,31 +79,17 @@ class ConnectionForm(ModalScreen[ConnectionDraft | None]):
                 yield Input(placeholder="Worked together at…", id="field-note", compact=True)
             yield Static("", id="form-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="connection-save", compact=True)
-                yield Button("Cancel", id="connection-cancel", compact=True)
+                yield Button("Save", variant="primary", id="form-save", compact=True)
+                yield Button("Cancel", id="form-cancel", compact=True)
             yield Static("Enter or Ctrl+S saves · Esc cancels", classes="dialog-hint")
 
     def on_mount(self) -> None:
-        if self.app.is_headless:
-            for field in self.query(Input):
-                field.cursor_blink = False
         self.query_one("#field-other", Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "connection-save":
-            self.action_save()
-        else:
-            self.action_cancel()
 
     def action_save(self) -> None:
         text = self.query_one("#field-other", Input).value
         if not text.strip():
-            self.query_one("#form-error", Static).update("Who: name the person they know.")
+            self._show_problem("Who: name the person they know.")
             return
         self.resolve(text)
 
@@ -117,14 +103,11 @@ class ConnectionForm(ModalScreen[ConnectionDraft | None]):
     @on(Resolved)
     def finish(self, message: Resolved) -> None:
         if not isinstance(message.found, int):
-            self.query_one("#form-error", Static).update(str(message.found or ""))
+            self._show_problem(str(message.found or ""))
             return
         if message.found == self.contact_id:
-            self.query_one("#form-error", Static).update("Who: someone other than themselves.")
+            self._show_problem("Who: someone other than themselves.")
             return
         source = ConnectionSource(str(self.query_one("#field-source", Select).value))
         note = self.query_one("#field-note", Input).value.strip()
         self.dismiss(ConnectionDraft(message.found, source, note))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

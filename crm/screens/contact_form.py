@@ -5,11 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from crm.domain.types import ContactDraft, Rapport
 from crm.domain.validation import contact_problems, normalise_draft
+from crm.screens.form import FormScreen
 
 # (field id, label, placeholder)
 FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -34,7 +34,7 @@ RAPPORT_CHOICES: list[tuple[str, str]] = [
 ]
 
 
-class ContactForm(ModalScreen[ContactDraft | None]):
+class ContactForm(FormScreen[ContactDraft | None]):
     """Edit a contact's fields; returns the checked draft, or None if cancelled."""
 
     BINDINGS = [
@@ -77,9 +77,6 @@ class ContactForm(ModalScreen[ContactDraft | None]):
             yield Static("Enter or Ctrl+S saves · Tab moves · Esc cancels", classes="dialog-hint")
 
     def on_mount(self) -> None:
-        if self.app.is_headless:
-            for field in self.query(Input):
-                field.cursor_blink = False
         self.query_one("#field-name", Input).focus()
 
     def _initial(self, field_id: str) -> str:
@@ -110,24 +107,10 @@ class ContactForm(ModalScreen[ContactDraft | None]):
             rapport=str(self.query_one("#field-rapport", Select).value),
         )
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "form-save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
     def action_save(self) -> None:
         draft = normalise_draft(self.current_draft())
         problems = contact_problems(draft)
         if problems:
-            self.query_one("#form-error", Static).update("\n".join(problems))
+            self._show_problem("\n".join(problems))
             return
         self.dismiss(draft)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

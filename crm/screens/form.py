@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from textual import on
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
@@ -21,8 +22,9 @@ class FormScreen(ModalScreen[ResultT]):
                 field.cursor_blink = False
 
     def _show_problem(self, problem: str) -> None:
-        """Say what's wrong, in the form, without closing it."""
-        self.query_one("#form-error", Static).update(problem)
+        """Say what's wrong, in the form, without closing it (as plain text: a problem quotes
+        what the user typed, and a "[" there must not be read as markup)."""
+        self.query_one("#form-error", Static).update(Content(problem))
 
     @on(Input.Submitted)
     def save_on_enter(self, event: Input.Submitted) -> None:

@@ -9,15 +9,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
-from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm.domain.followups import CHECK_IN_BUSINESS_DAYS, default_next_touch
 from crm.domain.types import Channel, Direction, InteractionKind, LogDraft
 from crm.domain.when import WhenError, parse_next_touch, parse_when, to_local
+from crm.screens.form import FormScreen
 from crm.screens.lookup import resolve_optional_contact
 from crm.services.conversations import open_opportunities_of
 from crm.services.opportunities import list_opportunities
@@ -52,7 +51,7 @@ NEXT_EXAMPLES = "fri · in 3 days · 2026-12-01 · none: reason"
 DEFAULT_NEXT_EXAMPLES = "fri · in 3 days · none: reason"
 
 
-class LogForm(ModalScreen[LogDraft | None]):
+class LogForm(FormScreen[LogDraft | None]):
     """Log a conversation; returns the draft (not yet saved), or None if cancelled."""
 
     BINDINGS = [
@@ -146,17 +145,14 @@ class LogForm(ModalScreen[LogDraft | None]):
                 yield Input(id="field-next", compact=True)
             yield Static("", id="form-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="log-save", compact=True)
-                yield Button("Cancel", id="log-cancel", compact=True)
+                yield Button("Save", variant="primary", id="form-save", compact=True)
+                yield Button("Cancel", id="form-cancel", compact=True)
             yield Static(
                 "Enter or Ctrl+S saves · Tab moves · Enter opens a list · Esc cancels",
                 classes="dialog-hint",
             )
 
     def on_mount(self) -> None:
-        if self.app.is_headless:
-            for field in self.query(Input):
-                field.cursor_blink = False
         self.refresh_next_placeholder()
         self.load_opportunities(self.contact[0] if self.contact else None)
         first = "#field-channel" if self.contact is not None else "#field-contact"
@@ -234,24 +230,11 @@ class LogForm(ModalScreen[LogDraft | None]):
 
     def show_problem(self, problem: str, field_id: str | None = None) -> None:
         """Show a red message, and put the cursor where the problem is."""
-        self.query_one("#form-error", Static).update(Content(problem))
+        self._show_problem(problem)
         if field_id is not None:
             self.query_one(f"#field-{field_id}").focus()
 
     # --- saving ----------------------------------------------------------------------------
-
-    @on(Input.Submitted)
-    def save_on_enter(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    @on(Button.Pressed)
-    def press_button(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "log-save":
-            self.action_save()
-        else:
-            self.action_cancel()
 
     def action_save(self) -> None:
         """Check the fields; dismiss with the draft once the contact is known."""
@@ -343,5 +326,3 @@ class LogForm(ModalScreen[LogDraft | None]):
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.show_problem(f"Something went wrong: {event.worker.error}")
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -103,6 +103,24 @@ async def test_form_refuses_an_empty_name_and_keeps_typing(db_path: Path, now: d
         assert contacts.count_contacts() == 0
 
 
+async def test_a_problem_quoting_brackets_shows_them_as_typed(
+    db_path: Path, now: datetime
+) -> None:
+    """Form problems quote what was typed; a "[" in it is text, not markup."""
+    app = build_app(db_path, now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", "n", *"Ann")
+        app.screen.query_one("#field-email", Input).value = "ann[/b]@"
+        await pilot.press("enter")
+        assert isinstance(app.screen, ContactForm)
+        error = app.screen.query_one("#form-error", Static)
+        assert "“ann[/b]@” doesn't look like an e-mail address." in plain_text(error)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert contacts.count_contacts() == 0
+
+
 async def test_edit_the_highlighted_contact(db_path: Path, now: datetime) -> None:
     add("Ann Lee", "Acme", "CTO")
     app = build_app(db_path, now)

@@ -29,9 +29,9 @@ def libc(monkeypatch: pytest.MonkeyPatch) -> FakeLibc:
     return fake
 
 
-def test_malloc_keeps_two_arenas_on_linux(libc: FakeLibc) -> None:
+def test_malloc_keeps_one_arena_on_linux(libc: FakeLibc) -> None:
     process.limit_malloc_arenas()
-    assert libc.calls == [(process.M_ARENA_MAX, 2)]
+    assert libc.calls == [(process.M_ARENA_MAX, 1)]
 
 
 def test_a_users_own_arena_setting_wins(libc: FakeLibc, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -676,6 +676,18 @@ def log(
     except InvalidInput as error:
         fail(str(error))
     click.echo(result.interaction_id)
+    if result.opportunity_id is None and next_touch is None and no_next is None:
+        # The one open opportunity is taken for granted; among several, none is, and the
+        # ring would drop without a word. The conversation stays logged either way.
+        open_ones = conversations.open_opportunities_of(contact_id)
+        if len(open_ones) > 1:
+            numbers = ", ".join(f"#{number}" for number in open_ones)
+            click.echo(
+                f"crm: warning: logged on no opportunity. This contact is in {len(open_ones)}"
+                f" open ones ({numbers}), so no next touch was planned; say which with"
+                " --opportunity N (or give --next WHEN) when you log.",
+                err=True,
+            )
 
 
 @cli.command()

@@ -722,3 +722,29 @@ def test_a_long_agenda_lists_the_most_urgent_and_counts_the_rest(
     out = cli.ok("agenda")
     assert f"Overdue ({overdue_total:,})" in out
     assert f"… and {overdue_total - overdue_listed:,} more" in out
+
+
+def test_log_with_a_contact_in_two_open_opportunities_warns_that_no_ring_was_kept(
+    cli: Cli, interviewed: dict[str, int]
+) -> None:
+    second = cli.new_id(
+        "opportunity", "add", "--company", "Initech", "--role", "SRE", "--referrer", "Katie"
+    )
+    code, out, err = cli(*log_args("Katie"))
+    assert code == 0 and out.strip().isdigit()  # logged all the same
+    assert "logged on no opportunity" in err
+    assert f"#{interviewed['opp']}, #{second}" in err
+    assert len(err.strip().splitlines()) == 1
+    # Saying which, or when to follow up, needs no warning.
+    for extra in (["--opportunity", str(second)], ["--next", "fri 10am"], ["--no-next", "met"]):
+        code, out, err = cli(*log_args("Katie"), *extra)
+        assert (code, err) == (0, ""), extra
+
+
+def test_log_with_one_open_opportunity_takes_it_without_a_word(
+    cli: Cli, interviewed: dict[str, int]
+) -> None:
+    cli.ok(*log_args("Katie"))  # ok() asserts nothing was printed on stderr
+    with closing(sqlite3.connect(cli.db)) as connection:
+        (on,) = connection.execute("SELECT opportunity_id FROM interaction").fetchone()
+    assert on == interviewed["opp"]

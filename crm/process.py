@@ -38,8 +38,10 @@ def pause_garbage_collection() -> None:
     """Turn the cyclic garbage collector off while crm starts.
 
     Start-up makes a few hundred thousand objects (modules, classes, styles, widgets) that
-    live as long as the process, so collecting them as they are made finds nothing: at 100k
-    contacts it was ~165 collections and ~50 ms before the first frame.
+    live as long as the process, so collecting them as they are made finds almost nothing
+    (~575 unreachable objects): ~165 collections before the first frame at 100k contacts,
+    ~20 ms of them while importing. Too little to show in wall-clock start-up on these
+    machines; ~45 M of ~2,000 M instructions (bench.instructions).
     `resume_garbage_collection` turns it back on.
     """
     gc.disable()
@@ -50,9 +52,9 @@ def resume_garbage_collection() -> None:
 
     Python's default thresholds stay. Collecting the youngest generation every 10,000 new
     objects instead of 700 ran a third of the collections' time while typing 585 filter keys
-    at 100k contacts, and no full ones, but kept ~0.7 MiB more (peak 53.7 vs 53.0 MiB, over
-    the 1.5x-the-bare-app memory goal), and no change in keystroke latency showed through
-    this machine's noise.
+    at 100k contacts, and no full ones, but kept ~0.7 MiB more (peak 53.7 vs 53.0 MiB with
+    two malloc arenas, then over the 1.5x-the-bare-app memory goal), and no change in
+    keystroke latency showed through this machine's noise.
 
     Does nothing unless `pause_garbage_collection` turned it off, so that a host process
     (the tests, a script importing crm) keeps its own collector as it was.

@@ -34,6 +34,7 @@ from crm.services.tx import reading
 from crm.widgets.contact_card import ContactCard
 from crm.widgets.contact_list import ContactList
 from crm.widgets.follow_up_list import FollowUpList
+from crm.widgets.frame_hold import FrameHold
 from crm.widgets.interviews_pane import InterviewsPane
 from crm.widgets.key_bar import KeyBar
 from crm.widgets.read_only_banner import ReadOnlyBanner
@@ -135,7 +136,6 @@ class MainScreen(ContactEditing, DailyLoopActions):
         super().__init__()
         self.shown_contact: ContactDetail | None = None
         """The contact whose details the card shows."""
-        self._first_load = True
         self._card_timer: Timer | None = None
         self._card_pending: int | None = None
         self.deleted: list[DeletedContact] = []
@@ -149,8 +149,9 @@ class MainScreen(ContactEditing, DailyLoopActions):
                 with TabPane("Today", id="today"):
                     yield TodayPane(id="today-list")
                 with TabPane("Contacts", id="contacts"):
-                    yield SearchBox(id="search")
-                    yield ContactList(id="contacts-list")
+                    typing = FrameHold(self)
+                    yield SearchBox(frame_hold=typing, id="search")
+                    yield ContactList(frame_hold=typing, id="contacts-list")
                 with TabPane("Interviews", id="interviews"):
                     yield InterviewsPane(id="interviews-list")
             with Vertical(id="side"):
@@ -203,13 +204,6 @@ class MainScreen(ContactEditing, DailyLoopActions):
     @on(SearchBox.Finished)
     def back_to_list(self) -> None:
         self.set_focus(self.contact_list)
-
-    @on(ContactList.Loaded)
-    def first_contacts_shown(self) -> None:
-        if self._first_load:
-            # Start-up objects live for the whole session: keep the collector off them.
-            self._first_load = False
-            gc.freeze()
 
     # --- the subject: card and timeline ------------------------------------------------------
 

@@ -25,6 +25,7 @@ from crm.messages import DeleteRequested, LogRequested
 from crm.services import contacts
 from crm.services.tx import reading
 from crm.widgets.cells import fit
+from crm.widgets.frame_hold import FrameHold
 
 PAGE_SIZE = contacts.PAGE_SIZE
 MAX_CACHED_PAGES = 128
@@ -142,8 +143,10 @@ class ContactList(ScrollView, can_focus=True):
         page: int
         rows: list[ContactRow]
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, frame_hold: FrameHold | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
+        self._frame_hold = frame_hold
+        """Released when a filter's rows are in place, so they are painted with its echo."""
         self.filter_text = ""
         """The filter the rows on screen belong to."""
         self.total: int | None = None
@@ -225,6 +228,8 @@ class ContactList(ScrollView, can_focus=True):
         self._scroll_cursor_into_view(center=True)
         self.refresh()
         self._announce()
+        if self._frame_hold is not None:
+            self._frame_hold.release()
 
     def on_contact_list_page_loaded(self, message: PageLoaded) -> None:
         message.stop()

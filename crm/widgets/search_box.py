@@ -10,6 +10,8 @@ from textual.message import Message
 from textual.reactive import Reactive
 from textual.widgets import Input
 
+from crm.widgets.frame_hold import FrameHold
+
 
 class SearchBox(Input):
     """Filters the contacts list as the user types; Enter or ↓ goes back to the list."""
@@ -28,8 +30,15 @@ class SearchBox(Input):
     # has no scrollbars and no children, so nothing else depends on it: repaint only.
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, frame_hold: FrameHold | None = None, id: str | None = None) -> None:
         super().__init__(placeholder="/ Filter by name or company…", id=id)
+        self._frame_hold = frame_hold
+
+    def watch_value(self) -> None:
+        # Runs as the letter lands, before its echo can be painted: the echo waits for the
+        # list's rows (see FrameHold), so both reach the screen in one frame.
+        if self._frame_hold is not None:
+            self._frame_hold.start()
 
     def on_mount(self) -> None:
         if self.app.is_headless:

@@ -121,6 +121,27 @@ def overdue_counts(contact_ids: list[int], now: datetime) -> list[tuple[int, int
     return list(db.execute_sql(sql, [*contact_ids, stamp, stamp]))
 
 
+_DETAIL_SQL = (
+    "SELECT c.name, COALESCE(co.name, ''), c.role, c.email, c.phone, c.linkedin_url,"
+    " c.how_met, c.relationship_note, c.keep_in_touch_days, c.rapport, c.created_at,"
+    " c.updated_at,"
+    " (SELECT json_group_array(name) FROM"
+    "   (SELECT name FROM contact_topic WHERE contact_id = c.id ORDER BY position)),"
+    " (SELECT MAX(occurred_at) FROM interaction WHERE contact_id = c.id),"
+    " (SELECT COUNT(*) FROM interaction WHERE contact_id = c.id),"
+    " EXISTS (SELECT 1 FROM reference WHERE contact_id = c.id)"
+    " FROM contact c LEFT JOIN company co ON co.id = c.company_id WHERE c.id = ?"
+)
+
+
+def detail(contact_id: int) -> tuple[object, ...] | None:
+    """One contact's card, in one statement (the card follows the list's cursor): name,
+    company, role, e-mail, phone, LinkedIn, how met, note, keep-in-touch days, rapport,
+    created, updated, topics (a JSON array), last touch, touches, and whether a reference."""
+    row = db.execute_sql(_DETAIL_SQL, (contact_id,)).fetchone()
+    return tuple(row) if row is not None else None
+
+
 def position(contact_id: int, expression: str | None) -> int | None:
     """How many rows come before a contact in the (filtered) list; None if it isn't in it."""
     found = db.execute_sql("SELECT sort_key FROM contact WHERE id = ?", (contact_id,)).fetchone()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
 
 import peewee
-from peewee import JOIN, fn
 
 from crm.clock import utc_now
 from crm.db import listing, search
@@ -16,8 +16,6 @@ from crm.db.models import (
     Company,
     Contact,
     ContactTopic,
-    Interaction,
-    Reference,
 )
 from crm.domain.companies import clean_company_name, company_key
 from crm.domain.text import sort_key
@@ -240,53 +238,38 @@ def get_contact(contact_id: int, *, now: datetime | None = None) -> ContactDetai
     """Everything about one contact for the detail panel; raises ContactNotFound."""
     moment = now or utc_now()
     with reading():
-        contact = (
-            Contact.select(Contact, Company)
-            .join(Company, JOIN.LEFT_OUTER)
-            .where(Contact.id == contact_id)
-            .first()
-        )
-        if contact is None:
+        row = listing.detail(contact_id)
+        if row is None:
             raise ContactNotFound(f"There is no contact #{contact_id}.")
-        topics = tuple(
-            name
-            for (name,) in ContactTopic.select(ContactTopic.name)
-            .where(ContactTopic.contact == contact_id)
-            .order_by(ContactTopic.position)
-            .tuples()
-        )
-        last_touch, touches = (
-            Interaction.select(fn.MAX(Interaction.occurred_at), fn.COUNT(Interaction.id))
-            .where(Interaction.contact == contact_id)
-            .tuples()
-            .first()
-        ) or (None, 0)
-        is_reference = Reference.select().where(Reference.contact == contact_id).exists()
         overdue = dict(listing.overdue_counts([contact_id], moment)).get(contact_id, 0)
-        return ContactDetail(
-            id=contact.id,
-            name=contact.name,
-            company=contact.company.name if contact.company_id else "",
-            role=contact.role,
-            email=contact.email,
-            phone=contact.phone,
-            linkedin_url=contact.linkedin_url,
-            how_met=contact.how_met,
-            topics=topics,
-            relationship_note=contact.relationship_note,
-            keep_in_touch_days=contact.keep_in_touch_days,
-            rapport=contact.rapport,
-            created_at=contact.created_at,
-            updated_at=contact.updated_at,
-            last_touch_at=_as_datetime(last_touch),
-            interactions=int(touches or 0),
-            is_reference=is_reference,
-            overdue=overdue,
-        )
+    (
+        name, company, role, email, phone, linkedin_url, how_met, note, keep_in_touch_days,
+        rapport, created_at, updated_at, topics, last_touch, touches, is_reference,
+    ) = row
+    return ContactDetail(
+        id=contact_id,
+        name=str(name),
+        company=str(company),
+        role=str(role),
+        email=str(email),
+        phone=str(phone),
+        linkedin_url=str(linkedin_url),
+        how_met=str(how_met),
+        topics=tuple(json.loads(str(topics))),
+        relationship_note=str(note),
+        keep_in_touch_days=int(keep_in_touch_days) if keep_in_touch_days is not None else None,
+        rapport=str(rapport),
+        created_at=_as_datetime(created_at),
+        updated_at=_as_datetime(updated_at),
+        last_touch_at=_as_datetime(last_touch),
+        interactions=int(touches or 0),  # type: ignore[call-overload]
+        is_reference=bool(is_reference),
+        overdue=overdue,
+    )
 
 
 def _as_datetime(value: object) -> datetime | None:
-    """MAX() over a DateTimeField comes back as text; turn it into a datetime."""
+    """A timestamp read with plain SQL comes back as text; turn it into a datetime."""
     if value is None or isinstance(value, datetime):
         return value
     return datetime.fromisoformat(str(value))

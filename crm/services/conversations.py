@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
+from typing import Any
 
 from peewee import JOIN, fn
 
 from crm.clock import utc_now
+from crm.db import db
 from crm.db.models import (
     Company,
     Contact,
@@ -232,6 +234,54 @@ def _pending_of(contact_id: int) -> list[PendingFollowUp]:
     ]
 
 
+# The timeline follows the list's cursor, so it is read with plain SQL: building the three
+# Peewee queries and converting their rows cost more than SQLite takes to run them.
+_TIMELINE_SQL = {
+    "interaction": (
+        "SELECT i.id, i.occurred_at, i.contact_id, c.name, i.channel, i.kind, i.direction,"
+        " i.summary, o.role, co.name"
+        " FROM interaction i JOIN contact c ON c.id = i.contact_id"
+        " LEFT JOIN opportunity o ON o.id = i.opportunity_id"
+        " LEFT JOIN company co ON co.id = o.company_id"
+        " WHERE {where} ORDER BY i.occurred_at DESC LIMIT :limit"
+    ),
+    "follow-up": (
+        "SELECT f.id, f.kind, f.contact_id, c.name, f.window_start, f.window_end, f.done_at,"
+        " f.snoozed_until, f.note, o.role, co.name"
+        " FROM follow_up f JOIN contact c ON c.id = f.contact_id"
+        " LEFT JOIN opportunity o ON o.id = f.opportunity_id"
+        " LEFT JOIN company co ON co.id = o.company_id"
+        " WHERE {where} ORDER BY f.window_end DESC LIMIT :limit"
+    ),
+    "interview": (
+        "SELECT v.id, v.starts_at, v.kind, v.done_at, o.role, co.name"
+        " FROM interview v JOIN opportunity o ON o.id = v.opportunity_id"
+        " JOIN company co ON co.id = o.company_id"
+        " WHERE {where} ORDER BY v.starts_at DESC LIMIT :limit"
+    ),
+}
+_TIMELINE_WHERE = {
+    "contact": {
+        "interaction": "i.contact_id = :subject",
+        "follow-up": "f.contact_id = :subject",
+        "interview": (
+            "v.id IN (SELECT interview_id FROM interview_interviewer WHERE contact_id = :subject)"
+        ),
+    },
+    "opportunity": {
+        "interaction": "i.opportunity_id = :subject",
+        "follow-up": "f.opportunity_id = :subject",
+        "interview": "v.opportunity_id = :subject",
+    },
+    "everything": {"interaction": "1", "follow-up": "f.done_at IS NULL", "interview": "1"},
+}
+
+
+def _moment(value: str | None) -> datetime | None:
+    """A stored timestamp (naive UTC text, as Peewee writes it) as a datetime."""
+    return None if value is None else datetime.fromisoformat(value)
+
+
 def timeline(
     *,
     contact_id: int | None = None,
@@ -244,117 +294,73 @@ def timeline(
     With neither id, everything: the most recent of each kind across all contacts.
     """
     moment = now or utc_now()
+    if contact_id is not None:
+        scope, subject = "contact", contact_id
+    elif opportunity_id is not None:
+        scope, subject = "opportunity", opportunity_id
+    else:
+        scope, subject = "everything", 0
+    params = {"subject": subject, "limit": limit}
+
+    def rows(what: str) -> list[tuple[Any, ...]]:
+        sql = _TIMELINE_SQL[what].format(where=_TIMELINE_WHERE[scope][what])
+        return db.execute_sql(sql, params).fetchall()
+
     entries: list[TimelineEntry] = []
     with reading():
-        interactions = (
-            Interaction.select(
-                Interaction.id,
-                Interaction.occurred_at,
-                Interaction.contact,
-                Contact.name,
-                Interaction.channel,
-                Interaction.kind,
-                Interaction.direction,
-                Interaction.summary,
-                Opportunity.role,
-                Company.name,
+        interactions = rows("interaction")
+        follow_ups = rows("follow-up")
+        interviews = rows("interview")
+    for iid, at, cid, name, channel, kind, direction, summary, role, company in interactions:
+        arrow = "←" if direction == "inbound" else "→"
+        entries.append(
+            TimelineEntry(
+                at=datetime.fromisoformat(at),
+                what="interaction",
+                id=iid,
+                contact_id=cid,
+                contact=name,
+                title=f"{arrow} {kind} by {channel}",
+                detail=summary,
+                opportunity=opportunity_title(role, company),
             )
-            .join(Contact)
-            .switch(Interaction)
-            .join(Opportunity, JOIN.LEFT_OUTER)
-            .join(Company, JOIN.LEFT_OUTER)
         )
-        follow_ups = (
-            FollowUp.select(
-                FollowUp.id,
-                FollowUp.kind,
-                FollowUp.contact,
-                Contact.name,
-                FollowUp.window_start,
-                FollowUp.window_end,
-                FollowUp.done_at,
-                FollowUp.snoozed_until,
-                FollowUp.note,
-                Opportunity.role,
-                Company.name,
-            )
-            .join(Contact)
-            .switch(FollowUp)
-            .join(Opportunity, JOIN.LEFT_OUTER)
-            .join(Company, JOIN.LEFT_OUTER)
+    for fid, kind, cid, name, start, end, done, snoozed, note, role, company in follow_ups:
+        window_end = datetime.fromisoformat(end)
+        done_at = _moment(done)
+        state = follow_up_state(
+            datetime.fromisoformat(start),
+            window_end,
+            done_at=done_at,
+            snoozed_until=_moment(snoozed),
+            now=moment,
         )
-        interviews = (
-            Interview.select(
-                Interview.id, Interview.starts_at, Interview.kind, Interview.done_at,
-                Opportunity.role, Company.name,
+        entries.append(
+            TimelineEntry(
+                at=done_at if done_at is not None else window_end,
+                what="follow-up",
+                id=fid,
+                contact_id=cid,
+                contact=name,
+                title=follow_up_title(FollowUpKind(kind)),
+                detail=note,
+                state=state,
+                opportunity=opportunity_title(role, company),
             )
-            .join(Opportunity)
-            .join(Company)
         )
-        if contact_id is not None:
-            interactions = interactions.where(Interaction.contact == contact_id)
-            follow_ups = follow_ups.where(FollowUp.contact == contact_id)
-            interviews = interviews.where(
-                Interview.id.in_(
-                    InterviewInterviewer.select(InterviewInterviewer.interview).where(
-                        InterviewInterviewer.contact == contact_id
-                    )
-                )
+    for iid, starts, kind, done, role, company in interviews:
+        entries.append(
+            TimelineEntry(
+                at=datetime.fromisoformat(starts),
+                what="interview",
+                id=iid,
+                contact_id=None,
+                contact="",
+                title=f"Interview{f' ({kind})' if kind else ''}"
+                + ("" if done else " — scheduled"),
+                opportunity=opportunity_title(role, company),
             )
-        elif opportunity_id is not None:
-            interactions = interactions.where(Interaction.opportunity == opportunity_id)
-            follow_ups = follow_ups.where(FollowUp.opportunity == opportunity_id)
-            interviews = interviews.where(Interview.opportunity == opportunity_id)
-        else:
-            follow_ups = follow_ups.where(FollowUp.done_at.is_null())
-        for iid, at, cid, name, channel, kind, direction, summary, role, company in (
-            interactions.order_by(Interaction.occurred_at.desc()).limit(limit).tuples()
-        ):
-            arrow = "←" if direction == "inbound" else "→"
-            entries.append(
-                TimelineEntry(
-                    at=at,
-                    what="interaction",
-                    id=iid,
-                    contact_id=cid,
-                    contact=name,
-                    title=f"{arrow} {kind} by {channel}",
-                    detail=summary,
-                    opportunity=opportunity_title(role, company),
-                )
-            )
-        for fid, kind, cid, name, start, end, done, snoozed, note, role, company in (
-            follow_ups.order_by(FollowUp.window_end.desc()).limit(limit).tuples()
-        ):
-            state = follow_up_state(start, end, done_at=done, snoozed_until=snoozed, now=moment)
-            entries.append(
-                TimelineEntry(
-                    at=done if done is not None else end,
-                    what="follow-up",
-                    id=fid,
-                    contact_id=cid,
-                    contact=name,
-                    title=follow_up_title(FollowUpKind(kind)),
-                    detail=note,
-                    state=state,
-                    opportunity=opportunity_title(role, company),
-                )
-            )
-        for iid, starts, kind, done, role, company in (
-            interviews.order_by(Interview.starts_at.desc()).limit(limit).tuples()
-        ):
-            entries.append(
-                TimelineEntry(
-                    at=starts,
-                    what="interview",
-                    id=iid,
-                    contact_id=None,
-                    contact="",
-                    title=f"Interview{f' ({kind})' if kind else ''}"
-                    + ("" if done else " — scheduled"),
-                    opportunity=opportunity_title(role, company),
-                )
-            )
+        )
     entries.sort(key=lambda e: (e.at, e.id), reverse=True)
     return entries[:limit]
 

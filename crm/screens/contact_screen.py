@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
@@ -82,13 +82,12 @@ class ContactScreen(ContactEditing, DailyLoopActions):
             with VerticalScroll(id="contact-screen-left"):
                 yield ContactCard(id="contact-screen-card", classes="pane")
                 yield Static(id="contact-connections", classes="pane")
-            with Vertical(id="contact-screen-timeline", classes="pane"):
-                yield TimelinePane(id="contact-timeline")
+            yield TimelinePane(id="contact-timeline", classes="pane")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#contact-connections").border_title = "Knows"
-        self.query_one("#contact-screen-timeline").border_title = "Timeline"
+        self.query_one(TimelinePane).border_title = "Timeline"
         self.query_one(ContactCard).loading = True
         self.load_contact()
         timeline = self.query_one(TimelinePane)

@@ -156,13 +156,12 @@ class MainScreen(ContactEditing, DailyLoopActions):
                     yield InterviewsPane(id="interviews-list")
             with Vertical(id="side"):
                 yield ContactCard(id="contact-card", classes="pane")
-                with Vertical(id="timeline-pane", classes="pane"):
-                    yield TimelinePane(id="timeline")
+                yield TimelinePane(id="timeline", classes="pane")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#contact-card").border_title = "Contact"
-        self.query_one("#timeline-pane").border_title = "Timeline"
+        self.query_one(TimelinePane).border_title = "Timeline"
         self.call_after_refresh(self._start_up_over)
 
     def _start_up_over(self) -> None:

@@ -123,8 +123,7 @@ class TimelinePane(FollowUpList):
     def _show(self, subject: Subject, entries: list[TimelineEntry], now: datetime) -> None:
         self.shown = subject
         self.set_rows(timeline_rows(entries, now, show_contact=subject.contact_id is None))
-        if self.parent is not None:
-            self.parent.border_title = f"Timeline · {subject.title}"
+        self.border_title = f"Timeline · {subject.title}" if subject.title else "Timeline"
 
     def action_everything(self) -> None:
         self.show_subject(Subject())

@@ -17,6 +17,7 @@ from crm.services import contacts
 from crm.widgets.contact_card import ContactCard
 from crm.widgets.contact_list import ContactList
 from crm.widgets.search_box import SearchBox
+from crm.widgets.timeline_pane import TimelinePane
 from tests.tui.helpers import build_app, plain_text, settle, visible_names
 
 
@@ -376,3 +377,17 @@ async def test_a_long_timeline_shows_its_first_screenful_then_all_of_it(
         await settle(pilot)
         assert timeline.shown.contact_id == quiet
         assert not [row for row in timeline.rows if row.key is not None]  # none of Ann's
+
+
+async def test_the_timeline_pane_names_whose_timeline_it_is(db_path: Path, now: datetime) -> None:
+    add("Кэти Смирнова", "Initech")
+    app = build_app(db_path, now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen.query_one(TimelinePane).border_title == "Timeline · Кэти Смирнова"
+        await pilot.press("enter")  # the contact's own screen says whose it is in its title
+        await settle(pilot)
+        assert isinstance(app.screen, ContactScreen)
+        assert app.screen.query_one(TimelinePane).border_title == "Timeline"

@@ -28,10 +28,6 @@ class FrameHold:
         self._batch: ExitStack | None = None
         self._timer: Timer | None = None
 
-    @property
-    def holding(self) -> bool:
-        return self._batch is not None
-
     def start(self) -> None:
         """Hold painting from now (a hold already running keeps its deadline, so fast typing
         can't starve the screen of frames)."""
@@ -52,5 +48,6 @@ class FrameHold:
             self._timer.stop()
             self._timer = None
         batch.close()
-        # The screen went idle during the hold and skipped its update then: prompt it again.
-        self._owner.app.screen.check_idle()
+        if self._owner.is_attached:
+            # The screen went idle during the hold and skipped its update: prompt it again.
+            self._owner.app.screen.check_idle()

@@ -127,6 +127,19 @@ class Opportunity(BaseModel):
         table_name = "opportunity"
 
 
+class OpportunityPerson(BaseModel):
+    """Someone who helped the user into a process: a referrer, or someone who pulled strings."""
+
+    opportunity = ForeignKeyField(Opportunity, on_delete="CASCADE", backref="people")
+    contact = ForeignKeyField(Contact, on_delete="CASCADE", backref="processes_helped")
+    role = CharField(default="referrer")  # domain.types.HelperRole
+    position = IntegerField(default=0)
+
+    class Meta:
+        table_name = "opportunity_person"
+        indexes = ((("opportunity", "contact"), True), (("contact",), False))
+
+
 class Interview(BaseModel):
     uid = CharField(unique=True, default=new_uid)
     opportunity = ForeignKeyField(Opportunity, on_delete="CASCADE", backref="interviews")
@@ -161,6 +174,7 @@ class Interaction(BaseModel):
     kind = CharField()  # domain.types.InteractionKind
     direction = CharField(default="outbound")  # domain.types.Direction
     summary = TextField(default="")
+    promised_at = DateTimeField(null=True)  # "they'll get back to me by ...": their date
     created_at = DateTimeField(default=utc_now)
 
     class Meta:
@@ -186,6 +200,7 @@ class FollowUp(BaseModel):
     done_at = DateTimeField(null=True)
     snoozed_until = DateTimeField(null=True)
     note = TextField(default="")
+    cancelled_by = CharField(default="")  # "" unless cancelled: "close" when its process closed
     created_at = DateTimeField(default=utc_now)
 
     class Meta:
@@ -277,6 +292,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     ContactMethod,
     ImportChange,
     Opportunity,
+    OpportunityPerson,
     Interview,
     InterviewInterviewer,
     Interaction,

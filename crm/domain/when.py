@@ -28,9 +28,20 @@ MAX_DISTANCE = timedelta(days=100 * 366)
 
 MAX_TEXT_LENGTH = 80
 
+END_OF_WEEK_TIME = time(17, 0)
+""""End of week" is Friday at the end of the working day."""
+
 EXAMPLES = "'tomorrow 4pm', 'fri', 'in 3 days', '2 hours ago' or '2026-12-01 14:30'"
 
 _DAY_OFFSETS = {"today": 0, "tomorrow": 1, "yesterday": -1}
+
+# Parts of the day, each at a time a person would pick for it.
+_PARTS_OF_DAY = {"morning": time(9, 0), "afternoon": time(14, 0), "evening": time(19, 0)}
+
+# Vague amounts, as the playbook says them: "in a couple of days", "a few weeks ago".
+_VAGUE_AMOUNTS = {"a couple of": 2, "a couple": 2, "couple of": 2, "a few": 3}
+
+_END_OF_WEEK = frozenset({"end of week", "end of the week", "end of this week", "eow"})
 
 _WEEKDAYS = {
     name: number
@@ -81,7 +92,10 @@ _UNITS = {
 }
 _CLOCK_UNITS = frozenset({"minutes", "hours"})
 
-_AMOUNT = r"(?:(?P<count>\d+) ?|(?P<article>an?) )(?P<unit>[a-z]+)"
+_AMOUNT = (
+    r"(?:(?P<count>\d+) ?|(?P<vague>a couple of|a couple|couple of|a few) |(?P<article>an?) )"
+    r"(?P<unit>[a-z]+)"
+)
 _IN = re.compile(rf"in {_AMOUNT}", re.ASCII)
 _AGO = re.compile(rf"{_AMOUNT} ago", re.ASCII)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
@@ -93,6 +107,8 @@ _TWELVE_HOUR = re.compile(
     r"(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))? ?(?P<half>[ap])\.?m\.?", re.ASCII
 )
 _TWENTY_FOUR_HOUR = re.compile(r"(?P<hour>\d{1,2}):(?P<minute>\d{2})", re.ASCII)
+# "this afternoon" is today's afternoon; "tonight" is this evening.
+_THIS_PART_OF_DAY = re.compile(r"\b(?:this (morning|afternoon|evening)|(tonight))\b", re.ASCII)
 _DECLINED = re.compile(
     r"none(?:\s*[:\-\u2013\u2014,]\s*|\s+)(?P<reason>.*)", re.IGNORECASE | re.DOTALL
 )
@@ -116,12 +132,23 @@ class NextTouch:
 def parse_when(text: str, *, now: datetime, tz: tzinfo, direction: Tense = "future") -> datetime:
     """Read what a user typed as a moment, interpreted in their time zone, returned as naive UTC.
 
-    Relative forms ("now", "in 3 hours", "2 days ago", "in 2 weeks") are exact. Incomplete
-    forms take ``direction``: a bare weekday or time is the next such moment after now
-    ("future") or the latest one at or before now ("past"), today included when the moment
+    Relative forms ("now", "in 3 hours", "2 days ago", "in 2 weeks") are exact; hours and
+    minutes count on the clock, days and longer count local calendar days, so "in 3 days"
+    across a daylight-saving change keeps its wall-clock time. "A couple of" is 2, "a few" 3.
+    Incomplete forms take ``direction``: a bare weekday or time is the next such moment after
+    now ("future") or the latest one at or before now ("past"), today included when the moment
     falls on that side; "next fri" and "last fri" never mean today. A date without a time is
     09:00 (future) or 12:00 (past) local, except that a bare date that is today never lands on
-    the wrong side of now.
+    the wrong side of now. "Morning" is 09:00, "afternoon" 14:00, "evening" and "tonight"
+    19:00. "Next week" is next week's Monday at 09:00; "end of week" is Friday 17:00, the
+    nearest one on the ``direction`` side of now (so on a Saturday, a plan for "end of week"
+    is next Friday).
+
+    Every calendar form is a wall-clock time in ``tz`` on its own date, with that date's
+    offset. A wall time the clocks skip (New York, 2027-03-14 02:30) is read with the offset
+    from before the change, so it lands as far after the change as it was typed after the
+    hour: 03:30 daylight time. A wall time that happens twice (New York, 2026-11-01 01:30)
+    is the first of the two, in daylight time (05:30 UTC). Both are zoneinfo's ``fold=0``.
 
     Args:
         text: What the user typed.
@@ -142,6 +169,7 @@ def parse_when(text: str, *, now: datetime, tz: tzinfo, direction: Tense = "futu
     if len(text) > MAX_TEXT_LENGTH:
         raise WhenError(f"{_quoted(text)} is too long to be a date or time.")
     phrase = " ".join(text.replace(",", " ").casefold().split())
+    phrase = _THIS_PART_OF_DAY.sub(lambda m: f"today {m[1] or 'evening'}", phrase)
     try:
         moment = _parse_instant(phrase, now)
         if moment is None:
@@ -189,7 +217,30 @@ def parse_next_touch(
     declined = _DECLINED.fullmatch(stripped)
     if declined:
         return NextTouch(at=None, reason=" ".join(declined["reason"].split()))
-    return NextTouch(at=parse_when(stripped, now=now, tz=tz, direction="future"))
+    return NextTouch(
+        at=require_ahead(
+            stripped, parse_when(stripped, now=now, tz=tz, direction="future"), now=now
+        )
+    )
+
+
+def require_ahead(text: str, moment: datetime, *, now: datetime) -> datetime:
+    """``moment`` if it is now or later; a next touch in the past is refused with WhenError.
+
+    Args:
+        text: What the user typed, quoted in the message.
+        moment: What it was read as (naive UTC).
+        now: The current time (naive UTC).
+
+    Returns:
+        ``moment``.
+
+    Raises:
+        WhenError: ``moment`` is before ``now``.
+    """
+    if moment < now:
+        raise WhenError(f"{_quoted(text)} is in the past; a next touch is ahead of you.")
+    return moment
 
 
 def _quoted(text: str) -> str:
@@ -215,7 +266,10 @@ def _relative_amount(phrase: str) -> tuple[int, str] | None:
     for pattern, sign in ((_IN, 1), (_AGO, -1)):
         match = pattern.fullmatch(phrase)
         if match and match["unit"] in _UNITS:
-            count = 1 if match["article"] else int(match["count"])
+            if match["vague"]:
+                count = _VAGUE_AMOUNTS[match["vague"]]
+            else:
+                count = 1 if match["article"] else int(match["count"])
             return sign * count, _UNITS[match["unit"]]
     return None
 
@@ -257,9 +311,11 @@ def _read_day_and_time(
 
 
 def _parse_time(phrase: str) -> time | None:
-    """Read a time of day ("4pm", "10:30am", "16:00", "noon"), or None."""
+    """Read a time of day ("4pm", "10:30am", "16:00", "noon", "morning"), or None."""
     if phrase == "noon":
         return time(12, 0)
+    if phrase in _PARTS_OF_DAY:
+        return _PARTS_OF_DAY[phrase]
     twelve = _TWELVE_HOUR.fullmatch(phrase)
     if twelve:
         hour, minute = int(twelve["hour"]), int(twelve["minute"] or 0)
@@ -277,6 +333,17 @@ def _parse_day(phrase: str, local_now: datetime, tense: Tense) -> _Resolver | No
     today = local_now.date()
     if phrase in _DAY_OFFSETS:
         return _on_date(today + timedelta(days=_DAY_OFFSETS[phrase]), local_now, tense)
+    if phrase == "next week":
+        monday = today + timedelta(days=7 - today.weekday())
+        return lambda at: datetime.combine(monday, at or FUTURE_DEFAULT_TIME)
+    if phrase in _END_OF_WEEK:
+        return lambda at: _nearest(
+            local_now,
+            tense,
+            at or END_OF_WEEK_TIME,
+            lambda day: day.weekday() == 4,
+            skip_today=False,
+        )
     weekday = _WEEKDAY.fullmatch(phrase)
     if weekday and weekday["name"] in _WEEKDAYS:
         number = _WEEKDAYS[weekday["name"]]

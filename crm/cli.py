@@ -169,10 +169,10 @@ def _frozen_now(text: str | None) -> datetime | None:
 
 
 def local_zone() -> tzinfo:
-    """The user's time zone, in which typed dates are read."""
-    zone = datetime.now().astimezone().tzinfo
-    assert zone is not None
-    return zone
+    """The user's time zone, in which typed dates are read and times are shown (crm.zone)."""
+    from crm.zone import user_zone
+
+    return user_zone()
 
 
 def now_of(ctx: click.Context) -> datetime:

@@ -20,6 +20,9 @@ class Settings:
     backups_keep: int = DEFAULT_BACKUPS_KEPT
     """How many daily backups to keep (0 turns daily backups off)."""
 
+    time_zone: str = ""
+    """The zone times are typed and shown in ("Europe/Berlin"); empty: TZ, else the system's."""
+
 
 def load_settings(path: Path) -> Settings:
     """Read settings from ``path``; a missing file gives the defaults, a bad one ConfigError.
@@ -28,6 +31,9 @@ def load_settings(path: Path) -> Settings:
 
         [backups]
         keep = 14
+
+        [time]
+        zone = "Europe/Berlin"
     """
     try:
         text = path.read_text(encoding="utf-8")
@@ -42,4 +48,22 @@ def load_settings(path: Path) -> Settings:
     keep = data.get("backups", {}).get("keep", DEFAULT_BACKUPS_KEPT)
     if not isinstance(keep, int) or isinstance(keep, bool) or keep < 0:
         raise ConfigError(f"{path}: [backups] keep must be a whole number, 0 or more.")
-    return Settings(backups_keep=keep)
+    return Settings(backups_keep=keep, time_zone=_time_zone(data, path))
+
+
+def _time_zone(data: dict[str, object], path: Path) -> str:
+    """``[time] zone``, checked against the zone database; "" when it isn't set."""
+    from zoneinfo import ZoneInfo
+
+    section = data.get("time", {})
+    zone = section.get("zone", "") if isinstance(section, dict) else None
+    if zone == "":
+        return ""
+    problem = f'{path}: [time] zone must be a time zone name such as "Europe/Berlin"'
+    if not isinstance(zone, str) or zone.startswith("/") or "\0" in zone:
+        raise ConfigError(problem + ".")
+    try:
+        ZoneInfo(zone)
+    except (KeyError, ValueError, OSError) as error:
+        raise ConfigError(f"{problem}, not {zone[:40]!r}.") from error
+    return zone

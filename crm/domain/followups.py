@@ -26,10 +26,16 @@ class Window:
 
     start: timedelta
     end: timedelta
+    local_days: bool = False
+    """Counted in the user's calendar days (a week keeps its wall-clock time across a DST
+    change), not exact hours."""
 
-    def around(self, counted_from: datetime) -> tuple[datetime, datetime]:
+    def around(self, counted_from: datetime, tz: tzinfo = UTC) -> tuple[datetime, datetime]:
         """The window's start and end for a follow-up counted from ``counted_from``."""
-        return counted_from + self.start, counted_from + self.end
+        if not self.local_days:
+            return counted_from + self.start, counted_from + self.end
+        local = to_local(counted_from, tz)
+        return to_utc(local + self.start, tz), to_utc(local + self.end, tz)
 
 
 WINDOWS: dict[FollowUpKind, Window] = {
@@ -40,19 +46,19 @@ WINDOWS: dict[FollowUpKind, Window] = {
     # Counted from the interview's end: the referrer is re-invested while the interview is fresh.
     FollowUpKind.THANK_REFERRER: Window(NO_DELAY, 48 * HOUR),
     # Counted from the agreed next-touch moment; the user has the following 24 hours to act.
-    FollowUpKind.CHECK_IN: Window(NO_DELAY, DAY),
+    FollowUpKind.CHECK_IN: Window(NO_DELAY, DAY, local_days=True),
     # Counted from the interview's end: telling the back channel is worth most while it is news.
     FollowUpKind.TELL_INTERVIEWED: Window(NO_DELAY, 48 * HOUR),
     # Counted from when a back-channel call becomes likely: reach out before the employer does.
-    FollowUpKind.HEADS_UP: Window(NO_DELAY, 2 * DAY),
+    FollowUpKind.HEADS_UP: Window(NO_DELAY, 2 * DAY, local_days=True),
     # Counted from when the reference is handed to the employer.
-    FollowUpKind.BRIEF_REFERENCE: Window(NO_DELAY, 2 * DAY),
+    FollowUpKind.BRIEF_REFERENCE: Window(NO_DELAY, 2 * DAY, local_days=True),
     # Counted from when the reference was (probably) called.
     FollowUpKind.THANK_REFERENCE: Window(NO_DELAY, 48 * HOUR),
     # Casual and keep-in-touch nudges are low stakes, so they get a week.
-    FollowUpKind.CASUAL_TOUCH: Window(NO_DELAY, 7 * DAY),
-    FollowUpKind.KEEP_IN_TOUCH: Window(NO_DELAY, 7 * DAY),
-    FollowUpKind.OTHER: Window(NO_DELAY, DAY),
+    FollowUpKind.CASUAL_TOUCH: Window(NO_DELAY, 7 * DAY, local_days=True),
+    FollowUpKind.KEEP_IN_TOUCH: Window(NO_DELAY, 7 * DAY, local_days=True),
+    FollowUpKind.OTHER: Window(NO_DELAY, DAY, local_days=True),
 }
 
 
@@ -111,6 +117,7 @@ def plan_follow_up(
     opportunity_id: int | None = None,
     interview_id: int | None = None,
     note: str = "",
+    tz: tzinfo = UTC,
 ) -> PlannedFollowUp:
     """Plan a follow-up of ``kind`` whose window is counted from ``counted_from`` (see WINDOWS).
 
@@ -121,11 +128,12 @@ def plan_follow_up(
         opportunity_id: The opportunity it is about, if any.
         interview_id: The interview it follows, if any.
         note: Free text shown with the follow-up.
+        tz: The user's time zone, in which windows of whole days are counted.
 
     Returns:
         The follow-up to create.
     """
-    window_start, window_end = WINDOWS[kind].around(counted_from)
+    window_start, window_end = WINDOWS[kind].around(counted_from, tz)
     return PlannedFollowUp(
         contact_id=contact_id,
         kind=kind,
@@ -205,10 +213,12 @@ def handwritten_note_after(
 
 
 def check_in_at(
-    at: datetime, contact_id: int, *, opportunity_id: int | None = None
+    at: datetime, contact_id: int, *, opportunity_id: int | None = None, tz: tzinfo = UTC
 ) -> PlannedFollowUp:
     """Plan the user-owned next touch ("the ring") at ``at``."""
-    return plan_follow_up(FollowUpKind.CHECK_IN, at, contact_id, opportunity_id=opportunity_id)
+    return plan_follow_up(
+        FollowUpKind.CHECK_IN, at, contact_id, opportunity_id=opportunity_id, tz=tz
+    )
 
 
 def add_business_days(moment: datetime, days: int) -> datetime:

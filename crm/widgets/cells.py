@@ -6,6 +6,8 @@ from datetime import UTC, datetime, tzinfo
 
 from rich.cells import cell_len, set_cell_size
 
+from crm.zone import user_zone
+
 
 def fit(text: str, width: int) -> str:
     """Pad or cut ``text`` to exactly ``width`` cells, marking a cut with an ellipsis."""
@@ -17,13 +19,16 @@ def fit(text: str, width: int) -> str:
 
 
 def local_time(moment: datetime) -> datetime:
-    """A stored naive-UTC time in the user's local zone, for display."""
-    return moment.replace(tzinfo=UTC).astimezone()
+    """A stored naive-UTC time in the user's zone (crm.zone), for display."""
+    return moment.replace(tzinfo=UTC).astimezone(user_zone())
 
 
 def ago(moment: datetime, now: datetime) -> str:
-    """A short human distance between a past moment and now: "today", "3 days ago"."""
-    days = (now.date() - moment.date()).days
+    """A short human distance between a past moment and now: "today", "3 days ago".
+
+    Both are naive UTC; days are the user's calendar days, so last night is "yesterday".
+    """
+    days = (local_time(now).date() - local_time(moment).date()).days
     if days <= 0:
         return "today"
     if days == 1:
@@ -36,10 +41,8 @@ def ago(moment: datetime, now: datetime) -> str:
 
 
 def local_zone() -> tzinfo:
-    """The user's time zone."""
-    zone = datetime.now().astimezone().tzinfo
-    assert zone is not None
-    return zone
+    """The user's time zone: crm.zone decides it, for screens and the CLI alike."""
+    return user_zone()
 
 
 def short_local(moment: datetime) -> str:

@@ -57,7 +57,7 @@ def test_playbook_windows() -> None:
     assert WINDOWS[FollowUpKind.THANK_YOU_EMAIL] == Window(2 * H, 48 * H)
     assert WINDOWS[FollowUpKind.HANDWRITTEN_NOTE] == Window(24 * H, 48 * H)
     assert WINDOWS[FollowUpKind.THANK_REFERRER] == Window(timedelta(0), 48 * H)
-    assert WINDOWS[FollowUpKind.CHECK_IN] == Window(timedelta(0), 24 * H)
+    assert WINDOWS[FollowUpKind.CHECK_IN] == Window(timedelta(0), 24 * H, local_days=True)
 
 
 def test_window_around() -> None:

@@ -156,14 +156,17 @@ def cli(ctx: click.Context, db_option: Path | None, now_text: str | None) -> Non
 
 
 def _frozen_now(text: str | None) -> datetime | None:
-    """The moment ``--now`` names (naive UTC), or None for the real clock."""
+    """The moment ``--now`` names (naive UTC), or None for the real clock.
+
+    Pretending is about a day to come, so a bare weekday is the coming one, like ``--next``.
+    """
     if text is None:
         return None
     from crm.clock import utc_now
     from crm.domain.when import WhenError, parse_when
 
     try:
-        return parse_when(text, now=utc_now(), tz=local_zone(), direction="past")
+        return parse_when(text, now=utc_now(), tz=local_zone(), direction="future")
     except WhenError as error:
         fail(f"--now: {error}")
 
@@ -189,6 +192,16 @@ def parse_moment(ctx: click.Context, text: str, option: str, direction: str) -> 
 
     try:
         return parse_when(text, now=now_of(ctx), tz=local_zone(), direction=direction)  # type: ignore[arg-type]
+    except WhenError as error:
+        fail(f"{option}: {error}")
+
+
+def _require_ahead(text: str, moment: datetime, now: datetime, option: str) -> None:
+    """Fail with one line when a moment that must be ahead (a next touch) is in the past."""
+    from crm.domain.when import WhenError, require_ahead
+
+    try:
+        require_ahead(text, moment, now=now)
     except WhenError as error:
         fail(f"{option}: {error}")
 
@@ -660,6 +673,8 @@ def log(
     contact_id = _contact_id(contact)
     occurred_at = parse_moment(ctx, at_text, "--at", "past") if at_text else now_of(ctx)
     next_touch = parse_moment(ctx, next_text, "--next", "future") if next_text else None
+    if next_text and next_touch is not None:
+        _require_ahead(next_text, next_touch, now_of(ctx), "--next")
     draft = LogDraft(
         contact_id=contact_id,
         channel=Channel(channel),

@@ -130,6 +130,7 @@ def _print_result(result: Any) -> None:
 def import_list(ctx: click.Context, limit: int, as_json: bool) -> None:
     """List past imports, newest first."""
     from crm.services import imports
+    from crm.zone import local_text
 
     database(ctx)
     batches = imports.list_imports(limit)
@@ -154,9 +155,9 @@ def import_list(ctx: click.Context, limit: int, as_json: bool) -> None:
         click.echo("No imports yet.")
         return
     for batch in batches:
-        undone = f"  (undone {batch.undone_at:%Y-%m-%d %H:%M})" if batch.undone_at else ""
+        undone = f"  (undone {local_text(batch.undone_at)})" if batch.undone_at else ""
         click.echo(
-            f"#{batch.id}  {batch.created_at:%Y-%m-%d %H:%M} UTC  {batch.source}  "
+            f"#{batch.id}  {local_text(batch.created_at)}  {batch.source}  "
             f"{batch.filename}: {batch.created:,} created, {batch.updated:,} updated, "
             f"{batch.unchanged:,} unchanged, {len(batch.skipped):,} skipped{undone}"
         )

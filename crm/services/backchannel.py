@@ -32,6 +32,7 @@ from crm.domain.types import CLOSED_STAGES, FollowUpKind
 from crm.domain.validation import InvalidInput
 from crm.services.followups import create_follow_ups
 from crm.services.tx import reading, writing
+from crm.zone import local_text
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,7 @@ def for_interview(interview_id: int, *, now: datetime | None = None) -> Backchan
         facts = _facts([company_id], interviewer_ids, {referrer} if referrer else set())
     ranked = rank_backchannel(facts, quiet=bool(quiet), now=moment)
     return BackchannelMap(
-        title=f"{role} at {company}, interview on {starts:%Y-%m-%d %H:%M} UTC",
+        title=f"{role} at {company}, interview on {local_text(starts)}",
         quiet=bool(quiet),
         candidates=tuple(ranked),
         interview_id=interview_id,

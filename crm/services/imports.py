@@ -37,6 +37,7 @@ from crm.domain.linkedin import (
 )
 from crm.domain.text import fold, fold_sort_key, sort_key
 from crm.services.tx import reading, writing
+from crm.zone import local_text
 
 SOURCE_LINKEDIN = "linkedin"
 Progress = Callable[[int, int], None]
@@ -630,7 +631,7 @@ def undo_import(batch_id: int, *, now: datetime | None = None) -> UndoResult:
             raise ImportBatchNotFound(f"There is no import #{batch_id}.")
         if batch.undone_at is not None:
             undone = _as_datetime(batch.undone_at)
-            when = f" on {undone:%Y-%m-%d %H:%M} UTC" if undone else ""
+            when = f" on {local_text(undone)}" if undone else ""
             raise ImportAlreadyUndone(f"Import #{batch_id} was already undone{when}.")
         cursor = db.cursor()
         restored = _restore_updated(cursor, batch_id)

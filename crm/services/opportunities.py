@@ -22,6 +22,7 @@ from crm.domain.validation import InvalidInput
 from crm.services.contacts import company_id_for
 from crm.services.followups import create_follow_ups
 from crm.services.tx import reading, writing
+from crm.zone import local_text
 
 DEFAULT_INTERVIEW_MINUTES = 60
 STAGE_ORDER = list(Stage)
@@ -146,12 +147,12 @@ def mark_interview_done(
         if interview.done_at is not None:
             raise InvalidInput(
                 f"Interview #{interview_id} was already marked done "
-                f"({interview.done_at:%Y-%m-%d %H:%M} UTC)."
+                f"({local_text(interview.done_at)})."
             )
         end = ended_at or min(interview.ends_at, moment)
         if end <= interview.starts_at:
             raise InvalidInput(
-                f"Interview #{interview_id} starts {interview.starts_at:%Y-%m-%d %H:%M} UTC; "
+                f"Interview #{interview_id} starts {local_text(interview.starts_at)}; "
                 "it can't be done before it has started."
             )
         opportunity = Opportunity.get_by_id(interview.opportunity_id)

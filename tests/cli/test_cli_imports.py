@@ -102,9 +102,9 @@ def test_list_shows_batches(capsys, db: str) -> None:
     code, out, _ = crm(capsys, "--db", db, "import", "list")
     assert code == 0
     assert out.splitlines() == [
-        "#2  2026-11-19 09:30 UTC  linkedin  connections_en_newer.csv: 1 created, 3 updated, "
+        "#2  2026-11-19 09:30  linkedin  connections_en_newer.csv: 1 created, 3 updated, "
         "4 unchanged, 0 skipped",
-        "#1  2026-11-18 15:00 UTC  linkedin  connections_en.csv: 7 created, 0 updated, "
+        "#1  2026-11-18 15:00  linkedin  connections_en.csv: 7 created, 0 updated, "
         "0 unchanged, 2 skipped",
     ]
     code, out, _ = crm(capsys, "--db", db, "import", "list", "--json")

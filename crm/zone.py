@@ -34,22 +34,10 @@ def reset_user_zone() -> None:
     _cache.clear()
 
 
-def zone_name(zone: tzinfo) -> str:
-    """A zone's name for people: its key ("Europe/Berlin"), else what it calls itself."""
-    return str(getattr(zone, "key", None) or zone.tzname(datetime.now()) or zone)
-
-
 def local_text(moment: datetime, zone: tzinfo | None = None) -> str:
     """A stored naive-UTC moment as the user reads it: "2026-10-30 15:00", local time."""
     local = moment.replace(tzinfo=UTC).astimezone(zone or user_zone())
     return f"{local:%Y-%m-%d %H:%M}"
-
-
-def iso_utc(moment: datetime) -> str:
-    """A stored naive-UTC moment for machines: ISO 8601 UTC with a "Z" ("2026-10-30T19:00:00Z")."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment.isoformat() + "Z"
 
 
 def zone_from_tz(value: str) -> tzinfo:

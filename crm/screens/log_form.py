@@ -257,9 +257,6 @@ class LogForm(FormScreen[LogDraft | None]):
         except WhenError as error:
             self.show_problem(f"Next touch: {error}", "next")
             return
-        if next_touch.at is not None and next_touch.at < now:
-            self.show_problem("Next touch: that moment has passed; pick a later one.", "next")
-            return
         channel = self.query_one("#field-channel", Select).value
         kind = self.query_one("#field-kind", Select).value
         assert isinstance(channel, Channel) and isinstance(kind, InteractionKind)

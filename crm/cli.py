@@ -1026,6 +1026,7 @@ def references(ctx: click.Context, as_json: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from crm.services import references as reference_list
+    from crm.zone import local_text
 
     database(ctx)
     listed = reference_list.list_references(now=now_of(ctx))
@@ -1061,7 +1062,7 @@ def references(ctx: click.Context, as_json: bool) -> None:
                 str(r.contact_id),
                 r.name,
                 r.relationship,
-                r.last_briefed_at.strftime("%Y-%m-%d") if r.last_briefed_at else "never",
+                local_text(r.last_briefed_at)[:10] if r.last_briefed_at else "never",
                 ", ".join(r.given_to),
                 r.warning,
             )

@@ -154,3 +154,15 @@ def test_a_next_touch_in_words_is_read(cli: Cli) -> None:
     )  # fmt: skip
     agenda = json.loads(cli.ok("agenda", "--json", now="2026-11-20 16:00"))
     assert [item["window_start"] for item in agenda["due"]] == ["2026-11-20T15:00:00Z"]
+
+
+def test_the_reference_list_shows_the_local_day(cli: Cli, zone: Callable[[str], None]) -> None:
+    zone("America/New_York")
+    cli.new_id("contact", "add", "Ann Lee", now="2026-11-18 22:00")
+    cli.ok("references", "add", "Ann", "--relationship", "boss", "--talking-points", "ops")
+    # 21:00 in New York is already the 19th in UTC.
+    cli.ok("references", "briefed", "Ann", "--at", "2026-11-18 21:00", now="2026-11-18 22:00")
+    listed = cli.ok("references", now="2026-11-18 22:00")
+    assert "2026-11-18" in listed and "2026-11-19" not in listed
+    [entry] = json.loads(cli.ok("references", "--json", now="2026-11-18 22:00"))
+    assert entry["last_briefed_at"] == "2026-11-19T02:00:00Z"

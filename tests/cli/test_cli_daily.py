@@ -233,10 +233,13 @@ def test_interview_done_defaults_to_the_scheduled_end(
 
 @pytest.fixture
 def recruiter_thread(cli: Cli, people: dict[str, int]) -> int:
-    """An open opportunity Rita referred; returns its id."""
-    return cli.new_id(
-        "opportunity", "add", "--company", "Hays", "--role", "Platform Lead", "--referrer", "Rita"
-    )
+    """An open opportunity whose phone screen Rita ran last week; returns its id.
+
+    She interviewed the user, so the ring is kept with her (a referrer alone needs none).
+    """
+    opp = cli.new_id("opportunity", "add", "--company", "Hays", "--role", "Platform Lead")
+    cli.new_id("interview", "add", str(opp), "--at", "2026-11-10 10:00", "--interviewer", "Rita")
+    return opp
 
 
 def check_ins(agenda: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:

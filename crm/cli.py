@@ -743,8 +743,7 @@ def _log_json(result: Any, contact_id: int) -> dict[str, Any]:
         "settled": [_follow_up_note_json(note) for note in result.settled],
         "planned": [_follow_up_note_json(note) for note in result.planned],
         "warnings": [
-            {"kind": w.kind.value, "text": warning_line(w, surface="cli")}
-            for w in result.warnings
+            {"kind": w.kind.value, "text": warning_line(w, surface="cli")} for w in result.warnings
         ],
     }
 

@@ -276,6 +276,8 @@ class TimelineEntry:
     detail: str = ""
     state: FollowUpState | None = None
     opportunity: str = ""
+    why: str = ""
+    """A follow-up's one-line why from the playbook."""
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from crm.domain.followups import (
     promise_follow_up_at,
     reconcile_on_touch,
 )
-from crm.domain.playbook import TITLES, promise_note, title_of
+from crm.domain.playbook import TITLES, promise_note, title_of, why_of
 from crm.domain.ring import ring_dropped
 from crm.domain.text import sort_key
 from crm.domain.types import (
@@ -448,6 +448,7 @@ def timeline(
                 detail=note,
                 state=state,
                 opportunity=opportunity_title(role, company),
+                why=why_of(FollowUpKind(kind)),
             )
         )
     for iid, starts, kind, done, role, company in interviews:

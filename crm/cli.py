@@ -353,7 +353,7 @@ def contact_add(ctx: click.Context, name: str, **fields: Any) -> None:
     )
     database(ctx)
     try:
-        contact_id = contacts.create_contact(draft)
+        contact_id = contacts.create_contact(draft, now=now_of(ctx))
     except InvalidInput as error:
         fail(str(error))
     click.echo(contact_id)
@@ -649,6 +649,15 @@ def interview_done(ctx: click.Context, interview_id: int, at_text: str | None) -
     flag_value="declined",
     help="No next touch (optionally: why).",
 )
+@click.option(
+    "--promised",
+    "promised_text",
+    default=None,
+    metavar="WHEN",
+    help="They said they'd get back to you by WHEN: your follow-up goes the next business"
+    " morning after it (or at --next), quoting the promise.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.pass_context
 def log(
     ctx: click.Context,
@@ -661,20 +670,28 @@ def log(
     inbound: bool,
     next_text: str | None,
     no_next: str | None,
+    promised_text: str | None,
+    as_json: bool,
 ) -> None:
-    """Log a conversation with CONTACT (an id or an unambiguous name)."""
+    """Log a conversation with CONTACT (an id or an unambiguous name) and say what it did."""
+    from crm.domain.playbook import log_lines, warning_line
     from crm.domain.types import Channel, Direction, InteractionKind, LogDraft
     from crm.domain.validation import InvalidInput
     from crm.services import conversations
 
     if next_text and no_next:
         fail("Give --next or --no-next, not both.")
+    if promised_text and no_next:
+        fail("Give --promised or --no-next, not both: their promise plans your follow-up.")
     database(ctx)
     contact_id = _contact_id(contact)
     occurred_at = parse_moment(ctx, at_text, "--at", "past") if at_text else now_of(ctx)
     next_touch = parse_moment(ctx, next_text, "--next", "future") if next_text else None
     if next_text and next_touch is not None:
         _require_ahead(next_text, next_touch, now_of(ctx), "--next")
+    promised_at = (
+        parse_moment(ctx, promised_text, "--promised", "future") if promised_text else None
+    )
     draft = LogDraft(
         contact_id=contact_id,
         channel=Channel(channel),
@@ -685,12 +702,19 @@ def log(
         opportunity_id=opportunity_id,
         next_touch=next_touch,
         no_next_reason=no_next or "",
+        promised_at=promised_at,
     )
     try:
         result = conversations.log_conversation(draft, now=now_of(ctx), tz=local_zone())
     except InvalidInput as error:
         fail(str(error))
-    click.echo(result.interaction_id)
+    if as_json:
+        click.echo(json.dumps(_log_json(result, contact_id), ensure_ascii=False, indent=2))
+    else:
+        for line in log_lines(result, tz=local_zone()):
+            click.echo(line)
+    for warning in result.warnings:
+        click.echo(f"crm: warning: {warning_line(warning, surface='cli')}", err=True)
     if result.opportunity_id is None and next_touch is None and no_next is None:
         # The one open opportunity is taken for granted; among several, none is, and the
         # ring would drop without a word. The conversation stays logged either way.
@@ -703,6 +727,40 @@ def log(
                 " --opportunity N (or give --next WHEN) when you log.",
                 err=True,
             )
+
+
+def _follow_up_note_json(note: Any) -> dict[str, Any]:
+    """A settled or planned follow-up for scripts."""
+    from crm.domain.playbook import follow_up_text, why_of
+
+    return {
+        "id": note.id,
+        "kind": note.kind.value,
+        "title": follow_up_text(note),
+        "contact": note.contact,
+        "window_start": _iso(note.window_start),
+        "window_end": _iso(note.window_end),
+        "note": note.note or None,
+        "why": why_of(note.kind),
+    }
+
+
+def _log_json(result: Any, contact_id: int) -> dict[str, Any]:
+    """What `crm log` did, for scripts: ids, what it settled and planned, and its warnings."""
+    from crm.domain.playbook import warning_line
+
+    return {
+        "interaction_id": result.interaction_id,
+        "contact_id": contact_id,
+        "contact": result.contact,
+        "opportunity_id": result.opportunity_id,
+        "promised_at": _iso(result.promised_at),
+        "settled": [_follow_up_note_json(note) for note in result.settled],
+        "planned": [_follow_up_note_json(note) for note in result.planned],
+        "warnings": [
+            {"kind": w.kind.value, "text": warning_line(w, surface="cli")} for w in result.warnings
+        ],
+    }
 
 
 @cli.command()
@@ -776,15 +834,19 @@ def followup() -> None:
 @click.argument("follow_up_id", type=int)
 @click.pass_context
 def followup_done(ctx: click.Context, follow_up_id: int) -> None:
-    """Mark a follow-up done."""
+    """Mark a follow-up done (a thank-you e-mail done plans the handwritten note)."""
+    from crm.domain.playbook import planned_lines
     from crm.domain.validation import InvalidInput
     from crm.services import followups
 
     database(ctx)
     try:
-        followups.complete(follow_up_id, now=now_of(ctx))
+        planned = followups.complete(follow_up_id, now=now_of(ctx))
     except (InvalidInput, followups.FollowUpNotFound) as error:
         fail(str(error))
+    click.echo(f"Done: follow-up #{follow_up_id}.")
+    for line in planned_lines(tuple(planned), tz=local_zone()):
+        click.echo(line)
 
 
 @followup.command("snooze")
@@ -849,6 +911,7 @@ def _agenda_json(
 
     A dropped ring has no follow-up, so its kind and window are null.
     """
+    from crm.domain.playbook import RING_DROPPED_WHY, why_of
     from crm.services.conversations import follow_up_title
 
     names = names or {}
@@ -860,6 +923,8 @@ def _agenda_json(
             "contact_id": entry.contact_id,
             "kind": entry.kind.value,
             "title": follow_up_title(entry.kind),
+            "note": entry.note or None,
+            "why": why_of(entry.kind),
             "state": entry.state.value,
             "window_start": entry.window_start.isoformat() + "Z",
             "window_end": entry.window_end.isoformat() + "Z",
@@ -880,6 +945,7 @@ def _agenda_json(
             "stage": entry.stage.value,
             "contact_ids": list(entry.contact_ids),
             "last_touch_at": entry.last_touch_at.isoformat() + "Z" if entry.last_touch_at else None,
+            "why": RING_DROPPED_WHY,
         }
 
     return {
@@ -1175,7 +1241,9 @@ def _print_agenda(today: Any, now: datetime) -> None:
     """The agenda as colour tables, suitable as a login message."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
+    from crm.domain.playbook import RING_DROPPED_WHY, why_of
     from crm.services.conversations import follow_up_title
 
     console = Console()
@@ -1202,13 +1270,16 @@ def _print_agenda(today: Any, now: datetime) -> None:
         for entry in items:
             table.add_row(
                 str(entry.id),
-                entry.contact,
-                follow_up_title(entry.kind),
-                entry.opportunity,
+                Text(entry.contact),
+                Text(entry.note or follow_up_title(entry.kind)),
+                Text(entry.opportunity),
                 entry.late,
                 style=style,
             )
         console.print(table)
+        # The rule behind each kind listed, dim under the section: taught where it is acted on.
+        for kind in dict.fromkeys(entry.kind for entry in items):
+            console.print(Text(f"  {why_of(kind)}", style="dim"))
         if total > len(items):
             console.print(f"[dim]… and {total - len(items):,} more, most urgent first above.[/dim]")
         console.print()
@@ -1224,9 +1295,10 @@ def _print_agenda(today: Any, now: datetime) -> None:
         table.add_column("Opportunity")
         table.add_column("Stage")
         for entry in today.rings_dropped:
-            table.add_row(str(entry.opportunity_id), entry.opportunity, entry.stage.value)
+            table.add_row(str(entry.opportunity_id), Text(entry.opportunity), entry.stage.value)
         console.print(table)
-        console.print("[dim]No next touch scheduled: log one with `crm log … --next WHEN`.[/dim]")
+        console.print(Text(f"{RING_DROPPED_WHY}.", style="dim"))
+        console.print("[dim]Log your next touch with `crm log … --next WHEN`.[/dim]")
 
 
 def _print_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 
 from crm.domain.types import Channel, Direction, FollowUpKind, FollowUpState, InteractionKind
 from crm.domain.zones import to_local, to_utc
@@ -15,6 +15,9 @@ NO_DELAY = timedelta(0)
 
 CHECK_IN_BUSINESS_DAYS = 2
 """"I will get in touch in a couple of days if I don't hear from you": the default next touch."""
+
+PROMISE_FOLLOW_UP_AT = time(9, 0)
+"""Their promise is followed up the next business morning after it, at this local time."""
 
 SNOOZE_GRACE = DAY
 """Once a snooze ends, the follow-up stays due at least this long before it turns overdue."""
@@ -213,12 +216,28 @@ def handwritten_note_after(
 
 
 def check_in_at(
-    at: datetime, contact_id: int, *, opportunity_id: int | None = None, tz: tzinfo = UTC
+    at: datetime,
+    contact_id: int,
+    *,
+    opportunity_id: int | None = None,
+    note: str = "",
+    tz: tzinfo = UTC,
 ) -> PlannedFollowUp:
     """Plan the user-owned next touch ("the ring") at ``at``."""
     return plan_follow_up(
-        FollowUpKind.CHECK_IN, at, contact_id, opportunity_id=opportunity_id, tz=tz
+        FollowUpKind.CHECK_IN, at, contact_id, opportunity_id=opportunity_id, note=note, tz=tz
     )
+
+
+def promise_follow_up_at(promised_at: datetime, *, tz: tzinfo = UTC) -> datetime:
+    """When to follow up their promise: the next business morning after their date.
+
+    "I'll get back to you by Thursday" is their date, so the user waits out Thursday and
+    follows up Friday at 09:00 (Monday after a Friday or a weekend), on the user's calendar.
+    """
+    local_day = to_local(promised_at, tz).date()
+    morning = datetime.combine(local_day, PROMISE_FOLLOW_UP_AT)
+    return to_utc(add_business_days(morning, 1), tz)
 
 
 def add_business_days(moment: datetime, days: int) -> datetime:
@@ -322,6 +341,8 @@ def reconcile_on_touch(
     pending: Iterable[PendingFollowUp],
     *,
     next_touch: datetime | None,
+    next_touch_note: str = "",
+    tz: tzinfo = UTC,
 ) -> TouchOutcome:
     """Decide what a logged touch does to the contact's open follow-ups, so the app stops nagging.
 
@@ -335,6 +356,8 @@ def reconcile_on_touch(
         touch: The logged touch.
         pending: That contact's open (not done) follow-ups.
         next_touch: The next touch the user committed to, if any (naive UTC).
+        next_touch_note: The new check-in's note (e.g. the promise it follows up).
+        tz: The user's time zone: a check-in's window is a local day.
 
     Returns:
         The follow-up ids to mark done at ``touch.occurred_at`` and the follow-ups to create.
@@ -368,7 +391,13 @@ def reconcile_on_touch(
 
     if next_touch is not None:
         create.append(
-            check_in_at(next_touch, contact_id, opportunity_id=_moved_thread(touch, closed))
+            check_in_at(
+                next_touch,
+                contact_id,
+                opportunity_id=_moved_thread(touch, closed),
+                note=next_touch_note,
+                tz=tz,
+            )
         )
     return TouchOutcome(close_ids=tuple(f.id for f in closed), create=tuple(create))
 

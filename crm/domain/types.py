@@ -259,7 +259,7 @@ class OpportunitySummary:
 
     @property
     def title(self) -> str:
-        """"Role at Company"."""
+        """ "Role at Company"."""
         return f"{self.role} at {self.company}"
 
 
@@ -276,6 +276,8 @@ class TimelineEntry:
     detail: str = ""
     state: FollowUpState | None = None
     opportunity: str = ""
+    why: str = ""
+    """A follow-up's one-line why from the playbook."""
 
 
 @dataclass(frozen=True)
@@ -296,6 +298,40 @@ class LogDraft:
     infer_opportunity: bool = True
     """With no opportunity given, use the contact's only open one (the CLI); a form that
     showed the choice passes False, so an explicit "(none)" stays none."""
+    promised_at: datetime | None = None
+    """Their date: "I'll get back to you by Thursday" (naive UTC). The user's follow-up goes
+    the next business morning after it, unless ``next_touch`` names another moment."""
+
+
+@dataclass(frozen=True)
+class FollowUpNote:
+    """A follow-up a log settled or planned, as much as is said about it."""
+
+    id: int
+    kind: FollowUpKind
+    contact: str
+    window_start: datetime
+    window_end: datetime
+    note: str = ""
+
+
+class LogWarningKind(StrEnum):
+    """What a logged conversation is warned about, then and there."""
+
+    RING_GIVEN_UP = "ring-given-up"
+    """An open process is left with no next touch of the user's."""
+    CASUAL_BUDGET = "casual-budget"
+    """A third (or later) casual touch with one person in one process."""
+
+
+@dataclass(frozen=True)
+class LogWarning:
+    """A warning about a logged conversation; the words are the playbook's."""
+
+    kind: LogWarningKind
+    opportunity: str
+    contact: str = ""
+    count: int = 0
 
 
 @dataclass(frozen=True)
@@ -306,3 +342,12 @@ class LogResult:
     opportunity_id: int | None
     closed_follow_up_ids: tuple[int, ...]
     created_follow_up_ids: tuple[int, ...]
+    contact: str = ""
+    channel: Channel = Channel.OTHER
+    kind: InteractionKind = InteractionKind.OTHER
+    settled: tuple[FollowUpNote, ...] = ()
+    """The follow-ups it settled."""
+    planned: tuple[FollowUpNote, ...] = ()
+    """The follow-ups it planned."""
+    warnings: tuple[LogWarning, ...] = ()
+    promised_at: datetime | None = None

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.screen import Screen
 
+from crm.domain.playbook import log_lines, planned_lines, warning_line
 from crm.domain.types import LogDraft, Stage
 from crm.domain.validation import InvalidInput
 from crm.messages import (
@@ -51,11 +52,20 @@ class DailyLoopActions(Screen[None]):
         self.ask_snooze(message.follow_up_id, message.title)
 
     def _fail(self, error: Exception) -> None:
-        self.app.call_from_thread(self.app.notify, str(error), severity="error")
+        self.app.call_from_thread(
+            partial(self.app.notify, str(error), severity="error", markup=False)
+        )
 
     def _changed(self, note: str) -> None:
-        self.app.call_from_thread(self.app.notify, note)
+        # Notes quote names and summaries: never read them as markup.
+        self.app.call_from_thread(partial(self.app.notify, note, markup=False))
         self.post_message(DataChanged())
+
+    def _warn(self, warning: str) -> None:
+        """Say a rule was bent, then and there (it stays on screen longer than a note)."""
+        self.app.call_from_thread(
+            partial(self.app.notify, warning, severity="warning", timeout=12, markup=False)
+        )
 
     # --- logging a conversation ------------------------------------------------------------
 
@@ -85,12 +95,9 @@ class DailyLoopActions(Screen[None]):
         except USER_ERRORS as error:
             self._fail(error)
             return
-        parts = ["Logged."]
-        if result.closed_follow_up_ids:
-            parts.append(f"{len(result.closed_follow_up_ids)} follow-up(s) settled.")
-        if result.created_follow_up_ids:
-            parts.append(f"{len(result.created_follow_up_ids)} next step(s) scheduled.")
-        self._changed(" ".join(parts))
+        for warning in result.warnings:
+            self._warn(warning_line(warning, surface="app"))
+        self._changed("\n".join(log_lines(result, tz=local_zone())))
 
     # --- follow-ups ------------------------------------------------------------------------
 
@@ -98,11 +105,11 @@ class DailyLoopActions(Screen[None]):
     def complete_follow_up(self, follow_up_id: int) -> None:
         """Mark a follow-up done."""
         try:
-            followups.complete(follow_up_id, now=self.app.clock())  # type: ignore[attr-defined]
+            planned = followups.complete(follow_up_id, now=self.app.clock())  # type: ignore[attr-defined]
         except USER_ERRORS as error:
             self._fail(error)
             return
-        self._changed("Done.")
+        self._changed("\n".join(["Done.", *planned_lines(tuple(planned), tz=local_zone())]))
 
     def ask_snooze(self, follow_up_id: int, title: str) -> None:
         """Ask until when, then snooze."""

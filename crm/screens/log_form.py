@@ -49,6 +49,7 @@ NO_OPPORTUNITY = 0
 WHEN_PLACEHOLDER = "now · yesterday 4pm · 2 days ago · mon 10:00 · 2026-12-01 14:30"
 NEXT_EXAMPLES = "fri · in 3 days · 2026-12-01 · none: reason"
 DEFAULT_NEXT_EXAMPLES = "fri · in 3 days · none: reason"
+PROMISE_PLACEHOLDER = "optional: their date (thu · 2026-12-10); you follow up the next morning"
 
 
 class LogForm(FormScreen[LogDraft | None]):
@@ -143,6 +144,8 @@ class LogForm(FormScreen[LogDraft | None]):
                 yield Input(placeholder="What was said", id="field-summary", compact=True)
                 yield Label("Next touch", classes="form-label")
                 yield Input(id="field-next", compact=True)
+                yield Label("They'll reply by", classes="form-label")
+                yield Input(placeholder=PROMISE_PLACEHOLDER, id="field-promised", compact=True)
             yield Static("", id="form-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="form-save", compact=True)
@@ -257,6 +260,23 @@ class LogForm(FormScreen[LogDraft | None]):
         except WhenError as error:
             self.show_problem(f"Next touch: {error}", "next")
             return
+        promised_text = self._text("promised")
+        try:
+            promised_at = (
+                parse_when(promised_text, now=now, tz=self.tz, direction="future")
+                if promised_text
+                else None
+            )
+        except WhenError as error:
+            self.show_problem(f"They'll reply by: {error}", "promised")
+            return
+        if promised_at is not None and next_touch.reason:
+            self.show_problem(
+                'They\'ll reply by: their promise plans your follow-up; clear "none" in Next '
+                "touch.",
+                "promised",
+            )
+            return
         channel = self.query_one("#field-channel", Select).value
         kind = self.query_one("#field-kind", Select).value
         assert isinstance(channel, Channel) and isinstance(kind, InteractionKind)
@@ -273,6 +293,7 @@ class LogForm(FormScreen[LogDraft | None]):
             no_next_reason=next_touch.reason,
             use_default_next=not next_text,
             infer_opportunity=False,  # the form showed the choice; "(none)" means none
+            promised_at=promised_at,
         )
         contact_text = self._text("contact")
         if self.contact is not None and contact_text == self.contact[1].strip():
@@ -322,4 +343,3 @@ class LogForm(FormScreen[LogDraft | None]):
     def report_worker_error(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.show_problem(f"Something went wrong: {event.worker.error}")
-

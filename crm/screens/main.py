@@ -138,6 +138,8 @@ class MainScreen(ContactEditing, DailyLoopActions):
         """The contact whose details the card shows."""
         self._card_timer: Timer | None = None
         self._card_pending: int | None = None
+        self._card_why = ""
+        """The why of the follow-up row that the card was opened from (empty for a contact)."""
         self.deleted: list[DeletedContact] = []
         """Contacts deleted this session, newest last: Ctrl+Z brings them back."""
 
@@ -242,6 +244,13 @@ class MainScreen(ContactEditing, DailyLoopActions):
             message.key, prefer_opportunity=message.row_list.id == "interviews-list"
         )
 
+    @on(RowList.Highlighted, "#timeline")
+    def show_timeline_row_why(self, message: RowList.Highlighted) -> None:
+        """A follow-up highlighted on the timeline (where d and s act on it) shows its why."""
+        message.stop()
+        if message.row_list.has_focus:
+            self.query_one(ContactCard).show_why(getattr(message.key, "why", ""))
+
     def on_descendant_focus(self, event: object) -> None:
         """Focusing a list shows what its highlighted row is about."""
         focused = self.focused
@@ -256,24 +265,27 @@ class MainScreen(ContactEditing, DailyLoopActions):
     def show_subject_of(self, key: object, *, prefer_opportunity: bool) -> None:
         """Show the contact or opportunity a row is about."""
         contact_id, opportunity_id = contact_of(key), opportunity_of(key)
+        why = getattr(key, "why", "")
         if opportunity_id is not None and (prefer_opportunity or contact_id is None):
-            self.show_opportunity(opportunity_id)
+            self.show_opportunity(opportunity_id, why=why)
         elif contact_id is not None:
-            self.show_contact(contact_id)
+            self.show_contact(contact_id, why=why)
 
-    def show_contact(self, contact_id: int | None) -> None:
-        """Show a contact's card and timeline."""
+    def show_contact(self, contact_id: int | None, *, why: str = "") -> None:
+        """Show a contact's card and timeline, with the why of the row that led there."""
         self.workers.cancel_group(self, "timeline-rest")  # the rest of whoever was shown
+        self._card_why = why
         self.load_card(contact_id)
 
-    def show_opportunity(self, opportunity_id: int) -> None:
+    def show_opportunity(self, opportunity_id: int, *, why: str = "") -> None:
         """Show an opportunity's card and timeline."""
+        self._card_why = why
         pane = self.query_one(InterviewsPane)
         summary = next((s for s in pane.summaries if s.id == opportunity_id), None)
         if summary is None:
             self.load_opportunity_card(opportunity_id)
             return
-        self.query_one(ContactCard).show_opportunity(summary, self.app.clock())  # type: ignore[attr-defined]
+        self.query_one(ContactCard).show_opportunity(summary, self.app.clock(), why)  # type: ignore[attr-defined]
         self.query_one("#contact-card").border_title = "Opportunity"
         self.shown_contact = None
         self.query_one(TimelinePane).show_subject(
@@ -292,7 +304,7 @@ class MainScreen(ContactEditing, DailyLoopActions):
         from crm.domain.types import OpportunitySummary
 
         assert isinstance(summary, OpportunitySummary)
-        self.query_one(ContactCard).show_opportunity(summary, self.app.clock())  # type: ignore[attr-defined]
+        self.query_one(ContactCard).show_opportunity(summary, self.app.clock(), self._card_why)  # type: ignore[attr-defined]
         self.query_one("#contact-card").border_title = "Opportunity"
         self.query_one(TimelinePane).show_subject(
             Subject(opportunity_id=summary.id, title=summary.title)
@@ -333,7 +345,7 @@ class MainScreen(ContactEditing, DailyLoopActions):
     @on(CardLoaded)
     def show_card(self, message: CardLoaded) -> None:
         self.shown_contact = message.contact
-        self.query_one(ContactCard).show(message.contact, self.app.clock())  # type: ignore[attr-defined]
+        self.query_one(ContactCard).show(message.contact, self.app.clock(), self._card_why)  # type: ignore[attr-defined]
         self.query_one("#contact-card").border_title = "Contact"
         timeline = self.query_one(TimelinePane)
         if message.contact is not None:
@@ -625,4 +637,3 @@ class MainScreen(ContactEditing, DailyLoopActions):
     def report_worker_error(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.notify(f"Something went wrong: {event.worker.error}", severity="error")
-

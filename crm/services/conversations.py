@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
@@ -17,21 +18,30 @@ from crm.db.models import (
     Interview,
     InterviewInterviewer,
     Opportunity,
+    OpportunityPerson,
 )
+from crm.domain.casual import CasualStatus, casual_touch_status
 from crm.domain.followups import (
     PendingFollowUp,
     Touch,
     default_next_touch,
     follow_up_state,
+    promise_follow_up_at,
     reconcile_on_touch,
 )
+from crm.domain.playbook import TITLES, promise_note, title_of, why_of
+from crm.domain.ring import ring_dropped
 from crm.domain.text import sort_key
 from crm.domain.types import (
     CLOSED_STAGES,
     FollowUpKind,
+    FollowUpNote,
     FollowUpState,
+    InteractionKind,
     LogDraft,
     LogResult,
+    LogWarning,
+    LogWarningKind,
     Stage,
     TimelineEntry,
 )
@@ -40,19 +50,7 @@ from crm.services.followups import create_follow_ups, opportunity_title
 from crm.services.tx import reading, writing
 
 TIMELINE_LIMIT = 300
-FOLLOW_UP_TITLES = {
-    FollowUpKind.THANK_YOU_EMAIL: "Send a thank-you e-mail",
-    FollowUpKind.HANDWRITTEN_NOTE: "Send a handwritten thank-you note",
-    FollowUpKind.THANK_REFERRER: "Thank the referrer",
-    FollowUpKind.CHECK_IN: "Check in",
-    FollowUpKind.CASUAL_TOUCH: "A casual touch",
-    FollowUpKind.HEADS_UP: "Give a heads-up before the interview",
-    FollowUpKind.TELL_INTERVIEWED: "Tell them you interviewed",
-    FollowUpKind.BRIEF_REFERENCE: "Brief your reference",
-    FollowUpKind.THANK_REFERENCE: "Thank your reference",
-    FollowUpKind.KEEP_IN_TOUCH: "Keep in touch",
-    FollowUpKind.OTHER: "Follow up",
-}
+FOLLOW_UP_TITLES = TITLES
 
 
 class AmbiguousContact(LookupError):
@@ -69,7 +67,7 @@ class UnknownContact(LookupError):
 
 def follow_up_title(kind: FollowUpKind) -> str:
     """What a follow-up asks the user to do, in words."""
-    return FOLLOW_UP_TITLES.get(kind, kind.value)
+    return title_of(kind)
 
 
 def resolve_contact(text: str) -> int:
@@ -136,14 +134,21 @@ def log_conversation(
 
     Never give up the ring: a conversation about an open opportunity must leave a next touch
     owned by the user, the default one (two business days) when none is given, unless the user
-    says why not.
+    says why not; then it is logged with a warning. Their promise ("I'll reply by Thursday")
+    plans the user's follow-up the next business morning after it. A referrer or someone who
+    pulled strings (not an interviewer) needs no ring: thanking them starts no check-in chain.
     """
     moment = now or utc_now()
     summary = draft.summary.strip()
     if draft.occurred_at > moment.replace(second=59):
         raise InvalidInput("A conversation can't be logged in the future; that's a follow-up.")
+    if draft.promised_at is not None and draft.no_next_reason.strip():
+        raise InvalidInput(
+            "Give their promise or no next touch, not both: a promise plans your follow-up."
+        )
     with writing():
-        if Contact.get_or_none(Contact.id == draft.contact_id) is None:
+        contact = Contact.get_or_none(Contact.id == draft.contact_id)
+        if contact is None:
             raise InvalidInput(f"There is no contact #{draft.contact_id}.")
         opportunity_id = draft.opportunity_id
         if opportunity_id is None and draft.infer_opportunity:
@@ -153,8 +158,14 @@ def log_conversation(
         if draft.opportunity_id is not None and opportunity is None:
             raise InvalidInput(f"There is no opportunity #{draft.opportunity_id}.")
         is_open = opportunity is not None and Stage(opportunity.stage).is_open
+        needs_ring = is_open and not _helps_without_interviewing(draft.contact_id, opportunity_id)
         next_touch = draft.next_touch
-        if next_touch is None and is_open and not draft.no_next_reason.strip():
+        next_note = ""
+        if draft.promised_at is not None:
+            next_note = promise_note(contact.name, draft.promised_at, tz=tz)
+            if next_touch is None:
+                next_touch = promise_follow_up_at(draft.promised_at, tz=tz)
+        if next_touch is None and needs_ring and not draft.no_next_reason.strip():
             if not draft.use_default_next:
                 raise InvalidInput(
                     "This opportunity is open: give a next touch, or say why not "
@@ -170,6 +181,7 @@ def log_conversation(
                 kind=draft.kind.value,
                 direction=draft.direction.value,
                 summary=summary,
+                promised_at=draft.promised_at,
                 created_at=moment,
             ).execute()
         )
@@ -185,6 +197,8 @@ def log_conversation(
             touch,
             _pending_of(draft.contact_id),
             next_touch=next_touch,
+            next_touch_note=next_note,
+            tz=tz,
         )
         if outcome.close_ids:
             FollowUp.update(done_at=draft.occurred_at).where(
@@ -192,12 +206,101 @@ def log_conversation(
             ).execute()
         created = create_follow_ups(outcome.create, origin_id=interaction_id, now=moment)
         Contact.update(updated_at=moment).where(Contact.id == draft.contact_id).execute()
+        warnings: list[LogWarning] = []
+        if opportunity is not None and is_open:
+            title = opportunity_title(opportunity.role, opportunity.company.name)
+            if needs_ring and next_touch is None:
+                pending = (
+                    FollowUp.select()
+                    .where((FollowUp.opportunity == opportunity_id) & FollowUp.done_at.is_null())
+                    .count()
+                )
+                if ring_dropped(Stage(opportunity.stage), pending):
+                    warnings.append(LogWarning(LogWarningKind.RING_GIVEN_UP, title))
+            if draft.kind is InteractionKind.CASUAL:
+                casual = _casual_touches(draft.contact_id, opportunity_id)
+                if casual_touch_status(casual - 1) is CasualStatus.TOO_MANY:
+                    warnings.append(
+                        LogWarning(LogWarningKind.CASUAL_BUDGET, title, contact.name, casual)
+                    )
         return LogResult(
             interaction_id=interaction_id,
             opportunity_id=opportunity_id,
             closed_follow_up_ids=outcome.close_ids,
             created_follow_up_ids=tuple(created),
+            contact=contact.name,
+            channel=draft.channel,
+            kind=draft.kind,
+            settled=tuple(follow_up_notes(outcome.close_ids)),
+            planned=tuple(follow_up_notes(created)),
+            warnings=tuple(warnings),
+            promised_at=draft.promised_at,
         )
+
+
+def follow_up_notes(ids: Iterable[int]) -> list[FollowUpNote]:
+    """Follow-ups as a log (or a done) reports them, in the order of ``ids``."""
+    wanted = list(ids)
+    if not wanted:
+        return []
+    rows = {
+        row[0]: row
+        for row in FollowUp.select(
+            FollowUp.id,
+            FollowUp.kind,
+            Contact.name,
+            FollowUp.window_start,
+            FollowUp.window_end,
+            FollowUp.note,
+        )
+        .join(Contact)
+        .where(FollowUp.id.in_(wanted))
+        .tuples()
+    }
+    return [
+        FollowUpNote(fid, FollowUpKind(kind), name, start, end, note)
+        for fid, kind, name, start, end, note in (rows[i] for i in wanted if i in rows)
+    ]
+
+
+def _helps_without_interviewing(contact_id: int, opportunity_id: int | None) -> bool:
+    """Whether the contact referred the user (or pulled strings) and didn't interview them."""
+    if opportunity_id is None:
+        return False
+    helps = (
+        Opportunity.select()
+        .where((Opportunity.id == opportunity_id) & (Opportunity.referrer == contact_id))
+        .exists()
+        or OpportunityPerson.select()
+        .where(
+            (OpportunityPerson.opportunity == opportunity_id)
+            & (OpportunityPerson.contact == contact_id)
+        )
+        .exists()
+    )
+    if not helps:
+        return False
+    return not (
+        InterviewInterviewer.select()
+        .join(Interview)
+        .where(
+            (Interview.opportunity == opportunity_id) & (InterviewInterviewer.contact == contact_id)
+        )
+        .exists()
+    )
+
+
+def _casual_touches(contact_id: int, opportunity_id: int | None) -> int:
+    """Casual touches logged with this person in this process, the one just logged included."""
+    return (
+        Interaction.select()
+        .where(
+            (Interaction.contact == contact_id)
+            & (Interaction.opportunity == opportunity_id)
+            & (Interaction.kind == InteractionKind.CASUAL.value)
+        )
+        .count()
+    )
 
 
 def _pending_of(contact_id: int) -> list[PendingFollowUp]:
@@ -346,6 +449,7 @@ def timeline(
                 detail=note,
                 state=state,
                 opportunity=opportunity_title(role, company),
+                why=why_of(FollowUpKind(kind)),
             )
         )
     for iid, starts, kind, done, role, company in interviews:
@@ -356,8 +460,7 @@ def timeline(
                 id=iid,
                 contact_id=None,
                 contact="",
-                title=f"Interview{f' ({kind})' if kind else ''}"
-                + ("" if done else " — scheduled"),
+                title=f"Interview{f' ({kind})' if kind else ''}" + ("" if done else " — scheduled"),
                 opportunity=opportunity_title(role, company),
             )
         )

@@ -10,7 +10,12 @@ from typing import Any
 from crm.clock import utc_now
 from crm.db import db
 from crm.db.models import FollowUp, Opportunity
-from crm.domain.followups import PlannedFollowUp, follow_up_state, how_late
+from crm.domain.followups import (
+    PlannedFollowUp,
+    follow_up_state,
+    handwritten_note_after,
+    how_late,
+)
 from crm.domain.ring import OpportunityRingView, RingFollowUp, rings_dropped
 from crm.domain.types import (
     CLOSED_STAGES,
@@ -18,6 +23,7 @@ from crm.domain.types import (
     AgendaItem,
     DroppedRing,
     FollowUpKind,
+    FollowUpNote,
     FollowUpState,
     Stage,
 )
@@ -67,11 +73,48 @@ def _pending(follow_up_id: int) -> FollowUp:
     return follow_up
 
 
-def complete(follow_up_id: int, *, now: datetime | None = None) -> None:
-    """Mark a follow-up done."""
+def complete(follow_up_id: int, *, now: datetime | None = None) -> list[FollowUpNote]:
+    """Mark a follow-up done; returns the follow-ups that planned.
+
+    A thank-you e-mail marked done was sent then, so the handwritten note follows 24 to 48
+    hours after that moment, as if the e-mail had been logged (unless one is already open for
+    that person and process).
+    """
+    moment = now or utc_now()
     with writing():
-        _pending(follow_up_id)
-        FollowUp.update(done_at=now or utc_now()).where(FollowUp.id == follow_up_id).execute()
+        follow_up = _pending(follow_up_id)
+        FollowUp.update(done_at=moment).where(FollowUp.id == follow_up_id).execute()
+        if follow_up.kind != FollowUpKind.THANK_YOU_EMAIL.value:
+            return []
+        contact_id, opportunity_id = follow_up.contact_id, follow_up.opportunity_id
+        notes = FollowUp.select().where(
+            (FollowUp.contact == contact_id)
+            & (FollowUp.kind == FollowUpKind.HANDWRITTEN_NOTE.value)
+            & FollowUp.done_at.is_null()
+        )
+        if opportunity_id is not None:  # same thread: only two different processes differ
+            notes = notes.where(
+                FollowUp.opportunity.is_null() | (FollowUp.opportunity == opportunity_id)
+            )
+        note_open = notes.exists()
+        if note_open:
+            return []
+        planned = handwritten_note_after(
+            moment,
+            contact_id,
+            opportunity_id=opportunity_id,
+            interview_id=follow_up.interview_id,
+        )
+        created = create_follow_ups([planned], now=moment)
+        return [
+            FollowUpNote(
+                created[0],
+                planned.kind,
+                follow_up.contact.name,
+                planned.window_start,
+                planned.window_end,
+            )
+        ]
 
 
 def snooze(follow_up_id: int, until: datetime, *, now: datetime | None = None) -> None:

@@ -127,22 +127,32 @@ class ContactCard(Static):
     """The contact on show."""
     opportunity: OpportunitySummary | None = None
     """The opportunity on show, when the card shows one instead of a contact."""
+    why: str = ""
+    """The playbook's why of the follow-up being acted on, shown under the details."""
     _lines_shown = 0
     _now = datetime.min
 
-    def show_opportunity(self, summary: OpportunitySummary, now: datetime) -> None:
-        """Display an opportunity."""
+    def show_opportunity(self, summary: OpportunitySummary, now: datetime, why: str = "") -> None:
+        """Display an opportunity (and the why of the row that led to it)."""
         self.contact = None
         self.opportunity = summary
+        self.why = why
         self._now = now
         self._redraw()
 
-    def show(self, contact: ContactDetail | None, now: datetime) -> None:
-        """Display ``contact`` (None clears the card)."""
+    def show(self, contact: ContactDetail | None, now: datetime, why: str = "") -> None:
+        """Display ``contact`` (None clears the card), and the why of the row that led to it."""
         self.contact = contact
         self.opportunity = None
+        self.why = why if contact is not None else ""
         self._now = now
         self._redraw()
+
+    def show_why(self, why: str) -> None:
+        """Show the why of another row's follow-up under the same details."""
+        if why != self.why:
+            self.why = why
+            self._redraw()
 
     def on_resize(self) -> None:
         # The block is wrapped to the card's width: wrap it again.
@@ -162,6 +172,8 @@ class ContactCard(Static):
             lines = render_contact(self.contact, self._now, width, console)
         else:
             lines = [Text("No contact selected.", style="dim")]
+        if self.why:
+            lines += [Text(""), *_wrap(Text(self.why, style="italic cyan"), width, console)]
         if not laid_out:
             self.update(Text("\n").join(lines))
             return

@@ -14,6 +14,8 @@ class FollowUpKey:
     opportunity_id: int | None
     title: str
     pending: bool = True
+    why: str = ""
+    """The playbook's one-line why, shown on the card while the row is highlighted."""
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,7 @@ class RingKey:
 
     opportunity_id: int
     contact_id: int | None
+    why: str = ""
 
 
 @dataclass(frozen=True)

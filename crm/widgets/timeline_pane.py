@@ -49,7 +49,12 @@ def timeline_rows(entries: list[TimelineEntry], now: datetime, *, show_contact: 
             pending = entry.state is not FollowUpState.DONE
             title = entry.title + (" (overdue)" if entry.state is FollowUpState.OVERDUE else "")
             key = FollowUpKey(
-                entry.id, entry.contact_id or 0, None, f"{entry.title} — {entry.contact}", pending
+                entry.id,
+                entry.contact_id or 0,
+                None,
+                f"{entry.title} — {entry.contact}",
+                pending,
+                why=entry.why,
             )
         elif entry.what == "interaction":
             title = entry.title

@@ -12,6 +12,7 @@ from textual import on, work
 from textual.message import Message
 from textual.worker import get_current_worker
 
+from crm.domain.playbook import RING_DROPPED_WHY, why_of
 from crm.domain.types import Agenda, AgendaItem
 from crm.services import followups
 from crm.services.conversations import follow_up_title
@@ -56,7 +57,11 @@ def agenda_rows(agenda: Agenda, ideas: TodaySuggestions | None = None) -> list[R
         for item in items:
             what = follow_up_title(item.kind)
             key = FollowUpKey(
-                item.id, item.contact_id, item.opportunity_id, f"{what} — {item.contact}"
+                item.id,
+                item.contact_id,
+                item.opportunity_id,
+                f"{what} — {item.contact}",
+                why=why_of(item.kind),
             )
             rows.append(Row((item.contact, what, item.opportunity, item.late), key=key, tone=tone))
         rows += more_rows(total, len(items))
@@ -65,7 +70,8 @@ def agenda_rows(agenda: Agenda, ideas: TodaySuggestions | None = None) -> list[R
         for ring in agenda.rings_dropped:
             contact_id = ring.contact_ids[0] if ring.contact_ids else None
             cells = (ring.opportunity, ring.stage.value, "no next touch", "l: log one")
-            rows.append(Row(cells, key=RingKey(ring.opportunity_id, contact_id), tone="due"))
+            key = RingKey(ring.opportunity_id, contact_id, why=RING_DROPPED_WHY)
+            rows.append(Row(cells, key=key, tone="due"))
     if ideas is not None:
         rows += suggestion_rows(ideas)
     return rows

@@ -233,10 +233,13 @@ def test_interview_done_defaults_to_the_scheduled_end(
 
 @pytest.fixture
 def recruiter_thread(cli: Cli, people: dict[str, int]) -> int:
-    """An open opportunity Rita referred; returns its id."""
-    return cli.new_id(
-        "opportunity", "add", "--company", "Hays", "--role", "Platform Lead", "--referrer", "Rita"
-    )
+    """An open opportunity whose phone screen Rita ran last week; returns its id.
+
+    She interviewed the user, so the ring is kept with her (a referrer alone needs none).
+    """
+    opp = cli.new_id("opportunity", "add", "--company", "Hays", "--role", "Platform Lead")
+    cli.new_id("interview", "add", str(opp), "--at", "2026-11-10 10:00", "--interviewer", "Rita")
+    return opp
 
 
 def check_ins(agenda: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -310,7 +313,15 @@ def test_no_next_declines_and_the_ring_is_reported_dropped(
         "mon",
     )
     assert cli.agenda()["rings_dropped"] == []
-    cli.ok("log", "Rita", *declined, "--channel", "call", "--kind", "check-in", "--summary", "Chat")
+    code, out, err = cli(
+        "log", "Rita", *declined, "--channel", "call", "--kind", "check-in", "--summary", "Chat"
+    )
+    # Allowed, but said then and there, with the fix.
+    assert code == 0 and out.startswith("Logged conversation #")
+    assert err == (
+        "crm: warning: Ring given up: no next touch of yours for Platform Lead at Hays;"
+        " add --next WHEN, or --promised WHEN if they said when they'd reply.\n"
+    )
     today = cli.agenda()
     assert check_ins(today) == []
     [ring] = today["rings_dropped"]
@@ -370,7 +381,10 @@ def test_a_reply_or_any_touch_closes_the_pending_check_in(
     )
     [old] = check_ins(cli.agenda(now="2026-11-20 12:00"))
     assert old["id"] in [item["id"] for item in cli.agenda(now="2026-11-20 12:00")["overdue"]]
-    cli.ok("log", "Rita", *touch, "--no-next", "the ball is in their court", now="2026-11-20 12:00")
+    code, _, err = cli(
+        "log", "Rita", *touch, "--no-next", "the ball is in their court", now="2026-11-20 12:00"
+    )
+    assert code == 0 and err.startswith("crm: warning: Ring given up")
     after = cli.agenda(now="2026-11-20 12:00")
     assert check_ins(after) == []
     assert [r["id"] for r in after["rings_dropped"]] == [recruiter_thread]
@@ -731,7 +745,7 @@ def test_log_with_a_contact_in_two_open_opportunities_warns_that_no_ring_was_kep
         "opportunity", "add", "--company", "Initech", "--role", "SRE", "--referrer", "Katie"
     )
     code, out, err = cli(*log_args("Katie"))
-    assert code == 0 and out.strip().isdigit()  # logged all the same
+    assert code == 0 and out.startswith("Logged conversation #")  # logged all the same
     assert "logged on no opportunity" in err
     assert f"#{interviewed['opp']}, #{second}" in err
     assert len(err.strip().splitlines()) == 1

@@ -267,9 +267,13 @@ def test_thanking_the_referrer_closes_the_referrer_task(round_one: dict[str, int
 
 @pytest.fixture
 def one_opening(db_path: Path) -> dict[str, int]:
-    """Rita the recruiter and an open opportunity she refers, with nothing scheduled."""
+    """Rita the recruiter, who ran the phone screen of an open opportunity; nothing scheduled.
+
+    She interviewed the user, so the ring is kept with her (a referrer alone needs none).
+    """
     rita = person("Rita Recruiter")
-    opp = opportunities.add_opportunity("Acme", "Engineer", referrer_id=rita, now=NOW - 9 * D)
+    opp = opportunities.add_opportunity("Acme", "Engineer", now=NOW - 9 * D)
+    opportunities.add_interview(opp, NOW - 8 * D, interviewer_ids=[rita], now=NOW - 9 * D)
     return {"rita": rita, "opp": opp}
 
 
@@ -379,8 +383,10 @@ def test_a_logged_call_closes_the_reminder_it_answers(one_opening: dict[str, int
 
 def test_a_touch_about_another_opportunity_leaves_this_check_in_open(db_path: Path) -> None:
     rita = person("Rita Recruiter", "Hays")
-    acme = opportunities.add_opportunity("Acme", "Engineer", referrer_id=rita, now=NOW - 9 * D)
-    globex = opportunities.add_opportunity("Globex", "Engineer", referrer_id=rita, now=NOW - 9 * D)
+    acme = opportunities.add_opportunity("Acme", "Engineer", now=NOW - 9 * D)
+    globex = opportunities.add_opportunity("Globex", "Engineer", now=NOW - 9 * D)
+    for opp in (acme, globex):  # she ran both phone screens
+        opportunities.add_interview(opp, NOW - 8 * D, interviewer_ids=[rita], now=NOW - 9 * D)
     log(rita, NOW - 2 * D, opportunity_id=acme, next_touch=NOW + D)
     log(rita, NOW - 2 * D, opportunity_id=globex, next_touch=NOW + 2 * D)
     acme_check_in, globex_check_in = _check_ins(rita)

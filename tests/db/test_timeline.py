@@ -88,10 +88,11 @@ def test_an_opportunitys_timeline_leaves_out_other_talk(
 
 
 def test_everything_shows_pending_follow_ups_only(history: dict[str, int], now: datetime) -> None:
-    followups.complete(history["thank_you"], now=now)
+    followups.complete(history["thank_you"], now=now)  # sent: the handwritten note follows
     everything = summary(conversations.timeline(now=now))
     assert [row[2] for row in everything] == [
-        "Check in", "Interview (onsite)", "→ casual by call", "← check-in by email",
+        "Check in", "Send a handwritten thank-you note", "Interview (onsite)", "→ casual by call",
+        "← check-in by email",
     ]
     anns = conversations.timeline(contact_id=history["ann"], now=now)
     done = next(e for e in anns if e.id == history["thank_you"] and e.what == "follow-up")

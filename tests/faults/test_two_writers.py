@@ -8,6 +8,7 @@ locked", and every write any of them reports must be in the database afterwards.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -64,7 +65,7 @@ def _cron_job(db_path: Path, job: int, runs: int) -> list[tuple[int, str, str, s
         summary = f"cron {job}-{run}"
         done = subprocess.run(
             [sys.executable, "-m", "crm", "--db", str(db_path), "log", CRON_CONTACT,
-             "--channel", "email", "--kind", "other", "--summary", summary],
+             "--channel", "email", "--kind", "other", "--summary", summary, "--json"],
             capture_output=True,
             text=True,
             timeout=120,
@@ -114,7 +115,9 @@ def test_app_and_cron_write_at_once_without_locked_errors_or_lost_writes(
     child_lines = reader.rest()
     assert len(child_lines) == CHILD_WRITES
     reported = [ReportedWrite.parse(line) for line in child_lines + app_lines]
-    cron_logged = sorted((int(out), summary) for _code, summary, out, _err in cron_results)
+    cron_logged = sorted(
+        (json.loads(out)["interaction_id"], summary) for _code, summary, out, _err in cron_results
+    )
     assert integrity_problems(db_path) == []
     assert missing_writes(db_path, reported) == []
     assert _cron_conversations(db_path, cron_contact) == cron_logged

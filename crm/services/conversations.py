@@ -17,6 +17,7 @@ from crm.db.models import (
     Interview,
     InterviewInterviewer,
     Opportunity,
+    OpportunityPerson,
 )
 from crm.domain.followups import (
     PendingFollowUp,
@@ -51,6 +52,7 @@ FOLLOW_UP_TITLES = {
     FollowUpKind.BRIEF_REFERENCE: "Brief your reference",
     FollowUpKind.THANK_REFERENCE: "Thank your reference",
     FollowUpKind.KEEP_IN_TOUCH: "Keep in touch",
+    FollowUpKind.TELL_OUTCOME: "Tell them how it ended",
     FollowUpKind.OTHER: "Follow up",
 }
 
@@ -113,12 +115,15 @@ def open_opportunities_of(contact_id: int) -> list[int]:
         with_follow_ups = FollowUp.select(FollowUp.opportunity).where(
             (FollowUp.contact == contact_id) & FollowUp.done_at.is_null()
         )
+        helped = OpportunityPerson.select(OpportunityPerson.opportunity).where(
+            OpportunityPerson.contact == contact_id
+        )
         query = (
             Opportunity.select(Opportunity.id)
             .where(
                 Opportunity.stage.not_in(closed)
                 & (
-                    (Opportunity.referrer == contact_id)
+                    Opportunity.id.in_(helped)
                     | Opportunity.id.in_(as_interviewer)
                     | Opportunity.id.in_(with_follow_ups)
                 )

@@ -9,7 +9,7 @@ from typing import Any
 
 from crm.clock import utc_now
 from crm.db import db
-from crm.db.models import FollowUp, Opportunity
+from crm.db.models import FollowUp
 from crm.domain.followups import PlannedFollowUp, follow_up_state, how_late
 from crm.domain.ring import OpportunityRingView, RingFollowUp, rings_dropped
 from crm.domain.types import (
@@ -22,6 +22,7 @@ from crm.domain.types import (
     Stage,
 )
 from crm.domain.validation import InvalidInput
+from crm.services.process_people import helpers_by_opportunity
 from crm.services.tx import reading, writing
 
 UPCOMING_DAYS = 7
@@ -324,7 +325,7 @@ _LAST_TOUCH_SQL = (
 
 
 def _opportunity_people(opportunity_ids: list[int]) -> dict[int, list[int]]:
-    """Interviewers and referrers of each opportunity: whom to get back in touch with."""
+    """Interviewers and helpers of each opportunity: whom to get back in touch with."""
     from crm.db.models import Interview, InterviewInterviewer
 
     people: dict[int, list[int]] = {}
@@ -338,12 +339,9 @@ def _opportunity_people(opportunity_ids: list[int]) -> dict[int, list[int]]:
         people.setdefault(oid, [])
         if cid not in people[oid]:
             people[oid].append(cid)
-    for oid, referrer in (
-        Opportunity.select(Opportunity.id, Opportunity.referrer)
-        .where(Opportunity.id.in_(opportunity_ids) & Opportunity.referrer.is_null(False))
-        .tuples()
-    ):
+    for oid, helpers in helpers_by_opportunity(opportunity_ids).items():
         people.setdefault(oid, [])
-        if referrer not in people[oid]:
-            people[oid].append(referrer)
+        for helper in helpers:
+            if helper.id not in people[oid]:
+                people[oid].append(helper.id)
     return people

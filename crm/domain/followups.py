@@ -319,6 +319,7 @@ def follow_up_state(
     snoozed_until: datetime | None,
     now: datetime,
     tz: tzinfo = UTC,
+    cancelled_by: str = "",
 ) -> FollowUpState:
     """Where a follow-up stands at ``now``.
 
@@ -333,12 +334,13 @@ def follow_up_state(
         snoozed_until: When a snooze ends, if it was snoozed.
         now: The current time (naive UTC).
         tz: The user's time zone, for "today".
+        cancelled_by: What cancelled it ("close": its process closed), "" if nothing did.
 
     Returns:
         The state to show.
     """
     if done_at is not None:
-        return FollowUpState.DONE
+        return FollowUpState.CANCELLED if cancelled_by else FollowUpState.DONE
     if snoozed_until is not None and now < snoozed_until:
         return FollowUpState.SNOOZED
     start, end = effective_window(window_start, window_end, snoozed_until)

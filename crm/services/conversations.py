@@ -28,6 +28,8 @@ from crm.domain.followups import (
 )
 from crm.domain.text import sort_key
 from crm.domain.types import (
+    CANCELLED_BY_CLOSE,
+    CANCELLED_BY_REOPEN,
     CLOSED_STAGES,
     FollowUpKind,
     FollowUpState,
@@ -252,7 +254,7 @@ _TIMELINE_SQL = {
     ),
     "follow-up": (
         "SELECT f.id, f.kind, f.contact_id, c.name, f.window_start, f.window_end, f.done_at,"
-        " f.snoozed_until, f.note, o.role, co.name"
+        " f.snoozed_until, f.note, o.role, co.name, f.cancelled_by"
         " FROM follow_up f JOIN contact c ON c.id = f.contact_id"
         " LEFT JOIN opportunity o ON o.id = f.opportunity_id"
         " LEFT JOIN company co ON co.id = o.company_id"
@@ -330,7 +332,9 @@ def timeline(
                 opportunity=opportunity_title(role, company),
             )
         )
-    for fid, kind, cid, name, start, end, done, snoozed, note, role, company in follow_ups:
+    for fid, kind, cid, name, start, end, done, snoozed, note, role, company, cancelled_by in (
+        follow_ups
+    ):
         window_end = datetime.fromisoformat(end)
         done_at = _moment(done)
         state = follow_up_state(
@@ -339,6 +343,7 @@ def timeline(
             done_at=done_at,
             snoozed_until=_moment(snoozed),
             now=moment,
+            cancelled_by=cancelled_by or "",
         )
         entries.append(
             TimelineEntry(
@@ -347,7 +352,7 @@ def timeline(
                 id=fid,
                 contact_id=cid,
                 contact=name,
-                title=follow_up_title(FollowUpKind(kind)),
+                title=follow_up_title(FollowUpKind(kind)) + cancelled_suffix(cancelled_by or ""),
                 detail=note,
                 state=state,
                 opportunity=opportunity_title(role, company),
@@ -372,4 +377,18 @@ def timeline(
 
 def is_pending(entry: TimelineEntry) -> bool:
     """Whether a timeline entry is a follow-up still to do."""
-    return entry.state not in (None, FollowUpState.DONE)
+    return entry.state not in (None, FollowUpState.DONE, FollowUpState.CANCELLED)
+
+
+CANCELLED_WHY = {
+    CANCELLED_BY_CLOSE: "cancelled (process closed)",
+    CANCELLED_BY_REOPEN: "cancelled (process reopened)",
+}
+"""How a cancelled follow-up reads in the timeline and `crm` output."""
+
+
+def cancelled_suffix(cancelled_by: str) -> str:
+    """" — cancelled (process closed)" for a cancelled follow-up, "" for any other."""
+    if not cancelled_by:
+        return ""
+    return f" — {CANCELLED_WHY.get(cancelled_by, 'cancelled')}"

@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from peewee import JOIN, chunked, fn
 
 from crm.db import db
+from crm.db.listing import LAST_TOUCH_OF_C
 from crm.db.models import (
     Company,
     Connection,
@@ -848,13 +849,19 @@ def write_contacts_csv(stream: TextIO) -> int:
             .order_by(ContactMethod.contact, ContactMethod.position, ContactMethod.id)
             .tuples()
         )
-        touches = {
-            contact_id: (last, count)
-            for contact_id, last, count in Interaction.select(
-                Interaction.contact, fn.MAX(Interaction.occurred_at), fn.COUNT(Interaction.id)
-            )
+        counts = dict(
+            Interaction.select(Interaction.contact, fn.COUNT(Interaction.id))
             .group_by(Interaction.contact)
             .tuples()
+        )
+        # The last touch counts done interviews too (an interview is a touch with each
+        # interviewer), as the contact card and going-cold do.
+        touches = {
+            contact_id: (last, counts.get(contact_id, 0))
+            for contact_id, last in db.execute_sql(
+                f"SELECT c.id, {LAST_TOUCH_OF_C} FROM contact c"
+            )
+            if last is not None
         }
         references = {cid for (cid,) in Reference.select(Reference.contact).tuples()}
         query = (

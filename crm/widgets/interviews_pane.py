@@ -47,7 +47,7 @@ def opportunity_rows(summaries: list[OpportunitySummary], now: datetime) -> list
                 status = ""
             rows.append(
                 Row(
-                    (summary.title, ", ".join(notes), status),
+                    (summary.title, "; ".join(notes), status),
                     key=OpportunityKey(summary.id, first_person),
                     tone="" if status != "ring dropped" else "due",
                 )

@@ -271,3 +271,46 @@ async def test_d_and_s_work_on_the_contact_screen_too(db_path: Path, now: dateti
     later = followups.agenda(now=now + timedelta(days=3, hours=1))
     assert snoozed in {item.id for item in later.due + later.overdue}  # back in three days
     assert done not in {item.id for item in later.due + later.overdue}
+
+
+async def test_the_interviews_pane_shows_every_helper_and_closing_settles_the_process(
+    db_path: Path, now: datetime
+) -> None:
+    from crm.domain.types import HelperRole, Stage
+    from crm.widgets.row_keys import OpportunityKey
+
+    ids = scenario(now)
+    rita = contacts.create_contact(ContactDraft(name="Rita Ortega", company="Hays"))
+    sam = contacts.create_contact(ContactDraft(name="Sam Stone", company="Hooli"))
+    opportunities.add_helper(ids["opportunity"], rita, now=now)
+    opportunities.add_helper(ids["opportunity"], sam, HelperRole.PULLED_STRINGS, now=now)
+    opportunities.mark_interview_done(ids["interview"], now=now)
+    app = build_app(db_path, now)
+    async with app.run_test(size=(160, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        pane = app.screen.query_one(InterviewsPane)
+        [row] = [r for r in pane.rows if isinstance(r.key, OpportunityKey)]
+        assert row.cells[1] == "referred by Katie Morgan, Rita Ortega; strings pulled by Sam Stone"
+        move_to(pane, lambda key: isinstance(key, OpportunityKey))
+        await pilot.press("S")
+        await settle(pilot)
+        options = app.screen.query_one("#stage-options")
+        options.highlighted = list(Stage).index(Stage.REJECTED)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        today = app.screen.query_one(TodayPane)
+        assert today.agenda is not None
+        owed = [
+            (item.contact, item.kind)
+            for item in (*today.agenda.overdue, *today.agenda.due, *today.agenda.upcoming)
+        ]
+        assert sorted(owed) == [
+            ("Katie Morgan", FollowUpKind.TELL_OUTCOME),
+            ("Rita Ortega", FollowUpKind.TELL_OUTCOME),
+            ("Sam Stone", FollowUpKind.TELL_OUTCOME),
+        ]
+    assert contacts.get_contact(ids["Ann Lee"], now=now).keep_in_touch_days == 90

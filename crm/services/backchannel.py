@@ -106,6 +106,15 @@ def _facts(
         .group_by(Interaction.contact)
         .tuples()
     )
+    # A round held is a touch with each interviewer, as for the last touch.
+    for cid, rounds in (
+        InterviewInterviewer.select(InterviewInterviewer.contact, fn.COUNT(Interview.id))
+        .join(Interview)
+        .where(InterviewInterviewer.contact.in_(ids) & Interview.done_at.is_null(False))
+        .group_by(InterviewInterviewer.contact)
+        .tuples()
+    ):
+        counts[cid] = counts.get(cid, 0) + rounds
     last_touch = last_touches(ids)
     touches = {cid: (last_touch.get(cid), counts.get(cid, 0)) for cid in ids}
     references = {

@@ -58,8 +58,7 @@ def agenda_rows(agenda: Agenda, ideas: TodaySuggestions | None = None) -> list[R
             key = FollowUpKey(
                 item.id, item.contact_id, item.opportunity_id, f"{what} — {item.contact}"
             )
-            shown = f"{what} — {item.note}" if item.note else what
-            rows.append(Row((item.contact, shown, item.opportunity, item.late), key=key, tone=tone))
+            rows.append(Row((item.contact, what, item.opportunity, item.late), key=key, tone=tone))
         rows += more_rows(total, len(items))
     if agenda.rings_dropped:
         rows.append(header("Rings dropped", len(agenda.rings_dropped)))

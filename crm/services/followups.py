@@ -293,7 +293,7 @@ def _dropped_rings(now: datetime) -> list[DroppedRing]:
         return []
     last_touch = {
         oid: _as_datetime(at)
-        for oid, at in db.execute_sql(_LAST_TOUCH_SQL, (json.dumps(sorted(dropped_ids)),))
+        for oid, at in db.execute_sql(_LAST_TOUCH_SQL, {"ids": json.dumps(sorted(dropped_ids))})
     }
     people = _opportunity_people(list(dropped_ids))
     return [
@@ -318,9 +318,14 @@ _PENDING_OF_SQL = (
     "SELECT opportunity_id, window_start, window_end, snoozed_until FROM follow_up"
     " WHERE opportunity_id IN (SELECT value FROM json_each(?)) AND done_at IS NULL"
 )
+# A process's last touch: its latest conversation or held round (an interview is a touch).
 _LAST_TOUCH_SQL = (
-    "SELECT opportunity_id, MAX(occurred_at) FROM interaction"
-    " WHERE opportunity_id IN (SELECT value FROM json_each(?)) GROUP BY opportunity_id"
+    "SELECT oid, MAX(t) FROM ("
+    "SELECT opportunity_id AS oid, occurred_at AS t FROM interaction"
+    " WHERE opportunity_id IN (SELECT value FROM json_each(:ids))"
+    " UNION ALL SELECT opportunity_id, done_at FROM interview"
+    " WHERE opportunity_id IN (SELECT value FROM json_each(:ids)) AND done_at IS NOT NULL"
+    ") GROUP BY oid"
 )
 
 

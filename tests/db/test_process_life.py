@@ -325,3 +325,15 @@ def test_reopening_brings_back_what_is_still_ahead_and_cancels_what_the_close_pl
         ("tell-outcome", "reopen")
     ] * 3
     assert all(by == "close" for _, k, _, by in rows if k in ("thank-you-email", "thank-referrer"))
+
+
+def test_a_dropped_ring_counts_the_held_round_as_the_last_touch(db_path: Path) -> None:
+    ann = person("Ann Lee")
+    opp = opportunities.add_opportunity("Acme", "Engineer", now=NOW - 9 * D)
+    interview = opportunities.add_interview(
+        opp, NOW - 3 * D, interviewer_ids=[ann], now=NOW - 9 * D
+    )
+    for follow_up_id in opportunities.mark_interview_done(interview, now=NOW - 2 * D):
+        followups.complete(follow_up_id, now=NOW - 2 * D)
+    [ring] = followups.agenda(now=NOW, tz=UTC).rings_dropped
+    assert (ring.opportunity_id, ring.last_touch_at) == (opp, NOW - 3 * D + H)

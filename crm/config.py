@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_BACKUPS_KEPT = 7
+DEFAULT_AFTER_PROCESS_DAYS = 90
+"""The keep-in-touch interval a closed process hands its people, when they have none."""
+MAX_INTERVAL_DAYS = 36_500
 
 
 class ConfigError(ValueError):
@@ -19,6 +22,8 @@ class Settings:
 
     backups_keep: int = DEFAULT_BACKUPS_KEPT
     """How many daily backups to keep (0 turns daily backups off)."""
+    after_process_days: int = DEFAULT_AFTER_PROCESS_DAYS
+    """Keep-in-touch interval given to a closed process's interviewers and helpers."""
 
     time_zone: str = ""
     """The zone times are typed and shown in ("Europe/Berlin"); empty: TZ, else the system's."""
@@ -34,6 +39,9 @@ def load_settings(path: Path) -> Settings:
 
         [time]
         zone = "Europe/Berlin"
+
+        [keep_in_touch]
+        after_process_days = 90
     """
     try:
         text = path.read_text(encoding="utf-8")
@@ -48,7 +56,20 @@ def load_settings(path: Path) -> Settings:
     keep = data.get("backups", {}).get("keep", DEFAULT_BACKUPS_KEPT)
     if not isinstance(keep, int) or isinstance(keep, bool) or keep < 0:
         raise ConfigError(f"{path}: [backups] keep must be a whole number, 0 or more.")
-    return Settings(backups_keep=keep, time_zone=_time_zone(data, path))
+    section = data.get("keep_in_touch", {})
+    after = (
+        section.get("after_process_days", DEFAULT_AFTER_PROCESS_DAYS)
+        if isinstance(section, dict)
+        else None
+    )
+    if not isinstance(after, int) or isinstance(after, bool) or not 1 <= after <= MAX_INTERVAL_DAYS:
+        raise ConfigError(
+            f"{path}: [keep_in_touch] after_process_days must be a whole number of days, "
+            f"1 to {MAX_INTERVAL_DAYS:,}."
+        )
+    return Settings(
+        backups_keep=keep, after_process_days=after, time_zone=_time_zone(data, path)
+    )
 
 
 def _time_zone(data: dict[str, object], path: Path) -> str:
@@ -67,3 +88,14 @@ def _time_zone(data: dict[str, object], path: Path) -> str:
     except (KeyError, ValueError, OSError) as error:
         raise ConfigError(f"{problem}, not {zone[:40]!r}.") from error
     return zone
+
+
+def current_settings() -> Settings:
+    """The settings in the user's config file; the defaults when it is missing or unusable
+    (the CLI warns about a bad file where it is read at start-up)."""
+    from crm import paths
+
+    try:
+        return load_settings(paths.config_path())
+    except ConfigError:
+        return Settings()

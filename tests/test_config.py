@@ -32,6 +32,30 @@ def test_bad_config_is_a_clear_error(tmp_path: Path, text: str) -> None:
         load_settings(config)
 
 
+def test_after_process_days_defaults_to_90_and_is_read(tmp_path: Path) -> None:
+    assert load_settings(tmp_path / "none.toml").after_process_days == 90
+    config = tmp_path / "config.toml"
+    config.write_text("[keep_in_touch]\nafter_process_days = 45\n")
+    assert load_settings(config).after_process_days == 45
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[keep_in_touch]\nafter_process_days = 0\n",
+        "[keep_in_touch]\nafter_process_days = 'x'\n",
+        "[keep_in_touch]\nafter_process_days = true\n",
+        "[keep_in_touch]\nafter_process_days = 99999999\n",
+        "keep_in_touch = 5\n",
+    ],
+)
+def test_a_bad_after_process_days_is_a_clear_error(tmp_path: Path, text: str) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(text)
+    with pytest.raises(ConfigError, match="after_process_days"):
+        load_settings(config)
+
+
 def run(*args: str) -> int:
     with pytest.raises(SystemExit) as done:
         main(list(args))

@@ -6,6 +6,7 @@ Building a query with Peewee costs more here than SQLite takes to run it (~1 ms 
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from enum import StrEnum
 
@@ -121,13 +122,36 @@ def overdue_counts(contact_ids: list[int], now: datetime) -> list[tuple[int, int
     return list(db.execute_sql(sql, [*contact_ids, stamp, stamp]))
 
 
+LAST_TOUCH_OF_C = (
+    "(SELECT MAX(t) FROM ("
+    "SELECT MAX(occurred_at) AS t FROM interaction WHERE contact_id = c.id"
+    " UNION ALL SELECT MAX(v.done_at) FROM interview_interviewer ii"
+    " JOIN interview v ON v.id = ii.interview_id WHERE ii.contact_id = c.id))"
+)
+"""SQL for the last touch of the contact aliased ``c``: their latest logged conversation or
+done interview (an interview is a touch with each interviewer), as stored text or NULL."""
+
+
+def last_touches(contact_ids: list[int]) -> dict[int, object]:
+    """Each contact's last touch (see LAST_TOUCH_OF_C), as stored; contacts never touched are
+    left out."""
+    if not contact_ids:
+        return {}
+    sql = (
+        f"SELECT c.id, {LAST_TOUCH_OF_C} FROM contact c"
+        " WHERE c.id IN (SELECT value FROM json_each(?))"
+    )
+    rows = db.execute_sql(sql, (json.dumps(sorted(set(contact_ids))),))
+    return {cid: last for cid, last in rows if last is not None}
+
+
 _DETAIL_SQL = (
     "SELECT c.name, COALESCE(co.name, ''), c.role, c.email, c.phone, c.linkedin_url,"
     " c.how_met, c.relationship_note, c.keep_in_touch_days, c.rapport, c.created_at,"
     " c.updated_at,"
     " (SELECT json_group_array(name) FROM"
     "   (SELECT name FROM contact_topic WHERE contact_id = c.id ORDER BY position)),"
-    " (SELECT MAX(occurred_at) FROM interaction WHERE contact_id = c.id),"
+    f" {LAST_TOUCH_OF_C},"
     " (SELECT COUNT(*) FROM interaction WHERE contact_id = c.id),"
     " EXISTS (SELECT 1 FROM reference WHERE contact_id = c.id)"
     " FROM contact c LEFT JOIN company co ON co.id = c.company_id WHERE c.id = ?"

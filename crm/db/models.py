@@ -116,7 +116,6 @@ class Opportunity(BaseModel):
     company = ForeignKeyField(Company, on_delete="RESTRICT", backref="opportunities")
     role = CharField()
     stage = CharField(default="applied", index=True)  # domain.types.Stage
-    referrer = ForeignKeyField(Contact, null=True, on_delete="SET NULL", backref="referrals")
     quiet = BooleanField(default=False)
     notes = TextField(default="")
     created_at = DateTimeField(default=utc_now)

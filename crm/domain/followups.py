@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta, tzinfo
 
 from crm.domain.types import Channel, Direction, FollowUpKind, FollowUpState, InteractionKind
@@ -61,6 +61,8 @@ WINDOWS: dict[FollowUpKind, Window] = {
     # Casual and keep-in-touch nudges are low stakes, so they get a week.
     FollowUpKind.CASUAL_TOUCH: Window(NO_DELAY, 7 * DAY, local_days=True),
     FollowUpKind.KEEP_IN_TOUCH: Window(NO_DELAY, 7 * DAY, local_days=True),
+    # Counted from the close: the people who helped hear how it ended within the week.
+    FollowUpKind.TELL_OUTCOME: Window(NO_DELAY, 7 * DAY, local_days=True),
     FollowUpKind.OTHER: Window(NO_DELAY, DAY, local_days=True),
 }
 
@@ -154,22 +156,26 @@ def thank_you_cadence(
     *,
     opportunity_id: int | None,
     interview_id: int | None,
-    referrer_id: int | None,
+    helper_ids: Sequence[int] = (),
     quiet: bool,
+    already_thanked: Collection[int] = (),
 ) -> list[PlannedFollowUp]:
-    """Plan an interview's follow-ups: a thank-you e-mail per interviewer, then the referrer.
+    """Plan an interview's follow-ups: a thank-you e-mail per interviewer, then the helpers.
 
-    The referrer is thanked only when the opportunity isn't quiet (a quiet search reaches out to
-    no one beyond the interviewers) and the referrer didn't interview the user: their thank-you
-    e-mail already reaches them, and two reminders for one person would nag.
+    Each referrer and each person who pulled strings is thanked once per process: after the
+    first round, and not again after later ones (``already_thanked`` names those thanked or
+    planned for before). A helper who interviewed the user is left out, as their thank-you
+    e-mail already reaches them, and a quiet process thanks no helper at all (a confidential
+    search reaches out to no one beyond the interviewers).
 
     Args:
         interview_end: When the interview ended (naive UTC).
         interviewer_ids: The interviewers' contact ids; repeats are dropped, order is kept.
         opportunity_id: The interview's opportunity.
         interview_id: The interview.
-        referrer_id: Who referred the user for this opportunity, if anyone.
+        helper_ids: The process's referrers and people who pulled strings, in order.
         quiet: Whether the opportunity is a confidential search.
+        already_thanked: Helpers this process already thanked (or interviewed with).
 
     Returns:
         The follow-ups to create, interviewers first.
@@ -185,17 +191,73 @@ def thank_you_cadence(
         )
         for interviewer_id in unique_interviewer_ids
     ]
-    if referrer_id is not None and not quiet and referrer_id not in unique_interviewer_ids:
-        planned.append(
-            plan_follow_up(
-                FollowUpKind.THANK_REFERRER,
-                interview_end,
-                referrer_id,
-                opportunity_id=opportunity_id,
-                interview_id=interview_id,
-            )
+    if quiet:
+        return planned
+    skipped = set(unique_interviewer_ids) | set(already_thanked)
+    planned += [
+        plan_follow_up(
+            FollowUpKind.THANK_REFERRER,
+            interview_end,
+            helper_id,
+            opportunity_id=opportunity_id,
+            interview_id=interview_id,
         )
+        for helper_id in dict.fromkeys(helper_ids)
+        if helper_id not in skipped
+    ]
     return planned
+
+
+def explain_late(
+    planned: Iterable[PlannedFollowUp], *, now: datetime, cause: str, cause_at: datetime
+) -> list[PlannedFollowUp]:
+    """Give follow-ups whose window has already ended as they are planned a note saying why.
+
+    A follow-up born overdue (an interview marked done days after it happened) would
+    otherwise look like the user's neglect; the note reads e.g. "planned late: the
+    interview ended 5 days ago".
+
+    Args:
+        planned: The follow-ups about to be created.
+        now: When they are planned (naive UTC).
+        cause: What their windows are counted from, as words ("the interview ended").
+        cause_at: When that happened (naive UTC).
+
+    Returns:
+        The same follow-ups, the late ones with the reason before any note they had.
+    """
+    reason = f"planned late: {cause} {_ago(now - cause_at)}"
+    return [
+        replace(plan, note=f"{reason}; {plan.note}" if plan.note else reason)
+        if plan.window_end < now
+        else plan
+        for plan in planned
+    ]
+
+
+def _ago(span: timedelta) -> str:
+    """ "5 days ago", "1 day ago", "30 h ago"."""
+    if span >= DAY:
+        days = span // DAY
+        return f"{days} day ago" if days == 1 else f"{days} days ago"
+    return f"{max(span // HOUR, 0)} h ago"
+
+
+def tell_outcome_plans(
+    closed_at: datetime, helper_ids: Sequence[int], *, opportunity_id: int, quiet: bool
+) -> list[PlannedFollowUp]:
+    """Plan "tell them how it ended" for each referrer and string-puller of a closed process.
+
+    A quiet process tells no one (no outreach beyond the interviewers).
+    """
+    if quiet:
+        return []
+    return [
+        plan_follow_up(
+            FollowUpKind.TELL_OUTCOME, closed_at, helper_id, opportunity_id=opportunity_id
+        )
+        for helper_id in dict.fromkeys(helper_ids)
+    ]
 
 
 def handwritten_note_after(
@@ -286,6 +348,7 @@ def follow_up_state(
     snoozed_until: datetime | None,
     now: datetime,
     tz: tzinfo = UTC,
+    cancelled_by: str = "",
 ) -> FollowUpState:
     """Where a follow-up stands at ``now``.
 
@@ -300,12 +363,13 @@ def follow_up_state(
         snoozed_until: When a snooze ends, if it was snoozed.
         now: The current time (naive UTC).
         tz: The user's time zone, for "today".
+        cancelled_by: What cancelled it ("close": its process closed), "" if nothing did.
 
     Returns:
         The state to show.
     """
     if done_at is not None:
-        return FollowUpState.DONE
+        return FollowUpState.CANCELLED if cancelled_by else FollowUpState.DONE
     if snoozed_until is not None and now < snoozed_until:
         return FollowUpState.SNOOZED
     start, end = effective_window(window_start, window_end, snoozed_until)
@@ -423,6 +487,9 @@ def closes(touch: Touch, follow_up: PendingFollowUp) -> bool:
             return outbound and touch.channel is Channel.HANDWRITTEN_NOTE
         case FollowUpKind.THANK_REFERRER | FollowUpKind.THANK_REFERENCE:
             return outbound and touch.kind is InteractionKind.THANK_YOU
+        case FollowUpKind.TELL_OUTCOME:
+            # Telling them how it ended is news, whatever the kind it was logged as.
+            return outbound
         case FollowUpKind.CASUAL_TOUCH:
             return outbound and touch.kind is InteractionKind.CASUAL
         case FollowUpKind.TELL_INTERVIEWED:

@@ -25,6 +25,7 @@ TITLES: dict[FollowUpKind, str] = {
     FollowUpKind.BRIEF_REFERENCE: "Brief your reference",
     FollowUpKind.THANK_REFERENCE: "Thank your reference",
     FollowUpKind.KEEP_IN_TOUCH: "Keep in touch",
+    FollowUpKind.TELL_OUTCOME: "Tell them how it ended",
     FollowUpKind.OTHER: "Follow up",
 }
 """What each follow-up asks the user to do."""
@@ -52,6 +53,9 @@ WHY: dict[FollowUpKind, str] = {
     ),
     FollowUpKind.THANK_REFERENCE: "Thank your reference after the call: don't burn bridges",
     FollowUpKind.KEEP_IN_TOUCH: "A marathon, not a sprint: renew old ties before they go cold",
+    FollowUpKind.TELL_OUTCOME: (
+        "Tell the people who helped how it ended: they stay in your corner for the next search"
+    ),
     FollowUpKind.OTHER: "A next step you set yourself",
 }
 """One line per follow-up kind: the rule it comes from, shown where the user acts on it."""

@@ -73,6 +73,7 @@ class FollowUpKind(StrEnum):
     BRIEF_REFERENCE = "brief-reference"
     THANK_REFERENCE = "thank-reference"
     KEEP_IN_TOUCH = "keep-in-touch"
+    TELL_OUTCOME = "tell-outcome"
     OTHER = "other"
 
 
@@ -85,6 +86,30 @@ class FollowUpState(StrEnum):
     OVERDUE = "overdue"
     DONE = "done"
     SNOOZED = "snoozed"
+    CANCELLED = "cancelled"
+    """Settled without being done: its process closed first (kept in history)."""
+
+
+CANCELLED_BY_CLOSE = "close"
+"""FollowUp.cancelled_by for a follow-up its process's close cancelled."""
+CANCELLED_BY_REOPEN = "reopen"
+"""FollowUp.cancelled_by for what a close planned, cancelled when the process reopened."""
+
+
+class HelperRole(StrEnum):
+    """How someone helped the user into a process."""
+
+    REFERRER = "referrer"
+    PULLED_STRINGS = "pulled-strings"
+
+
+@dataclass(frozen=True)
+class ProcessHelper:
+    """A referrer, or someone who pulled strings, in one process."""
+
+    id: int
+    name: str
+    role: HelperRole
 
 
 class ConnectionSource(StrEnum):
@@ -252,8 +277,8 @@ class OpportunitySummary:
     role: str
     stage: Stage
     quiet: bool
-    referrer_id: int | None
-    referrer: str
+    helpers: tuple[ProcessHelper, ...] = ()
+    """Its referrers and the people who pulled strings, in the order they were added."""
     interviews: tuple[InterviewSummary, ...] = ()
     pending_follow_ups: int = 0
 
@@ -261,6 +286,10 @@ class OpportunitySummary:
     def title(self) -> str:
         """ "Role at Company"."""
         return f"{self.role} at {self.company}"
+
+    def helper_names(self, role: HelperRole) -> str:
+        """The names of its helpers in one role, comma-separated ("" when none)."""
+        return ", ".join(helper.name for helper in self.helpers if helper.role is role)
 
 
 @dataclass(frozen=True)

@@ -146,7 +146,8 @@ class DailyLoopActions(Screen[None]):
             opportunities.add_opportunity(
                 draft.company,
                 draft.role,
-                referrer_id=draft.referrer_id,
+                referrer_ids=draft.referrer_ids,
+                pulled_strings_ids=draft.pulled_strings_ids,
                 quiet=draft.quiet,
                 stage=draft.stage,
                 now=self.app.clock(),  # type: ignore[attr-defined]
@@ -169,7 +170,7 @@ class DailyLoopActions(Screen[None]):
             return
         try:
             if draft.referrer_id is not None:
-                opportunities.set_referrer(draft.opportunity_id, draft.referrer_id)
+                opportunities.add_helper(draft.opportunity_id, draft.referrer_id)
             opportunities.add_interview(
                 draft.opportunity_id,
                 draft.starts_at,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,11 +14,10 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from crm.domain.types import OpportunitySummary
+from crm.domain.types import HelperRole, OpportunitySummary
 from crm.domain.when import WhenError, parse_when
 from crm.screens.form import FormScreen
-from crm.screens.lookup import lookup_problem, resolve_optional_contact
-from crm.services.conversations import AmbiguousContact, UnknownContact, resolve_contact
+from crm.screens.lookup import resolve_contacts, resolve_optional_contact
 from crm.services.opportunities import DEFAULT_INTERVIEW_MINUTES
 from crm.widgets.cells import local_zone
 from crm.widgets.opportunity_select import OpportunitySelect
@@ -48,16 +48,7 @@ def resolve_interviewers(names: list[str]) -> tuple[int, ...] | str:
 
     Runs SQL: call it from a thread worker only.
     """
-    ids: list[int] = []
-    problems: list[str] = []
-    for name in names:
-        try:
-            ids.append(resolve_contact(name.removeprefix("#")))
-        except (UnknownContact, AmbiguousContact) as error:
-            problems.append(lookup_problem("Interviewers", error))
-    if problems:
-        return "\n".join(problems)
-    return tuple(dict.fromkeys(ids))
+    return resolve_contacts("Interviewers", names)
 
 
 class InterviewForm(FormScreen[InterviewDraft | None]):
@@ -165,13 +156,21 @@ class InterviewForm(FormScreen[InterviewDraft | None]):
     def _show_referrer(self) -> None:
         """Show the chosen opportunity's referrer, or the field to name one if it has none."""
         opportunity = self._selected()
-        has_referrer = opportunity is not None and opportunity.referrer_id is not None
+        has_referrer = opportunity is not None and bool(opportunity.helpers)
         shown = self.query_one("#opportunity-referrer", Static)
         field = self.query_one("#field-referrer", Input)
         shown.display = has_referrer
         field.display = not has_referrer
         if opportunity is not None and has_referrer:
-            shown.update(f"{opportunity.referrer} referred you")
+            said = [
+                f"{names} {verb}"
+                for names, verb in (
+                    (opportunity.helper_names(HelperRole.REFERRER), "referred you"),
+                    (opportunity.helper_names(HelperRole.PULLED_STRINGS), "pulled strings"),
+                )
+                if names
+            ]
+            shown.update(Text("; ".join(said)))
 
     def _value(self, field_id: str) -> str:
         return self.query_one(f"#field-{field_id}", Input).value
@@ -207,7 +206,7 @@ class InterviewForm(FormScreen[InterviewDraft | None]):
             self._show_problem("\n".join(problems))
             return
         self._show_problem("")
-        referrer = "" if opportunity.referrer_id is not None else self._value("referrer")
+        referrer = "" if opportunity.helpers else self._value("referrer")
         self.check_draft(
             opportunity.id,
             starts_at,

@@ -32,3 +32,20 @@ def resolve_optional_contact(field: str, text: str) -> int | str | None:
         return resolve_contact(name)
     except (UnknownContact, AmbiguousContact) as error:
         return lookup_problem(field, error)
+
+
+def resolve_contacts(field: str, names: list[str]) -> tuple[int, ...] | str:
+    """The ids of the named contacts in order (repeats dropped), or every problem as text.
+
+    Runs SQL: call it from a thread worker only.
+    """
+    ids: list[int] = []
+    problems: list[str] = []
+    for name in names:
+        try:
+            ids.append(resolve_contact(name.removeprefix("#")))
+        except (UnknownContact, AmbiguousContact) as error:
+            problems.append(lookup_problem(field, error))
+    if problems:
+        return "\n".join(problems)
+    return tuple(dict.fromkeys(ids))

@@ -16,8 +16,8 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm.domain.types import Stage
 from crm.screens.form import FormScreen
-from crm.screens.lookup import resolve_optional_contact
-from crm.widgets.suggesters import ContactSuggester
+from crm.screens.lookup import resolve_contacts
+from crm.widgets.suggesters import ContactSuggester, split_names
 
 QUIET_LABEL = "Quiet: a confidential search — no outreach beyond the interviewers"
 DEFAULT_STAGE = Stage.APPLIED
@@ -25,13 +25,15 @@ DEFAULT_STAGE = Stage.APPLIED
 
 @dataclass(frozen=True)
 class OpportunityDraft:
-    """What the user typed into the opportunity form, with the referrer resolved to an id."""
+    """What the user typed into the opportunity form, with every name resolved to an id."""
 
     company: str
     role: str
-    referrer_id: int | None
+    referrer_ids: tuple[int, ...]
     quiet: bool
     stage: Stage
+    pulled_strings_ids: tuple[int, ...] = ()
+    """People who pulled strings for the user without referring them."""
 
 
 def stage_label(stage: Stage) -> str:
@@ -84,13 +86,20 @@ class OpportunityForm(FormScreen[OpportunityDraft | None]):
                     )
                     yield Label("Role", classes="form-label")
                     yield Input(placeholder="The job title", id="field-role", compact=True)
-                    yield Label("Referrer", classes="form-label")
+                    yield Label("Referrers", classes="form-label")
                     yield Input(
                         self.initial_referrer,
-                        placeholder="Who referred you (optional; → accepts a suggestion)",
+                        placeholder="Who referred you: names, comma-separated (optional; →)",
                         id="field-referrer",
                         compact=True,
-                        suggester=ContactSuggester(),
+                        suggester=ContactSuggester(multiple=True),
+                    )
+                    yield Label("Pulled strings", classes="form-label")
+                    yield Input(
+                        placeholder="Who else put in a word: names, comma-separated (optional)",
+                        id="field-pulled-strings",
+                        compact=True,
+                        suggester=ContactSuggester(multiple=True),
                     )
                     yield Checkbox(QUIET_LABEL, id="field-quiet", compact=True)
                     yield Label("Stage", classes="form-label")
@@ -131,23 +140,33 @@ class OpportunityForm(FormScreen[OpportunityDraft | None]):
         self.check_draft(
             company,
             role,
-            self._value("referrer"),
+            split_names(self._value("referrer")),
+            split_names(self._value("pulled-strings")),
             self.query_one("#field-quiet", Checkbox).value,
             stage if isinstance(stage, Stage) else DEFAULT_STAGE,
         )
 
     @work(thread=True, exclusive=True, group="opportunity-form", exit_on_error=False)
     def check_draft(
-        self, company: str, role: str, referrer: str, quiet: bool, stage: Stage
+        self,
+        company: str,
+        role: str,
+        referrers: list[str],
+        pulled_strings: list[str],
+        quiet: bool,
+        stage: Stage,
     ) -> None:
-        """Resolve the referrer's name to a contact and report back with the draft."""
-        referrer_id = resolve_optional_contact("Referrer", referrer)
+        """Resolve the helpers' names to contacts and report back with the draft."""
+        referrer_ids = resolve_contacts("Referrers", referrers)
+        pulled_ids = resolve_contacts("Pulled strings", pulled_strings)
         if get_current_worker().is_cancelled:
             return
-        if isinstance(referrer_id, str):
-            self.post_message(self.Refused(referrer_id))
+        problems = [p for p in (referrer_ids, pulled_ids) if isinstance(p, str)]
+        if problems or isinstance(referrer_ids, str) or isinstance(pulled_ids, str):
+            self.post_message(self.Refused("\n".join(problems)))
             return
-        self.post_message(self.Checked(OpportunityDraft(company, role, referrer_id, quiet, stage)))
+        draft = OpportunityDraft(company, role, referrer_ids, quiet, stage, pulled_ids)
+        self.post_message(self.Checked(draft))
 
     @on(Checked)
     def close_with_draft(self, message: Checked) -> None:
@@ -162,7 +181,7 @@ class OpportunityForm(FormScreen[OpportunityDraft | None]):
     @on(Worker.StateChanged)
     def show_worker_error(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
-            self._show_problem(f"Couldn't check the referrer: {event.worker.error}")
+            self._show_problem(f"Couldn't check the names: {event.worker.error}")
 
 
 

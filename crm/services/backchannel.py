@@ -9,6 +9,7 @@ from datetime import datetime
 from peewee import JOIN, fn
 
 from crm.clock import utc_now
+from crm.db.listing import last_touches
 from crm.db.models import (
     Company,
     Connection,
@@ -31,6 +32,7 @@ from crm.domain.followups import PlannedFollowUp
 from crm.domain.types import CLOSED_STAGES, FollowUpKind
 from crm.domain.validation import InvalidInput
 from crm.services.followups import create_follow_ups
+from crm.services.process_people import helper_ids, helpers_by_opportunity
 from crm.services.tx import reading, writing
 from crm.zone import local_text
 
@@ -99,15 +101,23 @@ def _facts(
     if not people:
         return []
     ids = list(people)
-    touches = {
-        cid: (last, count)
-        for cid, last, count in Interaction.select(
-            Interaction.contact, fn.MAX(Interaction.occurred_at), fn.COUNT(Interaction.id)
-        )
+    counts = dict(
+        Interaction.select(Interaction.contact, fn.COUNT(Interaction.id))
         .where(Interaction.contact.in_(ids))
         .group_by(Interaction.contact)
         .tuples()
-    }
+    )
+    # A round held is a touch with each interviewer, as for the last touch.
+    for cid, rounds in (
+        InterviewInterviewer.select(InterviewInterviewer.contact, fn.COUNT(Interview.id))
+        .join(Interview)
+        .where(InterviewInterviewer.contact.in_(ids) & Interview.done_at.is_null(False))
+        .group_by(InterviewInterviewer.contact)
+        .tuples()
+    ):
+        counts[cid] = counts.get(cid, 0) + rounds
+    last_touch = last_touches(ids)
+    touches = {cid: (last_touch.get(cid), counts.get(cid, 0)) for cid in ids}
     references = {
         cid
         for (cid,) in Reference.select(Reference.contact).where(Reference.contact.in_(ids)).tuples()
@@ -148,11 +158,11 @@ def for_company(text: str, *, now: datetime | None = None) -> BackchannelMap:
     with reading():
         company_ids, company_name = _company_ids(text)
         opportunities = list(
-            Opportunity.select(Opportunity.id, Opportunity.referrer, Opportunity.quiet)
+            Opportunity.select(Opportunity.id, Opportunity.quiet)
             .where(Opportunity.company.in_(company_ids) & Opportunity.stage.not_in(closed))
             .tuples()
         )
-        opportunity_ids = [oid for oid, _, _ in opportunities]
+        opportunity_ids = [oid for oid, _ in opportunities]
         interviewer_ids = {
             cid
             for (cid,) in InterviewInterviewer.select(InterviewInterviewer.contact)
@@ -160,8 +170,12 @@ def for_company(text: str, *, now: datetime | None = None) -> BackchannelMap:
             .where(Interview.opportunity.in_(opportunity_ids))
             .tuples()
         }
-        referrer_ids = {ref for _, ref, _ in opportunities if ref is not None}
-        quiet = any(q for _, _, q in opportunities)
+        referrer_ids = {
+            helper.id
+            for helpers in helpers_by_opportunity(opportunity_ids).values()
+            for helper in helpers
+        }
+        quiet = any(q for _, q in opportunities)
         facts = _facts(company_ids, interviewer_ids, referrer_ids)
     ranked = rank_backchannel(facts, quiet=quiet, now=moment)
     return BackchannelMap(title=company_name, quiet=quiet, candidates=tuple(ranked))
@@ -178,7 +192,6 @@ def for_interview(interview_id: int, *, now: datetime | None = None) -> Backchan
                 Interview.done_at,
                 Opportunity.id,
                 Opportunity.role,
-                Opportunity.referrer,
                 Opportunity.quiet,
                 Company.id,
                 Company.name,
@@ -191,14 +204,14 @@ def for_interview(interview_id: int, *, now: datetime | None = None) -> Backchan
         )
         if row is None:
             raise NothingToMap(f"There is no interview #{interview_id}.")
-        _, starts, done, oid, role, referrer, quiet, company_id, company = row
+        _, starts, done, oid, role, quiet, company_id, company = row
         interviewer_ids = {
             cid
             for (cid,) in InterviewInterviewer.select(InterviewInterviewer.contact)
             .where(InterviewInterviewer.interview == interview_id)
             .tuples()
         }
-        facts = _facts([company_id], interviewer_ids, {referrer} if referrer else set())
+        facts = _facts([company_id], interviewer_ids, set(helper_ids(oid)))
     ranked = rank_backchannel(facts, quiet=bool(quiet), now=moment)
     return BackchannelMap(
         title=f"{role} at {company}, interview on {local_text(starts)}",

@@ -33,6 +33,8 @@ from crm.domain.playbook import TITLES, promise_note, title_of, why_of
 from crm.domain.ring import ring_dropped
 from crm.domain.text import sort_key
 from crm.domain.types import (
+    CANCELLED_BY_CLOSE,
+    CANCELLED_BY_REOPEN,
     CLOSED_STAGES,
     FollowUpKind,
     FollowUpNote,
@@ -111,12 +113,15 @@ def open_opportunities_of(contact_id: int) -> list[int]:
         with_follow_ups = FollowUp.select(FollowUp.opportunity).where(
             (FollowUp.contact == contact_id) & FollowUp.done_at.is_null()
         )
+        helped = OpportunityPerson.select(OpportunityPerson.opportunity).where(
+            OpportunityPerson.contact == contact_id
+        )
         query = (
             Opportunity.select(Opportunity.id)
             .where(
                 Opportunity.stage.not_in(closed)
                 & (
-                    (Opportunity.referrer == contact_id)
+                    Opportunity.id.in_(helped)
                     | Opportunity.id.in_(as_interviewer)
                     | Opportunity.id.in_(with_follow_ups)
                 )
@@ -268,10 +273,7 @@ def _helps_without_interviewing(contact_id: int, opportunity_id: int | None) -> 
     if opportunity_id is None:
         return False
     helps = (
-        Opportunity.select()
-        .where((Opportunity.id == opportunity_id) & (Opportunity.referrer == contact_id))
-        .exists()
-        or OpportunityPerson.select()
+        OpportunityPerson.select()
         .where(
             (OpportunityPerson.opportunity == opportunity_id)
             & (OpportunityPerson.contact == contact_id)
@@ -350,7 +352,7 @@ _TIMELINE_SQL = {
     ),
     "follow-up": (
         "SELECT f.id, f.kind, f.contact_id, c.name, f.window_start, f.window_end, f.done_at,"
-        " f.snoozed_until, f.note, o.role, co.name"
+        " f.snoozed_until, f.note, o.role, co.name, f.cancelled_by"
         " FROM follow_up f JOIN contact c ON c.id = f.contact_id"
         " LEFT JOIN opportunity o ON o.id = f.opportunity_id"
         " LEFT JOIN company co ON co.id = o.company_id"
@@ -428,7 +430,9 @@ def timeline(
                 opportunity=opportunity_title(role, company),
             )
         )
-    for fid, kind, cid, name, start, end, done, snoozed, note, role, company in follow_ups:
+    for fid, kind, cid, name, start, end, done, snoozed, note, role, company, cancelled_by in (
+        follow_ups
+    ):
         window_end = datetime.fromisoformat(end)
         done_at = _moment(done)
         state = follow_up_state(
@@ -437,6 +441,7 @@ def timeline(
             done_at=done_at,
             snoozed_until=_moment(snoozed),
             now=moment,
+            cancelled_by=cancelled_by or "",
         )
         entries.append(
             TimelineEntry(
@@ -445,7 +450,7 @@ def timeline(
                 id=fid,
                 contact_id=cid,
                 contact=name,
-                title=follow_up_title(FollowUpKind(kind)),
+                title=follow_up_title(FollowUpKind(kind)) + cancelled_suffix(cancelled_by or ""),
                 detail=note,
                 state=state,
                 opportunity=opportunity_title(role, company),
@@ -470,4 +475,18 @@ def timeline(
 
 def is_pending(entry: TimelineEntry) -> bool:
     """Whether a timeline entry is a follow-up still to do."""
-    return entry.state not in (None, FollowUpState.DONE)
+    return entry.state not in (None, FollowUpState.DONE, FollowUpState.CANCELLED)
+
+
+CANCELLED_WHY = {
+    CANCELLED_BY_CLOSE: "cancelled (process closed)",
+    CANCELLED_BY_REOPEN: "cancelled (process reopened)",
+}
+"""How a cancelled follow-up reads in the timeline and `crm` output."""
+
+
+def cancelled_suffix(cancelled_by: str) -> str:
+    """" — cancelled (process closed)" for a cancelled follow-up, "" for any other."""
+    if not cancelled_by:
+        return ""
+    return f" — {CANCELLED_WHY.get(cancelled_by, 'cancelled')}"

@@ -23,6 +23,7 @@ from crm.db.models import (
     Interview,
     InterviewInterviewer,
     Opportunity,
+    OpportunityPerson,
     Reference,
     ReferenceGiven,
 )
@@ -582,7 +583,6 @@ def _write_sample_openings(
                 company=company_ids[o.company],
                 role=o.role,
                 stage=o.stage.value,
-                referrer=people[o.referrer] if o.referrer else None,
                 quiet=o.quiet,
                 notes=o.notes,
                 created_at=opened,
@@ -590,6 +590,10 @@ def _write_sample_openings(
                 closed_at=closed,
             ).execute()
         )
+        if o.referrer:
+            OpportunityPerson.insert(
+                opportunity=openings[o.key], contact=people[o.referrer], role="referrer"
+            ).execute()
     return openings
 
 

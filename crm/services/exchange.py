@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from peewee import JOIN, chunked, fn
 
 from crm.db import db
+from crm.db.listing import LAST_TOUCH_OF_C
 from crm.db.models import (
     Company,
     Connection,
@@ -32,15 +33,19 @@ from crm.db.models import (
     Interview,
     InterviewInterviewer,
     Opportunity,
+    OpportunityPerson,
     Reference,
     ReferenceGiven,
 )
 from crm.domain.text import fold, sort_key
 from crm.domain.types import (
+    CANCELLED_BY_CLOSE,
+    CANCELLED_BY_REOPEN,
     Channel,
     ConnectionSource,
     Direction,
     FollowUpKind,
+    HelperRole,
     InteractionKind,
     Rapport,
     Stage,
@@ -131,13 +136,18 @@ _OPPORTUNITY_FIELDS = (
     _Field("company", _REF, "companies"),
     _Field("role", _TEXT),
     _Field("stage", _NAME, choices=_values(Stage)),
-    _Field("referrer", _MAYBE_REF, "contacts"),
     _Field("quiet", _BOOL),
     _Field("notes", _TEXT),
     _Field("created_at", _TIME),
     _Field("updated_at", _TIME),
     _Field("closed_at", _MAYBE_TIME),
 )
+_HELPER_FIELDS = (
+    _Field("contact", _REF, "contacts"),
+    _Field("role", _NAME, choices=_values(HelperRole)),
+)
+_OLD_REFERRER = _Field("referrer", _MAYBE_REF, "contacts")
+"""Exports made before a process could have several helpers name its one referrer here."""
 _INTERVIEW_FIELDS = (
     _Field("uid", _NAME),
     _Field("opportunity", _REF, "opportunities"),
@@ -171,6 +181,7 @@ _FOLLOW_UP_FIELDS = (
     _Field("done_at", _MAYBE_TIME),
     _Field("snoozed_until", _MAYBE_TIME),
     _Field("note", _TEXT),
+    _Field("cancelled_by", _TEXT, choices=("", CANCELLED_BY_CLOSE, CANCELLED_BY_REOPEN)),
     _Field("created_at", _TIME),
 )
 _CONNECTION_FIELDS = (
@@ -293,6 +304,13 @@ def _read_document() -> dict[str, Any]:
         .order_by(InterviewInterviewer.interview, InterviewInterviewer.id)
         .tuples()
     )
+    helpers = _grouped(
+        OpportunityPerson.select(
+            OpportunityPerson.opportunity, OpportunityPerson.contact, OpportunityPerson.role
+        )
+        .order_by(OpportunityPerson.opportunity, OpportunityPerson.position, OpportunityPerson.id)
+        .tuples()
+    )
 
     contacts.sort(key=lambda row: (sort_key(row["name"]), row["uid"]))
     contact_records = []
@@ -316,6 +334,14 @@ def _read_document() -> dict[str, Any]:
 
     companies.sort(key=lambda row: row["key"])
     opportunities.sort(key=lambda row: (row["created_at"], row["uid"]))
+    opportunity_records = []
+    for row in opportunities:
+        record = _export_record(row, _OPPORTUNITY_FIELDS, names)
+        record["helpers"] = [
+            {"contact": names["contacts"][contact_id], "role": role}
+            for contact_id, role in helpers.get(row["id"], [])
+        ]
+        opportunity_records.append(record)
     interactions.sort(key=lambda row: (row["occurred_at"], row["uid"]))
     follow_ups.sort(key=lambda row: (row["window_start"], row["uid"]))
     return {
@@ -323,7 +349,7 @@ def _read_document() -> dict[str, Any]:
         "version": VERSION,
         "companies": [_export_record(row, _COMPANY_FIELDS, names) for row in companies],
         "contacts": contact_records,
-        "opportunities": [_export_record(row, _OPPORTUNITY_FIELDS, names) for row in opportunities],
+        "opportunities": opportunity_records,
         "interviews": interview_records,
         "interactions": [_export_record(row, _INTERACTION_FIELDS, names) for row in interactions],
         "follow_ups": [_export_record(row, _FOLLOW_UP_FIELDS, names) for row in follow_ups],
@@ -508,6 +534,7 @@ class _Plan:
     topics: list[dict[str, Any]]
     methods: list[dict[str, Any]]
     opportunities: list[dict[str, Any]]
+    helpers: list[dict[str, Any]]
     interviews: list[dict[str, Any]]
     interviewers: list[dict[str, Any]]
     interactions: list[dict[str, Any]]
@@ -538,7 +565,7 @@ def check_document(document: object) -> _Plan:
                 check.identity(f"{where}.{identity}", name, values[identity])
             yield where, data, values
 
-    plan = _Plan(*([] for _ in range(12)))
+    plan = _Plan(*([] for _ in range(13)))
     for _, _, values in records("companies", _COMPANY_FIELDS, identity="key"):
         plan.companies.append(values)
     for where, data, values in records("contacts", _CONTACT_FIELDS):
@@ -553,8 +580,19 @@ def check_document(document: object) -> _Plan:
         for position, method in enumerate(check.items(f"{where}.methods", data.get("methods"))):
             row = check.record(f"{where}.methods[{position}]", method, _METHOD_FIELDS)
             plan.methods.append({**row, "contact": values["uid"], "position": position})
-    for _, _, values in records("opportunities", _OPPORTUNITY_FIELDS):
+    for where, data, values in records("opportunities", _OPPORTUNITY_FIELDS):
         plan.opportunities.append(values)
+        people: dict[str, str] = {}
+        old_referrer = check.value(f"{where}.referrer", data.get("referrer"), _OLD_REFERRER)
+        if old_referrer is not None:
+            people[old_referrer] = HelperRole.REFERRER.value
+        for position, item in enumerate(check.items(f"{where}.helpers", data.get("helpers"))):
+            row = check.record(f"{where}.helpers[{position}]", item, _HELPER_FIELDS)
+            people.setdefault(row["contact"], row["role"])
+        plan.helpers += [
+            {"opportunity": values["uid"], "contact": uid, "role": role, "position": position}
+            for position, (uid, role) in enumerate(people.items())
+        ]
     for where, data, values in records("interviews", _INTERVIEW_FIELDS):
         plan.interviews.append(values)
         people = check.texts(f"{where}.interviewers", data.get("interviewers"))
@@ -687,11 +725,12 @@ def _write_plan(plan: _Plan) -> ImportSummary:
         ids: dict[str, dict[str, int]] = {"company": _ids_by(Company, Company.key)}
         _insert(Contact, _resolved(plan.contacts, ids))
         contacts = _ids_by(Contact, Contact.uid)
-        ids.update(contact=contacts, referrer=contacts, contact_a=contacts, contact_b=contacts)
+        ids.update(contact=contacts, contact_a=contacts, contact_b=contacts)
         _insert(ContactTopic, _resolved(plan.topics, ids))
         _insert(ContactMethod, _resolved(plan.methods, ids))
         _insert(Opportunity, _resolved(plan.opportunities, ids))
         ids["opportunity"] = _ids_by(Opportunity, Opportunity.uid)
+        _insert(OpportunityPerson, _resolved(plan.helpers, ids))
         _insert(Interview, _resolved(plan.interviews, ids))
         ids["interview"] = _ids_by(Interview, Interview.uid)
         _insert(InterviewInterviewer, _resolved(plan.interviewers, ids))
@@ -810,13 +849,19 @@ def write_contacts_csv(stream: TextIO) -> int:
             .order_by(ContactMethod.contact, ContactMethod.position, ContactMethod.id)
             .tuples()
         )
-        touches = {
-            contact_id: (last, count)
-            for contact_id, last, count in Interaction.select(
-                Interaction.contact, fn.MAX(Interaction.occurred_at), fn.COUNT(Interaction.id)
-            )
+        counts = dict(
+            Interaction.select(Interaction.contact, fn.COUNT(Interaction.id))
             .group_by(Interaction.contact)
             .tuples()
+        )
+        # The last touch counts done interviews too (an interview is a touch with each
+        # interviewer), as the contact card and going-cold do.
+        touches = {
+            contact_id: (last, counts.get(contact_id, 0))
+            for contact_id, last in db.execute_sql(
+                f"SELECT c.id, {LAST_TOUCH_OF_C} FROM contact c"
+            )
+            if last is not None
         }
         references = {cid for (cid,) in Reference.select(Reference.contact).tuples()}
         query = (

@@ -9,7 +9,7 @@ from typing import Any
 
 from crm.clock import utc_now
 from crm.db import db
-from crm.db.models import FollowUp, Opportunity
+from crm.db.models import FollowUp
 from crm.domain.followups import (
     PlannedFollowUp,
     follow_up_state,
@@ -28,6 +28,7 @@ from crm.domain.types import (
     Stage,
 )
 from crm.domain.validation import InvalidInput
+from crm.services.process_people import helpers_by_opportunity
 from crm.services.tx import reading, writing
 
 UPCOMING_DAYS = 7
@@ -335,7 +336,7 @@ def _dropped_rings(now: datetime) -> list[DroppedRing]:
         return []
     last_touch = {
         oid: _as_datetime(at)
-        for oid, at in db.execute_sql(_LAST_TOUCH_SQL, (json.dumps(sorted(dropped_ids)),))
+        for oid, at in db.execute_sql(_LAST_TOUCH_SQL, {"ids": json.dumps(sorted(dropped_ids))})
     }
     people = _opportunity_people(list(dropped_ids))
     return [
@@ -360,14 +361,19 @@ _PENDING_OF_SQL = (
     "SELECT opportunity_id, window_start, window_end, snoozed_until FROM follow_up"
     " WHERE opportunity_id IN (SELECT value FROM json_each(?)) AND done_at IS NULL"
 )
+# A process's last touch: its latest conversation or held round (an interview is a touch).
 _LAST_TOUCH_SQL = (
-    "SELECT opportunity_id, MAX(occurred_at) FROM interaction"
-    " WHERE opportunity_id IN (SELECT value FROM json_each(?)) GROUP BY opportunity_id"
+    "SELECT oid, MAX(t) FROM ("
+    "SELECT opportunity_id AS oid, occurred_at AS t FROM interaction"
+    " WHERE opportunity_id IN (SELECT value FROM json_each(:ids))"
+    " UNION ALL SELECT opportunity_id, done_at FROM interview"
+    " WHERE opportunity_id IN (SELECT value FROM json_each(:ids)) AND done_at IS NOT NULL"
+    ") GROUP BY oid"
 )
 
 
 def _opportunity_people(opportunity_ids: list[int]) -> dict[int, list[int]]:
-    """Interviewers and referrers of each opportunity: whom to get back in touch with."""
+    """Interviewers and helpers of each opportunity: whom to get back in touch with."""
     from crm.db.models import Interview, InterviewInterviewer
 
     people: dict[int, list[int]] = {}
@@ -381,12 +387,9 @@ def _opportunity_people(opportunity_ids: list[int]) -> dict[int, list[int]]:
         people.setdefault(oid, [])
         if cid not in people[oid]:
             people[oid].append(cid)
-    for oid, referrer in (
-        Opportunity.select(Opportunity.id, Opportunity.referrer)
-        .where(Opportunity.id.in_(opportunity_ids) & Opportunity.referrer.is_null(False))
-        .tuples()
-    ):
+    for oid, helpers in helpers_by_opportunity(opportunity_ids).items():
         people.setdefault(oid, [])
-        if referrer not in people[oid]:
-            people[oid].append(referrer)
+        for helper in helpers:
+            if helper.id not in people[oid]:
+                people[oid].append(helper.id)
     return people

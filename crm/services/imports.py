@@ -645,7 +645,7 @@ def undo_import(batch_id: int, *, now: datetime | None = None) -> UndoResult:
             " OR EXISTS (SELECT 1 FROM connection WHERE contact_a_id = contact.id"
             "            OR contact_b_id = contact.id)"
             " OR EXISTS (SELECT 1 FROM reference WHERE contact_id = contact.id)"
-            " OR EXISTS (SELECT 1 FROM opportunity WHERE referrer_id = contact.id))",
+            " OR EXISTS (SELECT 1 FROM opportunity_person WHERE contact_id = contact.id))",
             (batch_id,),
         ).rowcount
         cursor.execute(

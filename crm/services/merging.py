@@ -20,12 +20,12 @@ from crm.db.models import (
     ImportChange,
     Interaction,
     InterviewInterviewer,
-    Opportunity,
+    OpportunityPerson,
     Reference,
     ReferenceGiven,
 )
 from crm.domain.duplicates import DuplicateFacts, DuplicateGroup, combined_text, find_duplicates
-from crm.domain.types import ContactRow
+from crm.domain.types import ContactRow, HelperRole
 from crm.domain.validation import InvalidInput
 from crm.services.contacts import _row_details
 from crm.services.tx import reading, writing
@@ -97,9 +97,7 @@ def merge_contacts(keep_id: int, other_id: int, *, now: datetime | None = None) 
         moved["follow-ups"] = (
             FollowUp.update(contact=keep_id).where(FollowUp.contact == other_id).execute()
         )
-        moved["referrals"] = (
-            Opportunity.update(referrer=keep_id).where(Opportunity.referrer == other_id).execute()
-        )
+        moved["referrals"] = _move_helped(keep_id, other_id)
         moved["interviews"] = _move_interviews(keep_id, other_id)
         moved["connections"] = _move_connections(keep_id, other_id)
         moved["references"] = _move_reference(keep_id, other_id)
@@ -125,6 +123,36 @@ def merge_contacts(keep_id: int, other_id: int, *, now: datetime | None = None) 
         search.index_contact(other_id)  # removes its index row
         search.index_contact(keep_id)
         return MergeResult(keep_id, other_id, {k: int(v) for k, v in moved.items() if v})
+
+
+def _move_helped(keep_id: int, other_id: int) -> int:
+    """Move the processes ``other`` helped with; where both helped, one row stays (a referrer
+    outranks one who pulled strings), since a process lists each person once."""
+    mine = dict(
+        OpportunityPerson.select(OpportunityPerson.opportunity, OpportunityPerson.role)
+        .where(OpportunityPerson.contact == keep_id)
+        .tuples()
+    )
+    moved = 0
+    for row_id, oid, role in (
+        OpportunityPerson.select(
+            OpportunityPerson.id, OpportunityPerson.opportunity, OpportunityPerson.role
+        )
+        .where(OpportunityPerson.contact == other_id)
+        .tuples()
+    ):
+        if oid in mine:
+            if role == HelperRole.REFERRER.value:
+                OpportunityPerson.update(role=role).where(
+                    (OpportunityPerson.opportunity == oid) & (OpportunityPerson.contact == keep_id)
+                ).execute()
+            OpportunityPerson.delete().where(OpportunityPerson.id == row_id).execute()
+        else:
+            OpportunityPerson.update(contact=keep_id).where(
+                OpportunityPerson.id == row_id
+            ).execute()
+        moved += 1
+    return moved
 
 
 def _move_interviews(keep_id: int, other_id: int) -> int:
@@ -277,6 +305,7 @@ _OWNED: tuple[tuple[str, Any, Any], ...] = (
         lambda cid: (Connection.contact_a == cid) | (Connection.contact_b == cid),
     ),
     ("reference", Reference, lambda cid: Reference.contact == cid),
+    ("opportunity_person", OpportunityPerson, lambda cid: OpportunityPerson.contact == cid),
 )
 
 
@@ -295,12 +324,7 @@ def delete_contact(contact_id: int) -> DeletedContact:
         rows["reference_given"] = list(
             ReferenceGiven.select().where(ReferenceGiven.reference.in_(reference_ids)).dicts()
         )
-        referrer_of = tuple(
-            oid
-            for (oid,) in Opportunity.select(Opportunity.id)
-            .where(Opportunity.referrer == contact_id)
-            .tuples()
-        )
+        referrer_of = tuple(row["opportunity"] for row in rows["opportunity_person"])
         Contact.delete().where(Contact.id == contact_id).execute()  # cascades to what it owns
         search.index_contact(contact_id)
         return DeletedContact(contact_id, contact.name, rows, referrer_of)
@@ -312,7 +336,8 @@ def restore_contact(deleted: DeletedContact) -> None:
         name: model for name, model, _ in _OWNED
     }
     order = ("contact", "contact_topic", "contact_method", "interaction", "follow_up",
-             "interview_interviewer", "connection", "reference", "reference_given")
+             "interview_interviewer", "connection", "reference", "reference_given",
+             "opportunity_person")
     with writing():
         if Contact.get_or_none(Contact.id == deleted.contact_id) is not None:
             raise InvalidInput(f"{deleted.name} is already back.")
@@ -320,9 +345,6 @@ def restore_contact(deleted: DeletedContact) -> None:
             rows = deleted.rows.get(name, [])
             if rows:
                 models[name].insert_many(rows).execute()
-        Opportunity.update(referrer=deleted.contact_id).where(
-            Opportunity.id.in_(list(deleted.referrer_of)) & Opportunity.referrer.is_null()
-        ).execute()
         search.index_contact(deleted.contact_id)
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from peewee import JOIN, fn
+from peewee import fn
 
 from crm.clock import utc_now
+from crm.config import current_settings
 from crm.db.models import (
     Company,
     Contact,
@@ -16,11 +18,22 @@ from crm.db.models import (
     InterviewInterviewer,
     Opportunity,
 )
-from crm.domain.followups import thank_you_cadence
-from crm.domain.types import InterviewSummary, OpportunitySummary, Stage
+from crm.domain.followups import explain_late, tell_outcome_plans, thank_you_cadence
+from crm.domain.types import (
+    CANCELLED_BY_CLOSE,
+    CANCELLED_BY_REOPEN,
+    FollowUpKind,
+    HelperRole,
+    InterviewSummary,
+    OpportunitySummary,
+    Stage,
+)
 from crm.domain.validation import InvalidInput
 from crm.services.contacts import company_id_for
 from crm.services.followups import create_follow_ups
+from crm.services.process_people import add_helpers, helpers_by_opportunity
+from crm.services.process_people import helper_ids as helper_ids_of
+from crm.services.process_people import remove_helper as remove_helper_row
 from crm.services.tx import reading, writing
 from crm.zone import local_text
 
@@ -36,52 +49,132 @@ def add_opportunity(
     company: str,
     role: str,
     *,
+    referrer_ids: Sequence[int] = (),
+    pulled_strings_ids: Sequence[int] = (),
     referrer_id: int | None = None,
     quiet: bool = False,
     stage: Stage = Stage.APPLIED,
     now: datetime | None = None,
 ) -> int:
-    """Start tracking a role at a company; returns the opportunity's id."""
+    """Start tracking a role at a company; returns the opportunity's id.
+
+    ``referrer_id`` is the one-referrer spelling of ``referrer_ids``; someone named both as a
+    referrer and as pulling strings is recorded once, as a referrer.
+    """
     moment = now or utc_now()
     role = " ".join(role.split())
     if not role:
         raise InvalidInput("An opportunity needs a role.")
+    referrers = [*([referrer_id] if referrer_id is not None else []), *referrer_ids]
+    people = helper_list(referrers, pulled_strings_ids)
     with writing():
         company_id = company_id_for(company, now=moment)
         if company_id is None:
             raise InvalidInput("An opportunity needs a company.")
-        if referrer_id is not None and Contact.get_or_none(Contact.id == referrer_id) is None:
-            raise InvalidInput(f"There is no contact #{referrer_id} to be the referrer.")
-        return int(
+        opportunity_id = int(
             Opportunity.insert(
                 company=company_id,
                 role=role,
                 stage=stage.value,
-                referrer=referrer_id,
                 quiet=quiet,
                 created_at=moment,
                 updated_at=moment,
                 closed_at=None if stage.is_open else moment,
             ).execute()
         )
+        add_helpers(opportunity_id, people)
+        return opportunity_id
 
 
-def set_stage(opportunity_id: int, stage: Stage, *, now: datetime | None = None) -> None:
-    """Move an opportunity to another stage (closing it records when)."""
+def helper_list(
+    referrer_ids: Sequence[int], pulled_strings_ids: Sequence[int] = ()
+) -> list[tuple[int, HelperRole]]:
+    """Referrers then string-pullers, each person once (a referrer stays a referrer)."""
+    people: dict[int, HelperRole] = {}
+    for cid in referrer_ids:
+        people.setdefault(cid, HelperRole.REFERRER)
+    for cid in pulled_strings_ids:
+        people.setdefault(cid, HelperRole.PULLED_STRINGS)
+    return list(people.items())
+
+
+def set_stage(
+    opportunity_id: int,
+    stage: Stage,
+    *,
+    now: datetime | None = None,
+    after_process_days: int | None = None,
+) -> None:
+    """Move an opportunity to another stage; closing or reopening it settles its follow-ups.
+
+    Closing (an open stage to a closed one) cancels its pending follow-ups (kept in history as
+    cancelled by the close), plans "tell them how it ended" for its referrers and string-pullers
+    and the reference thank-yous, and hands its interviewers and helpers who have no
+    keep-in-touch interval one of ``after_process_days`` (default: the config's), so the
+    going-cold watch keeps them after the search. Reopening brings back what that close
+    cancelled that is still ahead, and cancels what it planned. Moving between two closed
+    stages changes only the stage.
+    """
     moment = now or utc_now()
     with writing():
         before = Opportunity.get_or_none(Opportunity.id == opportunity_id)
         if before is None:
             raise NotFound(f"There is no opportunity #{opportunity_id}.")
-        Opportunity.update(
-            stage=stage.value,
-            updated_at=moment,
-            closed_at=None if stage.is_open else moment,
-        ).where(Opportunity.id == opportunity_id).execute()
-        if Stage(before.stage).is_open and not stage.is_open:
-            from crm.services.references import plan_thanks_on_close
+        was_open = Stage(before.stage).is_open
+        closed_at = None if stage.is_open else (moment if was_open else before.closed_at)
+        Opportunity.update(stage=stage.value, updated_at=moment, closed_at=closed_at).where(
+            Opportunity.id == opportunity_id
+        ).execute()
+        if was_open and not stage.is_open:
+            if after_process_days is None:
+                after_process_days = current_settings().after_process_days
+            _close(opportunity_id, bool(before.quiet), moment, after_process_days)
+        elif not was_open and stage.is_open and before.closed_at is not None:
+            _reopen(opportunity_id, before.closed_at, moment)
 
-            plan_thanks_on_close(opportunity_id, now=moment)
+
+CLOSE_PLANNED_KINDS = (FollowUpKind.TELL_OUTCOME.value, FollowUpKind.THANK_REFERENCE.value)
+"""What a close plans; reopening the process cancels those still pending."""
+
+
+def _close(opportunity_id: int, quiet: bool, moment: datetime, interval_days: int) -> None:
+    """Settle a process that just closed (inside the closing transaction)."""
+    from crm.services.references import plan_thanks_on_close
+
+    FollowUp.update(done_at=moment, cancelled_by=CANCELLED_BY_CLOSE).where(
+        (FollowUp.opportunity == opportunity_id) & FollowUp.done_at.is_null()
+    ).execute()
+    plan_thanks_on_close(opportunity_id, now=moment)
+    helpers = helper_ids_of(opportunity_id)
+    create_follow_ups(
+        tell_outcome_plans(moment, helpers, opportunity_id=opportunity_id, quiet=quiet),
+        now=moment,
+    )
+    interviewers = (
+        InterviewInterviewer.select(InterviewInterviewer.contact)
+        .join(Interview)
+        .where(Interview.opportunity == opportunity_id)
+    )
+    Contact.update(keep_in_touch_days=interval_days).where(
+        Contact.keep_in_touch_days.is_null()
+        & (Contact.id.in_(interviewers) | Contact.id.in_(helpers))
+    ).execute()
+
+
+def _reopen(opportunity_id: int, closed_at: datetime, moment: datetime) -> None:
+    """Undo what the close at ``closed_at`` did to a process's follow-ups, where it still can."""
+    FollowUp.update(done_at=None, cancelled_by="").where(
+        (FollowUp.opportunity == opportunity_id)
+        & (FollowUp.cancelled_by == CANCELLED_BY_CLOSE)
+        & (FollowUp.done_at == closed_at)
+        & (FollowUp.window_end > moment)
+    ).execute()
+    FollowUp.update(done_at=moment, cancelled_by=CANCELLED_BY_REOPEN).where(
+        (FollowUp.opportunity == opportunity_id)
+        & FollowUp.done_at.is_null()
+        & FollowUp.kind.in_(CLOSE_PLANNED_KINDS)
+        & (FollowUp.created_at == closed_at)
+    ).execute()
 
 
 def next_stage(stage: Stage, step: int = 1) -> Stage:
@@ -169,10 +262,38 @@ def mark_interview_done(
             interviewer_ids,
             opportunity_id=opportunity.id,
             interview_id=interview_id,
-            referrer_id=opportunity.referrer_id,
+            helper_ids=helper_ids_of(opportunity.id),
             quiet=opportunity.quiet,
+            already_thanked=_thanked_helpers(opportunity.id, interview_id),
         )
-        return create_follow_ups(planned, now=moment)
+        late = explain_late(planned, now=moment, cause="the interview ended", cause_at=end)
+        return create_follow_ups(late, now=moment)
+
+
+def _thanked_helpers(opportunity_id: int, interview_id: int) -> set[int]:
+    """Who in this process needs no helper's thank-you: those thanked (or due one) already,
+    and the interviewers of its other rounds held, whom their thank-you e-mail reached."""
+    thanked = {
+        cid
+        for (cid,) in FollowUp.select(FollowUp.contact)
+        .where(
+            (FollowUp.opportunity == opportunity_id)
+            & (FollowUp.kind == FollowUpKind.THANK_REFERRER.value)
+        )
+        .tuples()
+    }
+    interviewed = {
+        cid
+        for (cid,) in InterviewInterviewer.select(InterviewInterviewer.contact)
+        .join(Interview)
+        .where(
+            (Interview.opportunity == opportunity_id)
+            & (Interview.id != interview_id)
+            & Interview.done_at.is_null(False)
+        )
+        .tuples()
+    }
+    return thanked | interviewed
 
 
 def opportunity_label(opportunity_id: int | None) -> str:
@@ -193,7 +314,6 @@ def opportunity_label(opportunity_id: int | None) -> str:
 def list_opportunities(*, include_closed: bool = True) -> list[OpportunitySummary]:
     """Every opportunity with its interviews, in pipeline order, newest first within a stage."""
     with reading():
-        referrer = Contact.alias()
         rows = list(
             Opportunity.select(
                 Opportunity.id,
@@ -201,15 +321,12 @@ def list_opportunities(*, include_closed: bool = True) -> list[OpportunitySummar
                 Opportunity.role,
                 Opportunity.stage,
                 Opportunity.quiet,
-                Opportunity.referrer,
-                fn.COALESCE(referrer.name, ""),
             )
             .join(Company)
-            .switch(Opportunity)
-            .join(referrer, JOIN.LEFT_OUTER, on=(Opportunity.referrer == referrer.id))
             .order_by(Opportunity.created_at.desc(), Opportunity.id.desc())
             .tuples()
         )
+        helpers = helpers_by_opportunity()
         interviewers: dict[int, list[tuple[int, str]]] = defaultdict(list)
         for interview_id, contact_id, name in (
             InterviewInterviewer.select(
@@ -249,12 +366,11 @@ def list_opportunities(*, include_closed: bool = True) -> list[OpportunitySummar
             role=role,
             stage=Stage(stage),
             quiet=bool(quiet),
-            referrer_id=referrer_id,
-            referrer=referrer_name,
+            helpers=tuple(helpers.get(oid, ())),
             interviews=tuple(interviews[oid]),
             pending_follow_ups=pending.get(oid, 0),
         )
-        for oid, company, role, stage, quiet, referrer_id, referrer_name in rows
+        for oid, company, role, stage, quiet in rows
     ]
     if not include_closed:
         summaries = [s for s in summaries if s.stage.is_open]
@@ -262,17 +378,51 @@ def list_opportunities(*, include_closed: bool = True) -> list[OpportunitySummar
     return summaries
 
 
-def set_referrer(
-    opportunity_id: int, referrer_id: int | None, *, now: datetime | None = None
+def add_helper(
+    opportunity_id: int,
+    contact_id: int,
+    role: HelperRole = HelperRole.REFERRER,
+    *,
+    now: datetime | None = None,
 ) -> None:
-    """Record who referred the user for an opportunity (None clears it)."""
+    """Record a referrer (or one who pulled strings) of an opportunity; a repeat sets the role."""
     with writing():
-        if referrer_id is not None and Contact.get_or_none(Contact.id == referrer_id) is None:
-            raise InvalidInput(f"There is no contact #{referrer_id} to be the referrer.")
-        updated = (
-            Opportunity.update(referrer=referrer_id, updated_at=now or utc_now())
-            .where(Opportunity.id == opportunity_id)
-            .execute()
-        )
-        if not updated:
-            raise NotFound(f"There is no opportunity #{opportunity_id}.")
+        _touch_opportunity(opportunity_id, now)
+        add_helpers(opportunity_id, [(contact_id, role)])
+
+
+def remove_helper(opportunity_id: int, contact_id: int, *, now: datetime | None = None) -> None:
+    """Forget that a contact referred the user to (or pulled strings for) an opportunity."""
+    with writing():
+        _touch_opportunity(opportunity_id, now)
+        if not remove_helper_row(opportunity_id, contact_id):
+            raise InvalidInput(
+                f"Contact #{contact_id} isn't a referrer of opportunity #{opportunity_id}."
+            )
+
+
+def set_helpers(
+    opportunity_id: int,
+    people: Sequence[tuple[int, HelperRole]],
+    *,
+    now: datetime | None = None,
+) -> None:
+    """Make ``people`` the whole list of an opportunity's helpers (the form saves this way)."""
+    with writing():
+        _touch_opportunity(opportunity_id, now)
+        wanted = {cid for cid, _ in people}
+        for helper in helpers_by_opportunity([opportunity_id]).get(opportunity_id, []):
+            if helper.id not in wanted:
+                remove_helper_row(opportunity_id, helper.id)
+        add_helpers(opportunity_id, people)
+
+
+def _touch_opportunity(opportunity_id: int, now: datetime | None) -> None:
+    """Mark an opportunity changed, or raise NotFound."""
+    updated = (
+        Opportunity.update(updated_at=now or utc_now())
+        .where(Opportunity.id == opportunity_id)
+        .execute()
+    )
+    if not updated:
+        raise NotFound(f"There is no opportunity #{opportunity_id}.")

@@ -14,6 +14,7 @@ from datetime import datetime
 from peewee import SQL, OperationalError, fn
 
 from crm.db import db
+from crm.db.listing import LAST_TOUCH_OF_C, last_touches
 from crm.db.models import (
     Company,
     Contact,
@@ -38,6 +39,7 @@ from crm.domain.cold import (
     relationship_of,
 )
 from crm.domain.types import CLOSED_STAGES, FollowUpKind, InteractionKind
+from crm.services.process_people import helpers_by_opportunity
 from crm.services.tx import reading
 
 THANK_YOU_KINDS = [FollowUpKind.THANK_YOU_EMAIL.value, FollowUpKind.HANDWRITTEN_NOTE.value]
@@ -142,12 +144,10 @@ def _as_datetime(value: object) -> datetime | None:
     return datetime.fromisoformat(str(value))
 
 
-def _open_opportunities() -> list[tuple[int, str, str, int | None, bool]]:
+def _open_opportunities() -> list[tuple[int, str, str, bool]]:
     closed = [stage.value for stage in CLOSED_STAGES]
     return list(
-        Opportunity.select(
-            Opportunity.id, Opportunity.role, Company.name, Opportunity.referrer, Opportunity.quiet
-        )
+        Opportunity.select(Opportunity.id, Opportunity.role, Company.name, Opportunity.quiet)
         .join(Company)
         .where(Opportunity.stage.not_in(closed))
         .tuples()
@@ -183,7 +183,11 @@ def cold_contacts(now: datetime, *, limit: int | None = None) -> tuple[list[Cold
     interviewers = set().union(
         *_interviewers_by_opportunity([o[0] for o in opportunities]).values()
     )
-    referrers = {o[3] for o in opportunities if o[3] is not None}
+    referrers = {
+        helper.id
+        for helpers in helpers_by_opportunity([o[0] for o in opportunities]).values()
+        for helper in helpers
+    }
     references = {cid for (cid,) in Reference.select(Reference.contact).tuples()}
     related = interviewers | referrers | references
     watched = db.execute_sql(_WATCHED_SQL, {"related": json.dumps(sorted(related))})
@@ -222,11 +226,12 @@ def cold_contacts(now: datetime, *, limit: int | None = None) -> tuple[list[Cold
 
 
 # Every contact with an interval of their own, and the related ones (references, referrers,
-# interviewers), with their last touch: one index probe each on interaction (contact_id,
-# occurred_at). Times are compared as stored text.
+# interviewers), with their last touch (conversation or done interview): index probes on
+# interaction (contact_id, occurred_at) and interview_interviewer (contact_id). Times are
+# compared as stored text.
 _WATCHED_SQL = (
     "SELECT c.id, c.name, c.sort_key, c.keep_in_touch_days, c.created_at,"
-    " (SELECT MAX(i.occurred_at) FROM interaction i WHERE i.contact_id = c.id)"
+    f" {LAST_TOUCH_OF_C}"
     " FROM contact c"
     " WHERE c.keep_in_touch_days IS NOT NULL OR c.id IN (SELECT value FROM json_each(:related))"
 )
@@ -264,12 +269,7 @@ def casual_ideas(now: datetime) -> list[CasualIdea]:
             .group_by(Interaction.contact)
             .tuples()
         )
-        last_touch = dict(
-            Interaction.select(Interaction.contact, fn.MAX(Interaction.occurred_at))
-            .where(Interaction.contact.in_(ids))
-            .group_by(Interaction.contact)
-            .tuples()
-        )
+        last_touch = last_touches(ids)
         next_check_in = dict(
             FollowUp.select(FollowUp.contact, fn.MIN(FollowUp.window_start))
             .where(
@@ -280,7 +280,7 @@ def casual_ideas(now: datetime) -> list[CasualIdea]:
             .group_by(FollowUp.contact)
             .tuples()
         )
-        _, role, company, _, _ = opportunities[oid]
+        _, role, company, _ = opportunities[oid]
         for cid in sorted(ids, key=lambda c: names.get(c, "")):
             suggestion = suggest_casual_touch(
                 CasualFacts(
@@ -304,7 +304,7 @@ def backchannel_ideas(now: datetime) -> list[BackchannelIdea]:
     from crm.services import backchannel
 
     ideas: list[BackchannelIdea] = []
-    for oid, role, company, _, quiet in _open_opportunities():
+    for oid, role, company, quiet in _open_opportunities():
         if quiet:
             continue
         done = list(

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.text import Text
 from textual.widgets import Static
 
-from crm.domain.types import ContactDetail, OpportunitySummary
+from crm.domain.types import ContactDetail, HelperRole, OpportunitySummary
 from crm.widgets.cells import ago, local_time, short_local
 
 RAPPORT_STYLES = {"good": "green", "neutral": "yellow", "strained": "bold red"}
@@ -98,7 +98,11 @@ def render_opportunity(
     title = Text(summary.title, style="bold")
     if summary.quiet:
         title.append("  quiet", style="italic magenta")
-    fields: list[Field] = [("Stage", summary.stage.value), ("Referrer", summary.referrer)]
+    fields: list[Field] = [
+        ("Stage", summary.stage.value),
+        ("Referrer", summary.helper_names(HelperRole.REFERRER)),
+        ("Pulled strings", summary.helper_names(HelperRole.PULLED_STRINGS)),
+    ]
     for number, interview in enumerate(summary.interviews, start=1):
         names = ", ".join(name for _, name in interview.interviewers) or "no interviewers"
         state = (

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from crm.domain.types import OpportunitySummary, Stage
+from crm.domain.types import HelperRole, OpportunitySummary, Stage
 from crm.messages import LogRequested
 from crm.services import opportunities
 from crm.widgets.cells import short_local
@@ -29,11 +29,15 @@ def opportunity_rows(summaries: list[OpportunitySummary], now: datetime) -> list
         for summary in in_stage:
             first_person = next(
                 (i.interviewers[0][0] for i in summary.interviews if i.interviewers),
-                summary.referrer_id,
+                summary.helpers[0].id if summary.helpers else None,
             )
             notes = []
-            if summary.referrer:
-                notes.append(f"referred by {summary.referrer}")
+            referrers = summary.helper_names(HelperRole.REFERRER)
+            if referrers:
+                notes.append(f"referred by {referrers}")
+            pulled = summary.helper_names(HelperRole.PULLED_STRINGS)
+            if pulled:
+                notes.append(f"strings pulled by {pulled}")
             if summary.quiet:
                 notes.append("quiet")
             if stage.is_open:
@@ -43,7 +47,7 @@ def opportunity_rows(summaries: list[OpportunitySummary], now: datetime) -> list
                 status = ""
             rows.append(
                 Row(
-                    (summary.title, ", ".join(notes), status),
+                    (summary.title, "; ".join(notes), status),
                     key=OpportunityKey(summary.id, first_person),
                     tone="" if status != "ring dropped" else "due",
                 )

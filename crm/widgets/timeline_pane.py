@@ -23,6 +23,7 @@ STATE_TONES = {
     FollowUpState.DUE_SOON: "due",
     FollowUpState.DONE: "done",
     FollowUpState.SNOOZED: "dim",
+    FollowUpState.CANCELLED: "dim",
 }
 
 
@@ -46,7 +47,7 @@ def timeline_rows(entries: list[TimelineEntry], now: datetime, *, show_contact: 
         tone = STATE_TONES.get(entry.state, "") if entry.state is not None else ""
         key: object
         if entry.what == "follow-up":
-            pending = entry.state is not FollowUpState.DONE
+            pending = entry.state not in (FollowUpState.DONE, FollowUpState.CANCELLED)
             title = entry.title + (" (overdue)" if entry.state is FollowUpState.OVERDUE else "")
             key = FollowUpKey(
                 entry.id,

@@ -17,6 +17,7 @@ from crm.db.models import (
     Interview,
     InterviewInterviewer,
     Opportunity,
+    OpportunityPerson,
     Reference,
 )
 from crm.db.search import index_contact
@@ -91,7 +92,12 @@ def test_katie_refers_an_open_opportunity(sample: Path) -> None:
     with reading():
         katie = Contact.get(Contact.name == "Katie Morgan")
         assert katie.linkedin_url == "https://www.linkedin.com/in/katie-morgan"
-        stages = [Stage(o.stage) for o in Opportunity.select().where(Opportunity.referrer == katie)]
+        stages = [
+            Stage(o.stage)
+            for o in Opportunity.select()
+            .join(OpportunityPerson)
+            .where(OpportunityPerson.contact == katie)
+        ]
         assert any(stage.is_open for stage in stages)
         assert any(not Stage(o.stage).is_open for o in Opportunity.select())
 

@@ -346,3 +346,49 @@ def test_interactions_csv_has_one_row_per_interaction(demo_db: Path) -> None:
     assert last["When (UTC)"] == "2026-11-18 16:00"
     with_opportunity = [dict(zip(header, row, strict=True)) for row in body if row[4]]
     assert with_opportunity and all(" at " in row["Opportunity"] for row in with_opportunity)
+
+
+def test_several_helpers_and_cancelled_follow_ups_survive_a_round_trip(
+    db_path: Path, tmp_path: Path, now: datetime
+) -> None:
+    from crm.domain.types import HelperRole, Stage
+    from crm.services import opportunities
+
+    katie = contacts.create_contact(ContactDraft(name="Katie"), now=now)
+    sam = contacts.create_contact(ContactDraft(name="Sam"), now=now)
+    opp = opportunities.add_opportunity(
+        "Acme", "Engineer", referrer_ids=[katie], pulled_strings_ids=[sam], now=now
+    )
+    interview = opportunities.add_interview(opp, now, interviewer_ids=[sam], now=now)
+    opportunities.mark_interview_done(interview, ended_at=now.replace(minute=30), now=now)
+    opportunities.set_stage(opp, Stage.REJECTED, now=now)
+    document = exchange.export_document()
+    assert document["opportunities"][0]["helpers"] == [
+        {"contact": document["contacts"][0]["uid"], "role": HelperRole.REFERRER.value},
+        {"contact": document["contacts"][1]["uid"], "role": HelperRole.PULLED_STRINGS.value},
+    ]
+    assert {f["cancelled_by"] for f in document["follow_ups"]} == {"close", ""}
+
+    _fresh(tmp_path / "copy.sqlite3")
+    exchange.import_document(document)
+    assert exchange.export_document() == document
+
+
+def test_an_export_from_before_several_referrers_still_imports(
+    db_path: Path, tmp_path: Path, now: datetime
+) -> None:
+    from crm.domain.types import HelperRole
+    from crm.services import opportunities
+
+    katie = contacts.create_contact(ContactDraft(name="Katie"), now=now)
+    opportunities.add_opportunity("Acme", "Engineer", referrer_ids=[katie], now=now)
+    document = exchange.export_document()
+    old = document["opportunities"][0]
+    old["referrer"] = old.pop("helpers")[0]["contact"]
+    for follow_up in document["follow_ups"]:
+        follow_up.pop("cancelled_by")
+
+    _fresh(tmp_path / "copy.sqlite3")
+    exchange.import_document(document)
+    [summary] = opportunities.list_opportunities()
+    assert [(h.name, h.role) for h in summary.helpers] == [("Katie", HelperRole.REFERRER)]

@@ -14,13 +14,20 @@ from crm.db.models import (
     FollowUp,
     Interaction,
     InterviewInterviewer,
-    Opportunity,
     Reference,
     ReferenceGiven,
 )
-from crm.domain.types import Channel, ContactDraft, InteractionKind, LogDraft
+from crm.domain.types import Channel, ContactDraft, HelperRole, InteractionKind, LogDraft
 from crm.domain.validation import InvalidInput
-from crm.services import connections, contacts, conversations, merging, opportunities, references
+from crm.services import (
+    connections,
+    contacts,
+    conversations,
+    merging,
+    opportunities,
+    process_people,
+    references,
+)
 from crm.services.tx import reading
 
 
@@ -60,6 +67,17 @@ def pair(db_path: Path, now: datetime) -> dict[str, int]:
     return ids
 
 
+def test_merging_two_helpers_of_one_process_keeps_one_referrer(
+    pair: dict[str, int], now: datetime
+) -> None:
+    keep, other = pair["keep"], pair["other"]
+    opportunities.add_helper(pair["opp"], keep, HelperRole.PULLED_STRINGS, now=now)
+    merging.merge_contacts(keep, other)
+    with reading():
+        helpers = process_people.helpers_by_opportunity([pair["opp"]])[pair["opp"]]
+    assert [(h.id, h.role) for h in helpers] == [(keep, HelperRole.REFERRER)]
+
+
 def test_duplicates_are_found_by_name_at_the_same_company(pair: dict[str, int]) -> None:
     groups = merging.find_duplicate_contacts()
     assert [(g.reason, {c.id for c in g.contacts}) for g in groups] == [
@@ -85,7 +103,7 @@ def test_merge_moves_every_related_row(pair: dict[str, int]) -> None:
         assert (
             InterviewInterviewer.select().where(InterviewInterviewer.contact == keep).count() == 1
         )
-        assert Opportunity.get_by_id(pair["opp"]).referrer_id == keep
+        assert process_people.helper_ids(pair["opp"]) == [keep]
         assert ReferenceGiven.select().count() == 1
         assert {
             (c.contact_a_id, c.contact_b_id) for c in Connection.select()
@@ -138,6 +156,6 @@ def test_delete_then_restore_puts_everything_back(pair: dict[str, int]) -> None:
     assert snapshot() == before
     assert contacts.get_contact(other).name == "Nunez Jose"
     with reading():
-        assert Opportunity.get_by_id(pair["opp"]).referrer_id == other
+        assert process_people.helper_ids(pair["opp"]) == [other]
     with pytest.raises(InvalidInput, match="already back"):
         merging.restore_contact(deleted)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -18,10 +19,12 @@ from crm.domain.followups import (
     check_in_at,
     default_next_touch,
     effective_window,
+    explain_late,
     follow_up_state,
     handwritten_note_after,
     how_late,
     reconcile_on_touch,
+    tell_outcome_plans,
     thank_you_cadence,
 )
 from crm.domain.types import Channel, Direction, FollowUpKind, FollowUpState, InteractionKind
@@ -71,7 +74,12 @@ def test_window_around() -> None:
 
 
 def cadence(
-    interviewer_ids: list[int], *, referrer_id: int | None = None, quiet: bool = False
+    interviewer_ids: list[int],
+    *,
+    referrer_id: int | None = None,
+    helpers: tuple[int, ...] = (),
+    quiet: bool = False,
+    already_thanked: tuple[int, ...] = (),
 ) -> list[PlannedFollowUp]:
     """thank_you_cadence for interview 7 of opportunity 3, ending at INTERVIEW_END."""
     return thank_you_cadence(
@@ -79,8 +87,9 @@ def cadence(
         interviewer_ids,
         opportunity_id=3,
         interview_id=7,
-        referrer_id=referrer_id,
+        helper_ids=((referrer_id,) if referrer_id is not None else ()) + helpers,
         quiet=quiet,
+        already_thanked=already_thanked,
     )
 
 
@@ -137,6 +146,77 @@ def test_referrer_who_interviewed_gets_only_the_thank_you_email() -> None:
         (10, FollowUpKind.THANK_YOU_EMAIL),
         (20, FollowUpKind.THANK_YOU_EMAIL),
     ]
+
+
+def test_every_referrer_and_string_puller_is_thanked_once() -> None:
+    planned = cadence([10], helpers=(20, 21, 20))
+    assert [(p.contact_id, p.kind) for p in planned] == [
+        (10, FollowUpKind.THANK_YOU_EMAIL),
+        (20, FollowUpKind.THANK_REFERRER),
+        (21, FollowUpKind.THANK_REFERRER),
+    ]
+
+
+def test_helpers_already_thanked_in_this_process_are_not_thanked_again() -> None:
+    planned = cadence([10], helpers=(20, 21), already_thanked=(20, 21))
+    assert [(p.contact_id, p.kind) for p in planned] == [(10, FollowUpKind.THANK_YOU_EMAIL)]
+
+
+def test_a_helper_who_interviewed_is_skipped_among_several() -> None:
+    planned = cadence([20], helpers=(20, 21))
+    assert [(p.contact_id, p.kind) for p in planned] == [
+        (20, FollowUpKind.THANK_YOU_EMAIL),
+        (21, FollowUpKind.THANK_REFERRER),
+    ]
+
+
+def test_quiet_process_thanks_no_helper() -> None:
+    assert [p.contact_id for p in cadence([10], helpers=(20, 21), quiet=True)] == [10]
+
+
+# --- late follow-ups and the end of a process ----------------------------------------------
+
+
+def test_a_follow_up_planned_after_its_window_says_why() -> None:
+    planned = cadence([10], referrer_id=20)
+    five_days_later = INTERVIEW_END + 5 * 24 * H
+    late = explain_late(
+        planned, now=five_days_later, cause="the interview ended", cause_at=INTERVIEW_END
+    )
+    assert [p.note for p in late] == ["planned late: the interview ended 5 days ago"] * 2
+    assert [replace(p, note="") for p in late] == planned
+
+
+def test_a_follow_up_still_on_time_gets_no_late_note() -> None:
+    planned = cadence([10])
+    on_time = explain_late(
+        planned, now=INTERVIEW_END + 3 * H, cause="the interview ended", cause_at=INTERVIEW_END
+    )
+    assert on_time == planned
+
+
+def test_a_late_note_keeps_the_note_it_had() -> None:
+    plan = replace(cadence([10])[0], note="ask about the team")
+    (late,) = explain_late(
+        [plan], now=INTERVIEW_END + 50 * H, cause="the interview ended", cause_at=INTERVIEW_END
+    )
+    assert late.note == "planned late: the interview ended 2 days ago; ask about the team"
+
+
+def test_closing_tells_each_helper_how_it_ended_within_a_week() -> None:
+    planned = tell_outcome_plans(INTERVIEW_END, [20, 21, 20], opportunity_id=3, quiet=False)
+    assert [(p.contact_id, p.kind, p.opportunity_id) for p in planned] == [
+        (20, FollowUpKind.TELL_OUTCOME, 3),
+        (21, FollowUpKind.TELL_OUTCOME, 3),
+    ]
+    assert (planned[0].window_start, planned[0].window_end) == (
+        INTERVIEW_END,
+        INTERVIEW_END + 7 * 24 * H,
+    )
+
+
+def test_a_quiet_process_tells_no_one_how_it_ended() -> None:
+    assert tell_outcome_plans(INTERVIEW_END, [20], opportunity_id=3, quiet=True) == []
 
 
 # --- handwritten note and check-ins ------------------------------------------------------

@@ -99,6 +99,13 @@ def test_an_old_database_upgrades_keeping_every_row(
     assert {table: len(after.get(table, ())) for table in _without_history(before)} == {
         table: len(rows) for table, rows in _without_history(before).items()
     }
+    with closing(sqlite3.connect(db_path)) as connection:
+        # The one referrer of the old column lives on as the process's helper.
+        helpers = connection.execute(
+            "SELECT opportunity_id, contact_id, role FROM opportunity_person"
+        ).fetchall()
+        assert helpers == [(1, 3, "referrer")]
+        assert "referrer_id" not in columns_of(connection, "opportunity")
     backups = _before_migration_backups(db_path)
     if pending:
         assert len(backups) == 1 and snapshot(backups[0]) == before
@@ -116,6 +123,35 @@ def test_an_old_database_upgrades_keeping_every_row(
         close_database()
     tally("schema upgrades: fixtures upgraded", 1)
     tally("schema upgrades: rows compared", sum(len(rows) for rows in ROWS.values()))
+
+
+def test_a_referrer_written_to_the_old_column_after_0003_is_carried_over(tmp_path: Path) -> None:
+    # A crm at schema 0003 still set opportunity.referrer_id; 0004 must not lose that, and
+    # rebuilding the table must not cascade to the process's interviews and follow-ups.
+    db_path = tmp_path / "crm.sqlite3"
+    shutil.copyfile(FIXTURES / "0003_process_people_promises.db", db_path)
+    with closing(sqlite3.connect(db_path)) as connection, connection:
+        connection.execute("UPDATE opportunity SET referrer_id = 1 WHERE id = 2")
+        connection.execute("UPDATE opportunity SET referrer_id = 4 WHERE id = 1")
+    before = snapshot(db_path)
+
+    done = subprocess.run(
+        [sys.executable, "-m", "crm", "--db", str(db_path), "agenda", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert (done.returncode, done.stderr) == (0, "")
+    with closing(sqlite3.connect(db_path)) as connection:
+        helpers = connection.execute(
+            "SELECT opportunity_id, contact_id, role, position FROM opportunity_person"
+            " ORDER BY opportunity_id, position"
+        ).fetchall()
+    assert helpers == [(1, 3, "referrer", 0), (1, 4, "referrer", 1), (2, 1, "referrer", 0)]
+    after = snapshot(db_path)
+    for table in ("interview", "interview_interviewer", "follow_up", "reference_given"):
+        assert after[table] == before[table], table
 
 
 def test_a_pending_migration_is_preceded_by_a_backup(

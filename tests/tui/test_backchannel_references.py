@@ -148,7 +148,12 @@ async def test_h_plans_a_heads_up_before_an_upcoming_interview(
         await settle(pilot)
         assert len(pending(FollowUpKind.HEADS_UP, now)) == 1
         assert any("already planned" in n for n in notes(app))
-        await pilot.press("down", "t")
+        # Held rounds are touches, so a warm interviewer may rank between them: find Mark.
+        for _ in range(10):
+            if listing.candidate is not None and listing.candidate.name == "Mark Farmingham":
+                break
+            await pilot.press("down")
+        await pilot.press("t")
         await settle(pilot)
         told = pending(FollowUpKind.TELL_INTERVIEWED, now)
         assert [i.contact for i in told] == ["Mark Farmingham"]

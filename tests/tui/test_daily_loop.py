@@ -185,7 +185,9 @@ async def test_log_a_conversation_entirely_by_keyboard(db_path: Path, now: datet
     with reading():
         logged = Interaction.get(Interaction.contact == ids["Ann Lee"])
         assert (logged.channel, logged.kind, logged.summary) == (
-            "email", "thank-you", "Thanks for the interview"
+            "email",
+            "thank-you",
+            "Thanks for the interview",
         )
         assert logged.opportunity_id == ids["opportunity"]
         next_touch = FollowUp.get((FollowUp.origin == logged.id) & (FollowUp.kind == "check-in"))
@@ -257,8 +259,9 @@ async def test_d_and_s_work_on_the_contact_screen_too(db_path: Path, now: dateti
             timeline = app.screen.query_one(TimelinePane)
             move_to(
                 timeline,
-                lambda key, wanted=follow_up: isinstance(key, FollowUpKey)
-                and key.follow_up_id == wanted,
+                lambda key, wanted=follow_up: (
+                    isinstance(key, FollowUpKey) and key.follow_up_id == wanted
+                ),
             )
             for key in keys:  # "2": snooze three days
                 await pilot.press(key)
@@ -271,3 +274,87 @@ async def test_d_and_s_work_on_the_contact_screen_too(db_path: Path, now: dateti
     later = followups.agenda(now=now + timedelta(days=3, hours=1))
     assert snoozed in {item.id for item in later.due + later.overdue}  # back in three days
     assert done not in {item.id for item in later.due + later.overdue}
+
+
+async def test_the_interviews_pane_shows_every_helper_and_closing_settles_the_process(
+    db_path: Path, now: datetime
+) -> None:
+    from crm.domain.types import HelperRole, Stage
+    from crm.widgets.row_keys import OpportunityKey
+
+    ids = scenario(now)
+    rita = contacts.create_contact(ContactDraft(name="Rita Ortega", company="Hays"))
+    sam = contacts.create_contact(ContactDraft(name="Sam Stone", company="Hooli"))
+    opportunities.add_helper(ids["opportunity"], rita, now=now)
+    opportunities.add_helper(ids["opportunity"], sam, HelperRole.PULLED_STRINGS, now=now)
+    opportunities.mark_interview_done(ids["interview"], now=now)
+    app = build_app(db_path, now)
+    async with app.run_test(size=(160, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        pane = app.screen.query_one(InterviewsPane)
+        [row] = [r for r in pane.rows if isinstance(r.key, OpportunityKey)]
+        assert row.cells[1] == "referred by Katie Morgan, Rita Ortega; strings pulled by Sam Stone"
+        move_to(pane, lambda key: isinstance(key, OpportunityKey))
+        await pilot.press("S")
+        await settle(pilot)
+        options = app.screen.query_one("#stage-options")
+        options.highlighted = list(Stage).index(Stage.REJECTED)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        today = app.screen.query_one(TodayPane)
+        assert today.agenda is not None
+        owed = [
+            (item.contact, item.kind)
+            for item in (*today.agenda.overdue, *today.agenda.due, *today.agenda.upcoming)
+        ]
+        assert sorted(owed) == [
+            ("Katie Morgan", FollowUpKind.TELL_OUTCOME),
+            ("Rita Ortega", FollowUpKind.TELL_OUTCOME),
+            ("Sam Stone", FollowUpKind.TELL_OUTCOME),
+        ]
+    assert contacts.get_contact(ids["Ann Lee"], now=now).keep_in_touch_days == 90
+
+
+async def test_a_follow_up_planned_late_says_why_in_the_timeline(
+    db_path: Path, now: datetime
+) -> None:
+    ids = scenario(now)
+    late = opportunities.add_interview(
+        ids["opportunity"],
+        now - timedelta(days=6),
+        interviewer_ids=[ids["Bob Stone"]],
+        now=now - timedelta(days=9),
+    )
+    opportunities.mark_interview_done(late, now=now)
+    app = build_app(db_path, now)
+    async with app.run_test(size=(160, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4", "a")
+        await settle(pilot)
+        timeline = app.screen.query_one(TimelinePane)
+        details = {row.cells[-1] for row in timeline.rows if isinstance(row.key, FollowUpKey)}
+        assert "planned late: the interview ended 5 days ago" in details
+
+
+async def test_the_timeline_shows_what_a_close_cancelled(db_path: Path, now: datetime) -> None:
+    from crm.domain.types import Stage
+
+    ids = scenario(now)
+    opportunities.mark_interview_done(ids["interview"], now=now - timedelta(hours=3))
+    opportunities.set_stage(ids["opportunity"], Stage.WITHDRAWN, now=now)
+    app = build_app(db_path, now)
+    async with app.run_test(size=(160, 36)) as pilot:
+        await settle(pilot)
+        # Today lists Katie's "tell them how it ended"; the timeline follows her.
+        await pilot.press("f4")
+        await settle(pilot)
+        timeline = app.screen.query_one(TimelinePane)
+        titles = [row.cells[1] for row in timeline.rows if isinstance(row.key, FollowUpKey)]
+        assert titles == [
+            "Tell them how it ended",
+            "Thank the referrer — cancelled (process closed)",
+        ]

@@ -81,18 +81,65 @@ async def test_opportunity_form_returns_the_draft(db_path: Path, now: datetime) 
         await pilot.press(*"Initech", "tab", *"Staff  Engineer", "tab")
         await type_and_accept(pilot, "Kat")
         assert app.screen.query_one("#field-referrer", Input).value == "Katie Smirnova"
-        await pilot.press("tab", "space")  # quiet
+        await pilot.press("tab", "tab", "space")  # past "pulled strings" to quiet
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert app.results == [
         OpportunityDraft(
             company="Initech",
             role="Staff Engineer",
-            referrer_id=katie,
+            referrer_ids=(katie,),
             quiet=True,
             stage=Stage.APPLIED,
         )
     ]
+
+
+async def test_opportunity_form_takes_several_referrers_and_who_pulled_strings(
+    db_path: Path, now: datetime
+) -> None:
+    katie = add_contact("Katie Smirnova", "Initech")
+    rita = add_contact("Rita Ortega", "Hays")
+    sam = add_contact("Sam Stone", "Globex")
+    app = FormHost(OpportunityForm(), now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"Initech", "tab", *"Engineer", "tab")
+        await type_and_accept(pilot, "Kat")
+        await pilot.press(*", ")
+        await type_and_accept(pilot, "Rit")
+        assert app.screen.query_one("#field-referrer", Input).value == (
+            "Katie Smirnova, Rita Ortega"
+        )
+        await pilot.press("tab")
+        await type_and_accept(pilot, "Sa")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert app.results == [
+        OpportunityDraft(
+            company="Initech",
+            role="Engineer",
+            referrer_ids=(katie, rita),
+            quiet=False,
+            stage=Stage.APPLIED,
+            pulled_strings_ids=(sam,),
+        )
+    ]
+
+
+async def test_opportunity_form_refuses_an_unknown_string_puller(
+    db_path: Path, now: datetime
+) -> None:
+    add_contact("Katie Smirnova", "Initech")
+    app = FormHost(OpportunityForm(), now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"Initech", "tab", *"Engineer", "tab", *"Katie", "tab", *"Nobody")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, OpportunityForm)
+        assert error_text(app).startswith("Pulled strings: No contact matches")
+    assert app.results == []
 
 
 async def test_opportunity_form_stage_and_enter(db_path: Path, now: datetime) -> None:
@@ -103,7 +150,7 @@ async def test_opportunity_form_stage_and_enter(db_path: Path, now: datetime) ->
         app.screen.query_one("#field-stage", Select).value = Stage.LEAD
         await pilot.press(*"Designer", "enter")
         await settle(pilot)
-    assert app.results == [OpportunityDraft("Hooli", "Designer", None, False, Stage.LEAD)]
+    assert app.results == [OpportunityDraft("Hooli", "Designer", (), False, Stage.LEAD)]
 
 
 async def test_opportunity_form_needs_a_role(db_path: Path, now: datetime) -> None:

@@ -11,7 +11,7 @@ from crm.clock import utc_now
 from crm.db import db
 from crm.db.models import FollowUp, Opportunity
 from crm.domain.followups import PlannedFollowUp, follow_up_state, how_late
-from crm.domain.ring import OpportunityRingView, RingFollowUp, rings_dropped
+from crm.domain.ring import OpportunityRingView, RingFollowUp, RingInterview, rings_dropped
 from crm.domain.types import (
     CLOSED_STAGES,
     Agenda,
@@ -283,8 +283,13 @@ def _dropped_rings(now: datetime) -> list[DroppedRing]:
                 _as_datetime(snoozed) if snoozed is not None else None,
             )
         )
+    interviews: dict[int, list[RingInterview]] = {oid: [] for oid in ids}
+    for oid, starts, done in db.execute_sql(_ROUNDS_OF_SQL, (json.dumps(ids),)):
+        interviews[oid].append(
+            RingInterview(_as_datetime(starts), _as_datetime(done) if done is not None else None)
+        )
     views = [
-        OpportunityRingView(oid, Stage(stage), tuple(follow_ups[oid]))
+        OpportunityRingView(oid, Stage(stage), tuple(follow_ups[oid]), tuple(interviews[oid]))
         for oid, stage, _, _ in opportunities
     ]
     dropped_ids = {view.opportunity_id for view in rings_dropped(views, now)}
@@ -315,6 +320,11 @@ _OPEN_OPPORTUNITIES_SQL = (
 )
 _PENDING_OF_SQL = (
     "SELECT opportunity_id, window_start, window_end, snoozed_until FROM follow_up"
+    " WHERE opportunity_id IN (SELECT value FROM json_each(?)) AND done_at IS NULL"
+)
+# Rounds not yet marked done: the domain decides which are still ahead.
+_ROUNDS_OF_SQL = (
+    "SELECT opportunity_id, starts_at, done_at FROM interview"
     " WHERE opportunity_id IN (SELECT value FROM json_each(?)) AND done_at IS NULL"
 )
 _LAST_TOUCH_SQL = (

@@ -142,7 +142,7 @@ def mark_briefed(contact_id: int, *, at: datetime | None = None) -> Briefing:
         reference = _reference(contact_id)
         Reference.update(last_briefed_at=moment).where(Reference.id == reference.id).execute()
         pending = list(
-            FollowUp.select(FollowUp.id, FollowUp.window_start, Opportunity.role, Company.name)
+            FollowUp.select(FollowUp.id, FollowUp.created_at, Opportunity.role, Company.name)
             .join(Opportunity, JOIN.LEFT_OUTER)
             .join(Company, JOIN.LEFT_OUTER)
             .where(
@@ -153,8 +153,8 @@ def mark_briefed(contact_id: int, *, at: datetime | None = None) -> Briefing:
             .order_by(FollowUp.window_start, FollowUp.id)
             .tuples()
         )
-        # A brief's window opens at the giving it was planned for.
-        settled = briefs_settled([PendingBrief(fid, start) for fid, start, _, _ in pending], moment)
+        # A brief is created by the giving it prepares for, so its creation is the giving.
+        settled = briefs_settled([PendingBrief(fid, at) for fid, at, _, _ in pending], moment)
         if settled:
             FollowUp.update(done_at=moment).where(FollowUp.id.in_(settled)).execute()
         name = Contact.get_by_id(contact_id).name

@@ -57,8 +57,8 @@ _INTERACTION_SQL = (
 )
 _FOLLOW_UP_SQL = (
     "INSERT INTO follow_up (uid, contact_id, opportunity_id, interview_id, origin_id, kind,"
-    " window_start, window_end, done_at, snoozed_until, note, created_at)"
-    " VALUES (?, ?, NULL, NULL, NULL, ?, ?, ?, NULL, NULL, '', ?)"
+    " window_start, window_end, done_at, snoozed_until, note, cancelled_by, created_at)"
+    " VALUES (?, ?, NULL, NULL, NULL, ?, ?, ?, NULL, NULL, '', '', ?)"
 )
 _CONNECTION_SQL = (
     "INSERT INTO connection (contact_a_id, contact_b_id, source, note, noted_at)"

@@ -8,7 +8,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -1120,12 +1120,15 @@ def _suggestions_json(ideas: Any) -> dict[str, list[dict[str, Any]]]:
 
 def _print_suggestions(ideas: Any) -> None:
     from rich.console import Console
+    from rich.text import Text
 
     console = Console()
     if ideas.backchannel:
         console.print(f"[bold cyan]Reach before the employer does ({len(ideas.backchannel)})[/]")
         for idea in ideas.backchannel:
             console.print(f"  {idea.name} — {idea.why} ({idea.opportunity})", markup=False)
+            if idea.warning:
+                console.print(Text(f"    ⚠ {idea.warning}", style="bold red"))
         console.print()
     if ideas.casual:
         console.print(f"[bold]Casual touches ({len(ideas.casual)})[/]")
@@ -1229,7 +1232,19 @@ def references(ctx: click.Context, as_json: bool) -> None:
                 "talking_points": r.talking_points,
                 "last_briefed_at": _iso(r.last_briefed_at),
                 "given_to": list(r.given_to),
+                "given": [
+                    {
+                        "opportunity_id": g.opportunity_id,
+                        "opportunity": g.opportunity,
+                        "company": g.company,
+                        "given_at": _iso(g.given_at),
+                        "knows_interviewers": list(g.knows_interviewers),
+                        "talking_point": g.talking_point or None,
+                    }
+                    for g in r.given
+                ],
                 "warning": r.warning or None,
+                "warnings": list(r.warnings),
             }
             for r in listed
         ]
@@ -1249,7 +1264,15 @@ def references(ctx: click.Context, as_json: bool) -> None:
                 r.name,
                 r.relationship,
                 local_text(r.last_briefed_at)[:10] if r.last_briefed_at else "never",
-                ", ".join(r.given_to),
+                ", ".join(
+                    g.company
+                    + (
+                        f" (knows {', '.join(g.knows_interviewers)})"
+                        if g.knows_interviewers
+                        else ""
+                    )
+                    for g in r.given
+                ),
                 r.warning,
             )
             for r in listed
@@ -1309,9 +1332,11 @@ def references_briefed(ctx: click.Context, contact: str, at_text: str | None) ->
     database(ctx)
     at = parse_moment(ctx, at_text, "--at", "past") if at_text else now_of(ctx)
     try:
-        reference_list.mark_briefed(_contact_id(contact), at=at)
+        briefing = reference_list.mark_briefed(_contact_id(contact), at=at)
     except InvalidInput as error:
         fail(str(error))
+    settled = f"; settled: {'; '.join(briefing.settled)}" if briefing.settled else ""
+    click.echo(f"Briefed {briefing.name} ({_local_short(briefing.briefed_at)}){settled}.")
 
 
 @references.command("give")
@@ -1334,13 +1359,23 @@ def references_give(
 
     database(ctx)
     call_at = parse_moment(ctx, call_text, "--call", "future") if call_text else None
+    contact_id = _contact_id(contact)
     try:
         created = reference_list.give_reference(
-            _contact_id(contact), opportunity_id, expected_call_at=call_at, now=now_of(ctx)
+            contact_id, opportunity_id, expected_call_at=call_at, now=now_of(ctx)
         )
+        notes = reference_list.reference_notes(contact_id, opportunity_id)
     except InvalidInput as error:
         fail(str(error))
+    # Given anyway: the user may already have named them to the employer, and the planned
+    # brief is the best repair; the warning says so where a script's log keeps it.
+    if notes.warning:
+        click.echo(f"crm: warning: {notes.warning}", err=True)
     click.echo(f"Given; {len(created)} follow-up(s) planned.")
+    if notes.knows_interviewers:
+        known = ", ".join(notes.knows_interviewers)
+        noun = "interviewer" if len(notes.knows_interviewers) == 1 else "interviewers"
+        click.echo(f"Bonus points: {notes.name} knows {known} ({noun}). {notes.talking_point}.")
 
 
 @references.command("export")
@@ -1355,6 +1390,12 @@ def references_export(ctx: click.Context, plain: bool) -> None:
     if not sheet:
         fail("No references yet: crm references add NAME --relationship … --talking-points …")
     click.echo(sheet)
+
+
+def _local_short(moment: datetime) -> str:
+    """A stored UTC moment as the user reads it: "Fri 4 Dec 10:00" in their zone."""
+    local = moment.replace(tzinfo=UTC).astimezone(local_zone())
+    return f"{local:%a} {local.day} {local:%b %H:%M}"
 
 
 def _print_agenda(today: Any, now: datetime) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from crm.domain.followups import PlannedFollowUp, plan_follow_up
-from crm.domain.text import strip_case_and_marks
-from crm.domain.types import FollowUpKind
+from crm.domain.text import sort_key, strip_case_and_marks
+from crm.domain.types import FollowUpKind, Rapport
 
 OVERUSE_WINDOW = timedelta(days=30)
 """Givings older than this no longer count towards wearing a reference out."""
@@ -61,6 +61,66 @@ class ReferenceEntry:
     phone: str
     relationship: str
     talking_points: str
+
+
+@dataclass(frozen=True)
+class PendingBrief:
+    """A "brief your reference" follow-up not yet done, and when it was planned."""
+
+    follow_up_id: int
+    planned_at: datetime
+
+
+def briefs_settled(pending: Iterable[PendingBrief], briefed_at: datetime) -> list[int]:
+    """The pending "brief your reference" follow-ups a briefing at ``briefed_at`` settles.
+
+    A briefing covers every giving planned at or before it (the same moment counts, as for
+    overuse); a briefing typed in for an earlier day can't have covered a later giving.
+
+    Returns:
+        Their ids, in the order given.
+    """
+    return [brief.follow_up_id for brief in pending if brief.planned_at <= briefed_at]
+
+
+def strained_warning(name: str, rapport: str) -> str:
+    """The warning for a reference the user left on strained terms, or "" for anyone else."""
+    if rapport.strip().lower() != Rapport.STRAINED:
+        return ""
+    return f"You left things strained with {name}: brief them first or choose another reference."
+
+
+def interviewers_known(
+    reference_id: int,
+    interviewers: Mapping[int, str],
+    connections: Iterable[tuple[int, int]],
+) -> tuple[str, ...]:
+    """The interviewers a reference knows: the Tagalog article's "bonus points".
+
+    Args:
+        reference_id: The reference's contact.
+        interviewers: The employer's interviewers for the process, names by contact id.
+        connections: "A knows B" links, either way round.
+
+    Returns:
+        The names of the interviewers linked to the reference, in name order, each once.
+    """
+    known = {
+        interviewers[other]
+        for a, b in connections
+        for one, other in ((a, b), (b, a))
+        if one == reference_id and other != reference_id and other in interviewers
+    }
+    return tuple(sorted(known, key=sort_key))
+
+
+def bonus_talking_point(known: Sequence[str]) -> str:
+    """What to say to a reference who knows an interviewer, or "" when they know none."""
+    if not known:
+        return ""
+    names = known[0] if len(known) == 1 else f"{', '.join(known[:-1])} and {known[-1]}"
+    noun = "interviewer" if len(known) == 1 else "interviewers"
+    return f"Mention that you both know {names} ({noun})"
 
 
 def brief_reference_plan(

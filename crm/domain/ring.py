@@ -22,6 +22,8 @@ class RingState(StrEnum):
     """Open, with nothing scheduled: the user gave up the ring."""
     CLOSED = "closed"
     """The process is over; there is no ring to keep."""
+    NOT_APPLIED = "not-applied"
+    """A lead the user hasn't applied to yet: there is no ring to hold."""
 
 
 @dataclass(frozen=True)
@@ -40,28 +42,52 @@ class RingFollowUp:
 
 
 @dataclass(frozen=True)
+class RingInterview:
+    """One round of an opportunity, as the ring sees it."""
+
+    starts_at: datetime
+    done_at: datetime | None = None
+
+    def ahead(self, now: datetime) -> bool:
+        """Scheduled and still to come: the next touch is already in the diary."""
+        return self.done_at is None and self.starts_at > now
+
+
+@dataclass(frozen=True)
 class OpportunityRingView:
-    """An opportunity with the follow-ups of its contacts, enough to tell who holds the ring."""
+    """An opportunity with the follow-ups of its contacts and its rounds, enough to tell who
+    holds the ring."""
 
     opportunity_id: int
     stage: Stage
     follow_ups: tuple[RingFollowUp, ...] = ()
+    interviews: tuple[RingInterview, ...] = ()
 
 
-def ring_dropped(stage: Stage, pending_user_follow_ups: int) -> bool:
-    """Whether an opportunity has given up the ring: still open, with no pending follow-up."""
-    return stage.is_open and pending_user_follow_ups < 1
+def ring_dropped(
+    stage: Stage, pending_user_follow_ups: int, *, interview_ahead: bool = False
+) -> bool:
+    """Whether an opportunity has given up the ring: applied to and still open, with no
+    pending follow-up and no interview ahead."""
+    has_ring = stage.is_open and stage is not Stage.LEAD
+    return has_ring and pending_user_follow_ups < 1 and not interview_ahead
 
 
 def ring_state(opportunity: OpportunityRingView, now: datetime) -> RingState:
     """Who holds the ring of ``opportunity`` at ``now``.
 
     An overdue follow-up still counts as holding the ring (the user owns a missed date, which
-    the overdue list reports), so it is LATE rather than DROPPED.
+    the overdue list reports), so it is LATE rather than DROPPED. A scheduled interview still
+    to come holds it too (HELD, whatever the follow-ups), and a lead has none to hold.
     """
     if not opportunity.stage.is_open:
         return RingState.CLOSED
+    if opportunity.stage is Stage.LEAD:
+        return RingState.NOT_APPLIED
     pending = [follow_up for follow_up in opportunity.follow_ups if follow_up.pending]
+    interview_ahead = any(interview.ahead(now) for interview in opportunity.interviews)
+    if interview_ahead:
+        return RingState.HELD
     if ring_dropped(opportunity.stage, len(pending)):
         return RingState.DROPPED
     states = {

@@ -182,13 +182,20 @@ class BackchannelList(RowList):
         now = self.app.clock()  # type: ignore[attr-defined]
         return heads_up_window(shown.interview_starts_at, now) is not None
 
+    def can_tell(self) -> bool:
+        """Telling fits: an interview map, and someone around the process, not an interviewer of
+        any of its rounds (they get thank-yous)."""
+        shown, key = self.backchannel_map, self.candidate
+        if shown is None or shown.interview_id is None or key is None:
+            return False
+        candidate = next((c for c in shown.candidates if c.contact_id == key.contact_id), None)
+        return candidate is not None and candidate.tier is not Tier.INTERVIEWER
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "heads_up":
             return True if self.candidate is not None and self.can_plan_heads_up() else None
         if action == "tell":
-            shown = self.backchannel_map
-            interview_map = shown is not None and shown.interview_id is not None
-            return True if self.candidate is not None and interview_map else None
+            return True if self.can_tell() else None
         if action == "log":
             return True if self.candidate is not None else None
         return True
@@ -204,8 +211,7 @@ class BackchannelList(RowList):
 
     def action_tell(self) -> None:
         candidate = self.candidate
-        shown = self.backchannel_map
-        if candidate is not None and shown is not None and shown.interview_id is not None:
+        if candidate is not None and self.can_tell():
             self.post_message(self.TellRequested(candidate.contact_id, candidate.name))
 
     def action_log(self) -> None:
@@ -343,7 +349,7 @@ class BackchannelScreen(OverlayScreen):
         keys = ["l log a conversation", "Enter open the contact"]
         if listing.can_plan_heads_up():
             keys.insert(0, "h heads-up before the round")
-        if self.backchannel_map is not None and self.backchannel_map.interview_id is not None:
+        if listing.can_tell():
             keys.insert(1 if listing.can_plan_heads_up() else 0, "t tell them you interviewed")
         candidate = self._candidate(key.contact_id if key else None)
         self.query_one("#backchannel-detail", Static).update(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -140,7 +141,6 @@ class ReferenceForm(FormScreen[ReferenceDraft | None]):
             self._show_problem(f"Something went wrong: {event.worker.error}")
 
 
-
 class GiveReferenceForm(FormScreen[GiveDraft | None]):
     """Hand a reference to an employer: which open opportunity, and when they'll likely call."""
 
@@ -149,10 +149,14 @@ class GiveReferenceForm(FormScreen[GiveDraft | None]):
         Binding("ctrl+s", "save", "Save", tooltip="Give the reference", id="form-save"),
     ]
 
-    def __init__(self, name: str, *, opportunity_id: int | None = None) -> None:
+    def __init__(
+        self, name: str, *, opportunity_id: int | None = None, warnings: tuple[str, ...] = ()
+    ) -> None:
         super().__init__()
         self.reference_name = name
         """Whose reference is being given, for the title."""
+        self.warnings = warnings
+        """What to know before giving them (strained terms, worn out), shown above the form."""
         self.opportunity_id = opportunity_id
         """The opportunity to preselect, if it is open."""
         self.opportunities: dict[int, OpportunitySummary] | None = None
@@ -161,6 +165,10 @@ class GiveReferenceForm(FormScreen[GiveDraft | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="give-reference-dialog", classes="dialog"):
             yield Label(f"Give {self.reference_name} as a reference", classes="dialog-title")
+            yield Static(
+                Text("\n".join(f"⚠ {warning}" for warning in self.warnings), style="bold red"),
+                id="give-warning",
+            )
             with Grid(classes="form-grid"):
                 yield Label("Opportunity", classes="form-label")
                 yield OpportunitySelect(self.opportunity_id, id="field-opportunity")
@@ -180,6 +188,7 @@ class GiveReferenceForm(FormScreen[GiveDraft | None]):
             )
 
     def on_mount(self) -> None:
+        self.query_one("#give-warning", Static).display = bool(self.warnings)
         self.query_one("#field-opportunity", Select).focus()
 
     @on(OpportunitySelect.Filled)
@@ -220,7 +229,6 @@ class GiveReferenceForm(FormScreen[GiveDraft | None]):
     def show_worker_error(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             self._show_problem(f"Something went wrong: {event.worker.error}")
-
 
 
 class ReferenceSheetDialog(ModalScreen[None]):

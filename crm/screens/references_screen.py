@@ -70,7 +70,7 @@ def given_text(given_to: tuple[str, ...]) -> str:
 
 
 def reference_rows(views: list[ReferenceView], now: datetime) -> list[Row]:
-    """One row per reference; a worn-out one is red, with its warning on the next line."""
+    """One row per reference; a strained or worn-out one is red, with its warnings under it."""
     rows: list[Row] = []
     for view in views:
         cells = (
@@ -83,16 +83,16 @@ def reference_rows(views: list[ReferenceView], now: datetime) -> list[Row]:
             Row(
                 cells,
                 key=ReferenceKey(view.contact_id, view.name),
-                tone="overdue" if view.warning else "",
+                tone="overdue" if view.warnings else "",
             )
         )
-        if view.warning:
-            rows.append(Row((f"    ⚠ {view.warning}",), tone="overdue"))
+        rows.extend(Row((f"    ⚠ {warning}",), tone="overdue") for warning in view.warnings)
     return rows
 
 
 def render_reference(view: ReferenceView | None, now: datetime) -> Group | Text:
-    """One reference in full: who, what they can speak to, how to reach them, the warning."""
+    """One reference in full: who, what they can speak to, how to reach them, the bonus points
+    per employer and the warnings."""
     if view is None:
         return Text("Nobody highlighted.", style="dim")
     title = ", ".join(part for part in (view.role, view.company) if part)
@@ -116,8 +116,12 @@ def render_reference(view: ReferenceView | None, now: datetime) -> Group | Text:
             f"{briefed_text(view.last_briefed_at, now)} · {given_text(view.given_to)}", style="dim"
         )
     )
-    if view.warning:
-        lines.append(Text(f"⚠ {view.warning}", style="bold red"))
+    lines.extend(
+        Text(f"★ {given.company}: {given.talking_point}", style="bold green")
+        for given in view.given
+        if given.talking_point
+    )
+    lines.extend(Text(f"⚠ {warning}", style="bold red") for warning in view.warnings)
     lines.append(
         Text("g give to an employer · B briefed now · l log · D remove · Enter open", style="dim")
     )
@@ -376,11 +380,13 @@ class ReferencesScreen(OverlayScreen):
     def give_reference(self, message: ReferenceList.GiveRequested) -> None:
         message.stop()
         contact_id, name = message.contact_id, message.name
+        view = self._view(contact_id)
 
         def closed(draft: GiveDraft | None) -> None:
             self.save_giving(contact_id, name, draft)
 
-        self.app.push_screen(GiveReferenceForm(name), closed)
+        warnings = view.warnings if view is not None else ()
+        self.app.push_screen(GiveReferenceForm(name, warnings=warnings), closed)
 
     @work(thread=True, group="save", exit_on_error=False)
     def save_giving(self, contact_id: int, name: str, draft: GiveDraft | None) -> None:
@@ -395,6 +401,7 @@ class ReferencesScreen(OverlayScreen):
                 now=self.app.clock(),  # type: ignore[attr-defined]
             )
             label = opportunities.opportunity_label(draft.opportunity_id)
+            notes = references.reference_notes(contact_id, draft.opportunity_id)
         except USER_ERRORS as error:
             self._fail(error)
             return
@@ -403,7 +410,8 @@ class ReferencesScreen(OverlayScreen):
             if draft.expected_call_at
             else ""
         )
-        self._changed(f"{name} given for {label}: brief them{call}.")
+        bonus = f" Bonus points: {notes.talking_point}." if notes.talking_point else ""
+        self._changed(f"{name} given for {label}: brief them{call}.{bonus}")
 
     @on(ReferenceList.BriefedRequested)
     def briefed(self, message: ReferenceList.BriefedRequested) -> None:
@@ -414,11 +422,12 @@ class ReferencesScreen(OverlayScreen):
     def mark_briefed(self, contact_id: int, name: str) -> None:
         """Record that the user briefed a reference just now."""
         try:
-            references.mark_briefed(contact_id, at=self.app.clock())  # type: ignore[attr-defined]
+            briefing = references.mark_briefed(contact_id, at=self.app.clock())  # type: ignore[attr-defined]
         except USER_ERRORS as error:
             self._fail(error)
             return
-        self._changed(f"{name} marked briefed today.")
+        settled = f"; settled: {'; '.join(briefing.settled)}" if briefing.settled else ""
+        self._changed(f"Briefed {briefing.name}{settled}.")
 
     @on(ReferenceList.ExportRequested)
     def export(self, message: ReferenceList.ExportRequested) -> None:
@@ -459,6 +468,13 @@ class ReferencesScreen(OverlayScreen):
             self._fail(error)
             return
         self._changed(f"{name} is off your reference list.")
+
+    def _changed(self, note: str) -> None:
+        super()._changed(note)
+        # The Today list under this screen shows the briefs that giving and briefing change.
+        main = self.app.screen_stack[0]
+        if main is not self:
+            main.post_message(DataChanged())
 
     @on(DataChanged)
     def reload(self, message: DataChanged) -> None:

@@ -205,12 +205,8 @@ def for_interview(interview_id: int, *, now: datetime | None = None) -> Backchan
         if row is None:
             raise NothingToMap(f"There is no interview #{interview_id}.")
         _, starts, done, oid, role, quiet, company_id, company = row
-        interviewer_ids = {
-            cid
-            for (cid,) in InterviewInterviewer.select(InterviewInterviewer.contact)
-            .where(InterviewInterviewer.interview == interview_id)
-            .tuples()
-        }
+        # Every round's interviewers, earlier or later: none of them is back channel to tell.
+        interviewer_ids = _process_interviewers(oid)
         facts = _facts([company_id], interviewer_ids, set(helper_ids(oid)))
     ranked = rank_backchannel(facts, quiet=bool(quiet), now=moment)
     return BackchannelMap(
@@ -222,6 +218,17 @@ def for_interview(interview_id: int, *, now: datetime | None = None) -> Backchan
         interview_starts_at=starts,
         interview_done=done is not None,
     )
+
+
+def _process_interviewers(opportunity_id: int) -> set[int]:
+    """The interviewers of every round of one process."""
+    return {
+        cid
+        for (cid,) in InterviewInterviewer.select(InterviewInterviewer.contact)
+        .join(Interview)
+        .where(Interview.opportunity == opportunity_id)
+        .tuples()
+    }
 
 
 def _refuse_duplicate(contact_id: int, interview_id: int, kind: FollowUpKind) -> None:
@@ -255,8 +262,12 @@ def plan_heads_up(contact_id: int, interview_id: int, *, now: datetime | None = 
         if window is None or interview.done_at is not None:
             raise InvalidInput("The interview is too close or already over for a heads-up.")
         plan = PlannedFollowUp(
-            contact_id, FollowUpKind.HEADS_UP, window[0], window[1],
-            opportunity_id=interview.opportunity_id, interview_id=interview_id,
+            contact_id,
+            FollowUpKind.HEADS_UP,
+            window[0],
+            window[1],
+            opportunity_id=interview.opportunity_id,
+            interview_id=interview_id,
         )
         return create_follow_ups([plan], now=moment)[0]
 
@@ -268,11 +279,20 @@ def plan_tell_interviewed(
     moment = now or utc_now()
     with writing():
         interview = _interview(interview_id)
+        if contact_id in _process_interviewers(interview.opportunity_id):
+            name = Contact.get_by_id(contact_id).name
+            raise InvalidInput(
+                f"{name} interviews you in this process: thank them instead of telling them."
+            )
         _refuse_duplicate(contact_id, interview_id, FollowUpKind.TELL_INTERVIEWED)
         end = interview.done_at or interview.ends_at
         start, finish = tell_interviewed_window(end)
         plan = PlannedFollowUp(
-            contact_id, FollowUpKind.TELL_INTERVIEWED, start, finish,
-            opportunity_id=interview.opportunity_id, interview_id=interview_id,
+            contact_id,
+            FollowUpKind.TELL_INTERVIEWED,
+            start,
+            finish,
+            opportunity_id=interview.opportunity_id,
+            interview_id=interview_id,
         )
         return create_follow_ups([plan], now=moment)[0]

@@ -16,7 +16,7 @@ from crm.domain.followups import (
     handwritten_note_after,
     how_late,
 )
-from crm.domain.ring import OpportunityRingView, RingFollowUp, rings_dropped
+from crm.domain.ring import OpportunityRingView, RingFollowUp, RingInterview, rings_dropped
 from crm.domain.types import (
     CLOSED_STAGES,
     Agenda,
@@ -327,8 +327,13 @@ def _dropped_rings(now: datetime) -> list[DroppedRing]:
                 _as_datetime(snoozed) if snoozed is not None else None,
             )
         )
+    interviews: dict[int, list[RingInterview]] = {oid: [] for oid in ids}
+    for oid, starts, done in db.execute_sql(_ROUNDS_OF_SQL, (json.dumps(ids),)):
+        interviews[oid].append(
+            RingInterview(_as_datetime(starts), _as_datetime(done) if done is not None else None)
+        )
     views = [
-        OpportunityRingView(oid, Stage(stage), tuple(follow_ups[oid]))
+        OpportunityRingView(oid, Stage(stage), tuple(follow_ups[oid]), tuple(interviews[oid]))
         for oid, stage, _, _ in opportunities
     ]
     dropped_ids = {view.opportunity_id for view in rings_dropped(views, now)}
@@ -361,6 +366,12 @@ _PENDING_OF_SQL = (
     "SELECT opportunity_id, window_start, window_end, snoozed_until FROM follow_up"
     " WHERE opportunity_id IN (SELECT value FROM json_each(?)) AND done_at IS NULL"
 )
+# Rounds not yet marked done: the domain decides which are still ahead.
+_ROUNDS_OF_SQL = (
+    "SELECT opportunity_id, starts_at, done_at FROM interview"
+    " WHERE opportunity_id IN (SELECT value FROM json_each(?)) AND done_at IS NULL"
+)
+
 # A process's last touch: its latest conversation or held round (an interview is a touch).
 _LAST_TOUCH_SQL = (
     "SELECT oid, MAX(t) FROM ("

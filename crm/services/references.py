@@ -2,25 +2,75 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from peewee import JOIN, fn
 
 from crm.clock import utc_now
-from crm.db.models import Company, Contact, Opportunity, Reference, ReferenceGiven
+from crm.db.models import (
+    Company,
+    Connection,
+    Contact,
+    FollowUp,
+    Interview,
+    InterviewInterviewer,
+    Opportunity,
+    Reference,
+    ReferenceGiven,
+)
 from crm.domain.references import (
     Giving,
+    PendingBrief,
     ReferenceEntry,
+    bonus_talking_point,
     brief_reference_plan,
+    briefs_settled,
+    interviewers_known,
     overused_references,
     reference_sheet,
+    strained_warning,
     thank_reference_plan,
 )
-from crm.domain.types import Stage
+from crm.domain.types import FollowUpKind, Stage
 from crm.domain.validation import InvalidInput
-from crm.services.followups import create_follow_ups
+from crm.services.conversations import follow_up_title
+from crm.services.followups import create_follow_ups, opportunity_title
 from crm.services.tx import reading, writing
+
+
+@dataclass(frozen=True)
+class GivenView:
+    """One employer a reference was handed to, and whether they know an interviewer there."""
+
+    opportunity_id: int
+    opportunity: str
+    company: str
+    given_at: datetime
+    knows_interviewers: tuple[str, ...] = ()
+    """The process's interviewers the reference knows: the "bonus points"."""
+    talking_point: str = ""
+
+
+@dataclass(frozen=True)
+class ReferenceNotes:
+    """What to know before handing a reference to one employer."""
+
+    name: str
+    warning: str
+    """The strained-rapport warning, or ""."""
+    knows_interviewers: tuple[str, ...] = ()
+    talking_point: str = ""
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """A briefing recorded, and the "brief your reference" follow-ups it settled."""
+
+    name: str
+    briefed_at: datetime
+    settled: tuple[str, ...] = ()
+    """What each settled follow-up asked, e.g. "Brief your reference for SRE at Globex"."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +88,10 @@ class ReferenceView:
     last_briefed_at: datetime | None
     given_to: tuple[str, ...]
     warning: str = ""
+    """Every warning in one line (strained first, then overuse), or ""."""
+    rapport: str = ""
+    warnings: tuple[str, ...] = ()
+    given: tuple[GivenView, ...] = ()
 
 
 def save_reference(
@@ -80,13 +134,92 @@ def _reference(contact_id: int) -> Reference:
     return reference
 
 
-def mark_briefed(contact_id: int, *, at: datetime | None = None) -> None:
-    """Record that the user briefed a reference (what the role is, what to stress)."""
+def mark_briefed(contact_id: int, *, at: datetime | None = None) -> Briefing:
+    """Record that the user briefed a reference (what the role is, what to stress), and settle
+    their pending "brief your reference" follow-ups planned by then, in one transaction."""
+    moment = at or utc_now()
     with writing():
         reference = _reference(contact_id)
-        Reference.update(last_briefed_at=at or utc_now()).where(
-            Reference.id == reference.id
-        ).execute()
+        Reference.update(last_briefed_at=moment).where(Reference.id == reference.id).execute()
+        pending = list(
+            FollowUp.select(FollowUp.id, FollowUp.created_at, Opportunity.role, Company.name)
+            .join(Opportunity, JOIN.LEFT_OUTER)
+            .join(Company, JOIN.LEFT_OUTER)
+            .where(
+                (FollowUp.contact == contact_id)
+                & (FollowUp.kind == FollowUpKind.BRIEF_REFERENCE.value)
+                & FollowUp.done_at.is_null()
+            )
+            .order_by(FollowUp.window_start, FollowUp.id)
+            .tuples()
+        )
+        # A brief is created by the giving it prepares for, so its creation is the giving.
+        settled = briefs_settled([PendingBrief(fid, at) for fid, at, _, _ in pending], moment)
+        if settled:
+            FollowUp.update(done_at=moment).where(FollowUp.id.in_(settled)).execute()
+        name = Contact.get_by_id(contact_id).name
+    title = follow_up_title(FollowUpKind.BRIEF_REFERENCE)
+    done = set(settled)
+    return Briefing(
+        name=name,
+        briefed_at=moment,
+        settled=tuple(
+            f"{title} for {opportunity_title(role, company)}" if role else title
+            for fid, _, role, company in pending
+            if fid in done
+        ),
+    )
+
+
+def reference_notes(contact_id: int, opportunity_id: int | None = None) -> ReferenceNotes:
+    """Before giving a reference: the strained warning, and whom at the employer they know."""
+    with reading():
+        _reference(contact_id)
+        name, rapport = (
+            Contact.select(Contact.name, Contact.rapport)
+            .where(Contact.id == contact_id)
+            .tuples()
+            .get()
+        )
+        known: tuple[str, ...] = ()
+        if opportunity_id is not None:
+            known = _interviewers_known([contact_id], [opportunity_id]).get(
+                (contact_id, opportunity_id), ()
+            )
+    return ReferenceNotes(
+        name=name,
+        warning=strained_warning(name, rapport),
+        knows_interviewers=known,
+        talking_point=bonus_talking_point(known),
+    )
+
+
+def _interviewers_known(
+    contact_ids: list[int], opportunity_ids: list[int]
+) -> dict[tuple[int, int], tuple[str, ...]]:
+    """For each (reference, opportunity), the opportunity's interviewers the reference knows."""
+    interviewers: dict[int, dict[int, str]] = {}
+    for oid, cid, name in (
+        InterviewInterviewer.select(Interview.opportunity, Contact.id, Contact.name)
+        .join(Interview)
+        .switch(InterviewInterviewer)
+        .join(Contact)
+        .where(Interview.opportunity.in_(opportunity_ids))
+        .tuples()
+    ):
+        interviewers.setdefault(oid, {})[cid] = name
+    if not interviewers:
+        return {}
+    links = list(
+        Connection.select(Connection.contact_a, Connection.contact_b)
+        .where(Connection.contact_a.in_(contact_ids) | Connection.contact_b.in_(contact_ids))
+        .tuples()
+    )
+    return {
+        (cid, oid): interviewers_known(cid, people, links)
+        for cid in contact_ids
+        for oid, people in interviewers.items()
+    }
 
 
 def give_reference(
@@ -118,7 +251,11 @@ def give_reference(
         plan = brief_reference_plan(
             contact_id, moment, expected_call_at, opportunity_id=opportunity_id
         )
-        planned = [plan]
+        known = _interviewers_known([contact_id], [opportunity_id]).get(
+            (contact_id, opportunity_id), ()
+        )
+        # The brief is where the user acts on it, so it carries the bonus talking point.
+        planned = [replace(plan, note=bonus_talking_point(known))]
         if not Stage(opportunity.stage).is_open:
             planned.append(thank_reference_plan(contact_id, moment, opportunity_id=opportunity_id))
         return create_follow_ups(planned, now=moment)
@@ -156,6 +293,7 @@ def list_references(*, now: datetime | None = None) -> list[ReferenceView]:
                 Reference.relationship,
                 Reference.talking_points,
                 Reference.last_briefed_at,
+                Contact.rapport,
             )
             .join(Contact)
             .join(Company, JOIN.LEFT_OUTER)
@@ -164,39 +302,67 @@ def list_references(*, now: datetime | None = None) -> list[ReferenceView]:
         )
         employer = Company.alias()
         givings = list(
-            ReferenceGiven.select(ReferenceGiven.reference, employer.name, ReferenceGiven.given_at)
+            ReferenceGiven.select(
+                ReferenceGiven.reference,
+                employer.name,
+                ReferenceGiven.given_at,
+                Opportunity.id,
+                Opportunity.role,
+            )
             .join(Opportunity)
             .join(employer, on=(Opportunity.company == employer.id))
             .order_by(ReferenceGiven.given_at)
             .tuples()
         )
-    given_to: dict[int, list[str]] = {}
-    for reference_id, company, _ in givings:
-        given_to.setdefault(reference_id, []).append(company)
-    warnings = {
+        contact_of = {row[0]: row[1] for row in rows}
+        known = _interviewers_known(
+            sorted({contact_of[rid] for rid, *_ in givings}),
+            sorted({oid for *_, oid, _ in givings}),
+        )
+    given: dict[int, list[GivenView]] = {}
+    for reference_id, company, at, oid, role in givings:
+        names = known.get((contact_of[reference_id], oid), ())
+        given.setdefault(reference_id, []).append(
+            GivenView(
+                opportunity_id=oid,
+                opportunity=opportunity_title(role, company),
+                company=company,
+                given_at=at,
+                knows_interviewers=names,
+                talking_point=bonus_talking_point(names),
+            )
+        )
+    overuse = {
         w.reference_id: w.message
         for w in overused_references(
-            [Giving(rid, company, at) for rid, company, at in givings],
+            [Giving(rid, company, at) for rid, company, at, _, _ in givings],
             {row[0]: row[9] for row in rows},
             moment,
         )
     }
-    return [
-        ReferenceView(
-            contact_id=cid,
-            name=name,
-            role=role,
-            company=company,
-            email=email,
-            phone=phone,
-            relationship=relationship,
-            talking_points=points,
-            last_briefed_at=briefed,
-            given_to=tuple(given_to.get(rid, ())),
-            warning=warnings.get(rid, ""),
+    views = []
+    for row in rows:
+        rid, cid, name, role, company, email, phone, relationship, points, briefed, rapport = row
+        warnings = tuple(w for w in (strained_warning(name, rapport), overuse.get(rid, "")) if w)
+        views.append(
+            ReferenceView(
+                contact_id=cid,
+                name=name,
+                role=role,
+                company=company,
+                email=email,
+                phone=phone,
+                relationship=relationship,
+                talking_points=points,
+                last_briefed_at=briefed,
+                given_to=tuple(g.company for g in given.get(rid, ())),
+                warning="; ".join(warnings),
+                rapport=rapport,
+                warnings=warnings,
+                given=tuple(given.get(rid, ())),
+            )
         )
-        for rid, cid, name, role, company, email, phone, relationship, points, briefed in rows
-    ]
+    return views
 
 
 def export_sheet(*, markdown: bool = True) -> str:

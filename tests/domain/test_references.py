@@ -11,11 +11,16 @@ from crm.domain.references import (
     OVERUSE_MAX_EMPLOYERS,
     OVERUSE_WINDOW,
     Giving,
+    PendingBrief,
     ReferenceEntry,
     ReferenceWarning,
+    bonus_talking_point,
     brief_reference_plan,
+    briefs_settled,
+    interviewers_known,
     overused_references,
     reference_sheet,
+    strained_warning,
     thank_reference_plan,
 )
 from crm.domain.types import FollowUpKind
@@ -330,3 +335,50 @@ def test_plain_text_is_not_escaped() -> None:
 def test_empty_list_is_an_empty_sheet() -> None:
     assert reference_sheet([], markdown=True) == ""
     assert reference_sheet([], markdown=False) == ""
+
+
+# --- issue 13: briefing settles, strained, bonus points --------------------------------------
+
+
+def test_a_briefing_settles_the_briefs_planned_by_then() -> None:
+    pending = [
+        PendingBrief(1, planned_at=NOW - 2 * DAY),
+        PendingBrief(2, planned_at=NOW),
+        PendingBrief(3, planned_at=NOW + SECOND),
+    ]
+    # A briefing typed in for last week can't have covered a reference given today.
+    assert briefs_settled(pending, NOW) == [1, 2]
+    assert briefs_settled([], NOW) == []
+
+
+@pytest.mark.parametrize("rapport", ["strained", " Strained ", "STRAINED"])
+def test_a_strained_reference_is_warned_about(rapport: str) -> None:
+    assert strained_warning("Eve Stone", rapport) == (
+        "You left things strained with Eve Stone: brief them first or choose another reference."
+    )
+
+
+@pytest.mark.parametrize("rapport", ["", "good", "neutral"])
+def test_other_rapports_are_not(rapport: str) -> None:
+    assert strained_warning("Eve Stone", rapport) == ""
+
+
+def test_a_reference_who_knows_an_interviewer_earns_bonus_points() -> None:
+    interviewers = {10: "Tom Becker", 11: "Ann Lee", 12: "Zoë Brontë"}
+    links = [(5, 10), (12, 5), (6, 11), (10, 11)]
+    # Either direction of a link counts; names come back in name order.
+    assert interviewers_known(5, interviewers, links) == ("Tom Becker", "Zoë Brontë")
+    assert interviewers_known(7, interviewers, links) == ()
+    # An interviewer who is also the reference doesn't "know" themself.
+    assert interviewers_known(10, interviewers, [(10, 10), (10, 11)]) == ("Ann Lee",)
+
+
+def test_the_bonus_talking_point_names_the_people_you_both_know() -> None:
+    assert bonus_talking_point(()) == ""
+    assert bonus_talking_point(("Ann Lee",)) == "Mention that you both know Ann Lee (interviewer)"
+    assert bonus_talking_point(("Ann Lee", "Tom Becker")) == (
+        "Mention that you both know Ann Lee and Tom Becker (interviewers)"
+    )
+    assert bonus_talking_point(("A", "B", "C")) == (
+        "Mention that you both know A, B and C (interviewers)"
+    )

@@ -9,6 +9,7 @@ import pytest
 from crm.domain.ring import (
     OpportunityRingView,
     RingFollowUp,
+    RingInterview,
     RingState,
     next_touch,
     ring_dropped,
@@ -27,10 +28,40 @@ DONE = RingFollowUp(NOW - DAY, NOW + DAY, done_at=NOW - DAY)
 SNOOZED = RingFollowUp(NOW - 3 * DAY, NOW - 2 * DAY, snoozed_until=NOW + DAY)
 
 
-@pytest.mark.parametrize("stage", [s for s in Stage if s.is_open])
+@pytest.mark.parametrize("stage", [s for s in Stage if s.is_open and s is not Stage.LEAD])
 def test_open_opportunity_without_pending_follow_up_has_dropped_the_ring(stage: Stage) -> None:
     assert ring_dropped(stage, 0)
     assert not ring_dropped(stage, 1)
+    assert not ring_dropped(stage, 0, interview_ahead=True)
+
+
+def test_a_lead_not_applied_to_has_no_ring_to_hold() -> None:
+    assert not ring_dropped(Stage.LEAD, 0)
+    assert ring_state(OpportunityRingView(1, Stage.LEAD), NOW) is RingState.NOT_APPLIED
+    assert ring_state(OpportunityRingView(1, Stage.LEAD, (OVERDUE,)), NOW) is RingState.NOT_APPLIED
+
+
+def test_a_scheduled_interview_holds_the_ring() -> None:
+    ahead = RingInterview(NOW + DAY)
+    assert ring_state(OpportunityRingView(1, Stage.INTERVIEWING, (), (ahead,)), NOW) is (
+        RingState.HELD
+    )
+    # The interview is a touch still ahead, so overdue follow-ups don't make the ring late.
+    late = OpportunityRingView(1, Stage.INTERVIEWING, (OVERDUE,), (ahead,))
+    assert ring_state(late, NOW) is RingState.HELD
+
+
+@pytest.mark.parametrize(
+    "interview",
+    [
+        RingInterview(NOW - DAY),  # held already, but not marked done: it's in the past
+        RingInterview(NOW),  # starting this minute is not "ahead"
+        RingInterview(NOW + DAY, done_at=NOW - DAY),  # done (the date was typed wrong)
+    ],
+)
+def test_an_interview_behind_the_user_holds_nothing(interview: RingInterview) -> None:
+    view = OpportunityRingView(1, Stage.INTERVIEWING, (DONE,), (interview,))
+    assert ring_state(view, NOW) is RingState.DROPPED
 
 
 @pytest.mark.parametrize("stage", sorted(CLOSED_STAGES))
@@ -67,8 +98,10 @@ def test_rings_dropped_lists_only_open_opportunities_without_a_next_touch() -> N
         OpportunityRingView(3, Stage.REJECTED),
         OpportunityRingView(4, Stage.LEAD),
         OpportunityRingView(5, Stage.SCREENING, (OVERDUE,)),
+        OpportunityRingView(6, Stage.APPLIED),
+        OpportunityRingView(7, Stage.SCREENING, (), (RingInterview(NOW + DAY),)),
     ]
-    assert [o.opportunity_id for o in rings_dropped(opportunities, NOW)] == [2, 4]
+    assert [o.opportunity_id for o in rings_dropped(opportunities, NOW)] == [2, 6]
 
 
 def test_rings_dropped_accepts_any_iterable() -> None:

@@ -492,3 +492,121 @@ async def test_d_removes_a_reference_after_confirming(demo_db: Path, now: dateti
         await settle(pilot)
         assert reference_names(listing) == ["Mark Farmingham"]
         assert [v.name for v in references.list_references(now=now)] == ["Mark Farmingham"]
+
+
+# --- issue 13: briefing settles, strained references, bonus points, tell them --------------------
+
+
+def today_briefs(app: CrmApp) -> list[str]:
+    from crm.widgets.today_pane import TodayPane
+
+    main = app.screen_stack[0]
+    agenda = main.query_one(TodayPane).agenda
+    assert agenda is not None
+    items = agenda.overdue + agenda.due + agenda.upcoming
+    return [i.contact for i in items if i.kind is FollowUpKind.BRIEF_REFERENCE]
+
+
+async def test_capital_b_settles_the_brief_and_today_follows(demo_db: Path, now: datetime) -> None:
+    app = build_app(demo_db, now)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert today_briefs(app) == ["Mark Farmingham"]
+        await app.push_screen(ReferencesScreen())
+        await settle(pilot)
+        move_to(app.screen.query_one(ReferenceList), "Mark Farmingham")
+        await pilot.press("B")
+        await settle(pilot)
+        assert (
+            "Briefed Mark Farmingham; settled: Brief your reference for Senior Data Engineer"
+            " at Acme Corp." in notes(app)
+        )
+        assert pending(FollowUpKind.BRIEF_REFERENCE, now) == []
+        assert today_briefs(app) == []  # the Today list under the overlay reloaded already
+
+
+def add_strained_reference(now: datetime) -> None:
+    from crm.services.conversations import resolve_contact
+
+    marcus = resolve_contact("Marcus Webb")
+    references.save_reference(marcus, relationship="Old manager", talking_points="", now=now)
+
+
+async def test_a_strained_reference_is_warned_about_in_the_list_and_before_giving(
+    demo_db: Path, now: datetime
+) -> None:
+    add_strained_reference(now)
+    warning = (
+        "You left things strained with Marcus Webb: brief them first or choose another reference."
+    )
+    app = build_app(demo_db, now)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.push_screen(ReferencesScreen())
+        await settle(pilot)
+        listing = app.screen.query_one(ReferenceList)
+        index = next(
+            i
+            for i, r in enumerate(listing.rows)
+            if isinstance(r.key, ReferenceKey) and r.key.name == "Marcus Webb"
+        )
+        assert listing.rows[index].tone == "overdue"
+        assert listing.rows[index + 1].cells[0].strip() == f"⚠ {warning}"
+        move_to(listing, "Marcus Webb")
+        await pilot.pause()
+        assert warning in plain_text(app.screen.query_one("#reference-detail", Static))
+        await pilot.press("g")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, GiveReferenceForm)
+        assert warning in plain_text(form.query_one("#give-warning", Static))
+        await pilot.press("escape")
+        await settle(pilot)
+
+
+async def test_bonus_points_are_shown_for_the_employer_whose_interviewer_they_know(
+    demo_db: Path, now: datetime
+) -> None:
+    acme = next(s.id for s in opportunities.list_opportunities() if s.company == "Acme Corp")
+    app = build_app(demo_db, now)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.push_screen(ReferencesScreen())
+        await settle(pilot)
+        listing = app.screen.query_one(ReferenceList)
+        move_to(listing, "Mark Farmingham")
+        await pilot.pause()
+        detail = plain_text(app.screen.query_one("#reference-detail", Static))
+        assert "★ Acme Corp: Mention that you both know Tom Becker (interviewer)" in detail
+        move_to(listing, "Lena Hoffmann")
+        await pilot.press("g")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, GiveReferenceForm)
+        assert plain_text(form.query_one("#give-warning", Static)).strip() == ""
+        form.query_one("#field-opportunity", Select).value = acme
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert any(
+            n.startswith("Lena Hoffmann given for Senior Data Engineer at Acme Corp")
+            and n.endswith("Bonus points: Mention that you both know Priya Raman (interviewer).")
+            for n in notes(app)
+        ), notes(app)
+
+
+async def test_tell_is_not_offered_for_an_interviewer_of_the_process(
+    demo_db: Path, now: datetime
+) -> None:
+    interview_id = interview_of("Acme Corp", now, upcoming=False)
+    app = build_app(demo_db, now)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.push_screen(BackchannelScreen(interview_id=interview_id))
+        await settle(pilot)
+        listing = app.screen.query_one(BackchannelList)
+        move_to(listing, "Tom Becker")  # he interviews in a later round of this process
+        await pilot.pause()
+        assert listing.check_action("tell", ()) is None
+        await pilot.press("t")
+        await settle(pilot)
+        assert pending(FollowUpKind.TELL_INTERVIEWED, now) == []

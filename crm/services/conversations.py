@@ -215,9 +215,15 @@ def log_conversation(
         if opportunity is not None and is_open:
             title = opportunity_title(opportunity.role, opportunity.company.name)
             if needs_ring and next_touch is None:
+                # Only a check-in is a next touch of the user's: a pending thank-you or note
+                # doesn't say when the user will hear how things stand.
                 pending = (
                     FollowUp.select()
-                    .where((FollowUp.opportunity == opportunity_id) & FollowUp.done_at.is_null())
+                    .where(
+                        (FollowUp.opportunity == opportunity_id)
+                        & FollowUp.done_at.is_null()
+                        & (FollowUp.kind == FollowUpKind.CHECK_IN.value)
+                    )
                     .count()
                 )
                 if ring_dropped(Stage(opportunity.stage), pending):

@@ -165,3 +165,16 @@ def test_the_agenda_teaches_the_rule(cli: Cli, process: dict[str, int]) -> None:
     out = cli.ok("agenda", now="2026-12-09 12:00")
     assert "Keep the ring: you own the next touch" in out
     assert "Ring dropped: no next step of yours is scheduled" in out
+
+
+def test_declining_a_next_touch_warns_even_while_a_thank_you_note_is_pending(
+    cli: Cli, process: dict[str, int]
+) -> None:
+    """A pending note or thank-you doesn't hold the ring: only a check-in of the user's does."""
+    cli.ok("interview", "done", "1", now=NOW)
+    code, out, err = cli(
+        "log", "Ann Lee", "--channel", "email", "--kind", "thank-you", "--summary", "Thanks!",
+        "--no-next", "waiting for them", now=NOW,
+    )  # fmt: skip
+    assert code == 0 and "Planned: Send a handwritten thank-you note" in out
+    assert err.startswith("crm: warning: Ring given up: ") and len(err.splitlines()) == 1

@@ -643,12 +643,13 @@ def opportunity_stage(ctx: click.Context, opportunity_id: int, stage: str) -> No
     people a keep-in-touch interval ([keep_in_touch] after_process_days in config.toml).
     Reopening it brings back the cancelled follow-ups still ahead.
     """
+    from crm.domain.playbook import stage_change_lines
     from crm.domain.types import Stage
     from crm.services import opportunities
 
     database(ctx)
     try:
-        opportunities.set_stage(
+        change = opportunities.set_stage(
             opportunity_id,
             Stage(stage),
             now=now_of(ctx),
@@ -656,6 +657,8 @@ def opportunity_stage(ctx: click.Context, opportunity_id: int, stage: str) -> No
         )
     except opportunities.NotFound as error:
         fail(str(error))
+    for line in stage_change_lines(change, tz=local_zone()):
+        click.echo(line)
 
 
 @cli.group()

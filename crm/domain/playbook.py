@@ -9,7 +9,14 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Literal
 
-from crm.domain.types import FollowUpKind, FollowUpNote, LogResult, LogWarning, LogWarningKind
+from crm.domain.types import (
+    FollowUpKind,
+    FollowUpNote,
+    LogResult,
+    LogWarning,
+    LogWarningKind,
+    StageChange,
+)
 from crm.domain.zones import to_local
 
 Surface = Literal["cli", "app"]
@@ -115,6 +122,26 @@ def planned_lines(planned: tuple[FollowUpNote, ...], *, tz: tzinfo) -> list[str]
         f"Planned: {follow_up_text(note)}, due {short_moment(note.window_start, tz)} (#{note.id})."
         for note in planned
     ]
+
+
+def stage_change_lines(change: StageChange, *, tz: tzinfo) -> list[str]:
+    """What moving a process to another stage did, one sentence a line."""
+    lines = [f"{change.opportunity}: now {change.stage.value}."]
+    if change.cancelled:
+        what = "pending follow-up" if change.cancelled == 1 else "pending follow-ups"
+        cause = "kept in history" if not change.stage.is_open else "the close had planned"
+        lines.append(f"Cancelled {change.cancelled} {what} ({cause}).")
+    if change.restored:
+        what = "follow-up" if change.restored == 1 else "follow-ups"
+        lines.append(f"Brought back {change.restored} {what} still ahead.")
+    lines += planned_lines(change.planned, tz=tz)
+    if change.handed_over:
+        people = "person" if change.handed_over == 1 else "people"
+        lines.append(
+            f"Keep in touch: {change.handed_over} {people} from this process, every "
+            f"{change.keep_in_touch_days} days (the marathon goes on)."
+        )
+    return lines
 
 
 def warning_line(warning: LogWarning, *, surface: Surface = "cli") -> str:

@@ -344,6 +344,23 @@ class FollowUpNote:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class StageChange:
+    """What moving a process to another stage did, so the CLI and the app can say it."""
+
+    opportunity: str
+    stage: Stage
+    cancelled: int = 0
+    """Pending follow-ups cancelled by the close (kept in history), or the close's plans that a
+    reopening cancelled."""
+    restored: int = 0
+    """Follow-ups a reopening brought back (those the close cancelled that are still ahead)."""
+    planned: tuple[FollowUpNote, ...] = ()
+    handed_over: int = 0
+    """People given a keep-in-touch interval because the process closed."""
+    keep_in_touch_days: int = 0
+
+
 class LogWarningKind(StrEnum):
     """What a logged conversation is warned about, then and there."""
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.screen import Screen
 
-from crm.domain.playbook import log_lines, planned_lines, warning_line
+from crm.domain.playbook import log_lines, planned_lines, stage_change_lines, warning_line
 from crm.domain.types import LogDraft, Stage
 from crm.domain.validation import InvalidInput
 from crm.messages import (
@@ -210,11 +210,11 @@ class DailyLoopActions(Screen[None]):
         if stage is None:
             return
         try:
-            opportunities.set_stage(opportunity_id, stage, now=self.app.clock())  # type: ignore[attr-defined]
+            change = opportunities.set_stage(opportunity_id, stage, now=self.app.clock())  # type: ignore[attr-defined]
         except USER_ERRORS as error:
             self._fail(error)
             return
-        self._changed(f"Moved to {stage.value}.")
+        self._changed(" ".join(stage_change_lines(change, tz=local_zone())))
 
 
 class OverlayScreen(DailyLoopActions):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
@@ -37,7 +36,6 @@ from crm.domain.types import (
     CANCELLED_BY_REOPEN,
     CLOSED_STAGES,
     FollowUpKind,
-    FollowUpNote,
     FollowUpState,
     InteractionKind,
     LogDraft,
@@ -48,7 +46,7 @@ from crm.domain.types import (
     TimelineEntry,
 )
 from crm.domain.validation import InvalidInput
-from crm.services.followups import create_follow_ups, opportunity_title
+from crm.services.followups import create_follow_ups, follow_up_notes, opportunity_title
 from crm.services.tx import reading, writing
 
 TIMELINE_LIMIT = 300
@@ -247,31 +245,6 @@ def log_conversation(
             warnings=tuple(warnings),
             promised_at=draft.promised_at,
         )
-
-
-def follow_up_notes(ids: Iterable[int]) -> list[FollowUpNote]:
-    """Follow-ups as a log (or a done) reports them, in the order of ``ids``."""
-    wanted = list(ids)
-    if not wanted:
-        return []
-    rows = {
-        row[0]: row
-        for row in FollowUp.select(
-            FollowUp.id,
-            FollowUp.kind,
-            Contact.name,
-            FollowUp.window_start,
-            FollowUp.window_end,
-            FollowUp.note,
-        )
-        .join(Contact)
-        .where(FollowUp.id.in_(wanted))
-        .tuples()
-    }
-    return [
-        FollowUpNote(fid, FollowUpKind(kind), name, start, end, note)
-        for fid, kind, name, start, end, note in (rows[i] for i in wanted if i in rows)
-    ]
 
 
 def _helps_without_interviewing(contact_id: int, opportunity_id: int | None) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 
 from crm.clock import utc_now
 from crm.db import db
-from crm.db.models import FollowUp
+from crm.db.models import Contact, FollowUp
 from crm.domain.followups import (
     PlannedFollowUp,
     follow_up_state,
@@ -106,16 +106,32 @@ def complete(follow_up_id: int, *, now: datetime | None = None) -> list[FollowUp
             opportunity_id=opportunity_id,
             interview_id=follow_up.interview_id,
         )
-        created = create_follow_ups([planned], now=moment)
-        return [
-            FollowUpNote(
-                created[0],
-                planned.kind,
-                follow_up.contact.name,
-                planned.window_start,
-                planned.window_end,
-            )
-        ]
+        return follow_up_notes(create_follow_ups([planned], now=moment))
+
+
+def follow_up_notes(ids: Iterable[int]) -> list[FollowUpNote]:
+    """Follow-ups as a log (or a done) reports them, in the order of ``ids``."""
+    wanted = list(ids)
+    if not wanted:
+        return []
+    rows = {
+        row[0]: row
+        for row in FollowUp.select(
+            FollowUp.id,
+            FollowUp.kind,
+            Contact.name,
+            FollowUp.window_start,
+            FollowUp.window_end,
+            FollowUp.note,
+        )
+        .join(Contact)
+        .where(FollowUp.id.in_(wanted))
+        .tuples()
+    }
+    return [
+        FollowUpNote(fid, FollowUpKind(kind), name, start, end, note)
+        for fid, kind, name, start, end, note in (rows[i] for i in wanted if i in rows)
+    ]
 
 
 def snooze(follow_up_id: int, until: datetime, *, now: datetime | None = None) -> None:

@@ -27,10 +27,11 @@ from crm.domain.types import (
     InterviewSummary,
     OpportunitySummary,
     Stage,
+    StageChange,
 )
 from crm.domain.validation import InvalidInput
 from crm.services.contacts import company_id_for
-from crm.services.followups import create_follow_ups
+from crm.services.followups import create_follow_ups, follow_up_notes
 from crm.services.process_people import add_helpers, helpers_by_opportunity
 from crm.services.process_people import helper_ids as helper_ids_of
 from crm.services.process_people import remove_helper as remove_helper_row
@@ -104,7 +105,7 @@ def set_stage(
     *,
     now: datetime | None = None,
     after_process_days: int | None = None,
-) -> None:
+) -> StageChange:
     """Move an opportunity to another stage; closing or reopening it settles its follow-ups.
 
     Closing (an open stage to a closed one) cancels its pending follow-ups (kept in history as
@@ -114,6 +115,9 @@ def set_stage(
     going-cold watch keeps them after the search. Reopening brings back what that close
     cancelled that is still ahead, and cancels what it planned. Moving between two closed
     stages changes only the stage.
+
+    Returns:
+        What the move did, for the CLI and the app to say.
     """
     moment = now or utc_now()
     with writing():
@@ -125,28 +129,49 @@ def set_stage(
         Opportunity.update(stage=stage.value, updated_at=moment, closed_at=closed_at).where(
             Opportunity.id == opportunity_id
         ).execute()
+        title = f"{before.role} at {before.company.name}"
         if was_open and not stage.is_open:
             if after_process_days is None:
                 after_process_days = current_settings().after_process_days
-            _close(opportunity_id, bool(before.quiet), moment, after_process_days)
-        elif not was_open and stage.is_open and before.closed_at is not None:
-            _reopen(opportunity_id, before.closed_at, moment)
+            cancelled, planned, handed_over = _close(
+                opportunity_id, bool(before.quiet), moment, after_process_days
+            )
+            return StageChange(
+                title,
+                stage,
+                cancelled=cancelled,
+                planned=tuple(follow_up_notes(planned)),
+                handed_over=handed_over,
+                keep_in_touch_days=after_process_days,
+            )
+        if not was_open and stage.is_open and before.closed_at is not None:
+            restored, cancelled = _reopen(opportunity_id, before.closed_at, moment)
+            return StageChange(title, stage, cancelled=cancelled, restored=restored)
+        return StageChange(title, stage)
 
 
 CLOSE_PLANNED_KINDS = (FollowUpKind.TELL_OUTCOME.value, FollowUpKind.THANK_REFERENCE.value)
 """What a close plans; reopening the process cancels those still pending."""
 
 
-def _close(opportunity_id: int, quiet: bool, moment: datetime, interval_days: int) -> None:
-    """Settle a process that just closed (inside the closing transaction)."""
+def _close(
+    opportunity_id: int, quiet: bool, moment: datetime, interval_days: int
+) -> tuple[int, list[int], int]:
+    """Settle a process that just closed (inside the closing transaction).
+
+    Returns:
+        How many follow-ups it cancelled, the ids it planned, how many people it handed over.
+    """
     from crm.services.references import plan_thanks_on_close
 
-    FollowUp.update(done_at=moment, cancelled_by=CANCELLED_BY_CLOSE).where(
-        (FollowUp.opportunity == opportunity_id) & FollowUp.done_at.is_null()
-    ).execute()
-    plan_thanks_on_close(opportunity_id, now=moment)
+    cancelled = (
+        FollowUp.update(done_at=moment, cancelled_by=CANCELLED_BY_CLOSE)
+        .where((FollowUp.opportunity == opportunity_id) & FollowUp.done_at.is_null())
+        .execute()
+    )
+    planned = list(plan_thanks_on_close(opportunity_id, now=moment))
     helpers = helper_ids_of(opportunity_id)
-    create_follow_ups(
+    planned += create_follow_ups(
         tell_outcome_plans(moment, helpers, opportunity_id=opportunity_id, quiet=quiet),
         now=moment,
     )
@@ -155,26 +180,44 @@ def _close(opportunity_id: int, quiet: bool, moment: datetime, interval_days: in
         .join(Interview)
         .where(Interview.opportunity == opportunity_id)
     )
-    Contact.update(keep_in_touch_days=interval_days).where(
-        Contact.keep_in_touch_days.is_null()
-        & (Contact.id.in_(interviewers) | Contact.id.in_(helpers))
-    ).execute()
+    handed_over = (
+        Contact.update(keep_in_touch_days=interval_days)
+        .where(
+            Contact.keep_in_touch_days.is_null()
+            & (Contact.id.in_(interviewers) | Contact.id.in_(helpers))
+        )
+        .execute()
+    )
+    return cancelled, planned, handed_over
 
 
-def _reopen(opportunity_id: int, closed_at: datetime, moment: datetime) -> None:
-    """Undo what the close at ``closed_at`` did to a process's follow-ups, where it still can."""
-    FollowUp.update(done_at=None, cancelled_by="").where(
-        (FollowUp.opportunity == opportunity_id)
-        & (FollowUp.cancelled_by == CANCELLED_BY_CLOSE)
-        & (FollowUp.done_at == closed_at)
-        & (FollowUp.window_end > moment)
-    ).execute()
-    FollowUp.update(done_at=moment, cancelled_by=CANCELLED_BY_REOPEN).where(
-        (FollowUp.opportunity == opportunity_id)
-        & FollowUp.done_at.is_null()
-        & FollowUp.kind.in_(CLOSE_PLANNED_KINDS)
-        & (FollowUp.created_at == closed_at)
-    ).execute()
+def _reopen(opportunity_id: int, closed_at: datetime, moment: datetime) -> tuple[int, int]:
+    """Undo what the close at ``closed_at`` did to a process's follow-ups, where it still can.
+
+    Returns:
+        How many follow-ups came back, and how many of the close's plans were cancelled.
+    """
+    restored = (
+        FollowUp.update(done_at=None, cancelled_by="")
+        .where(
+            (FollowUp.opportunity == opportunity_id)
+            & (FollowUp.cancelled_by == CANCELLED_BY_CLOSE)
+            & (FollowUp.done_at == closed_at)
+            & (FollowUp.window_end > moment)
+        )
+        .execute()
+    )
+    cancelled = (
+        FollowUp.update(done_at=moment, cancelled_by=CANCELLED_BY_REOPEN)
+        .where(
+            (FollowUp.opportunity == opportunity_id)
+            & FollowUp.done_at.is_null()
+            & FollowUp.kind.in_(CLOSE_PLANNED_KINDS)
+            & (FollowUp.created_at == closed_at)
+        )
+        .execute()
+    )
+    return restored, cancelled
 
 
 def next_stage(stage: Stage, step: int = 1) -> Stage:

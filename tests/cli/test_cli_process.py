@@ -92,6 +92,20 @@ def test_closing_tells_every_helper_how_it_ended_and_clears_the_overdue(
     cli.ok("interview", "done", str(interview), now="2026-05-20 12:00")
     assert len(cli.agenda()["overdue"]) == 3  # half a year of "177 days late"
 
+    said = cli.ok("opportunity", "stage", str(opp), "rejected").splitlines()
+    assert said[:2] == [
+        "Engineer at Acme: now rejected.",
+        "Cancelled 3 pending follow-ups (kept in history).",
+    ]
+    assert [line.split(",")[0] for line in said[2:4]] == ["Planned: Tell them how it ended"] * 2
+    assert said[4] == (
+        "Keep in touch: 3 people from this process, every 90 days (the marathon goes on)."
+    )
+    reopened = cli.ok("opportunity", "stage", str(opp), "interviewing").splitlines()
+    assert reopened == [
+        "Engineer at Acme: now interviewing.",
+        "Cancelled 2 pending follow-ups (the close had planned).",
+    ]
     cli.ok("opportunity", "stage", str(opp), "rejected")
 
     agenda = cli.agenda()

@@ -303,6 +303,9 @@ async def test_the_interviews_pane_shows_every_helper_and_closing_settles_the_pr
         options.highlighted = list(Stage).index(Stage.REJECTED)
         await pilot.press("enter")
         await settle(pilot)
+        [said] = [str(n.message) for n in app._notifications if "now rejected" in str(n.message)]
+        assert "Cancelled " in said and "Planned: Tell them how it ended" in said
+        assert "Keep in touch: 5 people from this process, every 90 days" in said
         await pilot.press("f1")
         await settle(pilot)
         today = app.screen.query_one(TodayPane)

@@ -81,7 +81,12 @@ def render_contact(
         fields.append(
             (
                 "Last touch",
-                f"{when} ({ago(contact.last_touch_at, now)}), {contact.interactions} in all",
+                f"{when} ({ago(contact.last_touch_at, now)}), "
+                + (
+                    f"{contact.interactions} logged in all"
+                    if contact.interactions
+                    else "an interview, nothing logged yet"
+                ),
             )
         )
     else:

@@ -73,6 +73,16 @@ def ring_dropped(
     return has_ring and pending_user_follow_ups < 1 and not interview_ahead
 
 
+def log_gives_up_ring(stage: Stage, next_touch: datetime | None) -> bool:
+    """Whether logging a conversation about a process gives up its ring, then and there.
+
+    Every conversation about an open process should end with the user owning the next step,
+    so one logged with no next touch of the user's gives the ring up with that person, even
+    while other follow-ups of the process are pending. A lead not applied to has no ring yet.
+    """
+    return stage.is_open and stage is not Stage.LEAD and next_touch is None
+
+
 def ring_state(opportunity: OpportunityRingView, now: datetime) -> RingState:
     """Who holds the ring of ``opportunity`` at ``now``.
 

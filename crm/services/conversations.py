@@ -29,7 +29,7 @@ from crm.domain.followups import (
     reconcile_on_touch,
 )
 from crm.domain.playbook import TITLES, promise_note, title_of, why_of
-from crm.domain.ring import ring_dropped
+from crm.domain.ring import log_gives_up_ring
 from crm.domain.text import sort_key
 from crm.domain.types import (
     CANCELLED_BY_CLOSE,
@@ -212,20 +212,8 @@ def log_conversation(
         warnings: list[LogWarning] = []
         if opportunity is not None and is_open:
             title = opportunity_title(opportunity.role, opportunity.company.name)
-            if needs_ring and next_touch is None:
-                # Only a check-in is a next touch of the user's: a pending thank-you or note
-                # doesn't say when the user will hear how things stand.
-                pending = (
-                    FollowUp.select()
-                    .where(
-                        (FollowUp.opportunity == opportunity_id)
-                        & FollowUp.done_at.is_null()
-                        & (FollowUp.kind == FollowUpKind.CHECK_IN.value)
-                    )
-                    .count()
-                )
-                if ring_dropped(Stage(opportunity.stage), pending):
-                    warnings.append(LogWarning(LogWarningKind.RING_GIVEN_UP, title))
+            if needs_ring and log_gives_up_ring(Stage(opportunity.stage), next_touch):
+                warnings.append(LogWarning(LogWarningKind.RING_GIVEN_UP, title))
             if draft.kind is InteractionKind.CASUAL:
                 casual = _casual_touches(draft.contact_id, opportunity_id)
                 if casual_touch_status(casual - 1) is CasualStatus.TOO_MANY:

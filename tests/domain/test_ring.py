@@ -114,3 +114,12 @@ def test_next_touch_is_the_earliest_pending_start_after_snoozes() -> None:
     assert next_touch(view) == NOW + DAY
     assert next_touch(OpportunityRingView(1, Stage.APPLIED, (DUE, UPCOMING))) == NOW - DAY
     assert next_touch(OpportunityRingView(1, Stage.APPLIED, (DONE,))) is None
+
+
+def test_a_log_without_a_next_touch_gives_up_the_ring_of_an_open_process() -> None:
+    from crm.domain.ring import log_gives_up_ring
+
+    assert log_gives_up_ring(Stage.INTERVIEWING, None)
+    assert not log_gives_up_ring(Stage.INTERVIEWING, datetime(2026, 12, 4, 9, 0))
+    assert not log_gives_up_ring(Stage.REJECTED, None)
+    assert not log_gives_up_ring(Stage.LEAD, None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -15,6 +14,8 @@ from typing import Any, NoReturn
 import click
 
 from crm import __version__, paths
+from crm.cli_output import cell, echo, echo_json, safe
+from crm.domain.text import show_controls
 from crm.process import resume_garbage_collection
 
 DEBUG_ENV = "CRM_DEBUG"
@@ -57,7 +58,7 @@ def _automatic_backups(path: Path, *, daily: bool = True) -> None:
         if daily:
             _daily_backup(path, _settings().backups_keep)
     except BackupError as error:
-        click.echo(f"crm: warning: automatic backup failed: {error}", err=True)
+        echo(f"crm: warning: automatic backup failed: {error}", err=True)
 
 
 def _settings() -> Any:
@@ -66,7 +67,7 @@ def _settings() -> Any:
     try:
         return load_settings(paths.config_path())
     except ConfigError as error:
-        click.echo(f"crm: warning: {error}; using the defaults.", err=True)
+        echo(f"crm: warning: {error}; using the defaults.", err=True)
         return Settings()
 
 
@@ -106,7 +107,7 @@ def _daily_backup_beside(path: Path) -> Callable[[], None]:
     def finish() -> None:
         worker.join()
         for problem in problems:
-            click.echo(f"crm: warning: automatic backup failed: {problem}", err=True)
+            echo(f"crm: warning: automatic backup failed: {problem}", err=True)
 
     return finish
 
@@ -145,6 +146,7 @@ def cli(ctx: click.Context, db_option: Path | None, now_text: str | None) -> Non
         "now": _frozen_now(now_text),
     }
     if ctx.invoked_subcommand is None:
+        local_zone()  # a TZ no time can be shown in fails here, not with the screen open
         path = database(ctx, daily_backup=False)
         finish_backup = _daily_backup_beside(path)
         try:
@@ -221,12 +223,12 @@ def locate(ctx: click.Context, what: str) -> None:
     """Print where the database and the config file live."""
     db_path = ctx.find_root().obj["db_path"]
     if what == "db":
-        click.echo(db_path)
+        echo(db_path)
     elif what == "config":
-        click.echo(paths.config_path())
+        echo(paths.config_path())
     else:
-        click.echo(f"database: {db_path}")
-        click.echo(f"config:   {paths.config_path()}")
+        echo(f"database: {db_path}")
+        echo(f"config:   {paths.config_path()}")
 
 
 @cli.command()
@@ -306,7 +308,7 @@ def demo(
         run_tui(db_path, root["now"])
     else:
         total = contacts.count_contacts()
-        click.echo(f"Wrote a demo with {total} contacts to {db_path}")
+        echo(f"Wrote a demo with {total} contacts to {db_path}")
 
 
 @cli.group()
@@ -356,7 +358,7 @@ def contact_add(ctx: click.Context, name: str, **fields: Any) -> None:
         contact_id = contacts.create_contact(draft, now=now_of(ctx))
     except InvalidInput as error:
         fail(str(error))
-    click.echo(contact_id)
+    echo(contact_id)
 
 
 @contact.command("delete")
@@ -376,7 +378,7 @@ def contact_delete(ctx: click.Context, contact_ref: str, yes: bool) -> None:
         deleted = merging.delete_contact(contact_id)
     except InvalidInput as error:
         fail(str(error))
-    click.echo(f"Deleted {deleted.name}.")
+    echo(f"Deleted {deleted.name}.")
 
 
 @cli.command()
@@ -399,21 +401,21 @@ def duplicates(ctx: click.Context, as_json: bool) -> None:
             }
             for group in groups
         ]
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        echo_json(payload)
         return
     if not groups:
-        click.echo("No likely duplicates.")
+        echo("No likely duplicates.")
         return
     for group in groups:
-        click.echo(f"{group.reason}:")
+        echo(f"{group.reason}:")
         for c in group.contacts:
-            click.echo(
+            echo(
                 f"  {c.id}  {c.name}"
                 + (f" ({c.company})" if c.company else "")
                 + (f" <{c.email}>" if c.email else "")
             )
         ids = [c.id for c in group.contacts]
-        click.echo(f"  merge with: crm merge {ids[0]} {ids[1]}")
+        echo(f"  merge with: crm merge {ids[0]} {ids[1]}")
 
 
 @cli.command()
@@ -431,7 +433,7 @@ def merge(ctx: click.Context, keep_id: int, other_id: int) -> None:
     except InvalidInput as error:
         fail(str(error))
     moved = ", ".join(f"{count} {what}" for what, count in result.moved.items()) or "no records"
-    click.echo(f"Merged #{other_id} into #{keep_id} (moved {moved}).")
+    echo(f"Merged #{other_id} into #{keep_id} (moved {moved}).")
 
 
 @cli.command()
@@ -451,10 +453,10 @@ def search(ctx: click.Context, query: str, company: str, limit: int, as_json: bo
     if as_json:
         fields = ("id", "name", "company", "role", "email", "overdue")
         payload = [{key: asdict(row)[key] for key in fields} for row in rows]
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        echo_json(payload)
         return
     if not rows:
-        click.echo("No contacts match.", err=True)
+        echo("No contacts match.", err=True)
         ctx.exit(1)
     _print_table(
         ("ID", "Name", "Company", "Role", "E-mail"),
@@ -474,7 +476,7 @@ def _contact_id(text: str) -> int:
             f"  {cid}  {name}" + (f" ({company})" if company else "")
             for cid, name, company in error.candidates
         ]
-        click.echo("\n".join(lines), err=True)
+        echo("\n".join(lines), err=True)
         raise click.exceptions.Exit(1) from error
     except UnknownContact as error:
         fail(str(error))
@@ -543,7 +545,7 @@ def opportunity_add(
         )
     except InvalidInput as error:
         fail(str(error))
-    click.echo(new_id)
+    echo(new_id)
 
 
 @opportunity.command("referrer")
@@ -577,7 +579,7 @@ def opportunity_referrer(
             opportunities.add_helper(opportunity_id, contact_id, role, now=now_of(ctx))
     except (InvalidInput, opportunities.NotFound) as error:
         fail(str(error))
-    click.echo(
+    echo(
         f"Removed from opportunity #{opportunity_id}."
         if remove
         else f"Opportunity #{opportunity_id}: {role.value} recorded."
@@ -611,10 +613,10 @@ def opportunity_list(ctx: click.Context, open_only: bool, as_json: bool) -> None
             }
             for s in summaries
         ]
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        echo_json(payload)
         return
     if not summaries:
-        click.echo("No opportunities yet: crm opportunity add --company … --role …", err=True)
+        echo("No opportunities yet: crm opportunity add --company … --role …", err=True)
         return
     _print_table(
         ("ID", "Opportunity", "Stage", "Referred by", "Pulled strings"),
@@ -658,7 +660,7 @@ def opportunity_stage(ctx: click.Context, opportunity_id: int, stage: str) -> No
     except opportunities.NotFound as error:
         fail(str(error))
     for line in stage_change_lines(change, tz=local_zone()):
-        click.echo(line)
+        echo(line)
 
 
 @cli.group()
@@ -705,7 +707,7 @@ def interview_add(
         )
     except (InvalidInput, opportunities.NotFound) as error:
         fail(str(error))
-    click.echo(new_id)
+    echo(new_id)
 
 
 @interview.command("done")
@@ -731,7 +733,7 @@ def interview_done(ctx: click.Context, interview_id: int, at_text: str | None) -
         )
     except (InvalidInput, opportunities.NotFound) as error:
         fail(str(error))
-    click.echo(f"Interview #{interview_id} done; {len(created)} follow-ups planned.")
+    echo(f"Interview #{interview_id} done; {len(created)} follow-ups planned.")
 
 
 @cli.command()
@@ -832,19 +834,19 @@ def log(
     except InvalidInput as error:
         fail(str(error))
     if as_json:
-        click.echo(json.dumps(_log_json(result, contact_id), ensure_ascii=False, indent=2))
+        echo_json(_log_json(result, contact_id))
     else:
         for line in log_lines(result, tz=local_zone()):
-            click.echo(line)
+            echo(line)
     for warning in result.warnings:
-        click.echo(f"crm: warning: {warning_line(warning, surface='cli')}", err=True)
+        echo(f"crm: warning: {warning_line(warning, surface='cli')}", err=True)
     if result.opportunity_id is None and next_touch is None and no_next is None:
         # The one open opportunity is taken for granted; among several, none is, and the
         # ring would drop without a word. The conversation stays logged either way.
         open_ones = conversations.open_opportunities_of(contact_id)
         if len(open_ones) > 1:
             numbers = ", ".join(f"#{number}" for number in open_ones)
-            click.echo(
+            echo(
                 f"crm: warning: logged on no opportunity. This contact is in {len(open_ones)}"
                 f" open ones ({numbers}), so no next touch was planned; say which with"
                 " --opportunity N (or give --next WHEN) when you log.",
@@ -912,7 +914,7 @@ def connect(ctx: click.Context, contact: str, other: str, source: str, note: str
         )
     except InvalidInput as error:
         fail(str(error))
-    click.echo("Connected." if new else "Already connected; source and note updated.")
+    echo("Connected." if new else "Already connected; source and note updated.")
 
 
 @cli.command("connections")
@@ -937,10 +939,10 @@ def connections_command(ctx: click.Context, contact: str, as_json: bool) -> None
             }
             for c in known
         ]
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        echo_json(payload)
         return
     if not known:
-        click.echo("No connections recorded.", err=True)
+        echo("No connections recorded.", err=True)
         return
     _print_table(
         ("ID", "Knows", "Company", "How you know", "Note"),
@@ -967,9 +969,9 @@ def followup_done(ctx: click.Context, follow_up_id: int) -> None:
         planned = followups.complete(follow_up_id, now=now_of(ctx))
     except (InvalidInput, followups.FollowUpNotFound) as error:
         fail(str(error))
-    click.echo(f"Done: follow-up #{follow_up_id}.")
+    echo(f"Done: follow-up #{follow_up_id}.")
     for line in planned_lines(tuple(planned), tz=local_zone()):
-        click.echo(line)
+        echo(line)
 
 
 @followup.command("snooze")
@@ -1013,7 +1015,7 @@ def agenda(ctx: click.Context, as_json: bool) -> None:
                 ("going_cold", ideas.going_cold_total),
             )
         ]
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        echo_json(payload)
         return
     _print_agenda(today, now_of(ctx))
     _print_suggestions(ideas)
@@ -1123,28 +1125,25 @@ def _suggestions_json(ideas: Any) -> dict[str, list[dict[str, Any]]]:
 
 def _print_suggestions(ideas: Any) -> None:
     from rich.console import Console
-    from rich.text import Text
 
     console = Console()
     if ideas.backchannel:
         console.print(f"[bold cyan]Reach before the employer does ({len(ideas.backchannel)})[/]")
         for idea in ideas.backchannel:
-            console.print(f"  {idea.name} — {idea.why} ({idea.opportunity})", markup=False)
+            console.print(cell(f"  {idea.name} — {idea.why} ({idea.opportunity})"))
             if idea.warning:
-                console.print(Text(f"    ⚠ {idea.warning}", style="bold red"))
+                console.print(cell(f"    ⚠ {idea.warning}", style="bold red"))
         console.print()
     if ideas.casual:
         console.print(f"[bold]Casual touches ({len(ideas.casual)})[/]")
         for casual in ideas.casual:
-            console.print(f"  {casual.suggestion.text}", markup=False)
+            console.print(cell(f"  {casual.suggestion.text}"))
         console.print()
     if ideas.going_cold:
         console.print(f"[bold blue]Going cold ({len(ideas.going_cold)})[/]")
         for cold in ideas.going_cold:
             silent = f"silent {cold.days_silent} days" if cold.last_touch_at else "never in touch"
-            console.print(
-                f"  {cold.name}: {silent}, {cold.days_over} days past the interval", markup=False
-            )
+            console.print(cell(f"  {cold.name}: {silent}, {cold.days_over} days past the interval"))
 
 
 @cli.command("backchannel")
@@ -1190,9 +1189,9 @@ def backchannel_command(
                 for c in mapped.candidates
             ],
         }
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        echo_json(payload)
         return
-    click.echo(mapped.title + ("  (quiet: only your interviewers)" if mapped.quiet else ""))
+    echo(mapped.title + ("  (quiet: only your interviewers)" if mapped.quiet else ""))
     _print_table(
         ("ID", "Who", "Why", "Warmth", "Reference", "Left things"),
         [
@@ -1251,10 +1250,10 @@ def references(ctx: click.Context, as_json: bool) -> None:
             }
             for r in listed
         ]
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        echo_json(payload)
         return
     if not listed:
-        click.echo(
+        echo(
             "No references yet: crm references add NAME --relationship … --talking-points …",
             err=True,
         )
@@ -1305,7 +1304,7 @@ def references_add(
         )
     except InvalidInput as error:
         fail(str(error))
-    click.echo("Added to your references." if new else "Reference updated.")
+    echo("Added to your references." if new else "Reference updated.")
 
 
 @references.command("remove")
@@ -1339,7 +1338,7 @@ def references_briefed(ctx: click.Context, contact: str, at_text: str | None) ->
     except InvalidInput as error:
         fail(str(error))
     settled = f"; settled: {'; '.join(briefing.settled)}" if briefing.settled else ""
-    click.echo(f"Briefed {briefing.name} ({_local_short(briefing.briefed_at)}){settled}.")
+    echo(f"Briefed {briefing.name} ({_local_short(briefing.briefed_at)}){settled}.")
 
 
 @references.command("give")
@@ -1373,12 +1372,12 @@ def references_give(
     # Given anyway: the user may already have named them to the employer, and the planned
     # brief is the best repair; the warning says so where a script's log keeps it.
     if notes.warning:
-        click.echo(f"crm: warning: {notes.warning}", err=True)
-    click.echo(f"Given; {len(created)} follow-up(s) planned.")
+        echo(f"crm: warning: {notes.warning}", err=True)
+    echo(f"Given; {len(created)} follow-up(s) planned.")
     if notes.knows_interviewers:
         known = ", ".join(notes.knows_interviewers)
         noun = "interviewer" if len(notes.knows_interviewers) == 1 else "interviewers"
-        click.echo(f"Bonus points: {notes.name} knows {known} ({noun}). {notes.talking_point}.")
+        echo(f"Bonus points: {notes.name} knows {known} ({noun}). {notes.talking_point}.")
 
 
 @references.command("export")
@@ -1392,7 +1391,7 @@ def references_export(ctx: click.Context, plain: bool) -> None:
     sheet = reference_list.export_sheet(markdown=not plain)
     if not sheet:
         fail("No references yet: crm references add NAME --relationship … --talking-points …")
-    click.echo(sheet)
+    echo(sheet)
 
 
 def _local_short(moment: datetime) -> str:
@@ -1434,12 +1433,12 @@ def _print_agenda(today: Any, now: datetime) -> None:
         for entry in items:
             what = Text(follow_up_title(entry.kind))
             if entry.note:
-                what.append(f" — {entry.note}", style="dim")
+                what.append(safe(f" — {entry.note}"), style="dim")
             table.add_row(
                 str(entry.id),
-                Text(entry.contact),
+                cell(entry.contact),
                 what,
-                Text(entry.opportunity),
+                cell(entry.opportunity),
                 entry.late,
                 style=style,
             )
@@ -1462,7 +1461,7 @@ def _print_agenda(today: Any, now: datetime) -> None:
         table.add_column("Opportunity")
         table.add_column("Stage")
         for entry in today.rings_dropped:
-            table.add_row(str(entry.opportunity_id), Text(entry.opportunity), entry.stage.value)
+            table.add_row(str(entry.opportunity_id), cell(entry.opportunity), entry.stage.value)
         console.print(table)
         console.print(Text(f"{RING_DROPPED_WHY}.", style="dim"))
         console.print("[dim]Log your next touch with `crm log … --next WHEN`.[/dim]")
@@ -1472,11 +1471,10 @@ def _print_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     """Print rows as a table that lines up CJK and accented names."""
     from rich.console import Console
     from rich.table import Table
-    from rich.text import Text
 
     table = Table(*headers, box=None, pad_edge=False, header_style="bold")
     for row in rows:
-        table.add_row(*(Text(cell) for cell in row))  # names are data, never markup
+        table.add_row(*(cell(text) for text in row))  # names are data, never markup
     Console().print(table)
 
 
@@ -1492,27 +1490,50 @@ def _run(invoke: Callable[[], Any]) -> int:
     except click.exceptions.Exit as done:
         return int(done.exit_code)
     except click.ClickException as error:
-        message = error.format_message()
-        if isinstance(error, click.UsageError) and error.ctx is not None:
-            message += f" (see: {error.ctx.command_path} --help)"
-        click.echo(f"crm: {message}", err=True)
+        _error_line(_click_message(error))
         return error.exit_code
     except click.Abort:
-        click.echo("crm: aborted.", err=True)
+        _error_line("aborted.")
         return 1
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # the last line of defence: no traceback reaches a user
         from crm.db import DatabaseError
+        from crm.zone import ZoneError
 
-        if isinstance(error, DatabaseError):  # e.g. a change asked of a read-only database
-            click.echo(f"crm: {error}", err=True)
+        if isinstance(error, DatabaseError | ZoneError):  # e.g. a read-only database, TZ
+            _error_line(str(error))
+            return 1
+        if isinstance(error, OSError) and error.strerror and not os.environ.get(DEBUG_ENV):
+            # A file named on the command line the system refuses (a name too long…).
+            where = f"{error.filename}: " if error.filename else ""
+            _error_line(f"{where}{error.strerror}.")
             return 1
         if os.environ.get(DEBUG_ENV):
             raise
-        click.echo(f"crm: unexpected error: {error} (set {DEBUG_ENV}=1 for details)", err=True)
+        _error_line(f"unexpected error: {error} (set {DEBUG_ENV}=1 for details)")
         return 1
     return result if isinstance(result, int) else 0
+
+
+def _click_message(error: click.ClickException) -> str:
+    """Click's message for a failure, as one line, with where to read more for usage errors."""
+    if isinstance(error, _NO_ARGS_IS_HELP):  # a bare group: click's message is its whole help
+        message = "Missing command."
+    else:
+        message = " ".join(error.format_message().split())  # "Choose from:" lists on lines
+    if isinstance(error, click.UsageError) and error.ctx is not None:
+        message += f" (see: {error.ctx.command_path} --help)"
+    return message
+
+
+# Click 8.2+ reports a group given no command this way; older versions printed the help.
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
+def _error_line(message: str) -> None:
+    """A failure as one line on stderr; text quoted from the user can't drive the terminal."""
+    click.echo(f"crm: {show_controls(message, one_line=True)}", err=True)
 
 
 # Subcommands that live in their own modules (each defers its heavy imports).

@@ -13,6 +13,7 @@ from typing import TextIO, TypeVar
 import click
 
 from crm.cli import database, fail, now_of
+from crm.cli_output import echo
 
 T = TypeVar("T")
 
@@ -84,7 +85,7 @@ def export_json_command(ctx: click.Context, output: Path | None) -> None:
     text = exchange.document_text(document)
     _write_output(ctx, output, lambda stream: stream.write(text))
     if _to_file(output):
-        click.echo(
+        echo(
             f"Exported {len(document['contacts']):,} contacts, "
             f"{len(document['opportunities']):,} opportunities and "
             f"{len(document['interactions']):,} interactions to {output}."
@@ -102,7 +103,7 @@ def export_csv_command(ctx: click.Context, what: str, output: Path | None) -> No
     database(ctx)
     rows = _write_output(ctx, output, exchange.CSV_WRITERS[what])
     if _to_file(output):
-        click.echo(f"Exported {rows:,} {what} to {output}.")
+        echo(f"Exported {rows:,} {what} to {output}.")
 
 
 @click.command("json")
@@ -119,7 +120,7 @@ def import_json_command(ctx: click.Context, json_file: Path) -> None:
         summary = exchange.import_json_file(json_file)
     except exchange.ExchangeError as error:
         fail(str(error))
-    click.echo(
+    echo(
         f"Imported {json_file.name}: {summary.contacts:,} contacts, "
         f"{summary.companies:,} companies, {summary.opportunities:,} opportunities, "
         f"{summary.interviews:,} interviews, {summary.interactions:,} interactions, "
@@ -146,7 +147,7 @@ def backup_command(ctx: click.Context, output: Path | None) -> None:
         target = backups.backup_database(db_path, output, now=now_of(ctx))
     except backups.BackupError as error:
         fail(str(error))
-    click.echo(f"Backed up to {target}")
+    echo(f"Backed up to {target}")
 
 
 @click.command("restore")
@@ -161,6 +162,6 @@ def restore_command(ctx: click.Context, backup_file: Path) -> None:
         kept = backups.restore_database(db_path, backup_file, now=now_of(ctx))
     except backups.BackupError as error:
         fail(str(error))
-    click.echo(f"Restored {backup_file} into {db_path}")
+    echo(f"Restored {backup_file} into {db_path}")
     if kept is not None:
-        click.echo(f"The previous database is kept at {kept}")
+        echo(f"The previous database is kept at {kept}")

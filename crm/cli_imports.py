@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,6 +11,7 @@ from typing import Any
 import click
 
 from crm.cli import database, fail, now_of
+from crm.cli_output import echo, echo_json, safe
 
 SHOWN_SKIPS = 25  # skipped rows listed after an import; the rest are in `crm import list --json`
 PROGRESS_MIN_BYTES = 256 * 1024  # about 2,000 rows: smaller files import faster than a bar draws
@@ -49,7 +49,10 @@ def progress_bar(
         console=Console(stderr=True),
         transient=True,
     ) as bar:
-        task = bar.add_task(f"Importing {path.name}", total=None)
+        from rich.markup import escape
+
+        # The description is read as markup: a file called "[/].csv" must print as named.
+        task = bar.add_task(escape(f"Importing {safe(path.name)}"), total=None)
 
         def update(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
@@ -85,7 +88,7 @@ def import_linkedin(ctx: click.Context, csv_file: Path, dry_run: bool, as_json: 
 def report_import(result: Any, as_json: bool) -> None:
     """What an import did (any importer's result), as JSON or as a few lines for people."""
     if as_json:
-        click.echo(json.dumps(_result_json(result), ensure_ascii=False, indent=2))
+        echo_json(_result_json(result))
         return
     _print_result(result)
 
@@ -109,18 +112,18 @@ def _print_result(result: Any) -> None:
         f"{result.unchanged:,} unchanged, {len(result.skipped):,} skipped"
     )
     if result.dry_run:
-        click.echo(f"Dry run of {result.filename}, nothing written: would be {counts}.")
+        echo(f"Dry run of {result.filename}, nothing written: would be {counts}.")
     else:
-        click.echo(f"Imported {result.filename} as import #{result.batch_id}: {counts}.")
+        echo(f"Imported {result.filename} as import #{result.batch_id}: {counts}.")
     if result.skipped:
-        click.echo("Skipped:")
+        echo("Skipped:")
         for row in result.skipped[:SHOWN_SKIPS]:
-            click.echo(f"  line {row.line}: {row.reason}")
+            echo(f"  line {row.line}: {row.reason}")
         hidden = len(result.skipped) - SHOWN_SKIPS
         if hidden > 0:
-            click.echo(f"  … and {hidden} more (see `crm import list --json`)")
+            echo(f"  … and {hidden} more (see `crm import list --json`)")
     if not result.dry_run and (result.created or result.updated):
-        click.echo(f"Take it back with: crm import undo {result.batch_id}")
+        echo(f"Take it back with: crm import undo {result.batch_id}")
 
 
 @import_group.command("list")
@@ -149,14 +152,14 @@ def import_list(ctx: click.Context, limit: int, as_json: bool) -> None:
             }
             for batch in batches
         ]
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        echo_json(payload)
         return
     if not batches:
-        click.echo("No imports yet.")
+        echo("No imports yet.")
         return
     for batch in batches:
         undone = f"  (undone {local_text(batch.undone_at)})" if batch.undone_at else ""
-        click.echo(
+        echo(
             f"#{batch.id}  {local_text(batch.created_at)}  {batch.source}  "
             f"{batch.filename}: {batch.created:,} created, {batch.updated:,} updated, "
             f"{batch.unchanged:,} unchanged, {len(batch.skipped):,} skipped{undone}"
@@ -180,7 +183,7 @@ def import_undo(ctx: click.Context, batch_id: int) -> None:
         if result.kept
         else ""
     )
-    click.echo(
+    echo(
         f"Undid import #{result.batch_id}: removed {result.removed:,} contacts, restored "
         f"{result.restored:,}.{kept}"
     )

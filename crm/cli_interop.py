@@ -14,6 +14,7 @@ import click
 
 from crm.cli import database, fail, now_of
 from crm.cli_imports import progress_bar, report_import
+from crm.cli_output import echo
 
 
 def _size(path: Path) -> int:
@@ -115,7 +116,7 @@ def _plural(count: int, one: str, many: str) -> str:
 
 
 def _report_vdir(result: Any, what: tuple[str, str], directory: Path) -> None:
-    click.echo(
+    echo(
         f"Exported {_plural(result.items, *what)} to {directory}: {result.written:,} written, "
         f"{result.unchanged:,} unchanged, {result.removed:,} removed."
     )
@@ -166,7 +167,7 @@ def export_vcard_command(
         return
     text, count = vcards.export_vcards(version=vcard_version)
     if _write_export(ctx, output, text):
-        click.echo(f"Exported {_plural(count, 'contact', 'contacts')} to {output}.")
+        echo(f"Exported {_plural(count, 'contact', 'contacts')} to {output}.")
 
 
 @click.command("ics")
@@ -197,7 +198,7 @@ def export_ics_command(ctx: click.Context, output: Path | None, vdir: Path | Non
         return
     text, count = calendar.export_calendar(now=now_of(ctx))
     if _write_export(ctx, output, text):
-        click.echo(f"Exported {_plural(count, 'entry', 'entries')} to {output}.")
+        echo(f"Exported {_plural(count, 'entry', 'entries')} to {output}.")
 
 
 __all__ = [

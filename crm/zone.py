@@ -15,6 +15,10 @@ from crm import paths
 
 _cache: dict[tuple[str | None, str], tzinfo] = {}
 
+class ZoneError(ValueError):
+    """The ``TZ`` variable names a zone no date can be shown in; the message says what to do."""
+
+
 # What ZoneInfo raises for a key it can't use: not found (a KeyError), malformed, a directory.
 _BAD_KEY = (KeyError, ValueError, OSError)
 
@@ -41,12 +45,13 @@ def local_text(moment: datetime, zone: tzinfo | None = None) -> str:
 
 
 def zone_from_tz(value: str) -> tzinfo:
-    """The zone a ``TZ`` value names; never raises.
+    """The zone a ``TZ`` value names.
 
     A zoneinfo key ("Europe/Berlin", ":Europe/Berlin") or a path to a zone file is read with
     zoneinfo. Anything else (a POSIX rule such as "CET-1CEST,M3.5.0,M10.5.0/3", or junk) is
     left to the C library, which reads rules and takes junk as UTC, as every other program on
-    the machine does.
+    the machine does. Raises ZoneError for a rule whose offset is a day or more ("XXX+99"):
+    the C library takes it, but no Python date can carry it.
     """
     name = value[1:] if value.startswith(":") else value
     if not name:
@@ -57,7 +62,15 @@ def zone_from_tz(value: str) -> tzinfo:
                 return ZoneInfo.from_file(file, key=name)
         return ZoneInfo(name)
     except _BAD_KEY:
-        return SystemZone()
+        pass
+    try:
+        datetime.now().astimezone()
+    except (ValueError, OverflowError):
+        raise ZoneError(
+            f"TZ={value} is not a time zone crm can use (an offset of a day or more); "
+            "set TZ to a zone such as Europe/Berlin, or [time] zone in the config file."
+        ) from None
+    return SystemZone()
 
 
 def _resolve() -> tzinfo:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from crm.domain.text import strip_case_and_marks
+from crm.domain.text import clean_text, strip_case_and_marks
 
 _LEGAL_SUFFIXES = {
     "inc",
@@ -51,5 +51,5 @@ def company_key(name: str) -> str:
 
 
 def clean_company_name(name: str) -> str:
-    """The display name of a company as the user typed it, with stray whitespace removed."""
-    return " ".join(name.split())
+    """The display name of a company as the user typed it, stray whitespace and controls removed."""
+    return " ".join(clean_text(name).split())

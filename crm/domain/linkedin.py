@@ -12,7 +12,7 @@ from datetime import date
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from crm.domain.text import strip_case_and_marks
+from crm.domain.text import clean_text, strip_case_and_marks
 
 MAX_NAME_LENGTH = 200  # as domain.validation: longer names could not be edited afterwards
 MAX_FIELD_LENGTH = 10_000  # far beyond any real cell; keeps a runaway quote from eating the file
@@ -440,10 +440,11 @@ _FIELD_TOO_LONG = f"a field is longer than {MAX_FIELD_LENGTH:,} characters (an u
 
 
 class _CleanedCells(dict[str, str]):
-    """Cells with their runs of whitespace made one space, each distinct cell cleaned once."""
+    """Cells with their runs of whitespace made one space and control characters dropped,
+    each distinct cell cleaned once."""
 
     def __missing__(self, cell: str) -> str:
-        value = self[cell] = " ".join(cell.split())
+        value = self[cell] = " ".join(clean_text(cell).split())
         return value
 
 
@@ -451,7 +452,7 @@ class _ConnectedDates(dict[str, tuple[str, date | None]]):
     """"Connected On" cells as (cleaned text, date read from it), each distinct cell read once."""
 
     def __missing__(self, cell: str) -> tuple[str, date | None]:
-        text = " ".join(cell.split())
+        text = " ".join(clean_text(cell).split())
         value = self[cell] = (text, parse_connected_on(text))
         return value
 
@@ -514,7 +515,7 @@ def parse_export(data: bytes) -> ParsedExport:
             cell = record[url_at]
             if found := common_profile(cell):  # as normalize_profile_url would, sooner
                 url = "https://linkedin.com" + found[1]
-            elif raw_url := cell.strip():
+            elif raw_url := clean_text(cell).strip():
                 url = normalize_profile_url(raw_url)
                 if not is_profile_url(url):
                     shown = " ".join(raw_url.split())[:80]
@@ -522,7 +523,7 @@ def parse_export(data: bytes) -> ParsedExport:
                     continue
             else:
                 url = ""
-            email = record[email_at].strip()
+            email = clean_text(record[email_at]).strip()
             if email and not _EMAIL.match(email):
                 email = ""  # a contact with it could not be saved from the form later
             dated = dates[record[date_at]]

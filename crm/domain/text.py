@@ -103,3 +103,49 @@ def fold_sort_key(key: str) -> str:
 def sort_key(name: str) -> str:
     """The key a contact list is ordered by, so "Émile" sorts with "emile"."""
     return strip_case_and_marks(name)
+
+
+# Characters that must never reach a terminal from data: C0 controls (ESC starts escape
+# sequences, BEL ends OSC ones), DEL, C1 controls (0x9b is CSI on some terminals) and the
+# bidi embeddings, overrides and isolates that reorder how a line reads ("Trojan Source").
+# LRM/RLM/ALM stay: they are one-character hints real right-to-left names use, and reorder
+# nothing beyond their neighbour.
+_BIDI_CONTROLS = (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+_UNSAFE_CODES = (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), *_BIDI_CONTROLS)
+
+_DROP_UNSAFE: dict[int, int | str | None] = dict.fromkeys(_UNSAFE_CODES)
+_DROP_UNSAFE.update({0x09: " ", 0x0A: " ", 0x0D: " "})  # a line break still parts two words
+_DROP_UNSAFE_KEEP_LINES: dict[int, int | str | None] = dict.fromkeys(_UNSAFE_CODES)
+_DROP_UNSAFE_KEEP_LINES.update({0x09: 0x09, 0x0A: 0x0A})
+
+_SHOW_UNSAFE = {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in _UNSAFE_CODES
+}
+_SHOW_UNSAFE.update({0x09: 0x09, 0x0A: 0x0A})
+_SHOW_UNSAFE_ONE_LINE = dict(_SHOW_UNSAFE)
+_SHOW_UNSAFE_ONE_LINE.update({0x09: "\\t", 0x0A: "\\n"})
+
+
+def clean_text(value: str, *, allow_newlines: bool = False) -> str:
+    """Text as it may be stored: control characters and bidi overrides dropped.
+
+    Tab and newline stay where a field allows several lines (notes, summaries); elsewhere they
+    become a space. A CRLF or lone CR line end becomes a newline.
+    """
+    if value.isprintable():  # the common case: nothing to drop (no C loop over a table)
+        return value
+    if allow_newlines:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return value.translate(_DROP_UNSAFE_KEEP_LINES)
+    return value.translate(_DROP_UNSAFE)
+
+
+def show_controls(value: str, *, one_line: bool = False) -> str:
+    """Text made safe to print: each control character or bidi override written out as
+    ``\\x1b`` / ``\\u202e``, so stored data can't drive the terminal yet stays readable.
+
+    Tab and newline are kept unless ``one_line`` (then written ``\\t``, ``\\n``).
+    """
+    if value.isprintable():
+        return value
+    return value.translate(_SHOW_UNSAFE_ONE_LINE if one_line else _SHOW_UNSAFE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from crm.domain.text import clean_text
 from crm.domain.types import ContactDraft, Rapport
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -18,25 +19,35 @@ class InvalidInput(ValueError):
 
 
 def normalise_draft(draft: ContactDraft) -> ContactDraft:
-    """Trim whitespace everywhere and drop empty or repeated topics."""
+    """Trim whitespace everywhere, drop control characters and empty or repeated topics."""
     topics: list[str] = []
     for topic in draft.topics:
-        cleaned = " ".join(topic.split())
+        cleaned = one_line(topic)
         if cleaned and cleaned.casefold() not in {t.casefold() for t in topics}:
             topics.append(cleaned)
     return replace(
         draft,
-        name=" ".join(draft.name.split()),
-        company=" ".join(draft.company.split()),
-        role=" ".join(draft.role.split()),
-        email=draft.email.strip(),
-        phone=draft.phone.strip(),
-        linkedin_url=draft.linkedin_url.strip(),
-        how_met=draft.how_met.strip(),
+        name=one_line(draft.name),
+        company=one_line(draft.company),
+        role=one_line(draft.role),
+        email=clean_text(draft.email).strip(),
+        phone=clean_text(draft.phone).strip(),
+        linkedin_url=clean_text(draft.linkedin_url).strip(),
+        how_met=clean_text(draft.how_met, allow_newlines=True).strip(),
         topics=tuple(topics),
-        relationship_note=draft.relationship_note.strip(),
-        rapport=draft.rapport.strip().casefold(),
+        relationship_note=clean_text(draft.relationship_note, allow_newlines=True).strip(),
+        rapport=clean_text(draft.rapport).strip().casefold(),
     )
+
+
+def one_line(text: str) -> str:
+    """A one-line field as stored: control characters dropped, runs of whitespace one space."""
+    return " ".join(clean_text(text).split())
+
+
+def note_text(text: str) -> str:
+    """A field that may hold several lines (a summary, a note) as stored: controls dropped."""
+    return clean_text(text, allow_newlines=True).strip()
 
 
 def contact_problems(draft: ContactDraft) -> list[str]:

@@ -10,7 +10,7 @@ from peewee import JOIN, fn
 from crm.clock import utc_now
 from crm.db.models import Company, Connection, Contact
 from crm.domain.types import ConnectionSource
-from crm.domain.validation import InvalidInput
+from crm.domain.validation import InvalidInput, note_text
 from crm.services.tx import reading, writing
 
 
@@ -47,7 +47,7 @@ def add_connection(
             (Connection.contact_a == first) & (Connection.contact_b == second)
         )
         if existing is not None:
-            Connection.update(source=source.value, note=note.strip()).where(
+            Connection.update(source=source.value, note=note_text(note)).where(
                 Connection.id == existing.id
             ).execute()
             return False
@@ -55,7 +55,7 @@ def add_connection(
             contact_a=first,
             contact_b=second,
             source=source.value,
-            note=note.strip(),
+            note=note_text(note),
             noted_at=now or utc_now(),
         ).execute()
         return True

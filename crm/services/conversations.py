@@ -45,7 +45,7 @@ from crm.domain.types import (
     Stage,
     TimelineEntry,
 )
-from crm.domain.validation import InvalidInput
+from crm.domain.validation import InvalidInput, note_text
 from crm.services.followups import create_follow_ups, follow_up_notes, opportunity_title
 from crm.services.tx import reading, writing
 
@@ -142,7 +142,7 @@ def log_conversation(
     pulled strings (not an interviewer) needs no ring: thanking them starts no check-in chain.
     """
     moment = now or utc_now()
-    summary = draft.summary.strip()
+    summary = note_text(draft.summary)
     if draft.occurred_at > moment.replace(second=59):
         raise InvalidInput("A conversation can't be logged in the future; that's a follow-up.")
     if draft.promised_at is not None and draft.no_next_reason.strip():

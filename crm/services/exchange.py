@@ -37,7 +37,7 @@ from crm.db.models import (
     Reference,
     ReferenceGiven,
 )
-from crm.domain.text import fold, sort_key
+from crm.domain.text import clean_text, fold, sort_key
 from crm.domain.types import (
     CANCELLED_BY_CLOSE,
     CANCELLED_BY_REOPEN,
@@ -453,6 +453,7 @@ class _Checker:
             if not isinstance(raw, str):
                 raise ExchangeError(f"{where}: expected text")
             _refuse_broken_text(where, raw)
+            raw = clean_text(raw, allow_newlines=True)
             if f.kind == _NAME and not raw.strip():
                 raise ExchangeError(f"{where}: must not be blank")
             if f.choices and raw not in f.choices:
@@ -507,7 +508,7 @@ class _Checker:
             raise ExchangeError(f"{where}: expected a list of text")
         for item in raw:
             _refuse_broken_text(where, item)
-        return list(raw)
+        return [clean_text(item) for item in raw]
 
     def items(self, where: str, raw: object) -> list[Any]:
         if raw is None:
@@ -633,6 +634,10 @@ def parse_document(text: str) -> dict[str, Any]:
         raise ExchangeError(
             f"not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})"
         ) from None
+    except RecursionError:  # json's decoder recurses once per nested list or object
+        raise ExchangeError("not a crm export (lists or objects nested too deeply)") from None
+    except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+        raise ExchangeError("not a crm export (a number with thousands of digits)") from None
     if not isinstance(document, dict):
         raise ExchangeError('not a crm export (it needs "format": "crm")')
     return document

@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from crm.domain.linkedin import SkippedRow, csv_problem, match_header
+from crm.domain.text import clean_text
 from crm.domain.validation import MAX_NAME_LENGTH
 from crm.services.imports import ImportResult, Progress
 from crm.services.vcards import (
@@ -280,6 +281,7 @@ def parse_google_csv(data: bytes) -> tuple[ParsedCards, str]:
                 f"a field is longer than {MAX_FIELD_LENGTH:,} characters (an unclosed quote?)",
                 line=line,
             )
+        record = [clean_text(value, allow_newlines=True) for value in record]
         record += [""] * (width - len(record))
         card = _card(record, line, columns)
         if isinstance(card, SkippedRow):

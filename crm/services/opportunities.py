@@ -29,7 +29,7 @@ from crm.domain.types import (
     Stage,
     StageChange,
 )
-from crm.domain.validation import InvalidInput
+from crm.domain.validation import InvalidInput, one_line
 from crm.services.contacts import company_id_for
 from crm.services.followups import create_follow_ups, follow_up_notes
 from crm.services.process_people import add_helpers, helpers_by_opportunity
@@ -63,7 +63,7 @@ def add_opportunity(
     referrer and as pulling strings is recorded once, as a referrer.
     """
     moment = now or utc_now()
-    role = " ".join(role.split())
+    role = one_line(role)
     if not role:
         raise InvalidInput("An opportunity needs a role.")
     referrers = [*([referrer_id] if referrer_id is not None else []), *referrer_ids]
@@ -253,7 +253,7 @@ def add_interview(
                 opportunity=opportunity_id,
                 starts_at=starts_at,
                 ends_at=starts_at + timedelta(minutes=minutes),
-                kind=kind.strip(),
+                kind=one_line(kind),
             ).execute()
         )
         if unique_ids:

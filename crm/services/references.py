@@ -33,7 +33,7 @@ from crm.domain.references import (
     thank_reference_plan,
 )
 from crm.domain.types import FollowUpKind, Stage
-from crm.domain.validation import InvalidInput
+from crm.domain.validation import InvalidInput, note_text
 from crm.services.conversations import follow_up_title
 from crm.services.followups import create_follow_ups, opportunity_title
 from crm.services.tx import reading, writing
@@ -108,13 +108,13 @@ def save_reference(
         existing = Reference.get_or_none(Reference.contact == contact_id)
         if existing is not None:
             Reference.update(
-                relationship=relationship.strip(), talking_points=talking_points.strip()
+                relationship=note_text(relationship), talking_points=note_text(talking_points)
             ).where(Reference.id == existing.id).execute()
             return False
         Reference.insert(
             contact=contact_id,
-            relationship=relationship.strip(),
-            talking_points=talking_points.strip(),
+            relationship=note_text(relationship),
+            talking_points=note_text(talking_points),
             created_at=now or utc_now(),
         ).execute()
         return True

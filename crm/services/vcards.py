@@ -49,7 +49,7 @@ from crm.db import db
 from crm.db.bulk import contact_indexes_deferred
 from crm.db.models import Company, Contact, ContactMethod, ContactTopic
 from crm.domain.linkedin import SkippedRow, is_profile_url, normalize_profile_url
-from crm.domain.text import fold, fold_sort_key, sort_key
+from crm.domain.text import clean_text, fold, fold_sort_key, sort_key
 from crm.domain.validation import MAX_NAME_LENGTH
 from crm.services import imports
 from crm.services.imports import ImportResult, Progress
@@ -335,6 +335,8 @@ def _property(
         value = _decode_bytes(raw, charset)
     elif has_raw_bytes and _SURROGATES.search(value):
         value = _decode_bytes(value.encode("utf-8", "surrogateescape"), charset or "windows-1252")
+    # Decoded first: quoted-printable can spell ESC as =1B. Lines stay for NOTE.
+    value = clean_text(value, allow_newlines=True)
     return _Property(group or "", name, params, value, type_label, rank)
 
 

@@ -13,7 +13,7 @@ from typing import TextIO, TypeVar
 import click
 
 from crm.cli import database, fail, now_of
-from crm.cli_output import echo
+from crm.cli_output import echo, export_text, json_escaped
 
 T = TypeVar("T")
 
@@ -52,10 +52,20 @@ def _write_stdout(write: Callable[[TextIO], T]) -> T:
         sys.stdout.buffer, encoding="utf-8", newline="", write_through=True
     )
     try:
-        return write(stream)
+        return write(_TerminalSafe(stream))  # type: ignore[arg-type]
     finally:
         stream.flush()
         stream.detach()
+
+
+class _TerminalSafe:
+    """A text stream's write with control characters from data made visible (export_text)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(export_text(text))
 
 
 def _to_file(output: Path | None) -> bool:
@@ -83,6 +93,8 @@ def export_json_command(ctx: click.Context, output: Path | None) -> None:
     database(ctx)
     document = exchange.export_document()
     text = exchange.document_text(document)
+    if not _to_file(output):
+        text = json_escaped(text)  # the same document, with nothing a terminal acts on
     _write_output(ctx, output, lambda stream: stream.write(text))
     if _to_file(output):
         echo(

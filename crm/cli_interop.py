@@ -14,7 +14,7 @@ import click
 
 from crm.cli import database, fail, now_of
 from crm.cli_imports import progress_bar, report_import
-from crm.cli_output import echo
+from crm.cli_output import echo, export_text
 
 
 def _size(path: Path) -> int:
@@ -95,6 +95,7 @@ def _write_export(ctx: click.Context, output: Path | None, text: str) -> bool:
     """
     content = text.encode("utf-8")
     if output is None or str(output) == "-":
+        content = export_text(text).encode("utf-8")
         stdout = sys.stdout.buffer  # bytes as they are (click 8.3 deprecates get_binary_stream)
         stdout.write(content)
         stdout.flush()

@@ -33,8 +33,18 @@ def echo(message: object = "", *, err: bool = False) -> None:
 
 def json_text(payload: Any) -> str:
     """A JSON document for scripts, with nothing in it a terminal would act on."""
-    text = json.dumps(payload, ensure_ascii=False, indent=2)
+    return json_escaped(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+def json_escaped(text: str) -> str:
+    """JSON text with the C1 controls and bidi overrides json.dumps leaves raw escaped."""
     return _RAW_IN_JSON.sub(lambda found: f"\\u{ord(found[0]):04x}", text)
+
+
+def export_text(text: str) -> str:
+    """An export (CSV, vCard, iCalendar) bound for standard output: CRLF line ends kept,
+    any other control character from data made visible. A file (-o) gets the data as is."""
+    return show_controls(text, keep_cr=True)
 
 
 def echo_json(payload: Any) -> None:

@@ -124,6 +124,8 @@ _SHOW_UNSAFE = {
 _SHOW_UNSAFE.update({0x09: 0x09, 0x0A: 0x0A})
 _SHOW_UNSAFE_ONE_LINE = dict(_SHOW_UNSAFE)
 _SHOW_UNSAFE_ONE_LINE.update({0x09: "\\t", 0x0A: "\\n"})
+_SHOW_UNSAFE_KEEP_CR = dict(_SHOW_UNSAFE)
+_SHOW_UNSAFE_KEEP_CR[0x0D] = 0x0D
 
 
 def clean_text(value: str, *, allow_newlines: bool = False) -> str:
@@ -134,18 +136,21 @@ def clean_text(value: str, *, allow_newlines: bool = False) -> str:
     """
     if value.isprintable():  # the common case: nothing to drop (no C loop over a table)
         return value
+    value = value.replace("\r\n", "\n")
     if allow_newlines:
-        value = value.replace("\r\n", "\n").replace("\r", "\n")
-        return value.translate(_DROP_UNSAFE_KEEP_LINES)
+        return value.replace("\r", "\n").translate(_DROP_UNSAFE_KEEP_LINES)
     return value.translate(_DROP_UNSAFE)
 
 
-def show_controls(value: str, *, one_line: bool = False) -> str:
+def show_controls(value: str, *, one_line: bool = False, keep_cr: bool = False) -> str:
     """Text made safe to print: each control character or bidi override written out as
     ``\\x1b`` / ``\\u202e``, so stored data can't drive the terminal yet stays readable.
 
-    Tab and newline are kept unless ``one_line`` (then written ``\\t``, ``\\n``).
+    Tab and newline are kept unless ``one_line`` (then written ``\\t``, ``\\n``); carriage
+    returns too with ``keep_cr`` (a CSV or vCard's CRLF line ends).
     """
     if value.isprintable():
         return value
-    return value.translate(_SHOW_UNSAFE_ONE_LINE if one_line else _SHOW_UNSAFE)
+    if one_line:
+        return value.translate(_SHOW_UNSAFE_ONE_LINE)
+    return value.translate(_SHOW_UNSAFE_KEEP_CR if keep_cr else _SHOW_UNSAFE)

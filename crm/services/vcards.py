@@ -525,6 +525,7 @@ def parse_vcards(
             if read[2] or has_raw_bytes:
                 properties.append(_property(group, name, read, value, has_raw_bytes))
             else:
+                value = clean_text(value, allow_newlines=True)  # no controls from any card
                 properties.append(_Property(group, name, read[0], value, read[3], read[4]))
         elif name == "BEGIN":
             if value.strip().upper() != "VCARD":

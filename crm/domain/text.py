@@ -128,6 +128,21 @@ _SHOW_UNSAFE_KEEP_CR = dict(_SHOW_UNSAFE)
 _SHOW_UNSAFE_KEEP_CR[0x0D] = 0x0D
 
 
+_PICTURES = {code: "\ufffd" for code in _UNSAFE_CODES}  # one cell each: layouts stay
+_PICTURES.update({code: chr(0x2400 + code) for code in range(0x20)})  # ␛ for ESC, ␇ for BEL
+_PICTURES[0x7F] = "\u2421"
+_PICTURES_KEEP_LINES = {**_PICTURES, 0x09: 0x09, 0x0A: 0x0A}
+
+
+def picture_controls(value: str, *, keep_lines: bool = False) -> str:
+    """Text for a screen cell by cell: each control character or bidi override replaced by
+    one visible character (``␛`` for ESC, ``�`` for a bidi override), so lengths and styled
+    spans stay as they were. ``keep_lines`` keeps newlines and tabs."""
+    if value.isprintable():
+        return value
+    return value.translate(_PICTURES_KEEP_LINES if keep_lines else _PICTURES)
+
+
 def clean_text(value: str, *, allow_newlines: bool = False) -> str:
     """Text as it may be stored: control characters and bidi overrides dropped.
 

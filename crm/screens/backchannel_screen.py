@@ -16,12 +16,13 @@ from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm.domain.backchannel import RankedCandidate, Tier, Warmth, heads_up_window
+from crm.domain.text import picture_controls
 from crm.domain.types import FollowUpKind
 from crm.messages import DataChanged, LogRequested
 from crm.screens.daily_actions import USER_ERRORS, OverlayScreen
 from crm.services import backchannel, followups
 from crm.services.backchannel import BackchannelMap
-from crm.widgets.cells import short_local
+from crm.widgets.cells import short_local, shown_text
 from crm.widgets.key_bar import KeyBar
 from crm.widgets.row_list import Column, Row, RowList
 
@@ -106,7 +107,7 @@ def render_candidate(candidate: RankedCandidate | None, keys: str) -> Group | Te
     if candidate.warning:
         lines.append(Text(f"⚠ {candidate.warning}", style="bold red"))
     lines.append(Text(keys, style="dim"))
-    return Group(*lines)
+    return Group(*map(shown_text, lines))
 
 
 class BackchannelList(RowList):
@@ -306,7 +307,10 @@ class BackchannelScreen(OverlayScreen):
         self.backchannel_map = found
         if found is None:
             intro.update(
-                Group(Text(message.problem, style="bold red"), Text(EXPLANATION, style="dim"))
+                Group(
+                    shown_text(Text(message.problem, style="bold red")),
+                    Text(EXPLANATION, style="dim"),
+                )
             )
             listing.set_rows([])
             company_field = self.query_one("#backchannel-company", Input)
@@ -317,8 +321,8 @@ class BackchannelScreen(OverlayScreen):
         if found.quiet:
             lines.append(Text(QUIET_NOTE, style="bold yellow"))
         lines.append(Text(EXPLANATION, style="dim"))
-        intro.update(Group(*lines))
-        self.sub_title = f"Back channel · {found.title}"
+        intro.update(Group(*map(shown_text, lines)))
+        self.sub_title = f"Back channel · {picture_controls(found.title)}"
         listing.show_map(found)
         self.show_detail()
         self.set_focus(listing)
@@ -416,4 +420,6 @@ class BackchannelScreen(OverlayScreen):
     def report_worker_error(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.query_one(BackchannelList).loading = False
-            self.notify(f"Something went wrong: {event.worker.error}", severity="error")
+            self.notify(
+                f"Something went wrong: {event.worker.error}", severity="error", markup=False
+            )

@@ -8,6 +8,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from crm.widgets.cells import shown
+
 
 class ConfirmDialog(ModalScreen[bool]):
     """Asks a question; y (or the Yes button) returns True, n or Esc returns False."""
@@ -25,9 +27,9 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="dialog"):
-            yield Label(self.question, classes="dialog-title")
+            yield Label(shown(self.question), classes="dialog-title")  # names a contact
             if self.detail:
-                yield Static(self.detail)
+                yield Static(shown(self.detail))
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.yes} (y)", variant="error", id="confirm-yes", compact=True)
                 yield Button("No (n)", id="confirm-no", compact=True)

@@ -15,6 +15,7 @@ from textual.worker import get_current_worker
 from crm.domain.types import ConnectionSource
 from crm.screens.form import FormScreen
 from crm.screens.lookup import resolve_optional_contact
+from crm.widgets.cells import shown
 from crm.widgets.suggesters import ContactSuggester
 
 SOURCE_CHOICES = [
@@ -58,7 +59,7 @@ class ConnectionForm(FormScreen[ConnectionDraft | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="connection-dialog", classes="dialog"):
-            yield Label(f"{self.contact_name} knows…", classes="dialog-title")
+            yield Label(shown(f"{self.contact_name} knows…"), classes="dialog-title")
             with Grid(classes="form-grid"):
                 yield Label("Who", classes="form-label")
                 yield Input(

@@ -10,6 +10,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from crm.domain.types import ContactDraft, Rapport
 from crm.domain.validation import contact_problems, normalise_draft
 from crm.screens.form import FormScreen
+from crm.widgets.cells import shown
 
 # (field id, label, placeholder)
 FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -50,7 +51,7 @@ class ContactForm(FormScreen[ContactDraft | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-dialog", classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(shown(self.title_text), classes="dialog-title")
             with VerticalScroll(id="form-fields"):
                 with Grid(classes="form-grid"):
                     for field_id, label, placeholder in FIELDS:

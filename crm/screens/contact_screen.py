@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from crm.domain.text import picture_controls
 from crm.domain.types import ContactDetail
 from crm.domain.validation import InvalidInput
 from crm.messages import (
@@ -25,6 +26,7 @@ from crm.screens.daily_actions import DailyLoopActions
 from crm.screens.editing import ContactEditing
 from crm.services import connections, contacts
 from crm.services.connections import ConnectionView
+from crm.widgets.cells import shown_text
 from crm.widgets.contact_card import ContactCard
 from crm.widgets.key_bar import KeyBar
 from crm.widgets.timeline_pane import Subject, TimelinePane
@@ -41,7 +43,7 @@ def render_connections(known: list[ConnectionView]) -> Table | Text:
     for connection in known:
         who = connection.name + (f" ({connection.company})" if connection.company else "")
         how = connection.source.value + (f" — {connection.note}" if connection.note else "")
-        table.add_row(who, how)
+        table.add_row(shown_text(Text(who)), shown_text(Text(how)))  # data, never markup
     return table
 
 
@@ -109,7 +111,7 @@ class ContactScreen(ContactEditing, DailyLoopActions):
         card.loading = False
         card.show(message.contact, self.app.clock())  # type: ignore[attr-defined]
         self.query_one("#contact-connections", Static).update(render_connections(message.known))
-        self.sub_title = message.contact.name
+        self.sub_title = picture_controls(message.contact.name)
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -152,7 +154,7 @@ class ContactScreen(ContactEditing, DailyLoopActions):
     @on(ContactSaved)
     def show_saved_contact(self, message: ContactSaved) -> None:
         message.stop()
-        self.notify(f"Saved {message.name}.")
+        self.notify(f"Saved {picture_controls(message.name)}.", markup=False)
         self.load_contact()
 
     @on(LogRequested)

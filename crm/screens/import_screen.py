@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from crm.messages import DataChanged
 from crm.services import imports
-from crm.widgets.cells import short_local
+from crm.widgets.cells import short_local, shown
 from crm.widgets.row_list import Column, Row, RowList
 
 DEFAULT_EXPORT = Path("~/Downloads/Connections.csv")
@@ -182,7 +182,7 @@ class ImportScreen(ModalScreen[None]):
     def show_summary(self, message: Finished) -> None:
         summary = self.query_one("#import-summary", Static)
         summary.set_class(message.failed, "form-error")
-        summary.update(message.summary)
+        summary.update(shown(message.summary))  # quotes the file's name and its rows
         if not message.failed:
             self.app.screen_stack[0].post_message(DataChanged())
         self.load_history()

@@ -19,7 +19,7 @@ from crm.domain.when import WhenError, parse_when
 from crm.screens.form import FormScreen
 from crm.screens.lookup import resolve_contacts, resolve_optional_contact
 from crm.services.opportunities import DEFAULT_INTERVIEW_MINUTES
-from crm.widgets.cells import local_zone
+from crm.widgets.cells import local_zone, shown_text
 from crm.widgets.opportunity_select import OpportunitySelect
 from crm.widgets.suggesters import ContactSuggester, split_names
 
@@ -170,7 +170,7 @@ class InterviewForm(FormScreen[InterviewDraft | None]):
                 )
                 if names
             ]
-            shown.update(Text("; ".join(said)))
+            shown.update(shown_text(Text("; ".join(said))))
 
     def _value(self, field_id: str) -> str:
         return self.query_one(f"#field-{field_id}", Input).value

@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Input, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from crm.domain.text import picture_controls
 from crm.domain.types import ContactDetail, TimelineEntry
 from crm.messages import (
     ContactSaved,
@@ -417,7 +418,7 @@ class MainScreen(ContactEditing, DailyLoopActions):
     def show_saved_contact(self, message: ContactSaved) -> None:
         message.stop()
         verb = "Added" if message.created else "Saved"
-        self.notify(f"{verb} {message.name}.")
+        self.notify(f"{verb} {picture_controls(message.name)}.", markup=False)
         if message.created and self.contact_list.filter_text:
             with self.query_one(SearchBox).prevent(Input.Changed):
                 self.query_one(SearchBox).value = ""
@@ -636,4 +637,6 @@ class MainScreen(ContactEditing, DailyLoopActions):
     @on(Worker.StateChanged)
     def report_worker_error(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
-            self.notify(f"Something went wrong: {event.worker.error}", severity="error")
+            self.notify(
+                f"Something went wrong: {event.worker.error}", severity="error", markup=False
+            )

@@ -17,6 +17,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from crm.domain.types import Stage
 from crm.screens.form import FormScreen
 from crm.screens.lookup import resolve_contacts
+from crm.widgets.cells import shown
 from crm.widgets.suggesters import ContactSuggester, split_names
 
 QUIET_LABEL = "Quiet: a confidential search — no outreach beyond the interviewers"
@@ -74,7 +75,7 @@ class OpportunityForm(FormScreen[OpportunityDraft | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="opportunity-dialog", classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(shown(self.title_text), classes="dialog-title")
             with VerticalScroll(id="form-fields"):
                 with Grid(classes="form-grid"):
                     yield Label("Company", classes="form-label")
@@ -210,7 +211,7 @@ class StagePicker(ModalScreen[Stage | None]):
             for stage in Stage
         ]
         with Vertical(id="stage-dialog", classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(shown(self.title_text), classes="dialog-title")
             yield OptionList(*options, id="stage-options")
             yield Static("Enter picks · Esc cancels", classes="dialog-hint")
 

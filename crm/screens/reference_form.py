@@ -20,7 +20,7 @@ from crm.domain.when import WhenError, parse_when
 from crm.screens.form import FormScreen
 from crm.screens.lookup import resolve_optional_contact
 from crm.services.references import ReferenceView
-from crm.widgets.cells import local_zone
+from crm.widgets.cells import local_zone, shown
 from crm.widgets.opportunity_select import OpportunitySelect
 from crm.widgets.suggesters import ContactSuggester
 
@@ -78,7 +78,7 @@ class ReferenceForm(FormScreen[ReferenceDraft | None]):
                         compact=True,
                     )
                 else:
-                    yield Static(editing.name, id="reference-contact")
+                    yield Static(shown(editing.name), id="reference-contact")
                 yield Label("Relationship", classes="form-label")
                 yield Input(
                     editing.relationship if editing else "",
@@ -164,7 +164,7 @@ class GiveReferenceForm(FormScreen[GiveDraft | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="give-reference-dialog", classes="dialog"):
-            yield Label(f"Give {self.reference_name} as a reference", classes="dialog-title")
+            yield Label(shown(f"Give {self.reference_name} as a reference"), classes="dialog-title")
             yield Static(
                 Text("\n".join(f"⚠ {warning}" for warning in self.warnings), style="bold red"),
                 id="give-warning",
@@ -301,7 +301,8 @@ class RemoveReferenceDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="remove-reference-dialog", classes="dialog"):
             yield Label(
-                f"Take {self.reference_name} off your reference list?", classes="dialog-title"
+                shown(f"Take {self.reference_name} off your reference list?"),
+                classes="dialog-title",
             )
             yield Static("Their contact and history stay.", classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):

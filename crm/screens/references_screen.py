@@ -27,7 +27,7 @@ from crm.screens.reference_form import (
 )
 from crm.services import opportunities, references
 from crm.services.references import ReferenceView
-from crm.widgets.cells import short_local
+from crm.widgets.cells import short_local, shown_text
 from crm.widgets.key_bar import KeyBar
 from crm.widgets.row_list import Column, Row, RowList
 from crm.widgets.title_bar import TitleBar
@@ -125,7 +125,7 @@ def render_reference(view: ReferenceView | None, now: datetime) -> Group | Text:
     lines.append(
         Text("g give to an employer · B briefed now · l log · D remove · Enter open", style="dim")
     )
-    return Group(*lines)
+    return Group(*map(shown_text, lines))
 
 
 class ReferenceList(RowList):
@@ -485,4 +485,6 @@ class ReferencesScreen(OverlayScreen):
     def report_worker_error(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.query_one(ReferenceList).loading = False
-            self.notify(f"Something went wrong: {event.worker.error}", severity="error")
+            self.notify(
+                f"Something went wrong: {event.worker.error}", severity="error", markup=False
+            )

@@ -14,7 +14,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crm.domain.when import WhenError, parse_when, to_local, to_utc
-from crm.widgets.cells import local_zone
+from crm.widgets.cells import local_zone, shown
 
 NEXT_WEEK_TIME = time(9, 0)
 """A snooze to next week lands at the start of Monday's working day."""
@@ -84,7 +84,7 @@ class SnoozeDialog(ModalScreen[datetime | None]):
         ]
         options.append(Option("4  Pick a date…", id=PICK_A_DATE))
         with Vertical(id="snooze-dialog", classes="dialog"):
-            yield Label(Content(f"Snooze: {self.title_text}"), classes="dialog-title")
+            yield Label(shown(f"Snooze: {self.title_text}"), classes="dialog-title")
             yield SnoozeChoices(*options, id="snooze-choices")
             yield Input(
                 placeholder="fri 10am · in 2 weeks · 2026-12-01",

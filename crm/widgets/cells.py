@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, tzinfo
 
 from rich.cells import cell_len, set_cell_size
+from rich.text import Text
+from textual.content import Content
 
+from crm.domain.text import picture_controls
 from crm.zone import user_zone
 
 
@@ -13,6 +16,7 @@ def fit(text: str, width: int) -> str:
     """Pad or cut ``text`` to exactly ``width`` cells, marking a cut with an ellipsis."""
     if width <= 0:
         return ""
+    text = picture_controls(text)  # a row is data: nothing in it may drive the terminal
     if cell_len(text) <= width:
         return set_cell_size(text, width)
     return set_cell_size(text, width - 1) + "…"
@@ -48,3 +52,17 @@ def local_zone() -> tzinfo:
 def short_local(moment: datetime) -> str:
     """A stored UTC time as a short local date and time: "Fri 20 Nov 14:00"."""
     return local_time(moment).strftime("%a %d %b %H:%M")
+
+
+def shown(text: str) -> Content:
+    """Data for a title, label or notice: literal text (never markup), controls visible."""
+    return Content(picture_controls(text))
+
+
+def shown_text(text: Text) -> Text:
+    """A Rich Text built from data with its control characters made visible, styles kept."""
+    plain = text.plain
+    if not plain.isprintable():
+        text = text.copy()
+        text.plain = picture_controls(plain, keep_lines=True)
+    return text

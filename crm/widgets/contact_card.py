@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from crm.domain.types import ContactDetail, HelperRole, OpportunitySummary
-from crm.widgets.cells import ago, local_time, short_local
+from crm.widgets.cells import ago, local_time, short_local, shown_text
 
 RAPPORT_STYLES = {"good": "green", "neutral": "yellow", "strained": "bold red"}
 
@@ -184,8 +184,8 @@ class ContactCard(Static):
         if self.why:
             lines += [Text(""), *_wrap(Text(self.why, style="italic cyan"), width, console)]
         if not laid_out:
-            self.update(Text("\n").join(lines))
+            self.update(shown_text(Text("\n").join(lines)))
             return
         fits = len(lines) <= height and self._lines_shown <= height
         self._lines_shown = len(lines)
-        self.update(Text("\n").join(lines), layout=not fits)
+        self.update(shown_text(Text("\n").join(lines)), layout=not fits)

@@ -12,7 +12,7 @@ from textual.worker import get_current_worker
 
 from crm.domain.types import FollowUpState, TimelineEntry
 from crm.services.conversations import timeline
-from crm.widgets.cells import local_time, short_local
+from crm.widgets.cells import local_time, short_local, shown
 from crm.widgets.follow_up_list import FollowUpList
 from crm.widgets.row_keys import FollowUpKey, InteractionKey, InterviewKey
 from crm.widgets.row_list import Column, Row
@@ -129,7 +129,7 @@ class TimelinePane(FollowUpList):
     def _show(self, subject: Subject, entries: list[TimelineEntry], now: datetime) -> None:
         self.shown = subject
         self.set_rows(timeline_rows(entries, now, show_contact=subject.contact_id is None))
-        self.border_title = f"Timeline · {subject.title}" if subject.title else "Timeline"
+        self.border_title = shown(f"Timeline · {subject.title}" if subject.title else "Timeline")
 
     def action_everything(self) -> None:
         self.show_subject(Subject())

@@ -463,3 +463,42 @@ def test_hostile_json_is_one_line(
     file.write_text(content, encoding="utf-8")
     code, out, err = run_crm(capsys, "--db", str(empty_db), "import", "json", str(file))
     assert_one_line(code, out, err, 1, "export.json", fragment)
+
+
+# --- the app -------------------------------------------------------------------------------
+
+
+def _terminal_output(app: object) -> str:
+    """What the app would write to the terminal to draw its whole screen now."""
+    import io
+
+    from rich.console import Console
+
+    update = app.screen._compositor.render_update(full=True)  # type: ignore[attr-defined]
+    console = Console(file=io.StringIO(), force_terminal=True, color_system="truecolor")
+    return "".join(update.render_segments(console))
+
+
+async def test_the_app_shows_hostile_names_literally_and_writes_no_escape_from_data(
+    dirty_db: Path, now: datetime
+) -> None:
+    from crm.widgets.contact_card import ContactCard
+    from tests.tui.helpers import build_app, plain_text, settle
+
+    open_database(dirty_db)
+    app = build_app(dirty_db, now)
+    async with app.run_test(size=(160, 50)) as pilot:
+        for keys in ([], ["f2"], ["enter"], ["escape", "f3"]):
+            await pilot.press(*keys)
+            await settle(pilot)
+            drawn = _terminal_output(app)
+            # No BEL, no OSC (a title, an OSC 8 link) and no C1 CSI: Textual's own output
+            # is CSI colour codes only.
+            assert "\x07" not in drawn and "\x1b]" not in drawn and "\x9b" not in drawn, keys
+            assert "\u202e" not in drawn
+            assert "[/]" in drawn and "[link=http://evil.example]click[/link]" in drawn
+        await pilot.press("escape", "f2")
+        await settle(pilot)
+        card = plain_text(app.screen.query_one(ContactCard))
+        assert "␛]0;PWNED" in card and "[bold]loud[/bold]" in card
+    close_database()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -100,7 +100,38 @@ def _result_json(result: Any) -> dict[str, Any]:
         "unchanged": result.unchanged,
         "companies_created": result.companies_created,
         "skipped": [{"line": row.line, "reason": row.reason} for row in result.skipped],
+        **_details_json(result),
     }
+
+
+def _details_json(result: Any) -> dict[str, Any]:
+    """Who an import (or batch in the history) updated and how, and its possible duplicates."""
+    return {
+        "changes": [
+            {"contact": change.contact_id, "name": change.name, "how": change.how}
+            for change in result.changes
+        ],
+        "possible_duplicates": [
+            {
+                "contact": item.contact_id,
+                "name": item.name,
+                "like": [
+                    {"contact": cid, "name": name}
+                    for cid, name in zip(item.like, item.like_names, strict=True)
+                ],
+            }
+            for item in result.possible_duplicates
+        ],
+    }
+
+
+def _listed(lines: Iterable[str]) -> None:
+    """Up to SHOWN_SKIPS lines, indented; the rest are counted."""
+    shown = list(lines)
+    for line in shown[:SHOWN_SKIPS]:
+        click.echo(f"  {line}")
+    if len(shown) > SHOWN_SKIPS:
+        click.echo(f"  … and {len(shown) - SHOWN_SKIPS} more (see `crm import list --json`)")
 
 
 def _print_result(result: Any) -> None:
@@ -112,6 +143,16 @@ def _print_result(result: Any) -> None:
         click.echo(f"Dry run of {result.filename}, nothing written: would be {counts}.")
     else:
         click.echo(f"Imported {result.filename} as import #{result.batch_id}: {counts}.")
+    if result.changes:
+        click.echo("Would update:" if result.dry_run else "Updated:")
+        _listed(f"{change.name}: {change.how}" for change in result.changes)
+    if result.possible_duplicates:
+        review = "" if result.dry_run else "; review and merge with `crm duplicates`"
+        click.echo(
+            f"{len(result.possible_duplicates):,} possible duplicates"
+            f" (created beside a contact of the same name{review}):"
+        )
+        _listed(item.text() for item in result.possible_duplicates)
     if result.skipped:
         click.echo("Skipped:")
         for row in result.skipped[:SHOWN_SKIPS]:
@@ -145,6 +186,7 @@ def import_list(ctx: click.Context, limit: int, as_json: bool) -> None:
                 "updated": batch.updated,
                 "unchanged": batch.unchanged,
                 "skipped": [{"line": row.line, "reason": row.reason} for row in batch.skipped],
+                **_details_json(batch),
                 "undone_at": batch.undone_at.isoformat() + "Z" if batch.undone_at else None,
             }
             for batch in batches

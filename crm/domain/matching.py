@@ -19,7 +19,7 @@ from crm.domain.text import fold, fold_sort_key
 
 _NOT_WORD = re.compile(r"[^\w]+")
 _NOT_DIGITS = re.compile(r"\D")
-MIN_LOCAL_DIGITS = 7  # fewer digits than any real subscriber number: an extension, a typo
+MIN_LOCAL_DIGITS = 7  # fewer digits can't tell one person from another: an extension, a typo
 
 
 def name_key(name: str) -> str:
@@ -59,7 +59,8 @@ def phone_key(number: str, region: str | None) -> str:
     text = number.strip()
     if text[:4].lower() == "tel:":
         text = text[4:]
-    if not text:
+    digits = _NOT_DIGITS.sub("", text)
+    if len(digits) < MIN_LOCAL_DIGITS:
         return ""
     try:
         parsed = phonenumbers.parse(text, region or None)
@@ -67,8 +68,7 @@ def phone_key(number: str, region: str | None) -> str:
         parsed = None
     if parsed is not None and phonenumbers.is_possible_number(parsed):
         return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
-    digits = _NOT_DIGITS.sub("", text)
-    return f"tel:{digits}" if len(digits) >= MIN_LOCAL_DIGITS else ""
+    return f"tel:{digits}"
 
 
 @dataclass(frozen=True)

@@ -140,3 +140,21 @@ def test_import_help_lists_the_commands(capsys) -> None:
     code, out, _ = crm(capsys, "import", "--help")
     assert code == 0
     assert all(command in out for command in ("linkedin", "list", "undo"))
+
+
+def test_the_summary_says_who_was_updated_and_lists_possible_duplicates(
+    capsys, db: str, tmp_path: Path
+) -> None:
+    crm(capsys, "--db", db, "contact", "add", "Ann Lee", "--company", "Acme")
+    crm(capsys, "--db", db, "contact", "add", "José Núñez", "--company", "Initech")
+    code, out, err = crm(capsys, "--db", db, "import", "linkedin", EN)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert "Updated:" in lines
+    assert "  Ann Lee: role, e-mail, LinkedIn profile, how you met" in lines
+    assert "1 possible duplicates" in out and "José Núñez (#" in out
+    assert "looks like José Núñez (#2)" in out
+    code, out, _ = crm(capsys, "--db", db, "import", "list", "--json")
+    [batch] = json.loads(out)
+    assert batch["changes"][0]["name"] == "Ann Lee"
+    assert batch["possible_duplicates"][0]["like"] == [{"contact": 2, "name": "José Núñez"}]

@@ -25,9 +25,10 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="dialog"):
-            yield Label(self.question, classes="dialog-title")
+            # Questions and details quote the user's data: never read as Rich markup.
+            yield Label(self.question, classes="dialog-title", markup=False)
             if self.detail:
-                yield Static(self.detail)
+                yield Static(self.detail, markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.yes} (y)", variant="error", id="confirm-yes", compact=True)
                 yield Button("No (n)", id="confirm-no", compact=True)

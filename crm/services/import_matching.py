@@ -20,7 +20,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from crm.db.search import index_contacts
@@ -28,6 +28,7 @@ from crm.domain.linkedin import normalize_profile_url
 from crm.domain.matching import (
     Match,
     Person,
+    Verdict,
     email_key,
     match_person,
     name_key,
@@ -111,23 +112,21 @@ class KnownPeople:
         self._by_profile: dict[str, list[int]] = {}
         self._by_email: dict[str, list[int]] = {}
         self._by_tail: dict[str, list[int]] = {}
-        self._by_name: dict[str, list[int]] = {}
+        self._by_name: dict[str, list[int]] | None = None  # built when a name is first needed
+        # sort key, company key, and the profile URLs, e-mails and phones, as stored
         self._facts: dict[int, tuple[str, str, list[str], list[str], list[str]]] = {}
         self._people: dict[int, Person] = {}
         for contact_id, key, company, email, phone, url in cursor.execute(
             "SELECT c.id, c.sort_key, COALESCE(co.key, ''), c.email, c.phone, c.linkedin_url"
             " FROM contact c LEFT JOIN company co ON co.id = c.company_id"
         ):
-            folded = name_key_of_sort_key(key)
             self._facts[contact_id] = (
-                folded,
+                key,
                 company,
                 [url] if url else [],
                 [email] if email else [],
                 [phone] if phone else [],
             )
-            if folded:
-                self._by_name.setdefault(folded, []).append(contact_id)
         for contact_id, kind, value in cursor.execute(
             "SELECT contact_id, kind, value FROM contact_method ORDER BY id"
         ):
@@ -149,14 +148,24 @@ class KnownPeople:
                     if tail:
                         self._by_tail.setdefault(tail, []).append(contact_id)
 
+    def _names(self) -> dict[str, list[int]]:
+        """Contacts by name_key, folded from their stored sort keys on first use."""
+        if self._by_name is None:
+            self._by_name = {}
+            for contact_id, (key, *_rest) in self._facts.items():
+                folded = name_key_of_sort_key(key)
+                if folded:
+                    self._by_name.setdefault(folded, []).append(contact_id)
+        return self._by_name
+
     def person(self, contact_id: int) -> Person:
         """The matching facts of one known contact (phones parsed on first use)."""
         known = self._people.get(contact_id)
         if known is None:
-            folded, company, urls, emails, numbers = self._facts[contact_id]
+            key, company, urls, emails, numbers = self._facts[contact_id]
             known = self._people[contact_id] = Person(
                 contact_id,
-                folded,
+                name_key_of_sort_key(key),
                 company,
                 frozenset(p for p in (_profile(u) for u in urls if "linkedin" in u.lower()) if p),
                 frozenset(email_key(e) for e in emails),
@@ -164,11 +173,11 @@ class KnownPeople:
             )
         return known
 
-    def incoming(self, record: Incoming, company_key: str) -> Person:
-        """The matching facts of a person coming in."""
+    def incoming(self, record: Incoming, company_key: str, *, named: bool = True) -> Person:
+        """The matching facts of a person coming in (without its name unless ``named``)."""
         return Person(
             -1,
-            name_key(record.name),
+            name_key(record.name) if named else "",
             company_key,
             frozenset({record.linkedin_url}) if record.linkedin_url else frozenset(),
             frozenset(email_key(address) for address, _label in record.emails),
@@ -178,8 +187,17 @@ class KnownPeople:
         )
 
     def find(self, record: Incoming, company_key: str) -> Match:
-        """Who ``record`` is among the known contacts (see domain.matching.match_person)."""
-        person = self.incoming(record, company_key)
+        """Who ``record`` is among the known contacts (see domain.matching.match_person).
+
+        Identifiers are tried first, alone: a name shared by hundreds of contacts is then
+        only folded and looked up for people no identifier settles (the same answer, since
+        names count only when no identifier matches).
+        """
+        if record.linkedin_url:
+            holders = self._by_profile.get(record.linkedin_url, ())
+            if len(holders) == 1:  # the one contact with this profile: nothing can outrank it
+                return Match(Verdict.SAME, holders[0], "the same LinkedIn profile")
+        person = self.incoming(record, company_key, named=False)
         ids: set[int] = set()
         for profile in person.profiles:
             ids.update(self._by_profile.get(profile, ()))
@@ -187,11 +205,15 @@ class KnownPeople:
             ids.update(self._by_email.get(address, ()))
         for number, _label in record.phones:
             ids.update(self._by_tail.get(_tail(number), ()))
-        ids.update(self._by_name.get(person.name, ()))
+        if ids:
+            match = match_person(person, (self.person(contact_id) for contact_id in ids))
+            if match.verdict is not Verdict.NEW:
+                return match
+        if not self._facts:
+            return Match(Verdict.NEW)
+        person = replace(person, name=name_key(record.name))
+        ids.update(self._names().get(person.name, ()))
         return match_person(person, (self.person(contact_id) for contact_id in ids))
-
-    def name_of(self, contact_id: int) -> str:
-        return self._facts[contact_id][0]
 
 
 # --- what a match gains --------------------------------------------------------------------
@@ -300,9 +322,11 @@ def plan_fill(
         fill.changes["role"] = record.role
     if record.linkedin_url and not contact.linkedin_url:
         fill.changes["linkedin_url"] = record.linkedin_url
-    for column, value in (("how_met", record.how_met), ("relationship_note", record.note)):
-        if value.strip() and not getattr(contact, column).strip():
-            fill.changes[column] = value
+    for column, field_name in (("how_met", "how_met"), ("relationship_note", "note")):
+        if not getattr(contact, column).strip():  # read the record's only when it can fill
+            value = getattr(record, field_name)
+            if value.strip():
+                fill.changes[column] = value
 
     def add(kind: str, column: str, values: Sequence[tuple[str, str]], keyed: Callable[[str], str]):
         have = {keyed(value) for k, value in contact.methods if k == kind}

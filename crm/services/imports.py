@@ -272,31 +272,38 @@ def _json_ids(ids: Iterable[int]) -> str:
     return json.dumps(list(ids))
 
 
-@dataclass(frozen=True)
 class _LinkedInPerson:
     """A connection as the matching and filling shared with the other importers see it."""
 
-    name: str
-    company: str
-    role: str
-    emails: tuple[tuple[str, str], ...]
-    linkedin_url: str
-    how_met: str
+    __slots__ = ("_connection", "emails")
     phones: tuple[tuple[str, str], ...] = ()
     urls: tuple[tuple[str, str], ...] = ()
-    note: str = ""
+    note = ""
     topics: tuple[str, ...] = ()
 
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self.emails = ((connection.email, ""),) if connection.email else ()
 
-def _person(connection: Connection) -> _LinkedInPerson:
-    return _LinkedInPerson(
-        name=connection.name,
-        company=connection.company,
-        role=connection.position,
-        emails=((connection.email, ""),) if connection.email else (),
-        linkedin_url=connection.url,
-        how_met=how_met_text(connection),
-    )
+    @property
+    def name(self) -> str:
+        return self._connection.name
+
+    @property
+    def company(self) -> str:
+        return self._connection.company
+
+    @property
+    def role(self) -> str:
+        return self._connection.position
+
+    @property
+    def linkedin_url(self) -> str:
+        return self._connection.url
+
+    @property
+    def how_met(self) -> str:  # worked out only for the few contacts that lack one
+        return how_met_text(self._connection)
 
 
 def _plan_import(connections: Sequence[Connection], skipped: Sequence[SkippedRow]) -> _Plan:
@@ -330,7 +337,7 @@ def _plan_import(connections: Sequence[Connection], skipped: Sequence[SkippedRow
             plan.skipped.append(SkippedRow(line, "no profile URL or e-mail to match on"))
             continue
         key = keys[connection.company]
-        person = _person(connection)
+        person = _LinkedInPerson(connection)
         match = known.find(person, key)
         if match.verdict is Verdict.AMBIGUOUS:
             plan.skipped.append(

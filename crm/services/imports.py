@@ -586,7 +586,7 @@ def _import_linkedin(
         nonlocal done
         done += rows
         if progress is not None:
-            progress(done, total)
+            progress(min(done, total), total)  # a plan made again counts its rows twice
 
     report(0)
     batch_id: int | None = None

@@ -65,9 +65,11 @@ def progress_bar(
 def import_linkedin(ctx: click.Context, csv_file: Path, dry_run: bool, as_json: bool) -> None:
     """Import Connections.csv from LinkedIn's "Get a copy of your data".
 
-    Each connection becomes a contact (matched by profile URL, or by e-mail when the row has
-    no URL); running it again with a newer export updates companies and roles. The import
-    is one batch you can take back with `crm import undo`.
+    Each connection becomes a contact, unless it is someone you have: matched by profile URL
+    (any spelling) or e-mail, or by name at the same company; a match gains what it lacks and
+    never loses what you typed. People of the same name elsewhere are created and listed as
+    possible duplicates (`crm duplicates`). The import is one batch you can take back with
+    `crm import undo`.
     """
     from crm.services import imports
 

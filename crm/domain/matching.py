@@ -19,6 +19,7 @@ from crm.domain.text import fold, fold_sort_key
 
 _NOT_WORD = re.compile(r"[^\w]+")
 _NOT_DIGITS = re.compile(r"\D")
+MAX_LOOKALIKES = 5  # contacts named beside a possible duplicate: the oldest, enough to review
 MIN_LOCAL_DIGITS = 7  # fewer digits can't tell one person from another: an extension, a typo
 
 
@@ -97,7 +98,8 @@ class Match:
     contact_id: int | None = None  # for SAME
     reason: str = ""  # why: "the same e-mail", "the same name at the same company", …
     candidates: tuple[int, ...] = ()  # AMBIGUOUS: the contacts it points at
-    possible: tuple[int, ...] = ()  # NEW: contacts of the same name, listed for review
+    possible: tuple[int, ...] = ()  # NEW: contacts of the same name (oldest first, at most
+    # MAX_LOOKALIKES), listed for review
 
 
 def contradicts(incoming: Person, known: Person) -> bool:
@@ -147,7 +149,7 @@ def match_person(incoming: Person, candidates: Iterable[Person]) -> Match:
         return Match(Verdict.AMBIGUOUS, candidates=tuple(sorted(by_identifier)))
     if same_company:
         return Match(Verdict.SAME, same_company[0], "the same name at the same company")
-    return Match(Verdict.NEW, possible=tuple(same_name))
+    return Match(Verdict.NEW, possible=tuple(same_name[:MAX_LOOKALIKES]))
 
 
 __all__ = [

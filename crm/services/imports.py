@@ -1,10 +1,11 @@
 """Imports as undoable batches: LinkedIn's Connections.csv, planned in memory, written at once.
 
-An import reads and checks the whole file before it opens a transaction, decides for every row
-whether it creates, updates or leaves a contact alone from one read of the contacts it can
-match, and then writes everything in one transaction: new contacts and their search rows by
-raw ``executemany``, updates with ``import_change`` rows that keep the previous values, so
-``undo_import`` can put everything back.
+An import reads and checks the whole file, then decides for every row, without a lock, whether
+it creates a contact, fills and adds to one (services/import_matching.py: who is who by every
+identifier, then the name at the same company) or leaves one alone; it then takes the write
+lock only to write (planning again first if another connection wrote meanwhile): new contacts
+and their search rows by raw ``executemany``, fills with ``import_change`` rows that keep the
+previous values and the rows added, so ``undo_import`` can put everything back.
 """
 
 from __future__ import annotations

@@ -803,8 +803,9 @@ def import_vcards(
 ) -> ImportResult:
     """Import a .vcf file or a vdir as one undoable batch (source "vcard").
 
-    Cards match contacts by UID, then e-mail, then LinkedIn profile, so importing the same
-    cards again changes nothing. A new contact keeps the card's UID.
+    Cards match contacts by UID, then by any e-mail, phone or LinkedIn profile, then by the
+    name at the same company, so importing the same cards again changes nothing; a match
+    gains what it lacks, never losing what the user typed. A new contact keeps the card's UID.
 
     Args:
         path: a .vcf file, or a folder of them.

@@ -124,3 +124,9 @@ def test_identifiers_pointing_at_two_people_are_ambiguous_unless_a_profile_decid
 def test_a_stranger_is_new_with_nothing_to_review() -> None:
     match = match_person(person(name="Mark O'Neil", emails=("m@x.example",)), [])
     assert (match.verdict, match.contact_id, match.possible) == (Verdict.NEW, None, ())
+
+
+def test_a_common_name_lists_only_its_oldest_look_alikes() -> None:
+    known = [person(cid, "Liam Khan", f"company {cid}") for cid in range(40, 0, -1)]
+    match = match_person(person(name="Liam Khan"), known)
+    assert match.possible == (1, 2, 3, 4, 5)

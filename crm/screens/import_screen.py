@@ -73,8 +73,8 @@ def _named(items: list[str]) -> str:
 
 
 def summary_text(result: imports.ImportResult) -> str:
-    """"Import #3: 7 new, 3 updated (Кэти Смирнова: phone, 1 e-mail added; …), 2 possible
-    duplicates (…), 1 unchanged.": one paragraph, plain text (names are never markup)."""
+    """One paragraph of plain text (names are never markup): "Import #3: 7 new, 3 updated
+    (Кэти Смирнова: phone, 1 e-mail added; …), 2 possible duplicates (…), 1 unchanged."."""
     parts = [f"{result.created:,} new"]
     updated = f"{result.updated:,} updated"
     if result.changes:

@@ -286,7 +286,7 @@ class Fill:
         return bool(self.changes or self.methods or self.topics)
 
     def description(self) -> str:
-        """"phone, note, 1 e-mail added, 2 topics added": what the summary says of it."""
+        """What the summary says of it: "phone, note, 1 e-mail added, 2 topics added"."""
         parts = [CHANGE_LABELS[name] for name in CHANGE_LABELS if name in self.changes]
         for kind, one, many in (("email", "e-mail", "e-mails"), ("phone", "phone", "phones")):
             count = sum(1 for method in self.methods if method[0] == kind)

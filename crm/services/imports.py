@@ -110,7 +110,7 @@ class PossibleDuplicate:
     like_names: tuple[str, ...]
 
     def text(self) -> str:
-        """"José Núñez (#12) looks like José Núñez (#3)"."""
+        """The line a summary shows: "José Núñez (#12) looks like José Núñez (#3)"."""
         new = f" (#{self.contact_id})" if self.contact_id is not None else ""
         others = ", ".join(
             f"{name} (#{cid})" for cid, name in zip(self.like, self.like_names, strict=True)

@@ -415,20 +415,25 @@ def duplicates(ctx: click.Context, as_json: bool) -> None:
                 + (f" <{c.email}>" if c.email else "")
             )
         ids = [c.id for c in group.contacts]
-        echo(f"  merge with: crm merge {ids[0]} {ids[1]}")
+        echo(f"  see what a merge does: crm merge {ids[0]} {ids[1]} --dry-run")
 
 
 @cli.command()
 @click.argument("keep_id", type=int)
 @click.argument("other_id", type=int)
+@click.option("--dry-run", is_flag=True, help="Show what the merge would do; change nothing.")
 @click.pass_context
-def merge(ctx: click.Context, keep_id: int, other_id: int) -> None:
+def merge(ctx: click.Context, keep_id: int, other_id: int, dry_run: bool) -> None:
     """Merge OTHER_ID into KEEP_ID: everything moves over, fields are combined."""
     from crm.domain.validation import InvalidInput
     from crm.services import merging
 
     database(ctx)
     try:
+        if dry_run:
+            echo(merging.merge_preview(keep_id, other_id).text())
+            echo(f"Nothing changed. Merge with: crm merge {keep_id} {other_id}")
+            return
         result = merging.merge_contacts(keep_id, other_id, now=now_of(ctx))
     except InvalidInput as error:
         fail(str(error))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -68,9 +68,11 @@ def progress_bar(
 def import_linkedin(ctx: click.Context, csv_file: Path, dry_run: bool, as_json: bool) -> None:
     """Import Connections.csv from LinkedIn's "Get a copy of your data".
 
-    Each connection becomes a contact (matched by profile URL, or by e-mail when the row has
-    no URL); running it again with a newer export updates companies and roles. The import
-    is one batch you can take back with `crm import undo`.
+    Each connection becomes a contact, unless it is someone you have: matched by profile URL
+    (any spelling) or e-mail, or by name at the same company; a match gains what it lacks and
+    never loses what you typed. People of the same name elsewhere are created and listed as
+    possible duplicates (`crm duplicates`). The import is one batch you can take back with
+    `crm import undo`.
     """
     from crm.services import imports
 
@@ -103,7 +105,38 @@ def _result_json(result: Any) -> dict[str, Any]:
         "unchanged": result.unchanged,
         "companies_created": result.companies_created,
         "skipped": [{"line": row.line, "reason": row.reason} for row in result.skipped],
+        **_details_json(result),
     }
+
+
+def _details_json(result: Any) -> dict[str, Any]:
+    """Who an import (or batch in the history) updated and how, and its possible duplicates."""
+    return {
+        "changes": [
+            {"contact": change.contact_id, "name": change.name, "how": change.how}
+            for change in result.changes
+        ],
+        "possible_duplicates": [
+            {
+                "contact": item.contact_id,
+                "name": item.name,
+                "like": [
+                    {"contact": cid, "name": name}
+                    for cid, name in zip(item.like, item.like_names, strict=True)
+                ],
+            }
+            for item in result.possible_duplicates
+        ],
+    }
+
+
+def _listed(lines: Iterable[str]) -> None:
+    """Up to SHOWN_SKIPS lines, indented; the rest are counted."""
+    shown = list(lines)
+    for line in shown[:SHOWN_SKIPS]:
+        echo(f"  {line}")
+    if len(shown) > SHOWN_SKIPS:
+        echo(f"  … and {len(shown) - SHOWN_SKIPS} more (see `crm import list --json`)")
 
 
 def _print_result(result: Any) -> None:
@@ -115,6 +148,16 @@ def _print_result(result: Any) -> None:
         echo(f"Dry run of {result.filename}, nothing written: would be {counts}.")
     else:
         echo(f"Imported {result.filename} as import #{result.batch_id}: {counts}.")
+    if result.changes:
+        echo("Would update:" if result.dry_run else "Updated:")
+        _listed(f"{change.name}: {change.how}" for change in result.changes)
+    if result.possible_duplicates:
+        review = "" if result.dry_run else "; review and merge with `crm duplicates`"
+        echo(
+            f"{len(result.possible_duplicates):,} possible duplicates"
+            f" (created beside a contact of the same name{review}):"
+        )
+        _listed(item.text() for item in result.possible_duplicates)
     if result.skipped:
         echo("Skipped:")
         for row in result.skipped[:SHOWN_SKIPS]:
@@ -148,6 +191,7 @@ def import_list(ctx: click.Context, limit: int, as_json: bool) -> None:
                 "updated": batch.updated,
                 "unchanged": batch.unchanged,
                 "skipped": [{"line": row.line, "reason": row.reason} for row in batch.skipped],
+                **_details_json(batch),
                 "undone_at": batch.undone_at.isoformat() + "Z" if batch.undone_at else None,
             }
             for batch in batches

@@ -65,6 +65,8 @@ class ActionCommands(Provider):
             "import_linkedin",
             "Connections.csv from LinkedIn's data export",
         ),
+        ("Import vCards…", "import_vcard", "An address book: a .vcf file or a folder of them"),
+        ("Import Google Contacts…", "import_google", "contacts.csv from Google Contacts' export"),
         ("Undo the last delete", "undo_delete", "Bring back the contact deleted last (Ctrl+Z)"),
         (
             "Find duplicates…",

@@ -109,18 +109,43 @@ class DuplicatesScreen(Screen[None]):
     def show(self, message: Loaded) -> None:
         self.query_one(DuplicateList).set_rows(duplicate_rows(message.groups))
 
+    @dataclass
+    class Previewed(Message):
+        """What a merge would do, to show before it is done."""
+
+        keep_id: int
+        name: str
+        others: list[int]
+        preview: str
+
     @on(DuplicateList.MergeRequested)
-    def confirm_merge(self, message: DuplicateList.MergeRequested) -> None:
+    def preview_merge(self, message: DuplicateList.MergeRequested) -> None:
+        others = [cid for cid in message.member.group if cid != message.member.contact_id]
+        self.load_preview(message.member.contact_id, message.member.name, others)
+
+    @work(thread=True, group="duplicates-preview", exit_on_error=False)
+    def load_preview(self, keep_id: int, name: str, others: list[int]) -> None:
+        """Work out what merging would do, then ask."""
+        try:
+            text = "\n\n".join(
+                merging.merge_preview(keep_id, other).text() for other in others
+            )
+        except InvalidInput as error:
+            self.app.call_from_thread(self.app.notify, str(error), severity="error")
+            return
+        self.post_message(self.Previewed(keep_id, name, others, text))
+
+    @on(Previewed)
+    def confirm_merge(self, message: Previewed) -> None:
         from crm.screens.confirm import ConfirmDialog
 
-        others = [cid for cid in message.member.group if cid != message.member.contact_id]
         dialog = ConfirmDialog(
-            f"Merge {len(others)} contact(s) into {message.member.name}?",
-            "Everything about them moves to this contact. This can't be undone.",
+            f"Merge {len(message.others)} contact(s) into {message.name}?",
+            f"{message.preview}\n\nThis can't be undone.",
             yes="Merge",
         )
         self.app.push_screen(
-            dialog, partial(self._merge_if_confirmed, message.member.contact_id, others)
+            dialog, partial(self._merge_if_confirmed, message.keep_id, message.others)
         )
 
     def _merge_if_confirmed(self, keep_id: int, others: list[int], confirmed: bool | None) -> None:

@@ -1,8 +1,11 @@
-"""Import LinkedIn connections from the app, with progress, a summary, and undo."""
+"""Import LinkedIn connections, vCards or Google Contacts from the app, with progress, a summary
+(who was updated and how, possible duplicates to review), and undo after a yes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from textual import on, work
@@ -11,15 +14,83 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, ProgressBar, Static
+from textual.widgets import Input, Label, ProgressBar, RadioButton, RadioSet, Static
 from textual.worker import get_current_worker
 
 from crm.messages import DataChanged
-from crm.services import imports
+from crm.services import google_contacts, imports, vcards
 from crm.widgets.cells import short_local, shown
 from crm.widgets.row_list import Column, Row, RowList
 
 DEFAULT_EXPORT = Path("~/Downloads/Connections.csv")
+SHOWN = 3  # updated people and possible duplicates named in the summary; the rest counted
+
+
+@dataclass(frozen=True)
+class Source:
+    """One kind of file the dialog imports, as the CLI's `crm import …` commands do."""
+
+    key: str
+    label: str
+    hint: str
+    default: Path
+    run: Callable[..., imports.ImportResult]
+    errors: tuple[type[Exception], ...]
+
+
+SOURCES = (
+    Source(
+        "linkedin",
+        "LinkedIn connections",
+        "LinkedIn → Settings → Data privacy → Get a copy of your data → Connections.",
+        DEFAULT_EXPORT,
+        imports.import_linkedin,
+        (imports.LinkedInExportError,),
+    ),
+    Source(
+        "vcard",
+        "vCards (.vcf file or folder)",
+        "A phone's or mail app's address book: one .vcf file, or a folder of them (a vdir).",
+        Path("~/Downloads/contacts.vcf"),
+        vcards.import_vcards,
+        (vcards.VCardError,),
+    ),
+    Source(
+        "google",
+        "Google Contacts CSV",
+        "contacts.google.com → Export → Google CSV.",
+        Path("~/Downloads/contacts.csv"),
+        google_contacts.import_google_contacts,
+        (google_contacts.GoogleContactsError,),
+    ),
+)
+BY_KEY = {source.key: source for source in SOURCES}
+
+
+def _named(items: list[str]) -> str:
+    shown = "; ".join(items[:SHOWN])
+    return shown + ("; …" if len(items) > SHOWN else "")
+
+
+def summary_text(result: imports.ImportResult) -> str:
+    """One paragraph of plain text (names are never markup): "Import #3: 7 new, 3 updated
+    (Кэти Смирнова: phone, 1 e-mail added; …), 2 possible duplicates (…), 1 unchanged."."""
+    parts = [f"{result.created:,} new"]
+    updated = f"{result.updated:,} updated"
+    if result.changes:
+        updated += f" ({_named([f'{c.name}: {c.how}' for c in result.changes])})"
+    parts.append(updated)
+    if result.possible_duplicates:
+        texts = [item.text() for item in result.possible_duplicates]
+        parts.append(f"{len(texts):,} possible duplicates ({_named(texts)})")
+    parts.append(f"{result.unchanged:,} unchanged")
+    if result.skipped:
+        first = result.skipped[0]
+        parts.append(f"{len(result.skipped):,} skipped (first: line {first.line}, {first.reason})")
+    text = f"Import #{result.batch_id}: {', '.join(parts)}."
+    if result.possible_duplicates:
+        text += " Press r to review the possible duplicates."
+    return text
 
 
 class ImportHistory(RowList):
@@ -58,9 +129,12 @@ def history_rows(batches: list[imports.ImportBatchInfo]) -> list[Row]:
 
 
 class ImportScreen(ModalScreen[None]):
-    """Type the path of LinkedIn's Connections.csv; Enter imports it as one undoable batch."""
+    """Pick what to import, type the file's path; Enter imports it as one undoable batch."""
 
-    BINDINGS = [Binding("escape", "close", "Close", id="import-close")]
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="import-close"),
+        Binding("r", "review", "Review duplicates", id="import-review", show=False),
+    ]
 
     @dataclass
     class Progressed(Message):
@@ -75,6 +149,7 @@ class ImportScreen(ModalScreen[None]):
 
         summary: str
         failed: bool = False
+        possible_duplicates: int = 0
 
     @dataclass
     class HistoryLoaded(Message):
@@ -82,24 +157,35 @@ class ImportScreen(ModalScreen[None]):
 
         batches: list[imports.ImportBatchInfo]
 
+    def __init__(self, source: str = "linkedin") -> None:
+        super().__init__()
+        self.source = BY_KEY[source]
+        self._batches: dict[int, imports.ImportBatchInfo] = {}
+        self._to_review = 0
+
     def compose(self) -> ComposeResult:
         with Vertical(id="import-dialog", classes="dialog"):
-            yield Label("Import LinkedIn connections", classes="dialog-title")
-            yield Static(
-                "LinkedIn → Settings → Data privacy → Get a copy of your data → Connections.",
-                classes="dialog-hint",
-            )
+            yield Label("Import contacts", classes="dialog-title")
+            with RadioSet(id="import-source", compact=True):
+                for source in SOURCES:
+                    yield RadioButton(
+                        source.label, value=source is self.source, id=f"source-{source.key}"
+                    )
+            yield Static(self.source.hint, classes="dialog-hint", id="import-hint", markup=False)
             yield Input(
-                str(DEFAULT_EXPORT),
-                placeholder="Path to Connections.csv",
+                str(self.source.default),
+                placeholder="Path to the file",
                 id="import-path",
                 compact=True,
             )
             yield ProgressBar(id="import-progress", show_eta=False)
-            yield Static("", id="import-summary")
+            yield Static("", id="import-summary", markup=False)
             yield Label("Earlier imports (u undoes one)", classes="form-label-left")
             yield ImportHistory(id="import-history")
-            yield Static("Enter imports · Tab to the list · Esc closes", classes="dialog-hint")
+            yield Static(
+                "Enter imports · Shift+Tab picks the kind of file · Tab to the list · Esc closes",
+                classes="dialog-hint",
+            )
 
     def on_mount(self) -> None:
         if self.app.is_headless:
@@ -107,6 +193,16 @@ class ImportScreen(ModalScreen[None]):
         self.query_one(ImportHistory).empty_text = "None yet."
         self.query_one(Input).focus()
         self.load_history()
+
+    @on(RadioSet.Changed, "#import-source")
+    def pick_source(self, event: RadioSet.Changed) -> None:
+        event.stop()
+        chosen = BY_KEY[str(event.pressed.id).removeprefix("source-")]
+        path = self.query_one("#import-path", Input)
+        if path.value.strip() in {str(source.default) for source in SOURCES}:
+            path.value = str(chosen.default)  # only a path the user didn't type follows
+        self.source = chosen
+        self.query_one("#import-hint", Static).update(chosen.hint)
 
     @work(thread=True, exclusive=True, group="import-history", exit_on_error=False)
     def load_history(self) -> None:
@@ -117,6 +213,7 @@ class ImportScreen(ModalScreen[None]):
 
     @on(HistoryLoaded)
     def show_history(self, message: HistoryLoaded) -> None:
+        self._batches = {batch.id: batch for batch in message.batches}
         self.query_one(ImportHistory).set_rows(history_rows(message.batches))
 
     @on(Input.Submitted, "#import-path")
@@ -127,36 +224,48 @@ class ImportScreen(ModalScreen[None]):
             self.query_one("#import-summary", Static).update("Type the path of the file.")
             return
         self.query_one("#import-summary", Static).update("Importing…")
-        self.run_import(path)
+        self.run_import(self.source, path)
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
-    def run_import(self, path: Path) -> None:
+    def run_import(self, source: Source, path: Path) -> None:
         """Import the file, reporting progress as it goes."""
         try:
-            result = imports.import_linkedin(
+            result = source.run(
                 path,
                 now=self.app.clock(),  # type: ignore[attr-defined]
                 progress=lambda done, total: self.post_message(self.Progressed(done, total)),
             )
-        except (imports.LinkedInExportError, OSError) as error:
+        except (*source.errors, OSError) as error:
             self.post_message(self.Finished(f"{path.name}: {error}", failed=True))
             return
-        skipped = f", {len(result.skipped)} skipped" if result.skipped else ""
-        first = (
-            f" (first: line {result.skipped[0].line}, {result.skipped[0].reason})"
-            if result.skipped
-            else ""
-        )
         self.post_message(
-            self.Finished(
-                f"Import #{result.batch_id}: {result.created:,} new, {result.updated:,} updated, "
-                f"{result.unchanged:,} unchanged{skipped}{first}."
-            )
+            self.Finished(summary_text(result), possible_duplicates=len(result.possible_duplicates))
         )
 
     @on(ImportHistory.UndoRequested)
-    def undo(self, message: ImportHistory.UndoRequested) -> None:
-        self.run_undo(message.batch_id)
+    def confirm_undo(self, message: ImportHistory.UndoRequested) -> None:
+        from crm.screens.confirm import ConfirmDialog
+
+        batch = self._batches.get(message.batch_id)
+        if batch is not None and batch.undone_at is not None:
+            self.query_one("#import-summary", Static).update(
+                f"Import #{batch.id} was already undone."
+            )
+            return
+        detail = (
+            f"Removes the {batch.created:,} contacts it added (keeping any you have worked with "
+            f"since) and puts back the {batch.updated:,} it updated as they were."
+            if batch is not None
+            else ""
+        )
+        self.app.push_screen(
+            ConfirmDialog(f"Undo import #{message.batch_id}?", detail, yes="Undo"),
+            partial(self._undo_if_confirmed, message.batch_id),
+        )
+
+    def _undo_if_confirmed(self, batch_id: int, confirmed: bool | None) -> None:
+        if confirmed:
+            self.run_undo(batch_id)
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def run_undo(self, batch_id: int) -> None:
@@ -183,9 +292,19 @@ class ImportScreen(ModalScreen[None]):
         summary = self.query_one("#import-summary", Static)
         summary.set_class(message.failed, "form-error")
         summary.update(shown(message.summary))  # quotes the file's name and its rows
+        self._to_review = message.possible_duplicates
         if not message.failed:
             self.app.screen_stack[0].post_message(DataChanged())
+            self.query_one(ImportHistory).focus()  # where u undoes it and r reviews
         self.load_history()
+
+    def action_review(self) -> None:
+        """Open the duplicates screen, where each likeness is merged after its preview."""
+        if not self._to_review:
+            return
+        from crm.screens.duplicates_screen import DuplicatesScreen
+
+        self.app.push_screen(DuplicatesScreen())
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -553,10 +553,16 @@ class MainScreen(ContactEditing, DailyLoopActions):
 
         self.app.push_screen(DuplicatesScreen(), self._returned)
 
-    def action_import_linkedin(self) -> None:
+    def action_import_linkedin(self, source: str = "linkedin") -> None:
         from crm.screens.import_screen import ImportScreen
 
-        self.app.push_screen(ImportScreen(), self._returned)
+        self.app.push_screen(ImportScreen(source), self._returned)
+
+    def action_import_vcard(self) -> None:
+        self.action_import_linkedin("vcard")
+
+    def action_import_google(self) -> None:
+        self.action_import_linkedin("google")
 
     def _returned(self, _: object = None) -> None:
         """Back from a screen that may have written: show the changes."""

@@ -302,8 +302,9 @@ def import_google_contacts(
 ) -> ImportResult:
     """Import a Google Contacts CSV export as one undoable batch (source "google").
 
-    Rows match contacts by a UID made from the name, phone and e-mail, then by e-mail, then
-    by LinkedIn profile, so importing the same file again changes nothing. Labels (``Group
+    Rows match contacts by a UID made from the name, phone and e-mail, then as vCards do
+    (any e-mail, phone or profile, then the name at the same company), so importing the
+    same file again changes nothing. Labels (``Group
     Membership`` in the older layout) become topics, without Google's ``* myContacts``.
 
     Args:

@@ -1,10 +1,11 @@
 """Imports as undoable batches: LinkedIn's Connections.csv, planned in memory, written at once.
 
-An import reads and checks the whole file before it opens a transaction, decides for every row
-whether it creates, updates or leaves a contact alone from one read of the contacts it can
-match, and then writes everything in one transaction: new contacts and their search rows by
-raw ``executemany``, updates with ``import_change`` rows that keep the previous values, so
-``undo_import`` can put everything back.
+An import reads and checks the whole file, then decides for every row, without a lock, whether
+it creates a contact, fills and adds to one (services/import_matching.py: who is who by every
+identifier, then the name at the same company) or leaves one alone; it then takes the write
+lock only to write (planning again first if another connection wrote meanwhile): new contacts
+and their search rows by raw ``executemany``, fills with ``import_change`` rows that keep the
+previous values and the rows added, so ``undo_import`` can put everything back.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import gc
 import json
 import os
-import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -32,10 +32,19 @@ from crm.domain.linkedin import (
     LinkedInExportError,
     SkippedRow,
     how_met_text,
-    normalize_profile_url,
     parse_export,
 )
+from crm.domain.matching import Verdict
 from crm.domain.text import fold, fold_sort_key, sort_key
+from crm.services.import_matching import (
+    Fill,
+    KnownPeople,
+    data_version,
+    default_phone_region,
+    known_contacts,
+    plan_fill,
+    write_fills,
+)
 from crm.services.tx import reading, writing
 from crm.zone import local_text
 
@@ -45,7 +54,16 @@ Progress = Callable[[int, int], None]
 
 CHUNK = 5_000  # rows written between progress reports
 _STAMP = "%Y-%m-%d %H:%M:%S"  # how peewee stores a naive datetime
-_RESTORABLE = ("company_id", "role", "email", "linkedin_url", "updated_at")
+_RESTORABLE = (
+    "company_id",
+    "role",
+    "email",
+    "phone",
+    "linkedin_url",
+    "how_met",
+    "relationship_note",
+    "updated_at",
+)
 
 
 class ImportBatchNotFound(LookupError):
@@ -68,6 +86,36 @@ class ImportResult:
     skipped: tuple[SkippedRow, ...]
     companies_created: int
     dry_run: bool = False
+    changes: tuple[ContactChange, ...] = ()  # the contacts updated, and how
+    possible_duplicates: tuple[PossibleDuplicate, ...] = ()  # created beside a look-alike
+
+
+@dataclass(frozen=True)
+class ContactChange:
+    """One known contact an import updated, and how: "phone, note, 1 e-mail added"."""
+
+    contact_id: int
+    name: str
+    how: str
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """A person an import created although contacts of the same name exist (other company,
+    none, or another LinkedIn profile): listed for review, never merged on a guess."""
+
+    contact_id: int | None  # None in a dry run, where nothing was created
+    name: str
+    like: tuple[int, ...]  # the existing contacts of the same name
+    like_names: tuple[str, ...]
+
+    def text(self) -> str:
+        """The line a summary shows: "José Núñez (#12) looks like José Núñez (#3)"."""
+        new = f" (#{self.contact_id})" if self.contact_id is not None else ""
+        others = ", ".join(
+            f"{name} (#{cid})" for cid, name in zip(self.like, self.like_names, strict=True)
+        )
+        return f"{self.name}{new} looks like {others}"
 
 
 @dataclass(frozen=True)
@@ -83,6 +131,8 @@ class ImportBatchInfo:
     unchanged: int
     skipped: tuple[SkippedRow, ...]
     undone_at: datetime | None
+    changes: tuple[ContactChange, ...] = ()
+    possible_duplicates: tuple[PossibleDuplicate, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,26 +220,16 @@ def _collector_paused() -> Iterator[None]:
 
 
 @dataclass
-class _Existing:
-    """A contact already in the database that a row matched."""
-
-    id: int
-    company_id: int | None
-    company_key: str
-    role: str
-    email: str
-    linkedin_url: str
-    updated_at: str
-
-
-@dataclass
 class _Plan:
     creates: list[tuple[Connection, int | None]] = field(default_factory=list)
-    updates: list[tuple[_Existing, dict[str, Any]]] = field(default_factory=list)
+    fills: list[Fill] = field(default_factory=list)
     unchanged: int = 0
     skipped: list[SkippedRow] = field(default_factory=list)
     new_companies: list[tuple[int, str, str]] = field(default_factory=list)  # id, name, key
     company_names: dict[int, str] = field(default_factory=dict)
+    # Creates (by their index in ``creates``) beside contacts of the same name, for review.
+    possible: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
+    known_names: dict[int, str] = field(default_factory=dict)  # names of those contacts
 
 
 class _Companies:
@@ -216,10 +256,6 @@ class _Companies:
         return company_id
 
 
-# A URL that normalize_profile_url would return unchanged, recognised without the work.
-_PLAIN_CANONICAL = re.compile(r"https://linkedin\.com(?:/[a-z0-9\-_.~!$&'()*+,;=:@]+)+\Z")
-
-
 class _CompanyKeys(dict[str, str]):
     """company_key() of the company names in a file, each computed once."""
 
@@ -237,14 +273,38 @@ def _json_ids(ids: Iterable[int]) -> str:
     return json.dumps(list(ids))
 
 
-def _existing_details(cursor: sqlite3.Cursor, ids: set[int]) -> dict[int, _Existing]:
-    rows = cursor.execute(
-        "SELECT c.id, c.company_id, COALESCE(co.key, ''), c.role, c.email, c.linkedin_url,"
-        " c.updated_at FROM contact c LEFT JOIN company co ON co.id = c.company_id"
-        " WHERE c.id IN (SELECT value FROM json_each(?))",
-        (_json_ids(ids),),
-    ).fetchall()
-    return {row[0]: _Existing(*row) for row in rows}
+class _LinkedInPerson:
+    """A connection as the matching and filling shared with the other importers see it."""
+
+    __slots__ = ("_connection", "emails")
+    phones: tuple[tuple[str, str], ...] = ()
+    urls: tuple[tuple[str, str], ...] = ()
+    note = ""
+    topics: tuple[str, ...] = ()
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self.emails = ((connection.email, ""),) if connection.email else ()
+
+    @property
+    def name(self) -> str:
+        return self._connection.name
+
+    @property
+    def company(self) -> str:
+        return self._connection.company
+
+    @property
+    def role(self) -> str:
+        return self._connection.position
+
+    @property
+    def linkedin_url(self) -> str:
+        return self._connection.url
+
+    @property
+    def how_met(self) -> str:  # worked out only for the few contacts that lack one
+        return how_met_text(self._connection)
 
 
 def _plan_import(connections: Sequence[Connection], skipped: Sequence[SkippedRow]) -> _Plan:
@@ -253,88 +313,79 @@ def _plan_import(connections: Sequence[Connection], skipped: Sequence[SkippedRow
     keys = _CompanyKeys()
     cursor = db.cursor()
     companies = _Companies(cursor, plan)
+    region = default_phone_region()
+    known = KnownPeople(cursor, region, phones=False)
 
-    by_url: dict[str, int] = {}
-    for known_id, url in cursor.execute(
-        "SELECT id, linkedin_url FROM contact WHERE linkedin_url != '' ORDER BY id DESC"
-    ):
-        # The oldest contact wins a tie. Imports store canonical URLs; the form stores them
-        # as typed, so every other spelling is normalised before it is compared.
-        by_url[url if _PLAIN_CANONICAL.match(url) else normalize_profile_url(url)] = known_id
-    wanted_emails = {c.email.lower() for c in connections if c.email}
-    by_email: dict[str, list[tuple[int, str]]] = {}
-    if wanted_emails:
-        for known_id, email, url in cursor.execute(
-            "SELECT id, email, linkedin_url FROM contact"
-            " WHERE email != '' AND lower(email) IN (SELECT value FROM json_each(?))"
-            " ORDER BY id",
-            (json.dumps(sorted(wanted_emails)),),
-        ):
-            by_email.setdefault(email.lower(), []).append((known_id, url))
-
-    matches: list[tuple[Connection, int]] = []
+    matches: list[tuple[_LinkedInPerson, int]] = []
     seen_urls: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
     matched_lines: dict[int, int] = {}
     for connection in connections:
         line = connection.line
-        contact_id: int | None = None
         if connection.url:
             if connection.url in seen_urls:
                 first_line = seen_urls[connection.url]
                 plan.skipped.append(SkippedRow(line, f"same profile as line {first_line}"))
                 continue
             seen_urls[connection.url] = line
-            contact_id = by_url.get(connection.url)
-        if contact_id is None and connection.email:
+        elif connection.email:
             email = connection.email.lower()
-            if not connection.url and email in seen_emails:
+            if email in seen_emails:
                 plan.skipped.append(SkippedRow(line, f"same e-mail as line {seen_emails[email]}"))
                 continue
-            # A row with a URL only takes over a contact that has no profile URL yet.
-            candidates = [
-                cid for cid, url in by_email.get(email, ()) if not connection.url or not url
-            ]
-            if len(candidates) > 1:
-                plan.skipped.append(
-                    SkippedRow(line, f"its e-mail matches {len(candidates)} contacts")
-                )
-                continue
-            if candidates:
-                contact_id = candidates[0]
-            seen_emails.setdefault(email, line)
-        elif contact_id is None and not connection.url:
+            seen_emails[email] = line
+        else:
             plan.skipped.append(SkippedRow(line, "no profile URL or e-mail to match on"))
             continue
+        key = keys[connection.company]
+        person = _LinkedInPerson(connection)
+        match = known.find(person, key)
+        if match.verdict is Verdict.AMBIGUOUS:
+            plan.skipped.append(
+                SkippedRow(line, f"its e-mail matches {len(match.candidates)} contacts")
+            )
+            continue
+        contact_id = match.contact_id
         if contact_id is None:
-            key = keys[connection.company]
+            if match.possible:
+                plan.possible.append((len(plan.creates), match.possible))
             plan.creates.append((connection, companies.id_for(connection.company, key)))
         elif contact_id in matched_lines:
             first_line = matched_lines[contact_id]
             plan.skipped.append(SkippedRow(line, f"same contact as line {first_line}"))
         else:
             matched_lines[contact_id] = line
-            matches.append((connection, contact_id))
+            matches.append((person, contact_id))
 
-    details = _existing_details(cursor, {contact_id for _, contact_id in matches})
-    for connection, contact_id in matches:
-        existing = details[contact_id]
-        changes: dict[str, Any] = {}
-        key = keys[connection.company]
-        if key and key != existing.company_key:
-            changes["company_id"] = companies.id_for(connection.company, key)
-        if connection.position and connection.position != existing.role:
-            changes["role"] = connection.position
-        if connection.email and not existing.email:
-            changes["email"] = connection.email
-        if connection.url and not existing.linkedin_url:
-            changes["linkedin_url"] = connection.url
-        if changes:
-            plan.updates.append((existing, changes))
+    details = known_contacts(cursor, {contact_id for _, contact_id in matches})
+    for person, contact_id in matches:
+        key = keys[person.company]
+        fill = plan_fill(
+            details[contact_id],
+            person,
+            (key, lambda person=person, key=key: companies.id_for(person.company, key)),
+            region,
+            SOURCE_LINKEDIN,
+        )
+        if fill:
+            plan.fills.append(fill)
         else:
             plan.unchanged += 1
+    _name_possible(cursor, plan)
     plan.skipped.sort(key=lambda row: row.line)
     return plan
+
+
+def _name_possible(cursor: sqlite3.Cursor, plan: _Plan) -> None:
+    """Read the names of the contacts the plan's creates look like, for the summary."""
+    ids = {cid for _index, like in plan.possible for cid in like}
+    if ids:
+        plan.known_names.update(
+            cursor.execute(
+                "SELECT id, name FROM contact WHERE id IN (SELECT value FROM json_each(?))",
+                (_json_ids(sorted(ids)),),
+            ).fetchall()
+        )
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -362,11 +413,11 @@ def _write_creates(
     batch_id: int,
     stamp: str,
     report: Callable[[int], None],
+    first_id: int,
 ) -> None:
-    """Insert the new contacts and their search rows, a chunk at a time."""
+    """Insert the new contacts (ids from ``first_id`` on) and their search rows, by chunks."""
     if not plan.creates:
         return
-    first_id = (cursor.execute("SELECT MAX(id) FROM contact").fetchone()[0] or 0) + 1
     folded = _FoldCache()  # companies, positions: values that repeat
     company_names = plan.company_names
     how_met_cache: dict[object, tuple[str, str | None]] = {}  # text, and folded if ASCII
@@ -435,53 +486,58 @@ def _write_creates(
             report(len(chunk))
 
 
-def _write_updates(
-    cursor: sqlite3.Cursor,
-    plan: _Plan,
-    batch_id: int,
-    stamp: str,
-    report: Callable[[int], None],
-) -> None:
-    """Apply the updates, keeping every contact's previous values for undo."""
-    for chunk in _chunks(plan.updates):
-        change_rows = []
-        update_rows = []
-        for existing, changes in chunk:
-            previous = {name: getattr(existing, name) for name in changes}
-            previous["updated_at"] = existing.updated_at
-            change_rows.append((batch_id, existing.id, "updated", json.dumps(previous)))
-            update_rows.append(
-                (
-                    changes.get("company_id", existing.company_id),
-                    changes.get("role", existing.role),
-                    changes.get("email", existing.email),
-                    changes.get("linkedin_url", existing.linkedin_url),
-                    stamp,
-                    existing.id,
-                )
-            )
-        cursor.executemany(
-            "UPDATE contact SET company_id = ?, role = ?, email = ?, linkedin_url = ?,"
-            " updated_at = ? WHERE id = ?",
-            update_rows,
-        )
-        cursor.executemany(_CHANGE_SQL, change_rows)
-        index_contacts([existing.id for existing, _changes in chunk])
-        report(len(chunk))
+def next_contact_id(cursor: sqlite3.Cursor) -> int:
+    """The id the first contact an import creates gets (they are numbered on from it)."""
+    return int((cursor.execute("SELECT MAX(id) FROM contact").fetchone()[0] or 0) + 1)
 
 
-def _summary_json(plan: _Plan, rows: int) -> str:
+def summary_json(
+    *,
+    rows: int,
+    created: int,
+    fills: Sequence[Fill],
+    unchanged: int,
+    skipped: Sequence[SkippedRow],
+    new_companies: Sequence[tuple[int, str, str]],
+    possible: Sequence[PossibleDuplicate],
+) -> str:
+    """The batch's summary, as ``list_imports`` and the app read it back."""
     return json.dumps(
         {
             "rows": rows,
-            "created": len(plan.creates),
-            "updated": len(plan.updates),
-            "unchanged": plan.unchanged,
-            "skipped": [[row.line, row.reason] for row in plan.skipped],
-            "companies_created": [company_id for company_id, _, _ in plan.new_companies],
+            "created": created,
+            "updated": len(fills),
+            "unchanged": unchanged,
+            "skipped": [[row.line, row.reason] for row in skipped],
+            "companies_created": [company_id for company_id, _, _ in new_companies],
+            "changes": [
+                [fill.contact.id, fill.contact.name, fill.description()] for fill in fills
+            ],
+            "possible_duplicates": [
+                [item.contact_id, item.name, list(item.like), list(item.like_names)]
+                for item in possible
+            ],
         },
         ensure_ascii=False,
     )
+
+
+def contact_changes(fills: Sequence[Fill]) -> tuple[ContactChange, ...]:
+    return tuple(
+        ContactChange(fill.contact.id, fill.contact.name, fill.description()) for fill in fills
+    )
+
+
+def _possible(plan: _Plan, first_id: int | None) -> list[PossibleDuplicate]:
+    return [
+        PossibleDuplicate(
+            None if first_id is None else first_id + index,
+            plan.creates[index][0].name,
+            like,
+            tuple(plan.known_names.get(cid, "") for cid in like),
+        )
+        for index, like in plan.possible
+    ]
 
 
 def read_export(path: Path) -> bytes:
@@ -531,38 +587,58 @@ def _import_linkedin(
         nonlocal done
         done += rows
         if progress is not None:
-            progress(done, total)
+            progress(min(done, total), total)  # a plan made again counts its rows twice
 
     report(0)
-    scope = reading() if dry_run else writing()
-    with scope:
-        plan = _plan_import(parsed.connections, parsed.skipped)
+    batch_id: int | None = None
+    first_id: int | None = None
+    # Parsing (above) and planning take no lock; the write lock is held only for the writing.
+    with db.connection_context():
+        with reading():
+            version = data_version(db.cursor())
+            plan = _plan_import(parsed.connections, parsed.skipped)
         report(plan.unchanged + len(plan.skipped))
-        batch_id: int | None = None
         if not dry_run:
-            batch_id = int(
-                ImportBatch.insert(
-                    source=SOURCE_LINKEDIN,
-                    filename=Path(path).name,
-                    created_at=moment,
-                    summary=_summary_json(plan, total),
-                ).execute()
-            )
-            cursor = db.cursor()
-            cursor.executemany(_COMPANY_SQL, [(*row, stamp) for row in plan.new_companies])
-            _write_creates(cursor, plan, batch_id, stamp, report)
-            _write_updates(cursor, plan, batch_id, stamp, report)
+            with writing():
+                cursor = db.cursor()
+                if data_version(cursor) != version:
+                    # Someone wrote since the plan was made: plan again against what is there.
+                    plan = _plan_import(parsed.connections, parsed.skipped)
+                first_id = next_contact_id(cursor)
+                possible = _possible(plan, first_id)
+                batch_id = int(
+                    ImportBatch.insert(
+                        source=SOURCE_LINKEDIN,
+                        filename=Path(path).name,
+                        created_at=moment,
+                        summary=summary_json(
+                            rows=total,
+                            created=len(plan.creates),
+                            fills=plan.fills,
+                            unchanged=plan.unchanged,
+                            skipped=plan.skipped,
+                            new_companies=plan.new_companies,
+                            possible=possible,
+                        ),
+                    ).execute()
+                )
+                cursor.executemany(_COMPANY_SQL, [(*row, stamp) for row in plan.new_companies])
+                _write_creates(cursor, plan, batch_id, stamp, report, first_id)
+                write_fills(cursor, plan.fills, batch_id, stamp)
+                report(len(plan.fills))
     if progress is not None and done < total:
         progress(total, total)
     return ImportResult(
         batch_id=batch_id,
         filename=Path(path).name,
         created=len(plan.creates),
-        updated=len(plan.updates),
+        updated=len(plan.fills),
         unchanged=plan.unchanged,
         skipped=tuple(plan.skipped),
         companies_created=len(plan.new_companies),
         dry_run=dry_run,
+        changes=contact_changes(plan.fills),
+        possible_duplicates=tuple(_possible(plan, first_id)),
     )
 
 
@@ -594,6 +670,16 @@ def _info(batch: ImportBatch) -> ImportBatchInfo:
             SkippedRow(int(line), str(reason)) for line, reason in summary.get("skipped", ())
         ),
         undone_at=_as_datetime(batch.undone_at),
+        changes=tuple(
+            ContactChange(int(cid), str(name), str(how))
+            for cid, name, how in summary.get("changes", ())
+        ),
+        possible_duplicates=tuple(
+            PossibleDuplicate(
+                None if cid is None else int(cid), str(name), tuple(like), tuple(like_names)
+            )
+            for cid, name, like, like_names in summary.get("possible_duplicates", ())
+        ),
     )
 
 
@@ -673,11 +759,16 @@ def _restore_updated(cursor: sqlite3.Cursor, batch_id: int) -> list[int]:
     company_ids = {cid for (cid,) in cursor.execute("SELECT id FROM company")}
     restored: list[int] = []
     for contact_id, previous_json in changes:
-        previous = {
-            name: value
-            for name, value in json.loads(previous_json or "{}").items()
-            if name in _RESTORABLE
-        }
+        recorded = json.loads(previous_json or "{}")
+        # The e-mails, phones, links and topics the import added go; the user's own stay.
+        for table, key in (("contact_method", "added_methods"), ("contact_topic", "added_topics")):
+            if recorded.get(key):
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE contact_id = ?"
+                    " AND id IN (SELECT value FROM json_each(?))",
+                    (contact_id, _json_ids(recorded[key])),
+                )
+        previous = {name: value for name, value in recorded.items() if name in _RESTORABLE}
         if previous.get("company_id") not in company_ids and "company_id" in previous:
             previous["company_id"] = None  # the old company was deleted since
         if not previous:
@@ -728,13 +819,6 @@ __all__ = [
 
 # --- building blocks for other importers (vCard, Google Contacts) ---------------------------
 
-ExistingContact = _Existing
-"""A contact an import matched, with the fields an update may change and undo restores."""
-
-UPDATABLE_FIELDS = frozenset({"company_id", "role", "email", "linkedin_url"})
-"""The contact fields an import may change on a contact it matched (undo restores exactly these)."""
-
-
 class CompanyPlanner:
     """Company ids by name for an import, planning (not yet writing) the companies that are new.
 
@@ -764,11 +848,6 @@ class CompanyPlanner:
         return self._plan.new_companies
 
 
-def existing_contacts(contact_ids: Iterable[int]) -> dict[int, ExistingContact]:
-    """The updatable fields of these contacts by id; call inside a connection."""
-    return _existing_details(db.cursor(), set(contact_ids))
-
-
 def write_batch(
     *,
     source: str,
@@ -776,15 +855,16 @@ def write_batch(
     moment: datetime,
     rows: int,
     created: int,
-    updates: Sequence[tuple[ExistingContact, dict[str, Any]]],
+    fills: Sequence[Fill],
     unchanged: int,
     skipped: Sequence[SkippedRow],
     companies: CompanyPlanner,
+    possible: Sequence[PossibleDuplicate] = (),
 ) -> int:
     """Record an import another importer planned, as a batch ``undo_import`` can take back.
 
     Call inside ``writing()``. Inserts the batch (with the summary ``list_imports`` reads), the
-    planned companies, and the updates with their previous values; the caller then inserts the
+    planned companies, and the fills with what undo needs; the caller then inserts the
     contacts it creates with ``import_batch_id`` set to the id returned.
 
     Args:
@@ -793,25 +873,20 @@ def write_batch(
         moment: the import's time, naive UTC without microseconds.
         rows: how many records the file held.
         created: how many contacts the caller is about to insert.
-        updates: matched contacts and the changes (fields of UPDATABLE_FIELDS) to make.
+        fills: what matched contacts gain (import_matching.plan_fill).
         unchanged: how many records matched a contact and changed nothing.
         skipped: the records left out, and why.
-        companies: the planner that gave the company ids of creates and updates.
+        companies: the planner that gave the company ids of creates and fills.
+        possible: created people who look like known ones, with the ids they will get.
     """
-    for _existing, changes in updates:
-        unknown = set(changes) - UPDATABLE_FIELDS
-        if unknown:
-            raise ValueError(f"an import can't change {', '.join(sorted(unknown))}")
-    summary = json.dumps(
-        {
-            "rows": rows,
-            "created": created,
-            "updated": len(updates),
-            "unchanged": unchanged,
-            "skipped": [[row.line, row.reason] for row in skipped],
-            "companies_created": [company_id for company_id, _, _ in companies.new_companies],
-        },
-        ensure_ascii=False,
+    summary = summary_json(
+        rows=rows,
+        created=created,
+        fills=fills,
+        unchanged=unchanged,
+        skipped=skipped,
+        new_companies=companies.new_companies,
+        possible=possible,
     )
     batch_id = int(
         ImportBatch.insert(
@@ -821,14 +896,17 @@ def write_batch(
     stamp = moment.strftime(_STAMP)
     cursor = db.cursor()
     cursor.executemany(_COMPANY_SQL, [(*row, stamp) for row in companies.new_companies])
-    _write_updates(cursor, _Plan(updates=list(updates)), batch_id, stamp, lambda _rows: None)
+    write_fills(cursor, fills, batch_id, stamp)
     return batch_id
 
 
 __all__ += [
-    "UPDATABLE_FIELDS",
     "CompanyPlanner",
-    "ExistingContact",
-    "existing_contacts",
+    "ContactChange",
+    "PossibleDuplicate",
+    "contact_changes",
+    "data_version",
+    "next_contact_id",
+    "summary_json",
     "write_batch",
 ]

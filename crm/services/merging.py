@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,7 @@ from crm.db.models import (
     ContactMethod,
     ContactTopic,
     FollowUp,
+    ImportBatch,
     ImportChange,
     Interaction,
     InterviewInterviewer,
@@ -73,10 +75,103 @@ def find_duplicate_contacts(*, now: datetime | None = None) -> list[Duplicates]:
             .iterator()
         ]
         groups: list[DuplicateGroup] = find_duplicates(facts)
+        groups += _import_likenesses({f.contact_id for f in facts}, groups)
         return [
             Duplicates(group.reason, tuple(_row_details(list(group.contact_ids), now or utc_now())))
             for group in groups
         ]
+
+
+def _import_likenesses(
+    existing: set[int], found: list[DuplicateGroup]
+) -> list[DuplicateGroup]:
+    """The possible duplicates imports listed (the same name, another or no company) that
+    are all still there and not already in a group found otherwise; newest import first."""
+    seen = {frozenset(group.contact_ids) for group in found}
+    groups: list[DuplicateGroup] = []
+    batches = (
+        ImportBatch.select(ImportBatch.id, ImportBatch.summary)
+        .where(ImportBatch.undone_at.is_null())
+        .order_by(ImportBatch.id.desc())
+        .tuples()
+    )
+    for batch_id, summary in batches:
+        try:
+            listed = json.loads(summary or "{}").get("possible_duplicates", [])
+        except ValueError:
+            continue
+        for contact_id, _name, like, _like_names in listed:
+            members = frozenset(cid for cid in (contact_id, *like) if cid in existing)
+            if len(members) < 2 or members in seen:
+                continue
+            seen.add(members)
+            reason = f"the same name (listed by import #{batch_id})"
+            groups.append(DuplicateGroup(tuple(sorted(members)), reason))
+    return groups
+
+
+@dataclass(frozen=True)
+class MergePreview:
+    """What merging one contact into another would do, shown before it is done."""
+
+    kept: str
+    removed: str
+    lines: tuple[str, ...]  # "Company: Initech (from #7)", "Moves: 2 conversations", …
+
+    def text(self) -> str:
+        return "\n".join((f"Keeps {self.kept}; removes {self.removed}.", *self.lines))
+
+
+_PREVIEW_FIELDS = (
+    ("company", "Company"),
+    ("role", "Role"),
+    ("email", "E-mail"),
+    ("phone", "Phone"),
+    ("linkedin_url", "LinkedIn"),
+)
+
+
+def merge_preview(keep_id: int, other_id: int) -> MergePreview:
+    """What ``merge_contacts(keep_id, other_id)`` would do, without doing it."""
+    if keep_id == other_id:
+        raise InvalidInput("Pick two different contacts to merge.")
+    with reading():
+        keep = Contact.get_or_none(Contact.id == keep_id)
+        other = Contact.get_or_none(Contact.id == other_id)
+        if keep is None or other is None:
+            raise InvalidInput("Both contacts must exist.")
+        lines: list[str] = []
+        for name, label in _PREVIEW_FIELDS:
+            mine = keep.company.name if name == "company" and keep.company else ""
+            theirs = other.company.name if name == "company" and other.company else ""
+            if name != "company":
+                mine, theirs = getattr(keep, name), getattr(other, name)
+            if theirs and not mine:
+                lines.append(f"{label}: {theirs} (from #{other_id})")
+            elif theirs and mine and theirs.casefold() != mine.casefold():
+                kept_as = "kept as another" if name in ("email", "phone", "linkedin_url") else ""
+                lines.append(
+                    f"{label}: {mine} stays; {theirs} {kept_as or 'is dropped'}".rstrip()
+                )
+        for name, label in (("how_met", "How you met"), ("relationship_note", "Note")):
+            combined = combined_text(getattr(keep, name), getattr(other, name))
+            if combined != getattr(keep, name).strip():
+                lines.append(f"{label}: {' / '.join(combined.splitlines())}")
+        counts = {
+            "conversations": Interaction.select().where(Interaction.contact == other_id).count(),
+            "follow-ups": FollowUp.select().where(FollowUp.contact == other_id).count(),
+            "interviews": InterviewInterviewer.select()
+            .where(InterviewInterviewer.contact == other_id)
+            .count(),
+            "topics": ContactTopic.select().where(ContactTopic.contact == other_id).count(),
+            "other e-mails, phones and links": ContactMethod.select()
+            .where(ContactMethod.contact == other_id)
+            .count(),
+        }
+        moves = ", ".join(f"{count} {what}" for what, count in counts.items() if count)
+        lines.append(f"Moves: {moves}." if moves else "Nothing else to move.")
+        kept, removed = f"{keep.name} (#{keep_id})", f"{other.name} (#{other_id})"
+        return MergePreview(kept, removed, tuple(lines))
 
 
 def merge_contacts(keep_id: int, other_id: int, *, now: datetime | None = None) -> MergeResult:
@@ -354,6 +449,8 @@ __all__ = [
     "MergeResult",
     "delete_contact",
     "find_duplicate_contacts",
+    "MergePreview",
     "merge_contacts",
+    "merge_preview",
     "restore_contact",
 ]

@@ -49,9 +49,17 @@ from crm.db import db
 from crm.db.bulk import contact_indexes_deferred
 from crm.db.models import Company, Contact, ContactMethod, ContactTopic
 from crm.domain.linkedin import SkippedRow, is_profile_url, normalize_profile_url
+from crm.domain.matching import Verdict
 from crm.domain.text import clean_text, fold, fold_sort_key, sort_key
 from crm.domain.validation import MAX_NAME_LENGTH
 from crm.services import imports
+from crm.services.import_matching import (
+    Fill,
+    KnownPeople,
+    default_phone_region,
+    known_contacts,
+    plan_fill,
+)
 from crm.services.imports import ImportResult, Progress
 from crm.services.tx import reading, writing
 
@@ -319,7 +327,10 @@ def _read_parameters(written: str) -> _Parameters:
     for value in params.get("PREF", ()):
         if value.strip().isdecimal():  # not isdigit(): int() can't read "²"
             rank = min(rank, max(int(value), 1))
-    return params, charset, "QUOTED-PRINTABLE" in encodings, " ".join(words), rank
+    label = " ".join(words)
+    if _SURROGATES.search(label):  # bytes that aren't UTF-8 can't be stored: read them as text
+        label = _decode_bytes(label.encode("utf-8", "surrogateescape"), charset or "windows-1252")
+    return params, charset, "QUOTED-PRINTABLE" in encodings, label, rank
 
 
 def _property(
@@ -795,8 +806,9 @@ def import_vcards(
 ) -> ImportResult:
     """Import a .vcf file or a vdir as one undoable batch (source "vcard").
 
-    Cards match contacts by UID, then e-mail, then LinkedIn profile, so importing the same
-    cards again changes nothing. A new contact keeps the card's UID.
+    Cards match contacts by UID, then by any e-mail, phone or LinkedIn profile, then by the
+    name at the same company, so importing the same cards again changes nothing; a match
+    gains what it lacks, never losing what the user typed. A new contact keeps the card's UID.
 
     Args:
         path: a .vcf file, or a folder of them.
@@ -824,9 +836,12 @@ def import_vcards(
 @dataclass
 class _CardPlan:
     creates: list[tuple[AddressCard, str, int | None]] = field(default_factory=list)
-    updates: list[tuple[imports.ExistingContact, dict[str, object]]] = field(default_factory=list)
+    fills: list[Fill] = field(default_factory=list)
     unchanged: int = 0
     skipped: list[SkippedRow] = field(default_factory=list)
+    # Creates (by their index in ``creates``) beside contacts of the same name, for review.
+    possible: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
+    known_names: dict[int, str] = field(default_factory=dict)
 
 
 def _at(card: AddressCard) -> str:
@@ -846,51 +861,21 @@ def _known_uids(cards: Sequence[tuple[AddressCard, str]]) -> dict[str, int]:
     return dict(rows.fetchall())
 
 
-def _known_emails(cards: Sequence[tuple[AddressCard, str]]) -> dict[str, list[tuple[int, str]]]:
-    """Contacts by lower-cased e-mail (theirs or an extra one), with their profile URL."""
-    wanted = _json(address.lower() for card, _uid in cards for address, _label in card.emails)
-    by_email: dict[str, list[tuple[int, str]]] = {}
-    if wanted == "[]":
-        return by_email
-    rows = db.cursor().execute(
-        "SELECT lower(email), id, linkedin_url FROM contact"
-        " WHERE email != '' AND lower(email) IN (SELECT value FROM json_each(?))"
-        " UNION SELECT lower(m.value), c.id, c.linkedin_url FROM contact_method m"
-        " JOIN contact c ON c.id = m.contact_id WHERE m.kind = 'email'"
-        " AND lower(m.value) IN (SELECT value FROM json_each(?)) ORDER BY 2",
-        (wanted, wanted),
-    )
-    for email, contact_id, url in rows:
-        by_email.setdefault(email, []).append((contact_id, url))
-    return by_email
+def _plan(parsed: ParsedCards, companies: imports.CompanyPlanner, source: str) -> _CardPlan:
+    """Decide what every card does, from one read of the contacts the cards can match.
 
-
-def _known_profiles(cards: Sequence[tuple[AddressCard, str]]) -> dict[str, int]:
-    wanted = {card.linkedin_url for card, _uid in cards if card.linkedin_url}
-    by_url: dict[str, int] = {}
-    if not wanted:
-        return by_url
-    rows = db.cursor().execute(
-        "SELECT id, linkedin_url FROM contact WHERE linkedin_url != '' ORDER BY id DESC"
-    )
-    for contact_id, url in rows:
-        # The form stores profiles as typed; the oldest contact wins a tie.
-        normalised = url if url in wanted else normalize_profile_url(url)
-        if normalised in wanted:
-            by_url[normalised] = contact_id
-    return by_url
-
-
-def _plan(parsed: ParsedCards, companies: imports.CompanyPlanner) -> _CardPlan:
-    """Decide what every card does, from one read of the contacts the cards can match."""
+    A card is its contact when it carries the contact's UID; otherwise the shared rules
+    decide (domain.matching: any identifier, then the name at the same company).
+    """
     plan = _CardPlan(skipped=list(parsed.skipped))
     with_uids = [
         (card, card.uid or derived_uid(card.name, card.phones, card.emails))
         for card in parsed.cards
     ]
+    cursor = db.cursor()
     by_uid = _known_uids(with_uids)
-    by_email = _known_emails(with_uids)
-    by_url = _known_profiles(with_uids)
+    region = default_phone_region()
+    known = KnownPeople(cursor, region, phones=any(card.phones for card in parsed.cards))
 
     seen_uids: dict[str, str] = {}
     new_emails: dict[str, str] = {}
@@ -904,25 +889,18 @@ def _plan(parsed: ParsedCards, companies: imports.CompanyPlanner) -> _CardPlan:
             continue
         seen_uids[uid] = card.where
         contact_id = by_uid.get(uid)
-        if contact_id is None and card.emails:
-            candidates = {
-                cid
-                for address, _label in card.emails
-                for cid, url in by_email.get(address.lower(), ())
-                if not card.linkedin_url or not url or url == card.linkedin_url
-            }
-            if len(candidates) > 1:
+        possible: tuple[int, ...] = ()
+        if contact_id is None:
+            match = known.find(card, companies.key(card.company))
+            if match.verdict is Verdict.AMBIGUOUS:
                 plan.skipped.append(
                     SkippedRow(
                         card.line,
-                        f"its e-mails match {len(candidates)} contacts{_at(card)}",
+                        f"its e-mails match {len(match.candidates)} contacts{_at(card)}",
                     )
                 )
                 continue
-            if candidates:
-                contact_id = candidates.pop()
-        if contact_id is None and card.linkedin_url:
-            contact_id = by_url.get(card.linkedin_url)
+            contact_id, possible = match.contact_id, match.possible
         if contact_id is None:
             earlier = next(
                 (new_emails[a.lower()] for a, _label in card.emails if a.lower() in new_emails),
@@ -935,6 +913,8 @@ def _plan(parsed: ParsedCards, companies: imports.CompanyPlanner) -> _CardPlan:
                 new_emails.setdefault(address.lower(), card.where)
             if card.linkedin_url:
                 new_urls.setdefault(card.linkedin_url, card.where)
+            if possible:
+                plan.possible.append((len(plan.creates), possible))
             plan.creates.append((card, uid, companies.id_for(card.company)))
         elif contact_id in matched:
             plan.skipped.append(
@@ -944,25 +924,41 @@ def _plan(parsed: ParsedCards, companies: imports.CompanyPlanner) -> _CardPlan:
             matched[contact_id] = card.where
             matches.append((card, contact_id))
 
-    existing = imports.existing_contacts(contact_id for _card, contact_id in matches)
+    details = known_contacts(cursor, {contact_id for _card, contact_id in matches})
     for card, contact_id in matches:
-        contact = existing[contact_id]
-        changes: dict[str, object] = {}
-        key = companies.key(card.company)
-        if key and key != contact.company_key:
-            changes["company_id"] = companies.id_for(card.company)
-        if card.role and card.role != contact.role:
-            changes["role"] = card.role
-        if card.emails and not contact.email:
-            changes["email"] = card.emails[0][0]
-        if card.linkedin_url and not contact.linkedin_url:
-            changes["linkedin_url"] = card.linkedin_url
-        if changes:
-            plan.updates.append((contact, changes))
+        fill = plan_fill(
+            details[contact_id],
+            card,
+            (companies.key(card.company), lambda card=card: companies.id_for(card.company)),
+            region,
+            source,
+        )
+        if fill:
+            plan.fills.append(fill)
         else:
             plan.unchanged += 1
+    like = sorted({cid for _index, ids in plan.possible for cid in ids})
+    if like:
+        plan.known_names.update(
+            cursor.execute(
+                "SELECT id, name FROM contact WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(like),),
+            ).fetchall()
+        )
     plan.skipped.sort(key=lambda row: row.line)
     return plan
+
+
+def _possible(plan: _CardPlan, first_id: int | None) -> list[imports.PossibleDuplicate]:
+    return [
+        imports.PossibleDuplicate(
+            None if first_id is None else first_id + index,
+            plan.creates[index][0].name,
+            like,
+            tuple(plan.known_names.get(cid, "") for cid in like),
+        )
+        for index, like in plan.possible
+    ]
 
 
 _CONTACT_SQL = (
@@ -989,13 +985,17 @@ class _Folded(dict[str, str]):
 
 
 def _write_creates(
-    plan: _CardPlan, batch_id: int, stamp: str, companies: imports.CompanyPlanner
+    plan: _CardPlan,
+    batch_id: int,
+    stamp: str,
+    companies: imports.CompanyPlanner,
+    first_id: int,
 ) -> None:
-    """Insert the new contacts with their topics, extra methods and search rows."""
+    """Insert the new contacts (ids from ``first_id`` on) with their topics, extra methods
+    and search rows."""
     if not plan.creates:
         return
     cursor = db.cursor()
-    first_id = (cursor.execute("SELECT MAX(id) FROM contact").fetchone()[0] or 0) + 1
     folded = _Folded()
     contacts: list[tuple[object, ...]] = []
     topics: list[tuple[object, ...]] = []
@@ -1067,9 +1067,10 @@ def import_cards(
 ) -> ImportResult:
     """Match, plan and write address-book cards as one undoable import batch.
 
-    Reads the contacts the cards can match once, decides for every card whether it creates,
-    updates (company, role, and a missing e-mail or profile, which undo restores) or leaves
-    a contact alone, and writes it all in one transaction.
+    Reads the contacts the cards can match once, without a lock, and decides for every card
+    whether it creates a contact, fills and adds to one (import_matching.plan_fill, which
+    undo takes back exactly) or leaves one alone; then writes it all in one transaction,
+    planning again first if someone else wrote meanwhile.
 
     Args:
         parsed: the cards and the rows already skipped while reading.
@@ -1082,33 +1083,46 @@ def import_cards(
     moment = (now or utc_now()).replace(microsecond=0)
     stamp = moment.strftime(_STAMP)
     batch_id: int | None = None
-    with reading() if dry_run else writing():
-        companies = imports.CompanyPlanner()
-        plan = _plan(parsed, companies)
+    first_id: int | None = None
+    # Planning takes no lock; the write lock is held only for the writing.
+    with db.connection_context():
+        with reading():
+            version = imports.data_version(db.cursor())
+            companies = imports.CompanyPlanner()
+            plan = _plan(parsed, companies, source)
         if not dry_run:
-            batch_id = imports.write_batch(
-                source=source,
-                filename=filename,
-                moment=moment,
-                rows=parsed.rows,
-                created=len(plan.creates),
-                updates=plan.updates,
-                unchanged=plan.unchanged,
-                skipped=plan.skipped,
-                companies=companies,
-            )
-            _write_creates(plan, batch_id, stamp, companies)
+            with writing():
+                if imports.data_version(db.cursor()) != version:
+                    # Someone wrote since the plan was made: plan again against what is there.
+                    companies = imports.CompanyPlanner()
+                    plan = _plan(parsed, companies, source)
+                first_id = imports.next_contact_id(db.cursor())
+                batch_id = imports.write_batch(
+                    source=source,
+                    filename=filename,
+                    moment=moment,
+                    rows=parsed.rows,
+                    created=len(plan.creates),
+                    fills=plan.fills,
+                    unchanged=plan.unchanged,
+                    skipped=plan.skipped,
+                    companies=companies,
+                    possible=_possible(plan, first_id),
+                )
+                _write_creates(plan, batch_id, stamp, companies, first_id)
     if progress is not None:
         progress(parsed.rows, parsed.rows)
     return ImportResult(
         batch_id=batch_id,
         filename=filename,
         created=len(plan.creates),
-        updated=len(plan.updates),
+        updated=len(plan.fills),
         unchanged=plan.unchanged,
         skipped=tuple(plan.skipped),
         companies_created=len(companies.new_companies),
         dry_run=dry_run,
+        changes=imports.contact_changes(plan.fills),
+        possible_duplicates=tuple(_possible(plan, first_id)),
     )
 
 

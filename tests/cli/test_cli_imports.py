@@ -140,3 +140,39 @@ def test_import_help_lists_the_commands(capsys) -> None:
     code, out, _ = crm(capsys, "import", "--help")
     assert code == 0
     assert all(command in out for command in ("linkedin", "list", "undo"))
+
+
+def test_the_summary_says_who_was_updated_and_lists_possible_duplicates(
+    capsys, db: str, tmp_path: Path
+) -> None:
+    crm(capsys, "--db", db, "contact", "add", "Ann Lee", "--company", "Acme")
+    crm(capsys, "--db", db, "contact", "add", "José Núñez", "--company", "Initech")
+    code, out, err = crm(capsys, "--db", db, "import", "linkedin", EN)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert "Updated:" in lines
+    assert "  Ann Lee: role, e-mail, LinkedIn profile, how you met" in lines
+    assert "1 possible duplicates" in out and "José Núñez (#" in out
+    assert "looks like José Núñez (#2)" in out
+    code, out, _ = crm(capsys, "--db", db, "import", "list", "--json")
+    [batch] = json.loads(out)
+    assert batch["changes"][0]["name"] == "Ann Lee"
+    assert batch["possible_duplicates"][0]["like"] == [{"contact": 2, "name": "José Núñez"}]
+
+
+def test_import_look_alikes_are_listed_by_duplicates_and_a_merge_is_shown_first(
+    capsys, db: str
+) -> None:
+    crm(capsys, "--db", db, "contact", "add", "José Núñez", "--company", "Initech")
+    crm(capsys, "--db", db, "import", "linkedin", EN)
+    code, out, _ = crm(capsys, "--db", db, "duplicates")
+    assert code == 0 and "the same name (listed by import #1):" in out
+    assert "see what a merge does: crm merge 1 " in out
+    new_id = json.loads(crm(capsys, "--db", db, "duplicates", "--json")[1])[0]["contacts"][1]["id"]
+    code, out, _ = crm(capsys, "--db", db, "merge", "1", str(new_id), "--dry-run")
+    assert code == 0
+    assert out.splitlines()[0] == f"Keeps José Núñez (#1); removes José Núñez (#{new_id})."
+    assert "LinkedIn: https://linkedin.com/in/jos%C3%A9-n%C3%BA%C3%B1ez (from #" in out
+    assert "Nothing changed." in out
+    code, out, _ = crm(capsys, "--db", db, "search", "nunez", "--json")
+    assert len(json.loads(out)) == 2

@@ -236,7 +236,7 @@ def test_cards_match_by_uid_then_email_then_linkedin(db_path: Path, tmp_path: Pa
     assert (result.created, result.updated) == (0, 1)
     jose = person("J. Núñez")
     assert (jose["company"], jose["role"], jose["uid"]) == (
-        "Globex Corporation",
+        "Initech",  # typed by hand: kept; only the empty role is filled
         "Staff Engineer",
         uid_before,  # a contact keeps its own UID
     )

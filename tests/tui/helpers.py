@@ -45,6 +45,9 @@ def visible_names(app: CrmApp) -> list[str]:
 
 def plain_text(widget: Static) -> str:
     """What a Static shows, as plain text."""
+    plain = getattr(widget.content, "plain", None)
+    if isinstance(plain, str):  # Text or Content: their whole text, not one cropped line
+        return plain
     console = Console(width=120, file=io.StringIO(), record=True)
     console.print(widget.content)
     return console.export_text()

@@ -231,7 +231,9 @@ async def test_import_linkedin_from_the_palette_and_undo_it(db_path: Path, now: 
         assert "new" in summary and "Import #1" in summary
         created = contacts.count_contacts()
         assert created > 0
-        await pilot.press("tab", "u")
+        await pilot.press("u")  # the list has the focus after an import
+        await settle(pilot)
+        await pilot.press("y")  # undo asks first
         await settle(pilot)
         assert "Undid import #1" in plain_text(app.screen.query_one("#import-summary", Static))
         assert contacts.count_contacts() == 0

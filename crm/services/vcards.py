@@ -348,9 +348,10 @@ _LINE = re.compile(("^" + _HEAD + r":(?P<value>.*)\Z").replace("NL", ""), re.DOT
 # The same for a line that isn't folded: most lines of a file, split by one regex without
 # unfolding them first. Anything else (a folded line, or one that isn't a content line) is a
 # whole logical line in ``other``. Each match takes the blank lines before it along, so that
-# line numbers can be counted.
+# line numbers can be counted; possessively, as nothing else can start on a blank line, so
+# that the engine keeps no state per blank line (a dropped photo's lines are blank).
 _CONTENT_LINE = re.compile(
-    r"""^(?P<blank>(?:[^\S\n]*\n)*)(?:"""
+    r"""^(?P<blank>(?:[^\S\n]*\n)*+)(?:"""
     + _HEAD.replace("NL", r"\n")
     + r""":(?P<value>[^\n]*)$(?!\n[ \t][^\n]*\S)
     |(?P<other>[^\n]*\S[^\n]*(?:\n[ \t][^\n]*\S[^\n]*)*)

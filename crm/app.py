@@ -11,9 +11,14 @@ from textual.screen import Screen
 from crm import __version__
 from crm.clock import Clock, utc_now
 from crm.commands import ActionCommands, ContactCommands
-from crm.messages import GoToContact
+from crm.messages import GoToContact, WriteWaiting
 from crm.process import limit_malloc_arenas
 from crm.screens.main import MainScreen
+from crm.services.tx import announce_write_waits
+
+WRITE_WAITING_NOTICE = (
+    "Waiting for another crm to finish writing… your change is saved as soon as it is done."
+)
 
 
 class CrmApp(App[None]):
@@ -45,6 +50,17 @@ class CrmApp(App[None]):
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen()
+
+    def on_mount(self) -> None:
+        # Writes run in thread workers; post_message is the thread-safe way back to the screen.
+        announce_write_waits(lambda: self.post_message(WriteWaiting()))
+
+    def on_unmount(self) -> None:
+        announce_write_waits(None)
+
+    def on_write_waiting(self, _message: WriteWaiting) -> None:
+        """Say why a save is slow, instead of a frozen screen or an error."""
+        self.notify(WRITE_WAITING_NOTICE, title="Waiting", timeout=6)
 
     def action_help(self) -> None:
         main = self.screen_stack[0] if self.screen_stack else None

@@ -36,8 +36,9 @@ def _open_database(path: Path, *, daily_backup: bool = True) -> None:
     background); the backup before a migration is always taken here, first.
     """
     from crm.db import DatabaseError, migrate, open_database
-    from crm.db.database import is_read_only
+    from crm.db.database import is_read_only, on_write_wait
 
+    on_write_wait(_waiting_notice())
     try:
         open_database(path)
         if not is_read_only():  # backups open the file for writing; leave it exactly as it is
@@ -47,6 +48,21 @@ def _open_database(path: Path, *, daily_backup: bool = True) -> None:
         fail(str(error))
     except Exception as error:  # sqlite's own errors: locked, corrupt, disk full…
         fail(f"Can't open the database at {path}: {error}")
+
+
+WAITING_MESSAGE = "waiting for another crm to finish writing…"
+
+
+def _waiting_notice() -> Callable[[], None]:
+    """What tells the user, once per command, why a write is taking its time."""
+    said: list[bool] = []
+
+    def say() -> None:
+        if not said:
+            said.append(True)
+            click.echo(f"crm: {WAITING_MESSAGE}", err=True)
+
+    return say
 
 
 def _automatic_backups(path: Path, *, daily: bool = True) -> None:

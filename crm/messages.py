@@ -57,3 +57,8 @@ class DeleteRequested(Message):
 
     contact_id: int
     name: str
+
+
+@dataclass
+class WriteWaiting(Message):
+    """A save had to wait for another crm (an import, cron's `crm log`) to finish writing."""

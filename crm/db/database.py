@@ -5,17 +5,25 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import time
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from peewee import SqliteDatabase
+from peewee import OperationalError, SqliteDatabase
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MIGRATION_TABLE = "schema_migration"
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 10.0
+# A writer waits this long for the write lock in silence (brief overlaps are normal), then says
+# it is waiting and looks for signs of the other writer's progress at this interval.
+WAIT_SLICE_SECONDS = 1.0
+# How long the other writer may hold the lock with no sign of progress (no commit, the
+# database and -wal files unchanged) before a waiting writer gives up: it is likely stuck.
+STALL_SECONDS = 60.0
 
 # Passed to init() so that every thread's connection gets them, not just the first one.
 PRAGMAS = {
@@ -44,6 +52,57 @@ class DatabaseError(Exception):
     """The database can't be opened or used; the message is meant for the user."""
 
 
+class DatabaseBusy(DatabaseError):
+    """Another connection held the write lock without progress for too long; nothing was written."""
+
+
+WaitNotice = Callable[[], None]
+"""Called once each time a writer starts waiting for another to finish writing."""
+
+_wait_notices: list[WaitNotice] = []
+
+
+def on_write_wait(notice: WaitNotice | None) -> None:
+    """Have ``notice`` called when a write must wait for another writer (None: nobody is told)."""
+    _wait_notices[:] = [] if notice is None else [notice]
+
+
+def _is_locked(error: Exception) -> bool:
+    return "database is locked" in str(error) or "database is busy" in str(error)
+
+
+class _ProgressWatch:
+    """Tells whether the writer holding the lock still makes progress, and for how long not.
+
+    Any of these counts as progress: a commit by another connection (``data_version``
+    changes), or the database or its -wal file changing size or modification time (a long
+    transaction spills its pages into the -wal file as it goes; a checkpoint writes the file).
+    """
+
+    def __init__(self, connection: sqlite3.Connection, path: Path | None) -> None:
+        self._connection = connection
+        self._files = [] if path is None else [path, _wal_path(path)]
+        self._seen = self._signature()
+        self._since = time.monotonic()
+
+    def _signature(self) -> tuple[object, ...]:
+        signs: list[object] = [self._connection.execute("PRAGMA data_version").fetchone()[0]]
+        for file in self._files:
+            try:
+                info = file.stat()
+                signs += [info.st_size, info.st_mtime_ns]
+            except OSError:
+                signs += [None, None]
+        return tuple(signs)
+
+    def stalled_for(self) -> float:
+        """Seconds since the last sign of progress."""
+        signature = self._signature()
+        if signature != self._seen:
+            self._seen, self._since = signature, time.monotonic()
+        return time.monotonic() - self._since
+
+
 class _Database(SqliteDatabase):
     """SqliteDatabase whose values SQLite can't store fail with a DatabaseError for the user.
 
@@ -65,6 +124,41 @@ class _Database(SqliteDatabase):
             raise DatabaseError(
                 "Some text isn't valid Unicode (it holds a lone surrogate) and can't be stored."
             ) from error
+
+    def begin(self, lock_type: str | None = None) -> None:
+        """Start a transaction; one that takes the write lock waits while the holder progresses.
+
+        SQLite's busy timeout alone would fail with "database is locked" after a fixed time,
+        however busy the other writer is (a long import). Instead the lock is asked for in
+        slices: after the first, the notice says a writer is waiting, and the wait only
+        ends in DatabaseBusy once the holder has shown no progress for STALL_SECONDS.
+        """
+        lock_type = lock_type or self._lock_type
+        if not lock_type or lock_type.upper() == "DEFERRED":
+            super().begin(lock_type)
+            return
+        connection = self.connection()
+        watch: _ProgressWatch | None = None
+        while True:
+            connection.execute(f"PRAGMA busy_timeout = {int(WAIT_SLICE_SECONDS * 1000)}")
+            try:
+                super().begin(lock_type)
+                return
+            except OperationalError as error:
+                if not _is_locked(error):
+                    raise
+            finally:
+                connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            if watch is None:
+                watch = _ProgressWatch(connection, _opened.path)
+                for notice in list(_wait_notices):
+                    notice()
+            elif watch.stalled_for() >= STALL_SECONDS:
+                raise DatabaseBusy(
+                    f"Another program has held the database for writing for over "
+                    f"{STALL_SECONDS:.0f} s without writing anything, so it seems stuck; "
+                    "nothing was saved. Close it (another crm, or an SQLite tool) and try again."
+                )
 
 
 db = _Database(None, autoconnect=False)

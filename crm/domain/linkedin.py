@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
+from typing import AnyStr, BinaryIO, NamedTuple
 from urllib.parse import urlsplit
 
 from crm.domain.text import clean_text, strip_case_and_marks
@@ -340,46 +340,102 @@ def _line_of(data: bytes, offset: int) -> int:
     return before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
 
 
-def decode_export(data: bytes) -> str:
-    """The text of an export, or LinkedInExportError if it isn't readable text.
+READ_SIZE = 1 << 20  # bytes read at a time: the file is never held whole
+_BLANK = b" \t\r\n\x0b\x0c"
+
+
+def _whole_lines_end(data: AnyStr, lf: AnyStr, cr: AnyStr) -> int:
+    """Where the whole lines at the start of ``data`` end; 0 when there is none yet.
+
+    After the last LF, or after a CR that is followed by something else (so a CRLF is
+    never torn in two; a file of CR line ends is cut at its CRs).
+    """
+    return data.rfind(lf) + 1 or data.rfind(cr, 0, len(data) - 1) + 1
+
+
+def _chunks(stream: BinaryIO, first: bytes) -> Iterator[bytes]:
+    yield first
+    while chunk := stream.read(READ_SIZE):
+        yield chunk
+
+
+def export_lines(stream: BinaryIO) -> Iterator[str]:
+    """The lines of an export read from ``stream`` a block at a time, split as csv expects.
 
     UTF-8 with or without a byte-order mark, or UTF-16 with one (Excel's "Unicode text").
+    Raises LinkedInExportError, naming the line where there is one, for a file that is empty,
+    a ZIP archive, binary or not valid text, when the reading reaches the fault.
     """
-    if not data.strip(b" \t\r\n\x0b\x0c" + codecs.BOM_UTF8):
-        raise LinkedInExportError("the file is empty")
-    if data.startswith(_ARCHIVE_SIGNATURES):
+    first = stream.read(max(READ_SIZE, 4))  # enough for every signature looked for
+    if first.startswith(_ARCHIVE_SIGNATURES):
         raise LinkedInExportError(
             "this is a ZIP archive (or an Excel workbook), not a CSV file; unzip LinkedIn's "
             "download and import the Connections.csv inside it",
             line=1,
         )
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError as error:
+    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        yield from _utf16_lines(_chunks(stream, first))
+        return
+    lines_before = 0  # whole lines of the blocks read so far, counted as the csv module does
+    seen_text = False
+    rest = b""
+    for chunk in _chunks(stream, first.removeprefix(codecs.BOM_UTF8)):
+        data = rest + chunk
+        # Binary files are told apart before text errors: their first read holds the NULs.
+        nul = data.find(b"\x00")
+        if nul >= 0:
             raise LinkedInExportError(
-                "the file starts like UTF-16 text but isn't valid UTF-16", line=None
-            ) from error
-        if "\x00" in text:
-            raise LinkedInExportError("the file contains NUL characters; it isn't a CSV export")
-        if not text.strip():
-            raise LinkedInExportError("the file is empty")
-        return text
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise LinkedInExportError(
-            "this looks like a binary file (it contains NUL bytes), not a CSV export",
-            line=_line_of(data, nul),
-        )
+                "this looks like a binary file (it contains NUL bytes), not a CSV export",
+                line=lines_before + _line_of(data, nul),
+            )
+        cut = _whole_lines_end(data, b"\n", b"\r")
+        block, rest = data[:cut], data[cut:]  # an unfinished line waits for the next chunk
+        seen_text = seen_text or bool(block.strip(_BLANK))
+        for line in _utf8_lines(block, lines_before):
+            lines_before += 1
+            yield line
+    seen_text = seen_text or bool(rest.strip(_BLANK))
+    yield from _utf8_lines(rest, lines_before)
+    if not seen_text:
+        raise LinkedInExportError("the file is empty")
+
+
+def _utf8_lines(block: bytes, lines_before: int) -> Iterator[str]:
     try:
-        return data.decode("utf-8-sig")
+        text = block.decode("utf-8")
     except UnicodeDecodeError as error:
-        bad = data[error.start : error.start + 1].hex()
+        bad = block[error.start : error.start + 1].hex()
         raise LinkedInExportError(
             f"the file isn't UTF-8 text (byte 0x{bad} can't be read); export it again from "
             "LinkedIn or save it as CSV UTF-8",
-            line=_line_of(data, error.start),
+            line=lines_before + _line_of(block, error.start),
         ) from error
+    return iter(io.StringIO(text, newline=""))
+
+
+def _utf16_lines(chunks: Iterator[bytes]) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder("utf-16")()
+    seen_text = False
+    rest = ""
+    try:
+        for chunk in chunks:
+            text = rest + decoder.decode(chunk)
+            if "\x00" in text:
+                raise LinkedInExportError("the file contains NUL characters; it isn't a CSV export")
+            cut = _whole_lines_end(text, "\n", "\r")
+            block, rest = text[:cut], text[cut:]
+            seen_text = seen_text or bool(block.strip())
+            yield from io.StringIO(block, newline="")
+        rest += decoder.decode(b"", final=True)
+    except UnicodeDecodeError as error:
+        raise LinkedInExportError(
+            "the file starts like UTF-16 text but isn't valid UTF-16", line=None
+        ) from error
+    if "\x00" in rest:
+        raise LinkedInExportError("the file contains NUL characters; it isn't a CSV export")
+    if not (seen_text or rest.strip()):
+        raise LinkedInExportError("the file is empty")
+    yield from io.StringIO(rest, newline="")
 
 
 # --- rows ----------------------------------------------------------------------------------
@@ -458,13 +514,18 @@ class _ConnectedDates(dict[str, tuple[str, date | None]]):
 
 
 def parse_export(data: bytes) -> ParsedExport:
-    """Read a whole Connections.csv, or raise LinkedInExportError naming the line at fault.
+    """Read a whole Connections.csv held in memory (see read_export_stream)."""
+    return read_export_stream(io.BytesIO(data))
 
-    Nothing is half-read: a file that fails anywhere fails as a whole, so a caller can check
-    the entire file before writing any of it.
+
+def read_export_stream(stream: BinaryIO) -> ParsedExport:
+    """Read a whole Connections.csv from an open file, or raise LinkedInExportError naming the line.
+
+    The file is read a block at a time and only the rows kept stay in memory. Nothing is
+    half-read: a file that fails anywhere fails as a whole, so a caller can check the entire
+    file before writing any of it.
     """
-    text = decode_export(data)
-    lines = iter(io.StringIO(text, newline=""))  # split as the csv module expects
+    lines = export_lines(stream)
     header = _find_header(lines)
     header_line, columns, width = header.line, header.columns, header.width
     reader = csv.reader(lines, delimiter=header.delimiter, strict=True)
@@ -546,7 +607,7 @@ __all__ = [
     "LinkedInExportError",
     "ParsedExport",
     "SkippedRow",
-    "decode_export",
+    "export_lines",
     "format_day",
     "how_met_text",
     "is_profile_url",
@@ -554,4 +615,5 @@ __all__ = [
     "normalize_profile_url",
     "parse_connected_on",
     "parse_export",
+    "read_export_stream",
 ]

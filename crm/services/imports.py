@@ -30,9 +30,10 @@ from crm.domain.companies import clean_company_name, company_key
 from crm.domain.linkedin import (
     Connection,
     LinkedInExportError,
+    ParsedExport,
     SkippedRow,
     how_met_text,
-    parse_export,
+    read_export_stream,
 )
 from crm.domain.matching import Verdict
 from crm.domain.text import fold, fold_sort_key, sort_key
@@ -540,10 +541,15 @@ def _possible(plan: _Plan, first_id: int | None) -> list[PossibleDuplicate]:
     ]
 
 
-def read_export(path: Path) -> bytes:
-    """The bytes of an export file, or LinkedInExportError saying why they can't be read."""
+def read_export(path: Path) -> ParsedExport:
+    """The rows of an export file, read a block at a time (the file is never held whole).
+
+    Raises:
+        LinkedInExportError: the file can't be read, or isn't a valid export.
+    """
     try:
-        return Path(path).read_bytes()
+        with Path(path).open("rb") as stream:
+            return read_export_stream(stream)
     except IsADirectoryError as error:
         raise LinkedInExportError("it is a folder, not a CSV file") from error
     except OSError as error:
@@ -576,8 +582,7 @@ def import_linkedin(
 def _import_linkedin(
     path: Path, *, now: datetime | None, progress: Progress | None, dry_run: bool
 ) -> ImportResult:
-    data = read_export(path)
-    parsed = parse_export(data)
+    parsed = read_export(path)
     moment = (now or utc_now()).replace(microsecond=0)
     stamp = moment.strftime(_STAMP)
     total = len(parsed.connections) + len(parsed.skipped)

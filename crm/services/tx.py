@@ -7,7 +7,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from crm.db import db
-from crm.db.database import DatabaseError, is_read_only, opened_path
+from crm.db.database import (
+    DatabaseBusy,
+    DatabaseError,
+    WaitNotice,
+    is_read_only,
+    on_write_wait,
+    opened_path,
+)
 from crm.domain.validation import InvalidInput
 
 
@@ -29,6 +36,14 @@ def read_only_message() -> str:
     return f"The database is read-only: {opened_path()} can't be written, so nothing was saved."
 
 
+def announce_write_waits(notice: WaitNotice | None) -> None:
+    """Have ``notice`` called whenever a write has to wait for another crm to finish writing.
+
+    The CLI prints a line; the app shows a notice. None stops the announcements.
+    """
+    on_write_wait(notice)
+
+
 @contextmanager
 def reading() -> Iterator[None]:
     """Hold a connection for the duration of a read."""
@@ -40,10 +55,25 @@ def reading() -> Iterator[None]:
 def writing() -> Iterator[None]:
     """Hold a connection and an IMMEDIATE transaction: all of the block is written, or none.
 
+    While another process writes, this waits as long as that writer makes progress (the
+    announced notice says so), so "database is locked" never reaches the user.
+
     Raises:
         ReadOnlyDatabase: the database was opened read-only.
+        DatabaseBusy: another writer held the lock without progress for too long.
     """
     if is_read_only():
         raise ReadOnlyDatabase(read_only_message())
     with db.connection_context(), db.atomic("IMMEDIATE"):
         yield
+
+
+__all__ = [
+    "DatabaseBusy",
+    "ReadOnlyDatabase",
+    "announce_write_waits",
+    "read_only_message",
+    "read_only_path",
+    "reading",
+    "writing",
+]

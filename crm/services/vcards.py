@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import quote
 
 from peewee import JOIN
@@ -360,9 +361,10 @@ _LINE = re.compile(("^" + _HEAD + r":(?P<value>.*)\Z").replace("NL", ""), re.DOT
 # The same for a line that isn't folded: most lines of a file, split by one regex without
 # unfolding them first. Anything else (a folded line, or one that isn't a content line) is a
 # whole logical line in ``other``. Each match takes the blank lines before it along, so that
-# line numbers can be counted.
+# line numbers can be counted; possessively, as nothing else can start on a blank line, so
+# that the engine keeps no state per blank line (a dropped photo's lines are blank).
 _CONTENT_LINE = re.compile(
-    r"""^(?P<blank>(?:[^\S\n]*\n)*)(?:"""
+    r"""^(?P<blank>(?:[^\S\n]*\n)*+)(?:"""
     + _HEAD.replace("NL", r"\n")
     + r""":(?P<value>[^\n]*)$(?!\n[ \t][^\n]*\S)
     |(?P<other>[^\n]*\S[^\n]*(?:\n[ \t][^\n]*\S[^\n]*)*)
@@ -737,9 +739,104 @@ def _read_card(properties: list[_Property], start: int, where: str, parsed: Pars
     )
 
 
+READ_SIZE = 1 << 20  # bytes read at a time from a .vcf file
+_LONG_LINE = 4096  # a line of an unread property longer than this is kept as its name alone
+# A property's first line with its folded continuation lines, or any line longer than _LONG_LINE.
+_FOLDED_OR_LONG = re.compile(
+    rb"^([^ \t\r\n][^\n]*)((?:\n[ \t][^\n]*)+)|^[^ \t\r\n][^\n]{%d,}" % _LONG_LINE, re.MULTILINE
+)
+# The last line of a block that isn't a fold, with the folds after it to the block's end.
+_LAST_HEAD = re.compile(rb"(?:^|\n)([^ \t\r\n][^\n]*)\n(?:[ \t][^\n]*+(?:\n|\Z))*+\Z")
+_NAME_AT_START = re.compile(rb"(?:([a-zA-Z0-9_-]+)\.)?([a-zA-Z0-9_-]+)")
+_VALUED_BYTES = frozenset(name.encode() for name in _VALUED)
+
+
+def _soft_break(head: bytes) -> bool:
+    """Whether a line goes on in the next one as quoted-printable (its parameters say so)."""
+    return head.rstrip(b"\r").endswith(b"=") and b"quoted-printable" in head[:300].lower()
+
+
+def _unread(head: bytes) -> bool:
+    """Whether the content line starting ``head`` is of a property no card is read for."""
+    found = _NAME_AT_START.match(head)
+    return found is not None and found[2].replace(b"_", b"-").upper() not in _VALUED_BYTES
+
+
+class _UnreadDropper:
+    """Blanks out what nothing reads (a PHOTO's folded lines), keeping every line's number.
+
+    A folded line of an unread property becomes an empty line, and an unread line longer
+    than _LONG_LINE becomes its name and a colon; a 40 MB photo then costs nothing to keep.
+    Quoted-printable lines with a soft break are left whole: what goes on isn't a fold.
+    """
+
+    def __init__(self) -> None:
+        self.dropping = False
+        """Whether the last property of the previous block was unread (its folds go on)."""
+
+    def block(self, data: bytes) -> bytes:
+        """``data`` (whole lines) with what nothing reads blanked out."""
+        if data[:1] in (b" ", b"\t"):  # the previous block's last property goes on
+            end = re.search(rb"\n(?![ \t])", data)
+            cut = end.start() if end else len(data)
+            if self.dropping:
+                data = b"\n" * data.count(b"\n", 0, cut) + data[cut:]
+        last_head = _LAST_HEAD.search(data)
+        if last_head is not None:
+            self.dropping = _unread(last_head[1]) and not _soft_break(last_head[1])
+        return _FOLDED_OR_LONG.sub(self._blank, data)
+
+    @staticmethod
+    def _blank(found: re.Match[bytes]) -> bytes:
+        head = found[1] if found[1] is not None else found[0]
+        if not _unread(head) or _soft_break(head):
+            return found[0]
+        if len(head) > _LONG_LINE:
+            line_end = b"\r" if head[-1:] == b"\r" else b""
+            head = _NAME_AT_START.match(head)[0] + b":" + line_end  # type: ignore[index]
+        return head + b"\n" * (found[2] or b"").count(b"\n")
+
+
+def _kept_bytes(first: bytes, stream: BinaryIO) -> bytes:
+    """``first`` and the rest of ``stream``, whole lines at a time through an _UnreadDropper."""
+    dropper = _UnreadDropper()
+    kept: list[bytes] = []
+    rest = b""
+    skipping = False  # inside an unread line too long to keep: read on to its end
+    chunk = first
+    while chunk:
+        if skipping:
+            end = chunk.find(b"\n")
+            if end < 0:
+                chunk = stream.read(READ_SIZE)
+                continue
+            skipping, chunk = False, chunk[end + 1 :]
+        data = rest + chunk
+        cut = data.rfind(b"\n") + 1
+        if cut:
+            kept.append(dropper.block(data[:cut]))
+        rest = data[cut:]
+        if len(rest) > _LONG_LINE and _unread(rest):
+            kept.append(_NAME_AT_START.match(rest)[0] + b":\n")  # type: ignore[index]
+            dropper.dropping, skipping, rest = True, True, b""
+        chunk = stream.read(READ_SIZE)
+    if rest:
+        kept.append(dropper.block(rest))
+    return b"".join(kept)
+
+
 def _read_bytes(path: Path, name: str) -> bytes:
+    """The bytes of a .vcf file that cards are read from, read a block at a time.
+
+    What no card is read for (photos, sounds, keys) is blanked out as it is read, so a file
+    with a huge PHOTO needs no more memory than one without.
+    """
     try:
-        return path.read_bytes()
+        with path.open("rb") as stream:
+            first = stream.read(max(READ_SIZE, 2))  # enough to tell UTF-16 by its mark
+            if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                return first + stream.read()  # rare (old Outlook): read whole, as before
+            return _kept_bytes(first, stream)
     except OSError as error:
         raise VCardError(f"can't read the file: {error.strerror or error}", file=name) from error
 

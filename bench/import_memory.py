@@ -1,0 +1,147 @@
+"""Peak memory of imports in a child process: a vCard with a huge PHOTO, a LinkedIn CSV, JSON.
+
+Each import runs as `crm import …` does, in a fresh child process that reports its own
+high-water RSS (VmHWM), so the figure is the import's alone. Each is reported in MiB and as
+a ratio to the same import of a small file, so growth with the file's size shows.
+
+    python -m bench.import_memory DB KIND FILE   # the child: prints "peak_kib N" last
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.context import Context
+from bench.files import address_book_vcf, connections_csv
+from bench.memory import peak_rss_kib
+from bench.stats import Goal, Measurement
+
+PEAK_LINE = "peak_kib "
+GROWTH_GOAL = Goal("ratio", 2.0)  # a photo 4,000 times bigger may not need twice the memory
+
+
+def peak_import_mib(db_path: Path, kind: str, file: Path) -> float:
+    """Peak RSS, in MiB, of a child running `crm --db DB import KIND FILE` into a new database."""
+    for leftover in db_path.parent.glob(db_path.name + "*"):
+        leftover.unlink()
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.import_memory", str(db_path), kind, str(file)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    lines = done.stdout.splitlines()
+    if done.returncode != 0 or not lines or not lines[-1].startswith(PEAK_LINE):
+        raise RuntimeError(f"import {kind} {file.name} failed: {done.stderr or done.stdout}")
+    return int(lines[-1].removeprefix(PEAK_LINE)) / 1024
+
+
+def write_vcard_with_photo(path: Path, photo_mb: float, cards: int = 200) -> None:
+    """``cards`` ordinary cards, then one whose base64 PHOTO is ``photo_mb`` MB, folded at 75."""
+    rng = random.Random(2026)
+    with path.open("wb") as out:
+        out.write(address_book_vcf(cards))
+        out.write(b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Big Photo\r\nN:Photo;Big;;;\r\n")
+        out.write(b"PHOTO;ENCODING=b;TYPE=JPEG:")
+        remaining = int(photo_mb * 1e6 * 3 / 4)
+        first = True
+        while remaining > 0:
+            raw = rng.randbytes(min(remaining, 74 * 3 * 4096))
+            remaining -= len(raw)
+            text = base64.b64encode(raw)
+            lines = [text[i : i + 74] for i in range(0, len(text), 74)]
+            if first:
+                out.write(lines[0] + b"\r\n")
+                lines, first = lines[1:], False
+            out.write(b"".join(b" " + line + b"\r\n" for line in lines))
+        out.write(b"END:VCARD\r\n")
+
+
+def write_export_json(source_db: Path, path: Path) -> None:
+    """What `crm export json` writes for ``source_db`` (the generated database), from a copy."""
+    from crm.db import close_database, open_database
+    from crm.services import exchange
+
+    copy = path.with_suffix(".sqlite3")
+    shutil.copyfile(source_db, copy)
+    open_database(copy)
+    try:
+        path.write_text(exchange.export_json(), encoding="utf-8")
+    finally:
+        close_database()
+        for leftover in copy.parent.glob(copy.name + "*"):
+            leftover.unlink()
+
+
+def measure(ctx: Context) -> list[Measurement]:
+    """Peak memory of importing big and small files of each kind."""
+    folder = ctx.work / "import-memory"
+    folder.mkdir(parents=True, exist_ok=True)
+    db_path = folder / "crm.sqlite3"
+    photo_mb = max(1.0, ctx.sizes.vcards / 25)  # 40 MB at --quick, 400 MB at full size
+    small_vcf, big_vcf = folder / "small.vcf", folder / "photo.vcf"
+    write_vcard_with_photo(small_vcf, 0.01)
+    write_vcard_with_photo(big_vcf, photo_mb)
+    small_csv, big_csv = folder / "small.csv", folder / "Connections.csv"
+    small_csv.write_bytes(connections_csv(1_000))
+    big_csv.write_bytes(connections_csv(ctx.sizes.linkedin_rows * 50))  # 20 MB at --quick
+    big_json = folder / "export.json"
+    write_export_json(ctx.database, big_json)
+    results = [
+        _compared("vCard with one big PHOTO", "vcard", small_vcf, big_vcf, db_path, GROWTH_GOAL),
+        # Every row of a Connections.csv is kept until it is written: memory grows with rows.
+        _compared("LinkedIn CSV", "linkedin", small_csv, big_csv, db_path),
+    ]
+    json_mib = peak_import_mib(db_path, "json", big_json)
+    json_mb = big_json.stat().st_size / 1e6
+    results.append(
+        Measurement(
+            f"Peak memory: JSON import, {json_mb:.0f} MB",
+            [json_mib],
+            unit="MiB",
+            notes=f"crm export json of the generated database; {json_mib / json_mb:.1f} MiB per MB",
+            extra={"mb": json_mb},
+        )
+    )
+    shutil.rmtree(folder)
+    return results
+
+
+def _compared(
+    what: str, kind: str, small: Path, big: Path, db_path: Path, *goals: Goal
+) -> Measurement:
+    small_mib = peak_import_mib(db_path, kind, small)
+    big_mib = peak_import_mib(db_path, kind, big)
+    big_mb, small_mb = big.stat().st_size / 1e6, small.stat().st_size / 1e6
+    return Measurement(
+        f"Peak memory: {what}, {big_mb:.0f} MB",
+        [big_mib],
+        unit="MiB",
+        goals=goals,
+        ratio=big_mib / small_mib,
+        baseline=f"the same import of {small_mb:.2f} MB: {small_mib:.0f} MiB",
+        notes=f"{big_mib / big_mb:.2f} MiB per MB of file; ratio to the small file's peak",
+        extra={"mb": big_mb, "small_mib": small_mib},
+    )
+
+
+def _child(db_path: str, kind: str, file: str) -> None:
+    from crm.cli import main
+
+    try:
+        main(["--db", db_path, "import", kind, file])
+    except SystemExit as done:
+        if done.code:
+            raise
+    print(f"{PEAK_LINE}{peak_rss_kib()}", flush=True)
+
+
+if __name__ == "__main__":
+    _child(*sys.argv[1:4])

@@ -340,3 +340,27 @@ def test_restore_while_the_app_and_another_process_write_loses_no_acknowledged_w
     assert lost == [], f"{len(lost)} of {len(reported)} acknowledged writes lost"
     assert all(integrity_problems(place) == [] for place in places)
     tally("restore: acknowledged writes verified across restores", len(reported))
+
+
+# --- 11. backing up a database crm may only read -------------------------------------------
+
+
+def test_backing_up_a_read_only_database_changes_nothing_beside_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    live, copy = tmp_path / "live", tmp_path / "copy"
+    copy.mkdir()
+    make_database(live / "crm.sqlite3", "Ann Lee")
+    with closing(sqlite3.connect(live / "crm.sqlite3")) as holder:
+        holder.execute("SELECT 1 FROM contact").fetchall()  # keeps the -wal file from going
+        make_database(live / "crm.sqlite3", "Zoë Brontë")
+        for name in ("crm.sqlite3", "crm.sqlite3-wal"):
+            shutil.copyfile(live / name, copy / name)  # as a crash would leave them
+    (copy / "crm.sqlite3").chmod(0o444)
+    before = {name: (copy / name).read_bytes() for name in ("crm.sqlite3", "crm.sqlite3-wal")}
+    target = tmp_path / "backup.sqlite3"
+    code, out, err = run_crm(capsys, "--db", str(copy / "crm.sqlite3"), "backup", "-o", str(target))
+    assert (code, err) == (0, ""), err
+    assert contact_names(target) == ["Ann Lee", "Zoë Brontë"]  # the -wal's changes included
+    after = {name: (copy / name).read_bytes() for name in ("crm.sqlite3", "crm.sqlite3-wal")}
+    assert after == before  # nothing checkpointed into the read-only file, nor removed

@@ -216,8 +216,8 @@ def refuse_special_file(path: Path) -> bool:
     """
     try:
         mode = path.stat().st_mode
-    except FileNotFoundError:
-        return False
+    except (FileNotFoundError, NotADirectoryError):
+        return False  # nothing there: creating it will say what's in the way
     except OSError as error:
         raise DatabaseError(f"Can't read {path}: {error.strerror}.") from error
     if not stat.S_ISREG(mode):

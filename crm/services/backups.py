@@ -25,6 +25,7 @@ from crm.db.database import (
     out_of_space,
     read_only_uri,
     refuse_foreign_file,
+    refuse_special_file,
 )
 from crm.db.models import ALL_MODELS
 
@@ -316,10 +317,7 @@ def restore_database(db_path: Path, source: Path, *, now: datetime | None = None
     """
     db_path, source = Path(db_path), Path(source)
     try:
-        if refuse_foreign_file(db_path, in_use=True):
-            raise BackupError(
-                f"{db_path} was made by a newer crm: upgrade crm before restoring over it."
-            )
+        refuse_special_file(db_path)
     except DatabaseError as error:
         raise BackupError(str(error)) from None
     if opens_read_only(db_path):
@@ -328,6 +326,13 @@ def restore_database(db_path: Path, source: Path, *, now: datetime | None = None
             f"{db_path} is read-only (its file or folder isn't writable): "
             "crm won't replace it. Make it writable and try again."
         )
+    try:
+        if refuse_foreign_file(db_path, in_use=True):
+            raise BackupError(
+                f"{db_path} was made by a newer crm: upgrade crm before restoring over it."
+            )
+    except DatabaseError as error:
+        raise BackupError(str(error)) from None
     check_database_file(source)
     if _same_file(source, db_path):
         raise BackupError(f"{source} is the database itself.")

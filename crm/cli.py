@@ -47,6 +47,10 @@ def _open_database(path: Path, *, daily_backup: bool = True) -> None:
     except DatabaseError as error:
         fail(str(error))
     except Exception as error:  # sqlite's own errors: locked, corrupt, disk full…
+        from crm.db.database import out_of_space
+
+        if out_of_space(error, path):
+            fail(f"No space left on device: can't open the database at {path}.")
         fail(f"Can't open the database at {path}: {error}")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import stat
@@ -163,6 +164,49 @@ class _Database(SqliteDatabase):
 
 db = _Database(None, autoconnect=False)
 
+_SQLITE_FULL = 13  # SQLITE_FULL: "database or disk is full"
+_SQLITE_IOERR = 10  # SQLITE_IOERR: "disk I/O error", the low byte of its extended codes
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """``error``, what it was raised from or during, and what it wraps, nearest first."""
+    found: list[BaseException] = []
+    pending: list[BaseException] = [error]
+    while pending:
+        current = pending.pop(0)
+        if current in found:
+            continue
+        found.append(current)
+        pending += [e for e in (current.__cause__, current.__context__) if e is not None]
+        pending += [arg for arg in current.args if isinstance(arg, BaseException)]
+    return found
+
+
+def _no_room(where: Path) -> bool:
+    try:
+        return os.statvfs(where if where.is_dir() else where.parent).f_bavail == 0
+    except OSError:
+        return False
+
+
+def out_of_space(error: BaseException, where: Path | None = None) -> bool:
+    """Whether ``error`` (or what it hides) says the disk is full.
+
+    SQLite reports a -shm or -wal it couldn't grow as a mere "disk I/O error", so for those
+    the file system holding ``where`` is asked whether it has any room left.
+    """
+    for cause in _causes(error):
+        code = getattr(cause, "sqlite_errorcode", None)
+        if code == _SQLITE_FULL:
+            return True
+        if code is not None and code & 0xFF == _SQLITE_IOERR and where and _no_room(where):
+            return True
+        if isinstance(cause, OSError) and cause.errno == errno.ENOSPC:
+            return True
+        if "database or disk is full" in str(cause):
+            return True
+    return False
+
 
 @dataclass
 class _Opened:
@@ -170,6 +214,8 @@ class _Opened:
 
     path: Path | None = None
     read_only: bool = False
+    newer: tuple[str, ...] = ()
+    """Migrations the file has that this crm doesn't know: a newer crm wrote it."""
 
 
 _opened = _Opened()
@@ -178,6 +224,24 @@ _opened = _Opened()
 def is_read_only() -> bool:
     """Whether the open database can only be read: its file or its folder isn't writable."""
     return _opened.read_only
+
+
+def newer_migrations() -> tuple[str, ...]:
+    """Migrations the open database has that this crm lacks; () unless a newer crm made it."""
+    return _opened.newer
+
+
+def newer_crm_message(outcome: str = "nothing was saved") -> str:
+    """What to tell the user when a change is asked of a database a newer crm made."""
+    return (
+        f"{_opened.path} was made by a newer crm (migration {_opened.newer[-1]}): "
+        f"upgrade crm to change it; {outcome}."
+    )
+
+
+def known_migrations() -> list[str]:
+    """The names of this crm's migrations, in order."""
+    return sorted(p.stem for p in MIGRATIONS_DIR.glob("[0-9]*.py"))
 
 
 def opened_path() -> Path | None:
@@ -201,7 +265,7 @@ def _may_be_in_use(path: Path) -> bool:
         return True  # can't tell: take the careful path
 
 
-def _read_only_uri(path: Path) -> str:
+def read_only_uri(path: Path) -> str:
     """An SQLite URI that opens ``path`` for reading only, creating no file beside it.
 
     When the file alone is the whole database, ``immutable=1`` reads it without the -shm
@@ -229,12 +293,70 @@ def _truncation(path: Path, header: bytes) -> str | None:
     return None
 
 
-def _refuse_foreign_file(path: Path) -> None:
-    """Raise DatabaseError if ``path`` exists but isn't an SQLite database made by crm."""
-    if not path.exists() or path.stat().st_size == 0:
-        return
-    if path.is_dir():
-        raise DatabaseError(f"{path} is a directory, not a crm database.")
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def refuse_special_file(path: Path) -> bool:
+    """Raise DatabaseError if ``path`` exists but isn't a regular file; returns whether it exists.
+
+    Only a regular file (or a path with nothing there yet) may become a database: SQLite
+    would write its header over a device and block forever opening a FIFO.
+    """
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return False  # nothing there: creating it will say what's in the way
+    except OSError as error:
+        raise DatabaseError(f"Can't read {path}: {error.strerror}.") from error
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+        raise DatabaseError(f"{path} is {kind}, not a crm database; nothing was changed.")
+    return True
+
+
+def refuse_foreign_file(path: Path, *, in_use: bool = False) -> tuple[str, ...]:
+    """Raise DatabaseError if ``path`` exists but isn't an SQLite database made by crm.
+
+    Returns the migrations the file has that this crm doesn't know (a newer crm made it).
+    ``in_use``: this process may have the file open already, so only SQLite may open it:
+    closing any other descriptor of the file drops every lock the process holds on it.
+    """
+    if not refuse_special_file(path) or path.stat().st_size == 0:
+        return ()
+    if not in_use:
+        _refuse_by_header(path)
+    try:
+        # Read-only and, when possible, immutable: probing a file must not leave -wal or -shm
+        # files beside it, nor change it.
+        uri = path.absolute().as_uri() + "?mode=ro" if in_use else read_only_uri(path)
+        with closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)) as probe:
+            tables = {name for (name,) in probe.execute("SELECT name FROM sqlite_master")}
+            applied = (
+                [name for (name,) in probe.execute(f'SELECT name FROM "{MIGRATION_TABLE}"')]
+                if MIGRATION_TABLE in tables
+                else []
+            )
+    except sqlite3.DatabaseError as error:
+        if out_of_space(error, path):
+            raise DatabaseError(f"No space left on device: can't open {path}.") from error
+        raise DatabaseError(f"{path} is not a usable crm database ({error}).") from error
+    if tables and MIGRATION_TABLE not in tables:
+        raise DatabaseError(f"{path} is an SQLite database, but not one of crm's.")
+    known = set(known_migrations())
+    return tuple(sorted(name for name in applied if name not in known))
+
+
+_refuse_foreign_file = refuse_foreign_file
+
+
+def _refuse_by_header(path: Path) -> None:
+    """Raise DatabaseError unless the file starts like a whole SQLite database."""
     try:
         with path.open("rb") as handle:
             header = handle.read(SQLITE_HEADER_SIZE)
@@ -245,15 +367,6 @@ def _refuse_foreign_file(path: Path) -> None:
     truncation = _truncation(path, header)
     if truncation:
         raise DatabaseError(f"{path} is damaged: {truncation}. Restore it from a backup.")
-    try:
-        # Read-only and, when possible, immutable: probing a file must not leave -wal or -shm
-        # files beside it, nor change it.
-        with closing(sqlite3.connect(_read_only_uri(path), uri=True)) as probe:
-            tables = {name for (name,) in probe.execute("SELECT name FROM sqlite_master")}
-    except sqlite3.DatabaseError as error:
-        raise DatabaseError(f"{path} is not a usable crm database ({error}).") from error
-    if tables and MIGRATION_TABLE not in tables:
-        raise DatabaseError(f"{path} is an SQLite database, but not one of crm's.")
 
 
 def _prepare_location(path: Path) -> None:
@@ -295,7 +408,7 @@ def open_database(path: Path) -> None:
     ``is_read_only()`` tells the writing services to refuse.
     """
     path = Path(path)
-    _refuse_foreign_file(path)
+    newer = refuse_foreign_file(path)
     read_only = opens_read_only(path)
     if not read_only:
         _prepare_location(path)
@@ -303,19 +416,19 @@ def open_database(path: Path) -> None:
         db.close()
     if read_only:
         db.init(
-            _read_only_uri(path),
+            read_only_uri(path),
             uri=True,
             pragmas=READ_ONLY_PRAGMAS,
             timeout=BUSY_TIMEOUT_SECONDS,
         )
     else:
         db.init(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_SECONDS)
-    _opened.path, _opened.read_only = path, read_only
+    _opened.path, _opened.read_only, _opened.newer = path, read_only, newer
 
 
 def pending_migrations() -> list[str]:
     """Names of migration files not yet applied to the open database."""
-    files = sorted(p.stem for p in MIGRATIONS_DIR.glob("[0-9]*.py"))
+    files = known_migrations()
     with db.connection_context():
         if MIGRATION_TABLE not in db.get_tables():
             return files
@@ -328,6 +441,9 @@ def migrate() -> list[str]:
     pending = pending_migrations()
     if not pending:
         return []  # the common case at start-up: skip loading the migration runner
+    if _opened.newer:
+        # Its schema is ahead of ours: the missing steps may not even apply to it.
+        raise DatabaseError(newer_crm_message("nothing was changed"))
     if is_read_only():
         raise DatabaseError(
             f"{_opened.path} is read-only, and this crm must upgrade it first "

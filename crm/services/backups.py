@@ -7,6 +7,7 @@ and renamed when complete, so a listed backup is always a whole database.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from contextlib import closing
@@ -19,7 +20,12 @@ from crm.db.database import (
     MIGRATION_TABLE,
     MIGRATIONS_DIR,
     SQLITE_HEADER,
+    DatabaseError,
     opens_read_only,
+    out_of_space,
+    read_only_uri,
+    refuse_foreign_file,
+    refuse_special_file,
 )
 from crm.db.models import ALL_MODELS
 
@@ -78,6 +84,22 @@ def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
     return sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
 
 
+def _connect_source(path: Path) -> sqlite3.Connection:
+    """A connection to the database being copied; one crm may only read leaves no file beside it."""
+    if opens_read_only(path):
+        return sqlite3.connect(read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+    return _connect(path)
+
+
+def _beside(path: Path, *suffixes: str) -> list[Path]:
+    """``path`` and the files SQLite may make beside it (``-journal``, ``-wal``, ``-shm``)."""
+    return [path, *(path.with_name(path.name + suffix) for suffix in suffixes)]
+
+
+def _no_space(where: Path) -> BackupError:
+    return BackupError(f"No space left on device: can't write {where}; nothing was kept there.")
+
+
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.exists() and b.exists() and os.path.samefile(a, b)
@@ -96,7 +118,7 @@ def _copy(source: Path, target: Path) -> None:
     except OSError as error:
         raise BackupError(f"Can't write {target}: {error.strerror}.") from None
     try:
-        with closing(_connect(source)) as live, closing(sqlite3.connect(partial)) as copy:
+        with closing(_connect_source(source)) as live, closing(sqlite3.connect(partial)) as copy:
             # pages=-1: one step, so the copy is the snapshot of a single read transaction
             # (stepping would restart whenever another connection commits).
             live.backup(copy, pages=-1)
@@ -106,12 +128,16 @@ def _copy(source: Path, target: Path) -> None:
         if target.exists():
             raise TargetTaken(f"{target} already exists; choose another name.")
         os.replace(partial, target)
-    except sqlite3.Error as error:
+    except (sqlite3.Error, OSError) as error:
+        if out_of_space(error, target):
+            raise _no_space(target) from None
+        if isinstance(error, OSError):
+            raise BackupError(f"Can't write {target}: {error.strerror}.") from None
         raise BackupError(f"Can't back up {source}: {error}.") from None
-    except OSError as error:
-        raise BackupError(f"Can't write {target}: {error.strerror}.") from None
     finally:
-        for leftover in (partial, Path(f"{partial}-journal")):
+        # The copy takes the live file's WAL mode with its header until switched back, so a
+        # failure on the way can leave a -wal and -shm as well as a -journal.
+        for leftover in _beside(partial, "-journal", "-wal", "-shm"):
             leftover.unlink(missing_ok=True)
 
 
@@ -133,8 +159,10 @@ def backup_database(
     moment = now or utc_now()
     if not db_path.is_file() or db_path.stat().st_size == 0:
         raise BackupError(f"There is no database at {db_path} to back up.")
+    made_folder: Path | None = None
     if target is None:
         folder = backups_folder(db_path)
+        made_folder = None if folder.exists() else folder
         _private_folder(folder)
         os.chmod(folder, 0o700)
         target = _free_name(folder, backup_name(moment, kind))
@@ -145,8 +173,16 @@ def backup_database(
             raise BackupError(f"{target} is the database itself; choose another name.")
         if target.exists():
             raise BackupError(f"{target} already exists; choose another name.")
+        made_folder = None if target.parent.exists() else target.parent
         _private_folder(target.parent)
-    _copy(db_path, target)
+    try:
+        _copy(db_path, target)
+    except BackupError:
+        if made_folder is not None:
+            # A failed first backup leaves no empty backups/ folder behind.
+            with contextlib.suppress(OSError):
+                made_folder.rmdir()
+        raise
     return target
 
 
@@ -168,7 +204,8 @@ def check_database_file(path: Path) -> None:
     if header != SQLITE_HEADER:
         raise BackupError(f"{path} is not a crm database (not an SQLite file).")
     try:
-        with closing(_connect(path, read_only=True)) as probe:
+        # Immutable when it can be: checking a file must leave no -wal or -shm beside it.
+        with closing(sqlite3.connect(read_only_uri(path), uri=True)) as probe:
             problems = [line for (line,) in probe.execute("PRAGMA integrity_check")]
             tables = {name for (name,) in probe.execute("SELECT name FROM sqlite_master")}
             applied = (
@@ -194,9 +231,8 @@ def _holds_data(db_path: Path) -> bool:
     """Whether the file at ``db_path`` has any of crm's rows (a brand-new database has none)."""
     if not db_path.is_file() or db_path.stat().st_size < len(SQLITE_HEADER):
         return False
-    with db_path.open("rb") as handle:
-        if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-            return False
+    # Only through SQLite: the app may hold the file open in this process, and closing any
+    # other descriptor of it would drop SQLite's locks (a checkpoint elsewhere then loses data).
     try:
         with closing(_connect(db_path)) as probe:
             tables = {name for (name,) in probe.execute("SELECT name FROM sqlite_master")}
@@ -232,6 +268,8 @@ def backup_before_migration(db_path: Path, now: datetime | None = None) -> Path 
         if not _pending_migrations(db_path):
             return None
     except sqlite3.Error as error:
+        if out_of_space(error, db_path):
+            raise _no_space(db_path) from None
         raise BackupError(f"Can't read {db_path}: {error}.") from None
     return backup_database(db_path, now=now, kind=BEFORE_MIGRATION)
 
@@ -270,42 +308,121 @@ def daily_backup(db_path: Path, now: datetime, keep: int = DAILY_KEEP) -> Path |
 def restore_database(db_path: Path, source: Path, *, now: datetime | None = None) -> Path | None:
     """Replace the database with the backup at ``source``, keeping the current one as a backup.
 
-    The file is checked first; a bad one raises BackupError and nothing changes. The copy goes
-    through the backup API into the live file, under SQLite's locks, so its -wal file and any
-    open connection see the restored data. Returns where the previous database was kept, or
-    None if there was none.
+    The file is checked first; a bad one raises BackupError and nothing changes. Then, in one
+    transaction holding SQLite's write lock, the current database is copied aside and its
+    contents replaced by the backup's: every write committed before the lock is in the kept
+    copy, every later one lands on the restored data, and a failure changes nothing. The file
+    itself stays (with its page size), so an open app reads the restored data next time.
+    Returns where the previous database was kept, or None if there was none.
     """
     db_path, source = Path(db_path), Path(source)
+    try:
+        refuse_special_file(db_path)
+    except DatabaseError as error:
+        raise BackupError(str(error)) from None
     if opens_read_only(db_path):
         # Checked like opening it: root may write any file, but not one meant to stay as it is.
         raise BackupError(
             f"{db_path} is read-only (its file or folder isn't writable): "
             "crm won't replace it. Make it writable and try again."
         )
+    try:
+        if refuse_foreign_file(db_path, in_use=True):
+            raise BackupError(
+                f"{db_path} was made by a newer crm: upgrade crm before restoring over it."
+            )
+    except DatabaseError as error:
+        raise BackupError(str(error)) from None
     check_database_file(source)
     if _same_file(source, db_path):
         raise BackupError(f"{source} is the database itself.")
-    kept: Path | None = None
-    if db_path.exists() and db_path.stat().st_size > 0:
-        kept = backup_database(db_path, now=now, kind=BEFORE_RESTORE)
-    else:
+    if not db_path.exists():
         _private_folder(db_path.parent)
         try:
-            fd = os.open(db_path, os.O_CREAT | os.O_WRONLY, 0o600)
+            fd = os.open(db_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             os.close(fd)
         except OSError as error:
             raise BackupError(f"Can't create {db_path}: {error.strerror}.") from None
+    kept: Path | None = None
     try:
-        with (
-            closing(_connect(source, read_only=True)) as backup,
-            closing(_connect(db_path)) as live,
-        ):
-            backup.backup(live, pages=-1)
-            problems = [line for (line,) in live.execute("PRAGMA quick_check")]
-    except sqlite3.Error as error:
-        where = f"; the previous database is kept at {kept}" if kept else ""
-        raise BackupError(f"Can't restore {source}: {error}{where}.") from None
-    if problems != ["ok"]:
-        where = f"; the previous database is kept at {kept}" if kept else ""
-        raise BackupError(f"The restored database fails its check ({problems[0]}){where}.")
+        with closing(
+            sqlite3.connect(
+                db_path.absolute().as_uri(),
+                uri=True,
+                timeout=BUSY_TIMEOUT_SECONDS,
+                isolation_level=None,
+            )
+        ) as live:
+            live.execute("PRAGMA journal_mode=WAL")
+            live.execute("ATTACH DATABASE ? AS restored", (read_only_uri(source),))
+            live.execute("BEGIN IMMEDIATE")  # from here on, nobody else commits until we do
+            try:
+                if _holds_data(db_path):
+                    kept = backup_database(db_path, now=now, kind=BEFORE_RESTORE)
+                _replace_contents(live)
+                problems = [line for (line,) in live.execute("PRAGMA main.quick_check")]
+                if problems != ["ok"]:
+                    raise BackupError(f"The restored database fails its check ({problems[0]}).")
+                live.execute("COMMIT")
+            except BaseException:
+                if live.in_transaction:
+                    live.execute("ROLLBACK")
+                raise
+    except (BackupError, sqlite3.Error, OSError) as error:
+        if kept is not None:
+            kept.unlink(missing_ok=True)  # the database is as it was: no copy to explain
+        if isinstance(error, BackupError):
+            raise BackupError(f"{str(error).rstrip('.')}; nothing was changed.") from None
+        if out_of_space(error, db_path):
+            raise BackupError(
+                f"No space left on device: can't restore into {db_path}; nothing was changed."
+            ) from None
+        raise BackupError(f"Can't restore {source}: {error}; nothing was changed.") from None
     return kept
+
+
+def _replace_contents(live: sqlite3.Connection) -> None:
+    """Make ``main`` hold exactly the schema and rows of the attached ``restored``.
+
+    Tables are copied row for row, the full-text index's shadow tables included, so the
+    search index arrives as it was; indexes come last, built once over the copied rows.
+    """
+
+    def objects(schema: str) -> dict[str, str]:
+        """Name to kind (table, virtual, shadow, view) of the schema's tables and views."""
+        return {
+            name: kind
+            for _schema, name, kind, *_ in live.execute(f"PRAGMA {schema}.table_list")
+            if not name.startswith("sqlite_")
+        }
+
+    current = objects("main")
+    for (name,) in live.execute("SELECT name FROM main.sqlite_master WHERE type = 'trigger'"):
+        live.execute(f'DROP TRIGGER main."{name}"')
+    for kind in ("view", "virtual", "table"):  # a virtual table drops its shadow tables
+        for name, its_kind in current.items():
+            if its_kind == kind:
+                statement = "VIEW" if kind == "view" else "TABLE"
+                live.execute(f'DROP {statement} IF EXISTS main."{name}"')
+    restored = objects("restored")
+    rows = live.execute(
+        "SELECT type, name, sql FROM restored.sqlite_master WHERE sql IS NOT NULL ORDER BY rowid"
+    ).fetchall()
+    for kind, name, sql in rows:
+        if kind == "table" and restored.get(name) in ("table", "virtual"):
+            live.execute(sql)
+    for name, kind in restored.items():
+        if kind in ("table", "shadow"):
+            live.execute(f'DELETE FROM main."{name}"')  # a new virtual table fills its own
+            live.execute(f'INSERT INTO main."{name}" SELECT * FROM restored."{name}"')
+    sequences = live.execute(
+        "SELECT 1 FROM restored.sqlite_master WHERE name = 'sqlite_sequence'"
+    ).fetchone()
+    if sequences:
+        live.execute("DELETE FROM main.sqlite_sequence")
+        live.execute("INSERT INTO main.sqlite_sequence SELECT * FROM restored.sqlite_sequence")
+    for kind, _name, sql in rows:
+        if kind in ("index", "trigger", "view"):
+            live.execute(sql)
+    (version,) = live.execute("PRAGMA restored.user_version").fetchone()
+    live.execute(f"PRAGMA main.user_version = {int(version)}")

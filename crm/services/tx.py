@@ -12,8 +12,11 @@ from crm.db.database import (
     DatabaseError,
     WaitNotice,
     is_read_only,
+    newer_crm_message,
+    newer_migrations,
     on_write_wait,
     opened_path,
+    out_of_space,
 )
 from crm.domain.validation import InvalidInput
 
@@ -24,6 +27,10 @@ class ReadOnlyDatabase(DatabaseError, InvalidInput):
     It is also an InvalidInput, so every form and command that already reports refused
     input in one line reports this the same way.
     """
+
+
+class DiskFull(DatabaseError, InvalidInput):
+    """A change didn't fit on the disk; SQLite rolled it back, so nothing was written."""
 
 
 def read_only_path() -> Path | None:
@@ -59,17 +66,31 @@ def writing() -> Iterator[None]:
     announced notice says so), so "database is locked" never reaches the user.
 
     Raises:
-        ReadOnlyDatabase: the database was opened read-only.
+        ReadOnlyDatabase: the database was opened read-only, or a newer crm made it.
+        DiskFull: the change didn't fit on the disk (and was rolled back).
         DatabaseBusy: another writer held the lock without progress for too long.
     """
     if is_read_only():
         raise ReadOnlyDatabase(read_only_message())
-    with db.connection_context(), db.atomic("IMMEDIATE"):
-        yield
+    if newer_migrations():
+        # Its schema may hold rules this crm doesn't know of; reading it is safe, writing isn't.
+        raise ReadOnlyDatabase(newer_crm_message())
+    try:
+        with db.connection_context(), db.atomic("IMMEDIATE"):
+            yield
+    except Exception as error:
+        # A full disk fails the commit, SQLite ends the transaction itself, and peewee's
+        # rollback then hides the cause under "no transaction is active".
+        if out_of_space(error, opened_path()):
+            raise DiskFull(
+                f"No space left on device: {opened_path()} can't grow, so nothing was saved."
+            ) from error
+        raise
 
 
 __all__ = [
     "DatabaseBusy",
+    "DiskFull",
     "ReadOnlyDatabase",
     "announce_write_waits",
     "read_only_message",

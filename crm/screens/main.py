@@ -32,6 +32,7 @@ from crm.screens.daily_actions import USER_ERRORS, DailyLoopActions
 from crm.screens.editing import ContactEditing
 from crm.services import contacts, conversations, opportunities
 from crm.services.tx import reading
+from crm.services.watch import ChangeWatch
 from crm.widgets.contact_card import ContactCard
 from crm.widgets.contact_list import ContactList
 from crm.widgets.follow_up_list import FollowUpList
@@ -52,6 +53,9 @@ if TYPE_CHECKING:
 TABS = {"today": TodayPane, "contacts": ContactList, "interviews": InterviewsPane}
 CARD_DELAY_WHILE_TYPING = 0.15
 FIRST_TIMELINE_ROWS = 60  # a tall terminal's screenful
+WATCH_SECONDS = 1.0
+"""How often the app looks for writes by other processes: a second is as quick as a person
+would expect a cron job's change to appear, and the look costs microseconds."""
 """Seconds of no typing before the card follows the filter's top row."""
 
 
@@ -143,6 +147,8 @@ class MainScreen(ContactEditing, DailyLoopActions):
         """The why of the follow-up row that the card was opened from (empty for a contact)."""
         self.deleted: list[DeletedContact] = []
         """Contacts deleted this session, newest last: Ctrl+Z brings them back."""
+        self._watch = ChangeWatch()
+        """Notices what other processes write, so the screen never shows stale rows."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -171,6 +177,18 @@ class MainScreen(ContactEditing, DailyLoopActions):
         # Objects made at start-up live as long as the app: keep the collector off them.
         gc.freeze()
         resume_garbage_collection()
+        self._watch.settle()
+        self.set_interval(WATCH_SECONDS, self._look_for_other_writers, name="watch")
+
+    def _look_for_other_writers(self) -> None:
+        """Show what another process wrote (cron's `crm log`, a restore) within a second."""
+        if self._watch.changed():
+            self.post_message(DataChanged())
+            if self.app.screen is not self:
+                self.app.screen.post_message(DataChanged())
+
+    def on_unmount(self) -> None:
+        self._watch.close()
 
     @property
     def contact_list(self) -> ContactList:
@@ -597,6 +615,7 @@ class MainScreen(ContactEditing, DailyLoopActions):
     @on(DataChanged)
     def reload_everything(self, message: DataChanged) -> None:
         message.stop()
+        self._watch.settle()  # this reload shows every write so far, the app's own included
         self.query_one(TodayPane).load()
         self.query_one(InterviewsPane).load()
         self.query_one(TimelinePane).load()

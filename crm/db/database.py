@@ -253,6 +253,10 @@ def _wal_path(path: Path) -> Path:
     return path.with_name(path.name + "-wal")
 
 
+def _shm_path(path: Path) -> Path:
+    return path.with_name(path.name + "-shm")
+
+
 def _may_be_in_use(path: Path) -> bool:
     """Whether the database may be open elsewhere, or hold changes only its -wal file has.
 
@@ -265,15 +269,61 @@ def _may_be_in_use(path: Path) -> bool:
         return True  # can't tell: take the careful path
 
 
+def _wal_index_must_be_private(path: Path) -> bool:
+    """Whether reading ``path`` needs its -wal, but no -shm may be made to index it.
+
+    A -wal without its -shm is what a crash, or a copy, leaves: nobody has the database open
+    (every WAL connection shares the -shm), and crm mustn't add a -shm beside a database it
+    may only read (a read-only folder couldn't even hold one).
+    """
+    try:
+        return _wal_path(path).exists() and not _shm_path(path).exists() and opens_read_only(path)
+    except OSError:
+        return False  # can't tell: read through the usual -shm, which fails cleanly
+
+
+# SQLite builds the -wal's index in the connection's own memory, instead of the -shm file,
+# only in exclusive locking mode, which needs a VFS that takes no locks: a read-only file
+# can't be locked for writing (sqlite.org/wal.html#noshm). Set before the first read.
+PRIVATE_WAL_INDEX_VFS = "unix-none"
+PRIVATE_WAL_INDEX_PRAGMAS = {"locking_mode": "exclusive"}
+
+
 def read_only_uri(path: Path) -> str:
     """An SQLite URI that opens ``path`` for reading only, creating no file beside it.
 
     When the file alone is the whole database, ``immutable=1`` reads it without the -shm
-    file that a read-only folder couldn't hold. Otherwise SQLite must read through the -wal
-    file, taking the usual locks, which needs the -shm.
+    file that a read-only folder couldn't hold. A -wal file without its -shm is indexed in
+    the connection's memory: the URI names a VFS that refuses to open it until the
+    connection is set to PRIVATE_WAL_INDEX_PRAGMAS (``connect_read_only`` does), so
+    ``immutable=1`` never silently drops the -wal's committed changes. Otherwise SQLite
+    reads through the -wal and -shm files, taking the usual locks.
     """
     uri = path.absolute().as_uri() + "?mode=ro"
-    return uri if _may_be_in_use(path) else uri + "&immutable=1"
+    if not _may_be_in_use(path):
+        return uri + "&immutable=1"
+    if _wal_index_must_be_private(path):
+        return uri + f"&vfs={PRIVATE_WAL_INDEX_VFS}"
+    return uri
+
+
+def read_only_pragmas(path: Path) -> dict[str, object]:
+    """The pragmas, in order, that a connection to ``read_only_uri(path)`` must start with."""
+    if _wal_index_must_be_private(path):
+        return {**PRIVATE_WAL_INDEX_PRAGMAS, **READ_ONLY_PRAGMAS}
+    return dict(READ_ONLY_PRAGMAS)
+
+
+def connect_read_only(path: Path, **options: Any) -> sqlite3.Connection:
+    """An sqlite3 connection that reads ``path`` (and its -wal) and writes nothing beside it."""
+    connection = sqlite3.connect(read_only_uri(path), uri=True, **options)
+    try:
+        for name, value in read_only_pragmas(path).items():
+            connection.execute(f"PRAGMA {name} = {value}")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
 
 
 def _truncation(path: Path, header: bytes) -> str | None:
@@ -334,8 +384,13 @@ def refuse_foreign_file(path: Path, *, in_use: bool = False) -> tuple[str, ...]:
     try:
         # Read-only and, when possible, immutable: probing a file must not leave -wal or -shm
         # files beside it, nor change it.
-        uri = path.absolute().as_uri() + "?mode=ro" if in_use else read_only_uri(path)
-        with closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)) as probe:
+        uri = path.absolute().as_uri() + "?mode=ro"
+        probe = (
+            sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+            if in_use
+            else connect_read_only(path, timeout=BUSY_TIMEOUT_SECONDS)
+        )
+        with closing(probe):
             tables = {name for (name,) in probe.execute("SELECT name FROM sqlite_master")}
             applied = (
                 [name for (name,) in probe.execute(f'SELECT name FROM "{MIGRATION_TABLE}"')]
@@ -418,7 +473,7 @@ def open_database(path: Path) -> None:
         db.init(
             read_only_uri(path),
             uri=True,
-            pragmas=READ_ONLY_PRAGMAS,
+            pragmas=read_only_pragmas(path),
             timeout=BUSY_TIMEOUT_SECONDS,
         )
     else:

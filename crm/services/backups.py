@@ -21,6 +21,7 @@ from crm.db.database import (
     MIGRATIONS_DIR,
     SQLITE_HEADER,
     DatabaseError,
+    connect_read_only,
     opens_read_only,
     out_of_space,
     read_only_uri,
@@ -87,7 +88,7 @@ def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
 def _connect_source(path: Path) -> sqlite3.Connection:
     """A connection to the database being copied; one crm may only read leaves no file beside it."""
     if opens_read_only(path):
-        return sqlite3.connect(read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+        return connect_read_only(path, timeout=BUSY_TIMEOUT_SECONDS)
     return _connect(path)
 
 
@@ -205,7 +206,7 @@ def check_database_file(path: Path) -> None:
         raise BackupError(f"{path} is not a crm database (not an SQLite file).")
     try:
         # Immutable when it can be: checking a file must leave no -wal or -shm beside it.
-        with closing(sqlite3.connect(read_only_uri(path), uri=True)) as probe:
+        with closing(connect_read_only(path)) as probe:
             problems = [line for (line,) in probe.execute("PRAGMA integrity_check")]
             tables = {name for (name,) in probe.execute("SELECT name FROM sqlite_master")}
             applied = (

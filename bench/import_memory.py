@@ -10,11 +10,13 @@ a ratio to the same import of a small file, so growth with the file's size shows
 from __future__ import annotations
 
 import base64
+import json
 import os
 import random
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from bench.context import Context
@@ -62,6 +64,56 @@ def write_vcard_with_photo(path: Path, photo_mb: float, cards: int = 200) -> Non
                 lines, first = lines[1:], False
             out.write(b"".join(b" " + line + b"\r\n" for line in lines))
         out.write(b"END:VCARD\r\n")
+
+
+def write_json_export(path: Path, interactions: int, *, seed: int = 2026) -> None:
+    """A valid `crm export json` document: a contact per 20 conversations, written a record
+    at a time (as indented as the export), so a big one costs the writer no memory."""
+    rng = random.Random(seed)
+    contacts = max(1, interactions // 20)
+    channels, kinds = ("email", "call", "video", "meeting"), ("check-in", "casual")
+
+    def record(item: dict[str, object]) -> str:
+        return "    " + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+
+    def section(name: str, items: Iterator[dict[str, object]], last: bool = False) -> None:
+        out.write(f'  "{name}": [\n')
+        first = True
+        for item in items:
+            out.write(("" if first else ",\n") + record(item))
+            first = False
+        out.write(("\n  ]" if not first else "]") + ("\n" if last else ",\n"))
+
+    def people() -> Iterator[dict[str, object]]:
+        for number in range(contacts):
+            yield {
+                "uid": f"c-{number:07d}", "name": f"Person {number}", "company": None,
+                "role": "Engineer", "email": f"p{number}@example.org", "phone": "",
+                "linkedin_url": "", "how_met": "A meetup", "relationship_note": "",
+                "rapport": "", "keep_in_touch_days": 90,
+                "created_at": "2025-01-02T03:04:05Z", "updated_at": "2025-01-02T03:04:05Z",
+                "topics": ["chess"], "methods": [],
+            }  # fmt: skip
+
+    def conversations() -> Iterator[dict[str, object]]:
+        for number in range(interactions):
+            at = f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T12:00:00Z"
+            yield {
+                "uid": f"i-{number:08d}", "contact": f"c-{rng.randrange(contacts):07d}",
+                "opportunity": None, "occurred_at": at, "channel": rng.choice(channels),
+                "kind": rng.choice(kinds), "direction": "outbound",
+                "summary": " ".join(rng.choice(_WORDS) for _ in range(rng.randint(8, 30))),
+                "created_at": at,
+            }  # fmt: skip
+
+    with path.open("w", encoding="utf-8") as out:
+        out.write('{\n  "format": "crm",\n  "version": 1,\n')
+        section("contacts", people())
+        section("interactions", conversations(), last=True)
+        out.write("}\n")
+
+
+_WORDS = "coffee roadmap team hiring chess intro call follow up offer Rust Agile café мир".split()
 
 
 def write_export_json(source_db: Path, path: Path) -> None:

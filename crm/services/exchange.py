@@ -875,11 +875,11 @@ def _streamed(key: str | None) -> bool:
     return key not in ("format", "version")
 
 
-def _plan_file(path: Path) -> _Plan:
+def _plan_file(path: Path, chunk: int | None = None) -> _Plan:
     keys: list[str | None] = []
     header: dict[str, Any] = {}
     with path.open("rb") as file:
-        stream = JsonStream(file)
+        stream = JsonStream(file, chunk)
         try:
             for key, value, _ in stream.members(_streamed):
                 keys.append(key)
@@ -899,7 +899,8 @@ def _plan_file(path: Path) -> _Plan:
     while pending:  # one pass, unless the sections are out of order
         before = len(pending)
         with path.open("rb") as file:
-            for index, (key, _value, items) in enumerate(JsonStream(file).members(_streamed)):
+            members = JsonStream(file, chunk).members(_streamed)
+            for index, (key, _value, items) in enumerate(members):
                 if key != pending[0] or index != last[key]:
                     continue
                 if items is None:

@@ -52,9 +52,9 @@ None and an iterator over its items when it is a list that is streamed."""
 class JsonStream:
     """One walk over a JSON file; see ``members``."""
 
-    def __init__(self, file: BinaryIO, chunk: int = CHUNK) -> None:
+    def __init__(self, file: BinaryIO, chunk: int | None = None) -> None:
         self._file = file
-        self._chunk = chunk
+        self._chunk = chunk or CHUNK
         self._decoder = codecs.getincrementaldecoder("utf-8-sig")()
         self._text = ""  # the window: the file's text from ``_base`` on
         self._pos = 0  # where reading is, in the window

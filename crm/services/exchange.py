@@ -51,6 +51,7 @@ from crm.domain.types import (
     Stage,
 )
 from crm.domain.validation import MAX_KEEP_IN_TOUCH_DAYS
+from crm.services.json_stream import JsonError, JsonStream, NotUtf8
 from crm.services.tx import reading, writing
 
 FORMAT = "crm"
@@ -429,7 +430,9 @@ class _Checker:
     """Reads the document record by record, failing on the first problem with where it is."""
 
     def __init__(self) -> None:
-        self.known: dict[str, set[str]] = {section: set() for section in _SECTIONS}
+        # Each uid (or key) as the record that goes by it spelled it: a reference to it is
+        # kept as that same string, not a copy (100,000 interactions hold 100,000 references).
+        self.known: dict[str, dict[str, str]] = {section: {} for section in _SECTIONS}
 
     def section(self, document: Mapping[str, Any], name: str) -> list[Any]:
         items = document.get(name, [])
@@ -456,9 +459,11 @@ class _Checker:
             raw = clean_text(raw, allow_newlines=True)
             if f.kind == _NAME and not raw.strip():
                 raise ExchangeError(f"{where}: must not be blank")
-            if f.choices and raw not in f.choices:
-                allowed = ", ".join(repr(choice) for choice in f.choices)
-                raise ExchangeError(f"{where}: {raw!r} is not one of {allowed}")
+            if f.choices:
+                if raw not in f.choices:
+                    allowed = ", ".join(repr(choice) for choice in f.choices)
+                    raise ExchangeError(f"{where}: {raw!r} is not one of {allowed}")
+                return f.choices[f.choices.index(raw)]  # one string per choice, not per row
             return raw
         if f.kind in (_TIME, _MAYBE_TIME):
             if raw is None and f.kind == _MAYBE_TIME:
@@ -491,15 +496,16 @@ class _Checker:
             return None
         if not isinstance(raw, str):
             raise ExchangeError(f"{where}: expected the uid of one of the {f.target}")
-        if raw not in self.known[f.target]:
+        known = self.known[f.target].get(raw)
+        if known is None:
             raise ExchangeError(f"{where}: no record in {f.target} is called {raw!r}")
-        return raw
+        return known
 
     def identity(self, where: str, section: str, name: str) -> None:
         """Note the uid (or key) a record goes by, refusing a second record with the same."""
         if name in self.known[section]:
             raise ExchangeError(f"{where}: {name!r} appears twice in {section}")
-        self.known[section].add(name)
+        self.known[section][name] = name
 
     def texts(self, where: str, raw: object) -> list[str]:
         if raw is None:
@@ -526,27 +532,53 @@ def _no_repeats(where: str, values: Iterable[Any], what: str) -> None:
         seen.add(value)
 
 
+class _Rows:
+    """The checked rows of one table, each kept as a tuple (a dict per row costs twice that)."""
+
+    def __init__(self) -> None:
+        self.columns: tuple[str, ...] = ()
+        self.rows: list[tuple[Any, ...]] = []
+
+    def append(self, row: dict[str, Any]) -> None:
+        """Keep a row; every row of a table is built with its columns in the same order."""
+        if not self.columns:
+            self.columns = tuple(row)
+        self.rows.append(tuple(row.values()))
+
+    def __iadd__(self, rows: Iterable[dict[str, Any]]) -> _Rows:
+        for row in rows:
+            self.append(row)
+        return self
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        columns = self.columns
+        return (dict(zip(columns, row, strict=True)) for row in self.rows)
+
+
 @dataclass
 class _Plan:
     """Checked rows ready to insert, references still named by uid."""
 
-    companies: list[dict[str, Any]]
-    contacts: list[dict[str, Any]]
-    topics: list[dict[str, Any]]
-    methods: list[dict[str, Any]]
-    opportunities: list[dict[str, Any]]
-    helpers: list[dict[str, Any]]
-    interviews: list[dict[str, Any]]
-    interviewers: list[dict[str, Any]]
-    interactions: list[dict[str, Any]]
-    follow_ups: list[dict[str, Any]]
-    connections: list[dict[str, Any]]
-    references: list[dict[str, Any]]
-    given: list[dict[str, Any]]
+    companies: _Rows
+    contacts: _Rows
+    topics: _Rows
+    methods: _Rows
+    opportunities: _Rows
+    helpers: _Rows
+    interviews: _Rows
+    interviewers: _Rows
+    interactions: _Rows
+    follow_ups: _Rows
+    connections: _Rows
+    references: _Rows
+    given: _Rows
 
 
-def check_document(document: object) -> _Plan:
-    """Check a parsed document from top to bottom; raises ExchangeError on the first problem."""
+def _check_header(document: object) -> None:
+    """Refuse what isn't a crm export of the version this crm reads."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ExchangeError('not a crm export (it needs "format": "crm")')
     version = document.get("version")
@@ -554,76 +586,118 @@ def check_document(document: object) -> _Plan:
         raise ExchangeError(
             f"format version {version!r} isn't one this crm reads (it reads version {VERSION})"
         )
-    check = _Checker()
 
-    def records(
-        name: str, fields: Sequence[_Field], identity: str = "uid"
+
+class _Planner:
+    """Checks a document section by section, in ``_SECTIONS`` order, into a plan.
+
+    A section's records may refer only to sections checked before it.
+    """
+
+    def __init__(self) -> None:
+        self.check = _Checker()
+        self.plan = _Plan(*(_Rows() for _ in range(13)))
+        self.pairs: set[tuple[str, str]] = set()  # the connections seen
+
+    def section(self, name: str, items: Iterable[Any]) -> None:
+        getattr(self, f"_{name}")(name, items)
+
+    def _records(
+        self, name: str, items: Iterable[Any], fields: Sequence[_Field], identity: str = "uid"
     ) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
-        for index, data in enumerate(check.section(document, name)):
+        for index, data in enumerate(items):
             where = f"{name}[{index}]"
-            values = check.record(where, data, fields)
+            values = self.check.record(where, data, fields)
             if identity:
-                check.identity(f"{where}.{identity}", name, values[identity])
+                self.check.identity(f"{where}.{identity}", name, values[identity])
             yield where, data, values
 
-    plan = _Plan(*([] for _ in range(13)))
-    for _, _, values in records("companies", _COMPANY_FIELDS, identity="key"):
-        plan.companies.append(values)
-    for where, data, values in records("contacts", _CONTACT_FIELDS):
-        values["sort_key"] = sort_key(values["name"])
-        plan.contacts.append(values)
-        topics = check.texts(f"{where}.topics", data.get("topics"))
-        _no_repeats(f"{where}.topics", topics, "topic")
-        plan.topics += [
-            {"contact": values["uid"], "name": name, "position": position}
-            for position, name in enumerate(topics)
-        ]
-        for position, method in enumerate(check.items(f"{where}.methods", data.get("methods"))):
-            row = check.record(f"{where}.methods[{position}]", method, _METHOD_FIELDS)
-            plan.methods.append({**row, "contact": values["uid"], "position": position})
-    for where, data, values in records("opportunities", _OPPORTUNITY_FIELDS):
-        plan.opportunities.append(values)
-        people: dict[str, str] = {}
-        old_referrer = check.value(f"{where}.referrer", data.get("referrer"), _OLD_REFERRER)
-        if old_referrer is not None:
-            people[old_referrer] = HelperRole.REFERRER.value
-        for position, item in enumerate(check.items(f"{where}.helpers", data.get("helpers"))):
-            row = check.record(f"{where}.helpers[{position}]", item, _HELPER_FIELDS)
-            people.setdefault(row["contact"], row["role"])
-        plan.helpers += [
-            {"opportunity": values["uid"], "contact": uid, "role": role, "position": position}
-            for position, (uid, role) in enumerate(people.items())
-        ]
-    for where, data, values in records("interviews", _INTERVIEW_FIELDS):
-        plan.interviews.append(values)
-        people = check.texts(f"{where}.interviewers", data.get("interviewers"))
-        _no_repeats(f"{where}.interviewers", people, "contact")
-        for position, uid in enumerate(people):
-            contact = _Field("contact", _REF, "contacts")
-            check.value(f"{where}.interviewers[{position}]", uid, contact)
-            plan.interviewers.append({"interview": values["uid"], "contact": uid})
-    for _, _, values in records("interactions", _INTERACTION_FIELDS):
-        plan.interactions.append(values)
-    for _, _, values in records("follow_ups", _FOLLOW_UP_FIELDS):
-        plan.follow_ups.append(values)
-    pairs: set[tuple[str, str]] = set()
-    for where, _, values in records("connections", _CONNECTION_FIELDS, identity=""):
-        pair = tuple(sorted((values["contact_a"], values["contact_b"])))
-        if pair[0] == pair[1]:
-            raise ExchangeError(f"{where}: a contact can't be connected to themselves")
-        if pair in pairs:
-            raise ExchangeError(f"{where}: {pair[0]!r} and {pair[1]!r} are connected twice")
-        pairs.add((pair[0], pair[1]))
-        plan.connections.append(values)
-    for where, data, values in records("references", _REFERENCE_FIELDS, identity="contact"):
-        plan.references.append(values)
-        handed = [
-            check.record(f"{where}.given[{position}]", item, _GIVEN_FIELDS)
-            for position, item in enumerate(check.items(f"{where}.given", data.get("given")))
-        ]
-        _no_repeats(f"{where}.given", (item["opportunity"] for item in handed), "opportunity")
-        plan.given += [{**item, "reference": values["contact"]} for item in handed]
-    return plan
+    def _companies(self, name: str, items: Iterable[Any]) -> None:
+        for _, _, values in self._records(name, items, _COMPANY_FIELDS, identity="key"):
+            self.plan.companies.append(values)
+
+    def _contacts(self, name: str, items: Iterable[Any]) -> None:
+        check, plan = self.check, self.plan
+        for where, data, values in self._records(name, items, _CONTACT_FIELDS):
+            values["sort_key"] = sort_key(values["name"])
+            plan.contacts.append(values)
+            topics = check.texts(f"{where}.topics", data.get("topics"))
+            _no_repeats(f"{where}.topics", topics, "topic")
+            plan.topics += [
+                {"contact": values["uid"], "name": topic, "position": position}
+                for position, topic in enumerate(topics)
+            ]
+            methods = check.items(f"{where}.methods", data.get("methods"))
+            for position, method in enumerate(methods):
+                row = check.record(f"{where}.methods[{position}]", method, _METHOD_FIELDS)
+                plan.methods.append({**row, "contact": values["uid"], "position": position})
+
+    def _opportunities(self, name: str, items: Iterable[Any]) -> None:
+        check, plan = self.check, self.plan
+        for where, data, values in self._records(name, items, _OPPORTUNITY_FIELDS):
+            plan.opportunities.append(values)
+            people: dict[str, str] = {}
+            old_referrer = check.value(f"{where}.referrer", data.get("referrer"), _OLD_REFERRER)
+            if old_referrer is not None:
+                people[old_referrer] = HelperRole.REFERRER.value
+            helpers = check.items(f"{where}.helpers", data.get("helpers"))
+            for position, item in enumerate(helpers):
+                row = check.record(f"{where}.helpers[{position}]", item, _HELPER_FIELDS)
+                people.setdefault(row["contact"], row["role"])
+            plan.helpers += [
+                {"opportunity": values["uid"], "contact": uid, "role": role, "position": position}
+                for position, (uid, role) in enumerate(people.items())
+            ]
+
+    def _interviews(self, name: str, items: Iterable[Any]) -> None:
+        check, plan = self.check, self.plan
+        contact = _Field("contact", _REF, "contacts")
+        for where, data, values in self._records(name, items, _INTERVIEW_FIELDS):
+            plan.interviews.append(values)
+            people = check.texts(f"{where}.interviewers", data.get("interviewers"))
+            _no_repeats(f"{where}.interviewers", people, "contact")
+            for position, uid in enumerate(people):
+                check.value(f"{where}.interviewers[{position}]", uid, contact)
+                plan.interviewers.append({"interview": values["uid"], "contact": uid})
+
+    def _interactions(self, name: str, items: Iterable[Any]) -> None:
+        for _, _, values in self._records(name, items, _INTERACTION_FIELDS):
+            self.plan.interactions.append(values)
+
+    def _follow_ups(self, name: str, items: Iterable[Any]) -> None:
+        for _, _, values in self._records(name, items, _FOLLOW_UP_FIELDS):
+            self.plan.follow_ups.append(values)
+
+    def _connections(self, name: str, items: Iterable[Any]) -> None:
+        for where, _, values in self._records(name, items, _CONNECTION_FIELDS, identity=""):
+            pair = tuple(sorted((values["contact_a"], values["contact_b"])))
+            if pair[0] == pair[1]:
+                raise ExchangeError(f"{where}: a contact can't be connected to themselves")
+            if pair in self.pairs:
+                raise ExchangeError(f"{where}: {pair[0]!r} and {pair[1]!r} are connected twice")
+            self.pairs.add((pair[0], pair[1]))
+            self.plan.connections.append(values)
+
+    def _references(self, name: str, items: Iterable[Any]) -> None:
+        check, plan = self.check, self.plan
+        for where, data, values in self._records(name, items, _REFERENCE_FIELDS, "contact"):
+            plan.references.append(values)
+            handed = [
+                check.record(f"{where}.given[{position}]", item, _GIVEN_FIELDS)
+                for position, item in enumerate(check.items(f"{where}.given", data.get("given")))
+            ]
+            _no_repeats(f"{where}.given", (item["opportunity"] for item in handed), "opportunity")
+            plan.given += [{**item, "reference": values["contact"]} for item in handed]
+
+
+def check_document(document: object) -> _Plan:
+    """Check a parsed document from top to bottom; raises ExchangeError on the first problem."""
+    _check_header(document)
+    assert isinstance(document, dict)
+    planner = _Planner()
+    for name in _SECTIONS:
+        planner.section(name, planner.check.section(document, name))
+    return planner.plan
 
 
 def parse_document(text: str) -> dict[str, Any]:
@@ -643,22 +717,28 @@ def parse_document(text: str) -> dict[str, Any]:
     return document
 
 
-def _insert(model: Any, rows: list[dict[str, Any]]) -> None:
-    for batch in chunked(rows, INSERT_CHUNK):
-        model.insert_many(batch).execute()
+def _batches(
+    rows: _Rows, ids: Mapping[str, Mapping[str, int]] | None = None
+) -> Iterator[list[list[Any]]]:
+    """The rows a batch at a time, each uid in a reference column replaced by its row's id.
+
+    Resolved a batch at a time, so the plan's rows are never held twice.
+    """
+    ids = ids or {}
+    references = [(at, ids[column]) for at, column in enumerate(rows.columns) if column in ids]
+    for batch in chunked(rows.rows, INSERT_CHUNK):
+        resolved = [list(row) for row in batch]
+        for row in resolved:
+            for at, new_ids in references:
+                if row[at] is not None:
+                    row[at] = new_ids[row[at]]
+        yield resolved
 
 
-def _resolved(
-    rows: list[dict[str, Any]], ids: Mapping[str, Mapping[str, int]]
-) -> list[dict[str, Any]]:
-    """Rows with each uid in a reference column replaced by the new row's id."""
-    return [
-        {
-            column: (ids[column][value] if column in ids and value is not None else value)
-            for column, value in row.items()
-        }
-        for row in rows
-    ]
+def _insert(model: Any, rows: _Rows, ids: Mapping[str, Mapping[str, int]] | None = None) -> None:
+    fields = [getattr(model, column) for column in rows.columns]
+    for batch in _batches(rows, ids):
+        model.insert_many(batch, fields=fields).execute()
 
 
 def _ids_by(model: Any, name_field: Any) -> dict[str, int]:
@@ -728,32 +808,34 @@ def _write_plan(plan: _Plan) -> ImportSummary:
         _refuse_unless_empty()
         _insert(Company, plan.companies)
         ids: dict[str, dict[str, int]] = {"company": _ids_by(Company, Company.key)}
-        _insert(Contact, _resolved(plan.contacts, ids))
+        _insert(Contact, plan.contacts, ids)
         contacts = _ids_by(Contact, Contact.uid)
         ids.update(contact=contacts, contact_a=contacts, contact_b=contacts)
-        _insert(ContactTopic, _resolved(plan.topics, ids))
-        _insert(ContactMethod, _resolved(plan.methods, ids))
-        _insert(Opportunity, _resolved(plan.opportunities, ids))
+        _insert(ContactTopic, plan.topics, ids)
+        _insert(ContactMethod, plan.methods, ids)
+        _insert(Opportunity, plan.opportunities, ids)
         ids["opportunity"] = _ids_by(Opportunity, Opportunity.uid)
-        _insert(OpportunityPerson, _resolved(plan.helpers, ids))
-        _insert(Interview, _resolved(plan.interviews, ids))
+        _insert(OpportunityPerson, plan.helpers, ids)
+        _insert(Interview, plan.interviews, ids)
         ids["interview"] = _ids_by(Interview, Interview.uid)
-        _insert(InterviewInterviewer, _resolved(plan.interviewers, ids))
-        _insert(Interaction, _resolved(plan.interactions, ids))
+        _insert(InterviewInterviewer, plan.interviewers, ids)
+        _insert(Interaction, plan.interactions, ids)
         ids["origin"] = _ids_by(Interaction, Interaction.uid)
-        _insert(FollowUp, _resolved(plan.follow_ups, ids))
-        connections = _resolved(plan.connections, ids)
-        for row in connections:  # stored once, lower id first
-            row["contact_a"], row["contact_b"] = sorted((row["contact_a"], row["contact_b"]))
-        _insert(Connection, connections)
-        _insert(Reference, _resolved(plan.references, ids))
+        _insert(FollowUp, plan.follow_ups, ids)
+        fields = [getattr(Connection, column) for column in plan.connections.columns]
+        a, b = 0, 1  # contact_a and contact_b lead _CONNECTION_FIELDS
+        for batch in _batches(plan.connections, ids):
+            for row in batch:  # stored once, lower id first
+                row[a], row[b] = sorted((row[a], row[b]))
+            Connection.insert_many(batch, fields=fields).execute()
+        _insert(Reference, plan.references, ids)
         ids["reference"] = {
             uid: reference_id
             for uid, reference_id in Reference.select(Contact.uid, Reference.id)
             .join(Contact)
             .tuples()
         }
-        _insert(ReferenceGiven, _resolved(plan.given, ids))
+        _insert(ReferenceGiven, plan.given, ids)
         _index(plan, contacts)
     return ImportSummary(
         companies=len(plan.companies),
@@ -773,20 +855,63 @@ def import_json_text(text: str) -> ImportSummary:
 
 
 def import_json_file(path: Path) -> ImportSummary:
-    """Import a JSON export file; every ExchangeError names the file."""
+    """Import a JSON export file; every ExchangeError names the file.
+
+    The file is read twice, a value at a time: once to check it is JSON (so a broken file is
+    reported as such wherever it breaks, as ``json.loads`` would) and to find its sections,
+    then to check the sections in order into a plan. Only the plan's rows are kept.
+    """
     try:
-        raw = path.read_bytes()
+        plan = _plan_file(path)
     except OSError as error:
         raise ExchangeError(f"Can't read {path}: {error.strerror}.") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ExchangeError(f"{path.name}: not a crm export (not UTF-8 text)") from None
-    try:
-        plan = check_document(parse_document(text))
     except ExchangeError as error:
         raise ExchangeError(f"{path.name}: {error}") from None
     return _write_plan(plan)
+
+
+def _streamed(key: str | None) -> bool:
+    """Lists are read item by item, except where the header is (it is read whole)."""
+    return key not in ("format", "version")
+
+
+def _plan_file(path: Path, chunk: int | None = None) -> _Plan:
+    keys: list[str | None] = []
+    header: dict[str, Any] = {}
+    with path.open("rb") as file:
+        stream = JsonStream(file, chunk)
+        try:
+            for key, value, _ in stream.members(_streamed):
+                keys.append(key)
+                if key in ("format", "version"):
+                    header[key] = value
+        except NotUtf8 as error:
+            raise ExchangeError(str(error)) from None
+        except JsonError as error:
+            # Text that isn't UTF-8 anywhere in the file is named first, as it always was.
+            if not stream.rest_is_utf8():
+                raise ExchangeError("not a crm export (not UTF-8 text)") from None
+            raise ExchangeError(str(error)) from None
+    _check_header(header if keys[:1] != [None] else None)
+    last = {key: index for index, key in enumerate(keys)}  # a repeated key: the last one counts
+    pending = [name for name in _SECTIONS if name in last]
+    planner = _Planner()
+    while pending:  # one pass, unless the sections are out of order
+        before = len(pending)
+        with path.open("rb") as file:
+            members = JsonStream(file, chunk).members(_streamed)
+            for index, (key, _value, items) in enumerate(members):
+                if key != pending[0] or index != last[key]:
+                    continue
+                if items is None:
+                    raise ExchangeError(f"{key}: expected a list")
+                planner.section(key, items)
+                pending.pop(0)
+                if not pending:
+                    break
+        if len(pending) == before:
+            raise ExchangeError("the file changed while it was being read")
+    return planner.plan
 
 
 # --- CSV -----------------------------------------------------------------------------------

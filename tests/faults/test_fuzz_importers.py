@@ -30,6 +30,7 @@ from crm.services import (
 from crm.services.imports import ImportResult
 from tests.faults.fuzzing import fuzz_settings
 from tests.faults.mutations import bad_files, edited_documents
+from tests.faults.test_json_stream import assert_read_alike
 from tests.faults.workspace import Workspace
 
 pytestmark = pytest.mark.faults
@@ -195,3 +196,13 @@ def test_json_import(workspaces, templates, json_inputs, data: st.DataObject) ->
     document = data.draw(json_inputs)
     path = workspace.file("export.json", document)
     try_import(workspace, lambda: exchange.import_json_file(path), exchange.ExchangeError)
+
+
+@fuzz_settings(300)
+@given(data=st.data())
+def test_json_is_read_as_the_whole_file_import_read_it(  # type: ignore[no-untyped-def]
+    tmp_path_factory, json_inputs, data: st.DataObject
+) -> None:
+    path = tmp_path_factory.getbasetemp() / "streamed.json"
+    path.write_bytes(data.draw(json_inputs))
+    assert_read_alike(path, (7, 4096, None))

@@ -101,8 +101,8 @@ def _daily_backup(path: Path, keep: int) -> None:
 def _daily_backup_beside(path: Path) -> Callable[[], None]:
     """Start the day's backup in a thread; returns what to call once the app has closed.
 
-    Copying a big database takes a while (0.8 s at 400 MB), and the app needn't wait for
-    it: the copy reads a snapshot while the app works. Warnings wait until the screen is
+    Copying a big database takes a while, and the app needn't wait for it: the copy reads
+    a snapshot while the app works. Warnings wait until the screen is
     back, and leaving the app waits for a copy still in progress.
     """
     import threading

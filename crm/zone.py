@@ -84,7 +84,7 @@ def _resolve() -> tzinfo:
     if linked is not None:
         return linked
     try:
-        # Imported here: only a machine whose zone isn't a plain link needs it (8 ms).
+        # Imported here: only a machine whose zone isn't a plain link pays for the import.
         import tzlocal
 
         return tzlocal.get_localzone()

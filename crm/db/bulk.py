@@ -51,11 +51,9 @@ def search_rows_buffered(cursor: sqlite3.Cursor, new_rows: int) -> Iterator[None
     """Around a bulk insert into contact_index: FTS5 buffers it in memory and writes it once.
 
     FTS5 writes its pending terms out as a new segment each time they pass its 'hashsize'
-    (1 MiB) and merges segments as they pile up: a 30,000-contact import wrote about eight
-    and merged them into five, which every search then reads. With 16 MiB it writes one at
-    commit, its inserts 10-15% quicker, for at most ~16 MB more memory meanwhile (11 MB at
-    30,000 contacts). The setting is put back afterwards; if the block fails, the rollback
-    takes it back with everything else.
+    and merges segments as they pile up, which every search then reads; a bigger hash writes
+    one segment at commit, for a bounded amount of memory meanwhile. The setting is put back
+    afterwards; if the block fails, the rollback takes it back with everything else.
     """
     if new_rows < BULK_CONTACTS:
         yield

@@ -31,11 +31,8 @@ PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
     "synchronous": "normal",
-    # 512 KB a connection. Connections live for one read or write and start with an empty
-    # cache, so a bigger one only holds the pages of scans (going-cold reads every contact)
-    # and that memory stays with the process: at 100k contacts the app peaked at 86 MiB
-    # after use with 16 MB, 69 with 4, 54 with 1 and 53 with 0.5, with no measurable change
-    # in speed (filtering, alternated runs: p50 17.4/17.5 ms at 1 MB, 16.9/17.0 at 0.5).
+    # A small page cache per connection: connections live for one read or write, so a
+    # bigger cache only keeps the pages of scans, and memory is a goal.
     "cache_size": -500,
     "busy_timeout": int(BUSY_TIMEOUT_SECONDS * 1000),
 }

@@ -1,7 +1,7 @@
 """Hand-written SQL for the contacts list, the per-keystroke path.
 
-Building a query with Peewee costs more here than SQLite takes to run it (~1 ms against
-0.1 ms), so the few statements behind the list are plain SQL with bound parameters.
+Building a query with Peewee costs more here than SQLite takes to run it, so the few
+statements behind the list are plain SQL with bound parameters.
 """
 
 from __future__ import annotations
@@ -13,12 +13,7 @@ from enum import StrEnum
 from crm.db.database import db
 
 # Shares of all contacts matching a filter above which a different plan finds a name-ordered
-# page faster, chosen on the worst cases over the benchmark's queries at 100k contacts.
-# Collecting costs in proportion to the matches. Scanning walks names until the page is
-# full, so matches that cluster late in name order (Cyrillic names sort after Latin ones)
-# made it cost 20-25 ms at 1-2%; above 3% it stays under ~10 ms. Probing asks the full-text
-# index name by name and only pays off when most names match (50 ms at 15%). With 3%/30%
-# the first page's p99 is 6.8 ms (20.5 ms with 1%/35%, 12.9 ms with 3%/20%).
+# page faster, chosen on the benchmark's worst cases (figures in docs/performance.md).
 SCAN_ABOVE_SHARE = 0.03
 PROBE_ABOVE_SHARE = 0.3
 

@@ -541,7 +541,7 @@ def read_export_stream(stream: BinaryIO) -> ParsedExport:
     )
     padding = [""] * (width + 1)
     common_profile = _COMMON_PROFILE.match
-    make = tuple.__new__  # what Connection(...) calls after a Python-level step: 1 µs a row
+    make = tuple.__new__  # what Connection(...) calls, without its Python-level step
     line = header_line + 1  # where the next row starts
     try:
         for record in reader:

@@ -55,7 +55,7 @@ def phone_key(number: str, region: str | None) -> str:
     country code; without it such a number keeps only its digits (prefixed "tel:"), which
     still matches the same local number written another way.
     """
-    import phonenumbers  # a 40 ms import, paid only by imports that carry phone numbers
+    import phonenumbers  # a slow import, paid only by imports that carry phone numbers
 
     text = number.strip()
     if text[:4].lower() == "tel:":

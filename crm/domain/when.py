@@ -378,7 +378,7 @@ def _parse_day(phrase: str, local_now: datetime, tense: Tense) -> _Resolver | No
 
 def _calendar_step(unit: str, count: int) -> relativedelta:
     """A step of ``count`` calendar units; months and years clip to the month's last day."""
-    # Imported here: dateutil takes ~13 ms to import, and `crm --now` reads ISO moments only.
+    # Imported here: dateutil is slow to import, and `crm --now` reads ISO moments only.
     from dateutil.relativedelta import relativedelta
 
     if unit == "days":

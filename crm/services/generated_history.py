@@ -2,8 +2,8 @@
 
 Used by ``crm demo`` and the benchmarks to try the app at the size of a long job search
 (1,000,000 conversations, 50,000 pending follow-ups, 200,000 "knows" links). Seeded, so the
-same arguments give the same database. Written with ``executemany`` in one transaction —
-Peewee's insert_many is ~6× slower at this size (../shared/PERF_NOTES.md).
+same arguments give the same database. Written with ``executemany`` in one transaction,
+because Peewee's insert_many is several times slower at this size.
 """
 
 from __future__ import annotations

@@ -180,7 +180,7 @@ class _NameKeys(dict[str, tuple[str, str]]):
 
 
 def _uids(count: int) -> list[str]:
-    """``count`` distinct version-4 UUIDs as text, 20x quicker in bulk than models.new_uid.
+    """``count`` distinct version-4 UUIDs as text, much quicker in bulk than models.new_uid.
 
     74 random bits are shared by the batch and the last 48 count up from a random start:
     unique within the batch, and as unlikely as any two random UUIDs to meet another's.
@@ -205,8 +205,7 @@ def _collector_paused() -> Iterator[None]:
     """Hold off Python's cyclic garbage collector while an import builds its rows.
 
     An import makes a few tuples per row and keeps them all until it ends, so the collector
-    would only walk them again and again to find cycles that aren't there: a 30,000-row
-    import ran 168 collections, one of them over every object of the process, ~4% of its time.
+    would only walk them again and again to find cycles that aren't there.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -423,7 +422,7 @@ def _write_creates(
     company_names = plan.company_names
     how_met_cache: dict[object, tuple[str, str | None]] = {}  # text, and folded if ASCII
     name_keys = _NameKeys()
-    # New ids get plain INSERTs (REPLACE looks every rowid up first: ~10% of the index's time),
+    # New ids get plain INSERTs (REPLACE looks every rowid up first),
     # once any search row a deleted contact may have left at these ids is gone.
     cursor.execute("DELETE FROM contact_index WHERE rowid >= ?", (first_id,))
     with (

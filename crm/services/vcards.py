@@ -2,14 +2,14 @@
 
 Reading splits lines exactly as vobject's ``getLogicalLines`` and ``parseLine`` do (unfolding,
 quoted-printable soft breaks, group, name, parameters and value), but with one regex over the
-whole text instead of a buffer per physical line, which costs a third as much on files with
+whole text instead of a buffer per physical line, which is much cheaper on files with
 photos (hundreds of folded lines each); it uses vobject's grammar (``line_re``, rewritten
 so that a malformed line can't make the regex engine backtrack for minutes), its
 ``parseParams`` and list splitting (``stringToTextValues``), then reads each card's
-properties here. vobject's ``readComponents`` builds a tree of Python objects per line and
-costs ~0.5 ms a card (5.6 s for 10,000), and its text decoding keeps only what comes before
+properties here. vobject's ``readComponents`` builds a tree of Python objects per line,
+too slow for big address books, and its text decoding keeps only what comes before
 the first unescaped comma of a NOTE or TITLE, which vCard 2.1 doesn't escape. Writing
-likewise uses vobject's escaping and line folding directly, at a tenth of the cost of
+likewise uses vobject's escaping and line folding directly, far cheaper than
 ``Component.serialize``.
 
 Google Contacts' CSV (services/google_contacts.py) comes in through the same ``AddressCard``
@@ -766,7 +766,7 @@ class _UnreadDropper:
     """Blanks out what nothing reads (a PHOTO's folded lines), keeping every line's number.
 
     A folded line of an unread property becomes an empty line, and an unread line longer
-    than _LONG_LINE becomes its name and a colon; a 40 MB photo then costs nothing to keep.
+    than _LONG_LINE becomes its name and a colon; a big photo then costs nothing to keep.
     Quoted-printable lines with a soft break are left whole: what goes on isn't a fold.
     """
 

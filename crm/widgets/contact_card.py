@@ -29,7 +29,7 @@ def _wrap(text: Text, width: int, console: Console) -> list[Text]:
 def _block(heading: list[Text], fields: list[Field], width: int, console: Console) -> list[Text]:
     """Heading lines, a blank line, then "label  value" rows with values wrapped beside labels.
 
-    Laid out here rather than by a Rich Table: a table renders ~10x slower, and knowing the
+    Laid out here rather than by a Rich Table: a table renders far slower, and knowing the
     line count lets the card skip a screen layout when its height doesn't change.
     """
     lines: list[Text] = []
@@ -169,7 +169,7 @@ class ContactCard(Static):
 
     def _redraw(self) -> None:
         """Lay out what the card shows for its width; lay out the screen only if the card's
-        scrollbar may come or go (a layout repaints every pane: ~25 ms at 120x36)."""
+        scrollbar may come or go (a layout repaints every pane)."""
         width, height = self.content_size
         laid_out = width > 0 and height > 0
         width = width if laid_out else 80  # until the first resize, which redraws

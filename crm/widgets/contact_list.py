@@ -1,7 +1,7 @@
 """A virtual contacts list on the Line API: draws only visible rows, fetched page by page.
 
-A DataTable measures every row it holds (~130 µs each), so a list that may hold 100,000
-contacts keeps only the pages near the viewport and asks the database for the rest.
+A DataTable measures every row it holds, so a list that may hold 100,000 contacts keeps
+only the pages near the viewport and asks the database for the rest.
 """
 
 from __future__ import annotations
@@ -181,7 +181,7 @@ class ContactList(ScrollView, can_focus=True):
         self, generation: int, text: str, focus_contact: int | None, old_cursor: int
     ) -> None:
         """Count the matches and fetch the page the cursor will land on."""
-        with reading():  # one connection for all of it: opening one costs ~1 ms
+        with reading():  # one connection for all of it: opening one isn't free
             total = contacts.count_contacts(text)
             cursor = 0
             if focus_contact is not None:

@@ -2,10 +2,9 @@
 
 Textual paints at most 60 frames a second, and a frame started by one change pushes the next
 one at least a frame interval later (up to two, the way its update timer catches up). When a
-typed letter is painted on its own, the filtered rows arriving ~10 ms later wait for the next
-slot, and the user sees them ~30 ms after the key. Holding the echo until the rows arrive
-puts both in one frame, ~15 ms after the key; the deadline keeps a slow query from delaying
-the echo by more than two frames.
+typed letter is painted on its own, the filtered rows arriving just after it wait for the
+next slot; holding the echo until the rows arrive puts both in one frame, and the deadline
+keeps a slow query from delaying the echo by more than two frames.
 """
 
 from __future__ import annotations

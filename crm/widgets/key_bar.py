@@ -1,10 +1,9 @@
 """The key bar at the bottom of each screen: the keys that work here, drawn as one line.
 
 Textual's Footer mounts a widget per key and recomposes all of them whenever bindings are
-refreshed — on every focus change and list update. Measured on a 100k-contact database that
-was most of the time between opening a contact and seeing it (~4 s of 5 s in a profile).
-This bar keeps the same look and click-to-press behaviour but only redraws one line, and only
-when the keys on show actually change.
+refreshed — on every focus change and list update, which on a big database was most of the
+time between opening a contact and seeing it. This bar keeps the same look and
+click-to-press behaviour but only redraws one line, and only when the keys on show change.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ class TitleBar(Widget):
     """The title and sub-title, centred on one line, as Textual's Header shows them.
 
     Header is four widgets with stylesheets of their own, restyled with the screen at
-    start-up; this is one, drawing the title when it paints (measured at the first frame:
-    139 instead of 145 style applications, one stylesheet fewer to parse). Header's icon,
+    start-up; this is one, drawing the title when it paints, so start-up styles and parses
+    less. Header's icon,
     a second way to the command palette, is left out: the key bar shows ^p.
     """
 

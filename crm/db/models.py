@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from peewee import (
+    AutoField,
     BooleanField,
     CharField,
     DateTimeField,
@@ -25,6 +26,9 @@ def new_uid() -> str:
 
 
 class BaseModel(Model):
+    # What peewee adds anyway, said out loud so type checkers know every model has an `id`.
+    id = AutoField()
+
     class Meta:
         database = db
         legacy_table_names = False

@@ -19,6 +19,7 @@ from crm.db.models import (
     Opportunity,
     OpportunityPerson,
 )
+from crm.db.typed import tuples
 from crm.domain.casual import CasualStatus, casual_touch_status
 from crm.domain.followups import (
     PendingFollowUp,
@@ -84,7 +85,7 @@ def resolve_contact(text: str) -> int:
             Company, JOIN.LEFT_OUTER
         )
         for condition in (Contact.name == text, Contact.sort_key == sort_key(text)):
-            found = list(query.where(condition).tuples())
+            found = list(tuples(query.where(condition)))
             if len(found) == 1:
                 return int(found[0][0])
             if len(found) > 1:

@@ -90,11 +90,10 @@ def _import_likenesses(
     are all still there and not already in a group found otherwise; newest import first."""
     seen = {frozenset(group.contact_ids) for group in found}
     groups: list[DuplicateGroup] = []
-    batches = (
+    batches = tuples(
         ImportBatch.select(ImportBatch.id, ImportBatch.summary)
         .where(ImportBatch.undone_at.is_null())
         .order_by(ImportBatch.id.desc())
-        .tuples()
     )
     for batch_id, summary in batches:
         try:

@@ -26,7 +26,7 @@ from crm.db.models import (
     Reference,
     ReferenceGiven,
 )
-from crm.db.typed import tuples
+from crm.db.typed import dicts, tuples
 from crm.domain.duplicates import DuplicateFacts, DuplicateGroup, combined_text, find_duplicates
 from crm.domain.types import ContactRow, HelperRole
 from crm.domain.validation import InvalidInput
@@ -419,13 +419,13 @@ def delete_contact(contact_id: int) -> DeletedContact:
         if contact is None:
             raise InvalidInput(f"There is no contact #{contact_id}.")
         rows: dict[str, list[dict[str, Any]]] = {
-            "contact": list(Contact.select().where(Contact.id == contact_id).dicts())
+            "contact": list(dicts(Contact.select().where(Contact.id == contact_id)))
         }
         for name, model, condition in _OWNED:
-            rows[name] = list(model.select().where(condition(contact_id)).dicts())
+            rows[name] = list(dicts(model.select().where(condition(contact_id))))
         reference_ids = [r["id"] for r in rows["reference"]]
         rows["reference_given"] = list(
-            ReferenceGiven.select().where(ReferenceGiven.reference.in_(reference_ids)).dicts()
+            dicts(ReferenceGiven.select().where(ReferenceGiven.reference.in_(reference_ids)))
         )
         referrer_of = tuple(row["opportunity"] for row in rows["opportunity_person"])
         Contact.delete().where(Contact.id == contact_id).execute()  # cascades to what it owns

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Protocol
 
 Clock = Callable[[], datetime]
+
+
+class HasClock(Protocol):
+    """What the UI reads "now" from: the app, which is handed its clock (CrmApp.clock)."""
+
+    clock: Clock
 
 
 def utc_now() -> datetime:

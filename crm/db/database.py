@@ -54,7 +54,7 @@ class DatabaseBusy(DatabaseError):
     """Another connection held the write lock without progress for too long; nothing was written."""
 
 
-WaitNotice = Callable[[], None]
+WaitNotice = Callable[[], object]  # what it returns is ignored
 """Called once each time a writer starts waiting for another to finish writing."""
 
 _wait_notices: list[WaitNotice] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from peewee import (
+    AutoField,
     BooleanField,
     CharField,
     DateTimeField,
@@ -25,6 +26,9 @@ def new_uid() -> str:
 
 
 class BaseModel(Model):
+    # What peewee adds anyway, said out loud so type checkers know every model has an `id`.
+    id = AutoField()
+
     class Meta:
         database = db
         legacy_table_names = False
@@ -57,6 +61,7 @@ class Contact(BaseModel):
     name = CharField()
     sort_key = CharField(index=True)  # domain.text.sort_key(name), for keyset paging
     company = ForeignKeyField(Company, null=True, on_delete="SET NULL", backref="contacts")
+    company_id: int | None  # the column behind each foreign key, named for the type checker
     role = CharField(default="")
     email = CharField(default="", index=True)
     phone = CharField(default="")
@@ -142,6 +147,7 @@ class OpportunityPerson(BaseModel):
 class Interview(BaseModel):
     uid = CharField(unique=True, default=new_uid)
     opportunity = ForeignKeyField(Opportunity, on_delete="CASCADE", backref="interviews")
+    opportunity_id: int
     starts_at = DateTimeField(index=True)
     ends_at = DateTimeField()
     kind = CharField(default="")
@@ -192,6 +198,9 @@ class FollowUp(BaseModel):
         Opportunity, null=True, on_delete="SET NULL", backref="follow_ups"
     )
     interview = ForeignKeyField(Interview, null=True, on_delete="SET NULL", backref="follow_ups")
+    contact_id: int
+    opportunity_id: int | None
+    interview_id: int | None
     origin = ForeignKeyField(Interaction, null=True, on_delete="SET NULL", backref="follow_ups")
     kind = CharField()  # domain.types.FollowUpKind
     window_start = DateTimeField()
@@ -231,6 +240,8 @@ class Connection(BaseModel):
 
     contact_a = ForeignKeyField(Contact, on_delete="CASCADE", backref="connections_a")
     contact_b = ForeignKeyField(Contact, on_delete="CASCADE", backref="connections_b")
+    contact_a_id: int
+    contact_b_id: int
     source = CharField(default="other")  # domain.types.ConnectionSource
     note = TextField(default="")
     noted_at = DateTimeField(default=utc_now)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from peewee import JOIN, fn
+from peewee import JOIN, ModelSelect, fn
 
 from crm.db.database import db
 from crm.db.models import Company, Contact, ContactIndex, ContactTopic
+from crm.db.typed import tuples
 from crm.domain.text import fold
 
 INDEX_CHUNK = 5_000
@@ -54,10 +55,11 @@ def index_contact(contact_id: int) -> None:
         return
     topics = [
         name
-        for (name,) in ContactTopic.select(ContactTopic.name)
-        .where(ContactTopic.contact == contact_id)
-        .order_by(ContactTopic.position)
-        .tuples()
+        for (name,) in tuples(
+            ContactTopic.select(ContactTopic.name)
+            .where(ContactTopic.contact == contact_id)
+            .order_by(ContactTopic.position)
+        )
     ]
     notes = " ".join(filter(None, (row["email"], row["how_met"], row["relationship_note"])))
     ContactIndex.replace(
@@ -138,7 +140,7 @@ def rebuild_index() -> int:
     return len(contact_ids)
 
 
-def matching_ids(expression: str):  # type: ignore[no-untyped-def]
+def matching_ids(expression: str) -> ModelSelect:
     """A sub-select of the ids of contacts matching an FTS5 expression."""
     return ContactIndex.select(ContactIndex.rowid).where(ContactIndex.match(expression))
 

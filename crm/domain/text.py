@@ -118,7 +118,7 @@ _DROP_UNSAFE.update({0x09: " ", 0x0A: " ", 0x0D: " "})  # a line break still par
 _DROP_UNSAFE_KEEP_LINES: dict[int, int | str | None] = dict.fromkeys(_UNSAFE_CODES)
 _DROP_UNSAFE_KEEP_LINES.update({0x09: 0x09, 0x0A: 0x0A})
 
-_SHOW_UNSAFE = {
+_SHOW_UNSAFE: dict[int, str | int] = {
     code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in _UNSAFE_CODES
 }
 _SHOW_UNSAFE.update({0x09: 0x09, 0x0A: 0x0A})
@@ -131,7 +131,7 @@ _SHOW_UNSAFE_KEEP_CR[0x0D] = 0x0D
 _PICTURES = {code: "\ufffd" for code in _UNSAFE_CODES}  # one cell each: layouts stay
 _PICTURES.update({code: chr(0x2400 + code) for code in range(0x20)})  # ␛ for ESC, ␇ for BEL
 _PICTURES[0x7F] = "\u2421"
-_PICTURES_KEEP_LINES = {**_PICTURES, 0x09: 0x09, 0x0A: 0x0A}
+_PICTURES_KEEP_LINES: dict[int, str | int] = {**_PICTURES, 0x09: 0x09, 0x0A: 0x0A}
 
 
 def picture_controls(value: str, *, keep_lines: bool = False) -> str:

@@ -11,6 +11,7 @@ from crm.domain.types import ContactDetail, ContactDraft
 from crm.domain.validation import InvalidInput
 from crm.messages import ContactSaved
 from crm.services import contacts
+from crm.widgets.cells import app_now
 
 
 class ContactEditing(Screen[None]):
@@ -34,9 +35,9 @@ class ContactEditing(Screen[None]):
             return
         try:
             if contact_id is None:
-                saved_id = contacts.create_contact(draft, now=self.app.clock())
+                saved_id = contacts.create_contact(draft, now=app_now(self))
             else:
-                contacts.update_contact(contact_id, draft, now=self.app.clock())
+                contacts.update_contact(contact_id, draft, now=app_now(self))
                 saved_id = contact_id
         except (InvalidInput, contacts.ContactNotFound) as error:
             self.app.call_from_thread(self.app.notify, str(error), severity="error")

@@ -19,7 +19,7 @@ from textual.worker import get_current_worker
 
 from crm.messages import DataChanged
 from crm.services import google_contacts, imports, vcards
-from crm.widgets.cells import short_local, shown
+from crm.widgets.cells import app_now, short_local, shown
 from crm.widgets.row_list import Column, Row, RowList
 
 DEFAULT_EXPORT = Path("~/Downloads/Connections.csv")
@@ -232,10 +232,10 @@ class ImportScreen(ModalScreen[None]):
         try:
             result = source.run(
                 path,
-                now=self.app.clock(),  # type: ignore[attr-defined]
+                now=app_now(self),
                 progress=lambda done, total: self.post_message(self.Progressed(done, total)),
             )
-        except (*source.errors, OSError) as error:
+        except source.errors + (OSError,) as error:
             self.post_message(self.Finished(f"{path.name}: {error}", failed=True))
             return
         self.post_message(

@@ -20,7 +20,7 @@ from crm.screens.form import FormScreen
 from crm.screens.lookup import resolve_optional_contact
 from crm.services.conversations import open_opportunities_of
 from crm.services.opportunities import list_opportunities
-from crm.widgets.cells import local_zone
+from crm.widgets.cells import app_now, local_zone
 from crm.widgets.suggesters import ContactSuggester
 
 CHANNEL_LABELS: dict[Channel, str] = {
@@ -209,7 +209,7 @@ class LogForm(FormScreen[LogDraft | None]):
 
     def _occurred_at(self) -> datetime:
         """The When field as naive UTC; empty means now. Raises WhenError."""
-        now = self.app.clock()
+        now = app_now(self)
         text = self._text("when")
         return parse_when(text, now=now, tz=self.tz, direction="past") if text else now
 
@@ -224,7 +224,7 @@ class LogForm(FormScreen[LogDraft | None]):
         try:
             occurred_at = self._occurred_at()
         except WhenError:
-            occurred_at = self.app.clock()
+            occurred_at = app_now(self)
         default = to_local(default_next_touch(occurred_at, tz=self.tz), self.tz)
         next_field.placeholder = (
             f"default: in {CHECK_IN_BUSINESS_DAYS} business days ({default:%a %d %b})"
@@ -241,7 +241,7 @@ class LogForm(FormScreen[LogDraft | None]):
 
     def action_save(self) -> None:
         """Check the fields; dismiss with the draft once the contact is known."""
-        now = self.app.clock()
+        now = app_now(self)
         try:
             occurred_at = self._occurred_at()
         except WhenError as error:

@@ -14,7 +14,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crm.domain.when import WhenError, parse_when, to_local, to_utc
-from crm.widgets.cells import local_zone, shown
+from crm.widgets.cells import app_now, local_zone, shown
 
 NEXT_WEEK_TIME = time(9, 0)
 """A snooze to next week lands at the start of Monday's working day."""
@@ -65,7 +65,7 @@ class SnoozeDialog(ModalScreen[datetime | None]):
         """The moment each fixed option stands for, by option id."""
 
     def compose(self) -> ComposeResult:
-        now = self.app.clock()
+        now = app_now(self)
         self.moments = {
             "day": now + timedelta(days=1),
             "three-days": now + timedelta(days=3),
@@ -117,7 +117,7 @@ class SnoozeDialog(ModalScreen[datetime | None]):
     @on(Input.Submitted, "#snooze-date")
     def pick_typed_date(self, event: Input.Submitted) -> None:
         event.stop()
-        now = self.app.clock()
+        now = app_now(self)
         error = self.query_one("#form-error", Static)
         try:
             moment = parse_when(event.value, now=now, tz=self.tz, direction="future")

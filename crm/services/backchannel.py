@@ -20,6 +20,7 @@ from crm.db.models import (
     Opportunity,
     Reference,
 )
+from crm.db.typed import tuples
 from crm.domain.backchannel import (
     CandidateFacts,
     RankedCandidate,
@@ -59,9 +60,11 @@ def _company_ids(text: str) -> tuple[list[int], str]:
     if not key:
         raise NothingToMap("Name a company.")
     rows = list(
-        Company.select(Company.id, Company.name)
-        .where((Company.key == key) | Company.key.startswith(key + " "))
-        .tuples()
+        tuples(
+            Company.select(Company.id, Company.name).where(
+                (Company.key == key) | Company.key.startswith(key + " ")
+            )
+        )
     )
     if not rows:
         raise NothingToMap(f"No company matches “{text}”.")
@@ -75,24 +78,23 @@ def _facts(
 ) -> list[CandidateFacts]:
     """Everything the ranking needs about everyone linked to these companies or interviewers."""
     at_company = {
-        cid
-        for (cid,) in Contact.select(Contact.id).where(Contact.company.in_(company_ids)).tuples()
+        cid for (cid,) in tuples(Contact.select(Contact.id).where(Contact.company.in_(company_ids)))
     }
     names = {}
     knows: dict[int, list[str]] = defaultdict(list)
     if interviewer_ids:
         names = dict(
-            Contact.select(Contact.id, Contact.name)
-            .where(Contact.id.in_(list(interviewer_ids)))
-            .tuples()
+            tuples(
+                Contact.select(Contact.id, Contact.name).where(
+                    Contact.id.in_(list(interviewer_ids))
+                )
+            )
         )
-        for a, b in (
-            Connection.select(Connection.contact_a, Connection.contact_b)
-            .where(
+        for a, b in tuples(
+            Connection.select(Connection.contact_a, Connection.contact_b).where(
                 Connection.contact_a.in_(list(interviewer_ids))
                 | Connection.contact_b.in_(list(interviewer_ids))
             )
-            .tuples()
         ):
             for interviewer, other in ((a, b), (b, a)):
                 if interviewer in interviewer_ids and other not in interviewer_ids:
@@ -102,32 +104,31 @@ def _facts(
         return []
     ids = list(people)
     counts = dict(
-        Interaction.select(Interaction.contact, fn.COUNT(Interaction.id))
-        .where(Interaction.contact.in_(ids))
-        .group_by(Interaction.contact)
-        .tuples()
+        tuples(
+            Interaction.select(Interaction.contact, fn.COUNT(Interaction.id))
+            .where(Interaction.contact.in_(ids))
+            .group_by(Interaction.contact)
+        )
     )
     # A round held is a touch with each interviewer, as for the last touch.
-    for cid, rounds in (
+    for cid, rounds in tuples(
         InterviewInterviewer.select(InterviewInterviewer.contact, fn.COUNT(Interview.id))
         .join(Interview)
         .where(InterviewInterviewer.contact.in_(ids) & Interview.done_at.is_null(False))
         .group_by(InterviewInterviewer.contact)
-        .tuples()
     ):
         counts[cid] = counts.get(cid, 0) + rounds
     last_touch = last_touches(ids)
     touches = {cid: (last_touch.get(cid), counts.get(cid, 0)) for cid in ids}
     references = {
         cid
-        for (cid,) in Reference.select(Reference.contact).where(Reference.contact.in_(ids)).tuples()
+        for (cid,) in tuples(Reference.select(Reference.contact).where(Reference.contact.in_(ids)))
     }
     facts = []
-    for cid, name, company, rapport in (
+    for cid, name, company, rapport in tuples(
         Contact.select(Contact.id, Contact.name, fn.COALESCE(Company.name, ""), Contact.rapport)
         .join(Company, JOIN.LEFT_OUTER)
         .where(Contact.id.in_(ids))
-        .tuples()
     ):
         last, count = touches.get(cid, (None, 0))
         if isinstance(last, str):
@@ -158,17 +159,20 @@ def for_company(text: str, *, now: datetime | None = None) -> BackchannelMap:
     with reading():
         company_ids, company_name = _company_ids(text)
         opportunities = list(
-            Opportunity.select(Opportunity.id, Opportunity.quiet)
-            .where(Opportunity.company.in_(company_ids) & Opportunity.stage.not_in(closed))
-            .tuples()
+            tuples(
+                Opportunity.select(Opportunity.id, Opportunity.quiet).where(
+                    Opportunity.company.in_(company_ids) & Opportunity.stage.not_in(closed)
+                )
+            )
         )
         opportunity_ids = [oid for oid, _ in opportunities]
         interviewer_ids = {
             cid
-            for (cid,) in InterviewInterviewer.select(InterviewInterviewer.contact)
-            .join(Interview)
-            .where(Interview.opportunity.in_(opportunity_ids))
-            .tuples()
+            for (cid,) in tuples(
+                InterviewInterviewer.select(InterviewInterviewer.contact)
+                .join(Interview)
+                .where(Interview.opportunity.in_(opportunity_ids))
+            )
         }
         referrer_ids = {
             helper.id
@@ -224,10 +228,11 @@ def _process_interviewers(opportunity_id: int) -> set[int]:
     """The interviewers of every round of one process."""
     return {
         cid
-        for (cid,) in InterviewInterviewer.select(InterviewInterviewer.contact)
-        .join(Interview)
-        .where(Interview.opportunity == opportunity_id)
-        .tuples()
+        for (cid,) in tuples(
+            InterviewInterviewer.select(InterviewInterviewer.contact)
+            .join(Interview)
+            .where(Interview.opportunity == opportunity_id)
+        )
     }
 
 

@@ -26,6 +26,7 @@ from crm.db.models import (
     InterviewInterviewer,
     Opportunity,
 )
+from crm.db.typed import tuples
 from crm.domain.types import FollowUpKind
 from crm.services.conversations import FOLLOW_UP_TITLES
 from crm.services.followups import opportunity_title
@@ -82,14 +83,13 @@ def _entries() -> tuple[list[_InterviewEntry], list[_FollowUpEntry]]:
     """Every interview and every pending follow-up, read in one connection."""
     with reading():
         interviewers: dict[int, list[_Interviewer]] = defaultdict(list)
-        for interview_id, name, role, company in (
+        for interview_id, name, role, company in tuples(
             InterviewInterviewer.select(
                 InterviewInterviewer.interview, Contact.name, Contact.role, Company.name
             )
             .join(Contact)
             .join(Company, JOIN.LEFT_OUTER)
             .order_by(InterviewInterviewer.id)
-            .tuples()
         ):
             interviewers[interview_id].append(_Interviewer(name, role, company or ""))
         interviews = [
@@ -116,22 +116,23 @@ def _entries() -> tuple[list[_InterviewEntry], list[_FollowUpEntry]]:
                 done_at,
                 role,
                 company,
-            ) in Interview.select(
-                Interview.id,
-                Interview.uid,
-                Interview.starts_at,
-                Interview.ends_at,
-                Interview.kind,
-                Interview.location,
-                Interview.notes,
-                Interview.done_at,
-                Opportunity.role,
-                Company.name,
+            ) in tuples(
+                Interview.select(
+                    Interview.id,
+                    Interview.uid,
+                    Interview.starts_at,
+                    Interview.ends_at,
+                    Interview.kind,
+                    Interview.location,
+                    Interview.notes,
+                    Interview.done_at,
+                    Opportunity.role,
+                    Company.name,
+                )
+                .join(Opportunity)
+                .join(Company)
+                .order_by(Interview.starts_at, Interview.id)
             )
-            .join(Opportunity)
-            .join(Company)
-            .order_by(Interview.starts_at, Interview.id)
-            .tuples()
         ]
         interview = Interview.alias()
         follow_ups = [
@@ -157,27 +158,28 @@ def _entries() -> tuple[list[_InterviewEntry], list[_FollowUpEntry]]:
                 snoozed,
                 note,
                 interview_uid,
-            ) in FollowUp.select(
-                FollowUp.uid,
-                FollowUp.kind,
-                Contact.name,
-                Opportunity.role,
-                Company.name,
-                FollowUp.window_start,
-                FollowUp.window_end,
-                FollowUp.snoozed_until,
-                FollowUp.note,
-                interview.uid,
+            ) in tuples(
+                FollowUp.select(
+                    FollowUp.uid,
+                    FollowUp.kind,
+                    Contact.name,
+                    Opportunity.role,
+                    Company.name,
+                    FollowUp.window_start,
+                    FollowUp.window_end,
+                    FollowUp.snoozed_until,
+                    FollowUp.note,
+                    interview.uid,
+                )
+                .join(Contact)
+                .switch(FollowUp)
+                .join(Opportunity, JOIN.LEFT_OUTER)
+                .join(Company, JOIN.LEFT_OUTER)
+                .switch(FollowUp)
+                .join(interview, JOIN.LEFT_OUTER, on=(FollowUp.interview == interview.id))
+                .where(FollowUp.done_at.is_null())
+                .order_by(FollowUp.window_end, FollowUp.id)
             )
-            .join(Contact)
-            .switch(FollowUp)
-            .join(Opportunity, JOIN.LEFT_OUTER)
-            .join(Company, JOIN.LEFT_OUTER)
-            .switch(FollowUp)
-            .join(interview, JOIN.LEFT_OUTER, on=(FollowUp.interview == interview.id))
-            .where(FollowUp.done_at.is_null())
-            .order_by(FollowUp.window_end, FollowUp.id)
-            .tuples()
         ]
     return interviews, follow_ups
 

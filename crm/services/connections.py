@@ -9,6 +9,7 @@ from peewee import JOIN, fn
 
 from crm.clock import utc_now
 from crm.db.models import Company, Connection, Contact
+from crm.db.typed import tuples
 from crm.domain.types import ConnectionSource
 from crm.domain.validation import InvalidInput, note_text
 from crm.services.tx import reading, writing
@@ -78,7 +79,7 @@ def connections_of(contact_id: int) -> list[ConnectionView]:
         other = fn.IIF(
             Connection.contact_a == contact_id, Connection.contact_b, Connection.contact_a
         )
-        rows = (
+        rows = tuples(
             Connection.select(
                 Contact.id,
                 Contact.name,
@@ -91,7 +92,6 @@ def connections_of(contact_id: int) -> list[ConnectionView]:
             .join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
             .where((Connection.contact_a == contact_id) | (Connection.contact_b == contact_id))
             .order_by(Contact.sort_key)
-            .tuples()
         )
         return [
             ConnectionView(cid, name, company, ConnectionSource(source), note, noted_at)

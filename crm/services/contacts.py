@@ -17,6 +17,7 @@ from crm.db.models import (
     Contact,
     ContactTopic,
 )
+from crm.db.typed import tuples
 from crm.domain.companies import clean_company_name, company_key
 from crm.domain.text import sort_key
 from crm.domain.types import ContactDetail, ContactDraft, ContactRow
@@ -230,7 +231,7 @@ def search_contacts(
             query = query.where(Contact.company.in_(at_company))
         if contact_filter.expression is not None:
             query = query.where(Contact.id.in_(search.matching_ids(contact_filter.expression)))
-        ids = _guarded(lambda: [cid for (cid,) in query.tuples()], [])
+        ids: list[int] = _guarded(lambda: [cid for (cid,) in tuples(query)], [])
         return _row_details(ids, moment)
 
 

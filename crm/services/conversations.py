@@ -19,6 +19,7 @@ from crm.db.models import (
     Opportunity,
     OpportunityPerson,
 )
+from crm.db.typed import tuples
 from crm.domain.casual import CasualStatus, casual_touch_status
 from crm.domain.followups import (
     PendingFollowUp,
@@ -84,7 +85,7 @@ def resolve_contact(text: str) -> int:
             Company, JOIN.LEFT_OUTER
         )
         for condition in (Contact.name == text, Contact.sort_key == sort_key(text)):
-            found = list(query.where(condition).tuples())
+            found = list(tuples(query.where(condition)))
             if len(found) == 1:
                 return int(found[0][0])
             if len(found) > 1:
@@ -114,7 +115,7 @@ def open_opportunities_of(contact_id: int) -> list[int]:
         helped = OpportunityPerson.select(OpportunityPerson.opportunity).where(
             OpportunityPerson.contact == contact_id
         )
-        query = (
+        query = tuples(
             Opportunity.select(Opportunity.id)
             .where(
                 Opportunity.stage.not_in(closed)
@@ -125,7 +126,6 @@ def open_opportunities_of(contact_id: int) -> list[int]:
                 )
             )
             .order_by(Opportunity.id)
-            .tuples()
         )
         return [oid for (oid,) in query]
 
@@ -275,7 +275,7 @@ def _casual_touches(contact_id: int, opportunity_id: int | None) -> int:
 def _pending_of(contact_id: int) -> list[PendingFollowUp]:
     """A contact's open follow-ups, with the moment each one waits from."""
     origin = Interaction.alias()
-    rows = (
+    rows = tuples(
         FollowUp.select(
             FollowUp.id,
             FollowUp.kind,
@@ -290,7 +290,6 @@ def _pending_of(contact_id: int) -> list[PendingFollowUp]:
         .switch(FollowUp)
         .join(Interview, JOIN.LEFT_OUTER, on=(FollowUp.interview == Interview.id))
         .where((FollowUp.contact == contact_id) & FollowUp.done_at.is_null())
-        .tuples()
     )
     return [
         PendingFollowUp(

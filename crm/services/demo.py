@@ -27,6 +27,7 @@ from crm.db.models import (
     Reference,
     ReferenceGiven,
 )
+from crm.db.typed import tuples
 from crm.domain.companies import clean_company_name, company_key
 from crm.domain.text import fold, sort_key, strip_case_and_marks
 from crm.domain.types import (
@@ -705,7 +706,7 @@ def _write_sample_references(
 
 def _write_sample_companies(now: datetime) -> dict[str, int]:
     """Get or create the sample companies; fill in details only on the rows created here."""
-    existing = {key for (key,) in Company.select(Company.key).tuples()}
+    existing = {key for (key,) in tuples(Company.select(Company.key))}
     ids: dict[str, int] = {}
     for c in SAMPLE_COMPANIES:
         company_id = company_id_for(c.name)

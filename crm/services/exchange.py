@@ -37,6 +37,7 @@ from crm.db.models import (
     Reference,
     ReferenceGiven,
 )
+from crm.db.typed import dicts, tuples
 from crm.domain.text import clean_text, fold, sort_key
 from crm.domain.types import (
     CANCELLED_BY_CLOSE,
@@ -275,12 +276,12 @@ def export_document() -> dict[str, Any]:
 
 
 def _read_document() -> dict[str, Any]:
-    companies = list(Company.select().dicts())
-    contacts = list(Contact.select().dicts())
-    opportunities = list(Opportunity.select().dicts())
-    interviews = list(Interview.select().dicts())
-    interactions = list(Interaction.select().dicts())
-    follow_ups = list(FollowUp.select().dicts())
+    companies = list(dicts(Company.select()))
+    contacts = list(dicts(Contact.select()))
+    opportunities = list(dicts(Opportunity.select()))
+    interviews = list(dicts(Interview.select()))
+    interactions = list(dicts(Interaction.select()))
+    follow_ups = list(dicts(FollowUp.select()))
     names: _Names = {
         "companies": {row["id"]: row["key"] for row in companies},
         "contacts": {row["id"]: row["uid"] for row in contacts},
@@ -289,28 +290,36 @@ def _read_document() -> dict[str, Any]:
         "interactions": {row["id"]: row["uid"] for row in interactions},
     }
     topics = _grouped(
-        ContactTopic.select(ContactTopic.contact, ContactTopic.name)
-        .order_by(ContactTopic.contact, ContactTopic.position, ContactTopic.id)
-        .tuples()
+        tuples(
+            ContactTopic.select(ContactTopic.contact, ContactTopic.name)
+            .order_by(ContactTopic.contact, ContactTopic.position, ContactTopic.id)
+        )
     )
     methods = _grouped(
-        ContactMethod.select(
-            ContactMethod.contact, ContactMethod.kind, ContactMethod.value, ContactMethod.label
+        tuples(
+            ContactMethod.select(
+                ContactMethod.contact, ContactMethod.kind, ContactMethod.value, ContactMethod.label
+            )
+            .order_by(ContactMethod.contact, ContactMethod.position, ContactMethod.id)
         )
-        .order_by(ContactMethod.contact, ContactMethod.position, ContactMethod.id)
-        .tuples()
     )
     interviewers = _grouped(
-        InterviewInterviewer.select(InterviewInterviewer.interview, InterviewInterviewer.contact)
-        .order_by(InterviewInterviewer.interview, InterviewInterviewer.id)
-        .tuples()
+        tuples(
+            InterviewInterviewer.select(
+                InterviewInterviewer.interview, InterviewInterviewer.contact
+            )
+            .order_by(InterviewInterviewer.interview, InterviewInterviewer.id)
+        )
     )
     helpers = _grouped(
-        OpportunityPerson.select(
-            OpportunityPerson.opportunity, OpportunityPerson.contact, OpportunityPerson.role
+        tuples(
+            OpportunityPerson.select(
+                OpportunityPerson.opportunity, OpportunityPerson.contact, OpportunityPerson.role
+            )
+            .order_by(
+                OpportunityPerson.opportunity, OpportunityPerson.position, OpportunityPerson.id
+            )
         )
-        .order_by(OpportunityPerson.opportunity, OpportunityPerson.position, OpportunityPerson.id)
-        .tuples()
     )
 
     contacts.sort(key=lambda row: (sort_key(row["name"]), row["uid"]))
@@ -362,7 +371,7 @@ def _read_document() -> dict[str, Any]:
 def _export_connections(names: _Names) -> list[dict[str, Any]]:
     """Connections with the lower uid first (in the database the lower id comes first)."""
     records = []
-    for row in Connection.select().dicts():
+    for row in dicts(Connection.select()):
         record = _export_record(row, _CONNECTION_FIELDS, names)
         if record["contact_a"] > record["contact_b"]:
             record["contact_a"], record["contact_b"] = record["contact_b"], record["contact_a"]
@@ -374,16 +383,18 @@ def _export_connections(names: _Names) -> list[dict[str, Any]]:
 def _export_references(names: _Names, contact_order: list[str]) -> list[dict[str, Any]]:
     """The reference list in contact order, each with the employers it was given to."""
     given = _grouped(
-        ReferenceGiven.select(
-            ReferenceGiven.reference,
-            ReferenceGiven.opportunity,
-            ReferenceGiven.given_at,
-            ReferenceGiven.expected_call_at,
-        ).tuples()
+        tuples(
+            ReferenceGiven.select(
+                ReferenceGiven.reference,
+                ReferenceGiven.opportunity,
+                ReferenceGiven.given_at,
+                ReferenceGiven.expected_call_at,
+            )
+        )
     )
     position = {uid: index for index, uid in enumerate(contact_order)}
     records = []
-    for row in Reference.select().dicts():
+    for row in dicts(Reference.select()):
         record = _export_record(row, _REFERENCE_FIELDS, names)
         handed = [
             _export_record(
@@ -742,7 +753,7 @@ def _insert(model: Any, rows: _Rows, ids: Mapping[str, Mapping[str, int]] | None
 
 
 def _ids_by(model: Any, name_field: Any) -> dict[str, int]:
-    return {name: row_id for name, row_id in model.select(name_field, model.id).tuples()}
+    return {name: row_id for name, row_id in tuples(model.select(name_field, model.id))}
 
 
 def _index(plan: _Plan, contact_ids: Mapping[str, int]) -> None:
@@ -831,9 +842,10 @@ def _write_plan(plan: _Plan) -> ImportSummary:
         _insert(Reference, plan.references, ids)
         ids["reference"] = {
             uid: reference_id
-            for uid, reference_id in Reference.select(Contact.uid, Reference.id)
-            .join(Contact)
-            .tuples()
+            for uid, reference_id in tuples(
+                Reference.select(Contact.uid, Reference.id)
+                .join(Contact)
+            )
         }
         _insert(ReferenceGiven, plan.given, ids)
         _index(plan, contacts)
@@ -970,19 +982,24 @@ def write_contacts_csv(stream: TextIO) -> int:
     """
     with reading(), db.atomic():
         topics = _grouped(
-            ContactTopic.select(ContactTopic.contact, ContactTopic.name)
-            .order_by(ContactTopic.contact, ContactTopic.position, ContactTopic.id)
-            .tuples()
+            tuples(
+                ContactTopic.select(ContactTopic.contact, ContactTopic.name)
+                .order_by(ContactTopic.contact, ContactTopic.position, ContactTopic.id)
+            )
         )
         methods = _grouped(
-            ContactMethod.select(ContactMethod.contact, ContactMethod.value, ContactMethod.label)
-            .order_by(ContactMethod.contact, ContactMethod.position, ContactMethod.id)
-            .tuples()
+            tuples(
+                ContactMethod.select(
+                    ContactMethod.contact, ContactMethod.value, ContactMethod.label
+                )
+                .order_by(ContactMethod.contact, ContactMethod.position, ContactMethod.id)
+            )
         )
         counts = dict(
-            Interaction.select(Interaction.contact, fn.COUNT(Interaction.id))
-            .group_by(Interaction.contact)
-            .tuples()
+            tuples(
+                Interaction.select(Interaction.contact, fn.COUNT(Interaction.id))
+                .group_by(Interaction.contact)
+            )
         )
         # The last touch counts done interviews too (an interview is a touch with each
         # interviewer), as the contact card and going-cold do.
@@ -993,7 +1010,7 @@ def write_contacts_csv(stream: TextIO) -> int:
             )
             if last is not None
         }
-        references = {cid for (cid,) in Reference.select(Reference.contact).tuples()}
+        references = {cid for (cid,) in tuples(Reference.select(Reference.contact))}
         query = (
             Contact.select(
                 Contact.id,
@@ -1064,12 +1081,14 @@ def write_interactions_csv(stream: TextIO) -> int:
     ``stream`` is a text stream opened with ``encoding="utf-8", newline=""``.
     """
     with reading(), db.atomic():
-        companies = dict(Company.select(Company.id, Company.name).tuples())
+        companies = dict(tuples(Company.select(Company.id, Company.name)))
         openings = {
             opp_id: f"{role} at {companies.get(company_id, '')}"
-            for opp_id, role, company_id in Opportunity.select(
-                Opportunity.id, Opportunity.role, Opportunity.company
-            ).tuples()
+            for opp_id, role, company_id in tuples(
+                Opportunity.select(
+                    Opportunity.id, Opportunity.role, Opportunity.company
+                )
+            )
         }
         query = (
             Interaction.select(

@@ -10,6 +10,7 @@ from typing import Any
 from crm.clock import utc_now
 from crm.db import db
 from crm.db.models import Contact, FollowUp
+from crm.db.typed import tuples
 from crm.domain.followups import (
     PlannedFollowUp,
     follow_up_state,
@@ -116,17 +117,18 @@ def follow_up_notes(ids: Iterable[int]) -> list[FollowUpNote]:
         return []
     rows = {
         row[0]: row
-        for row in FollowUp.select(
-            FollowUp.id,
-            FollowUp.kind,
-            Contact.name,
-            FollowUp.window_start,
-            FollowUp.window_end,
-            FollowUp.note,
+        for row in tuples(
+            FollowUp.select(
+                FollowUp.id,
+                FollowUp.kind,
+                Contact.name,
+                FollowUp.window_start,
+                FollowUp.window_end,
+                FollowUp.note,
+            )
+            .join(Contact)
+            .where(FollowUp.id.in_(wanted))
         )
-        .join(Contact)
-        .where(FollowUp.id.in_(wanted))
-        .tuples()
     }
     return [
         FollowUpNote(fid, FollowUpKind(kind), name, start, end, note)
@@ -404,12 +406,11 @@ def _opportunity_people(opportunity_ids: list[int]) -> dict[int, list[int]]:
     from crm.db.models import Interview, InterviewInterviewer
 
     people: dict[int, list[int]] = {}
-    for oid, cid in (
+    for oid, cid in tuples(
         InterviewInterviewer.select(Interview.opportunity, InterviewInterviewer.contact)
         .join(Interview)
         .where(Interview.opportunity.in_(opportunity_ids))
         .order_by(Interview.starts_at)
-        .tuples()
     ):
         people.setdefault(oid, [])
         if cid not in people[oid]:

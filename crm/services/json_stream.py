@@ -15,7 +15,7 @@ import codecs
 import json
 import re
 from collections.abc import Callable, Iterator
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]  # not in typeshed
 from typing import Any, BinaryIO
 
 CHUNK = 1 << 20  # bytes read at a time

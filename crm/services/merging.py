@@ -26,6 +26,7 @@ from crm.db.models import (
     Reference,
     ReferenceGiven,
 )
+from crm.db.typed import dicts, tuples
 from crm.domain.duplicates import DuplicateFacts, DuplicateGroup, combined_text, find_duplicates
 from crm.domain.types import ContactRow, HelperRole
 from crm.domain.validation import InvalidInput
@@ -89,11 +90,10 @@ def _import_likenesses(
     are all still there and not already in a group found otherwise; newest import first."""
     seen = {frozenset(group.contact_ids) for group in found}
     groups: list[DuplicateGroup] = []
-    batches = (
+    batches = tuples(
         ImportBatch.select(ImportBatch.id, ImportBatch.summary)
         .where(ImportBatch.undone_at.is_null())
         .order_by(ImportBatch.id.desc())
-        .tuples()
     )
     for batch_id, summary in batches:
         try:
@@ -224,17 +224,19 @@ def _move_helped(keep_id: int, other_id: int) -> int:
     """Move the processes ``other`` helped with; where both helped, one row stays (a referrer
     outranks one who pulled strings), since a process lists each person once."""
     mine = dict(
-        OpportunityPerson.select(OpportunityPerson.opportunity, OpportunityPerson.role)
-        .where(OpportunityPerson.contact == keep_id)
-        .tuples()
+        tuples(
+            OpportunityPerson.select(OpportunityPerson.opportunity, OpportunityPerson.role)
+            .where(OpportunityPerson.contact == keep_id)
+        )
     )
     moved = 0
     for row_id, oid, role in (
-        OpportunityPerson.select(
-            OpportunityPerson.id, OpportunityPerson.opportunity, OpportunityPerson.role
+        tuples(
+            OpportunityPerson.select(
+                OpportunityPerson.id, OpportunityPerson.opportunity, OpportunityPerson.role
+            )
+            .where(OpportunityPerson.contact == other_id)
         )
-        .where(OpportunityPerson.contact == other_id)
-        .tuples()
     ):
         if oid in mine:
             if role == HelperRole.REFERRER.value:
@@ -253,9 +255,10 @@ def _move_helped(keep_id: int, other_id: int) -> int:
 def _move_interviews(keep_id: int, other_id: int) -> int:
     already = {
         iid
-        for (iid,) in InterviewInterviewer.select(InterviewInterviewer.interview)
-        .where(InterviewInterviewer.contact == keep_id)
-        .tuples()
+        for (iid,) in tuples(
+            InterviewInterviewer.select(InterviewInterviewer.interview)
+            .where(InterviewInterviewer.contact == keep_id)
+        )
     }
     InterviewInterviewer.delete().where(
         (InterviewInterviewer.contact == other_id)
@@ -271,9 +274,10 @@ def _move_interviews(keep_id: int, other_id: int) -> int:
 def _move_connections(keep_id: int, other_id: int) -> int:
     known = {
         b if a == keep_id else a
-        for a, b in Connection.select(Connection.contact_a, Connection.contact_b)
-        .where((Connection.contact_a == keep_id) | (Connection.contact_b == keep_id))
-        .tuples()
+        for a, b in tuples(
+            Connection.select(Connection.contact_a, Connection.contact_b)
+            .where((Connection.contact_a == keep_id) | (Connection.contact_b == keep_id))
+        )
     }
     moved = 0
     for connection in Connection.select().where(
@@ -315,9 +319,10 @@ def _move_reference(keep_id: int, other_id: int) -> int:
     ).where(Reference.id == mine.id).execute()
     given = {
         oid
-        for (oid,) in ReferenceGiven.select(ReferenceGiven.opportunity)
-        .where(ReferenceGiven.reference == mine.id)
-        .tuples()
+        for (oid,) in tuples(
+            ReferenceGiven.select(ReferenceGiven.opportunity)
+            .where(ReferenceGiven.reference == mine.id)
+        )
     }
     ReferenceGiven.delete().where(
         (ReferenceGiven.reference == theirs.id) & ReferenceGiven.opportunity.in_(list(given))
@@ -330,18 +335,20 @@ def _move_reference(keep_id: int, other_id: int) -> int:
 def _move_topics(keep_id: int, other_id: int) -> None:
     mine = [
         n
-        for (n,) in ContactTopic.select(ContactTopic.name)
-        .where(ContactTopic.contact == keep_id)
-        .order_by(ContactTopic.position)
-        .tuples()
+        for (n,) in tuples(
+            ContactTopic.select(ContactTopic.name)
+            .where(ContactTopic.contact == keep_id)
+            .order_by(ContactTopic.position)
+        )
     ]
     folded = {n.casefold() for n in mine}
     extra = [
         n
-        for (n,) in ContactTopic.select(ContactTopic.name)
-        .where(ContactTopic.contact == other_id)
-        .order_by(ContactTopic.position)
-        .tuples()
+        for (n,) in tuples(
+            ContactTopic.select(ContactTopic.name)
+            .where(ContactTopic.contact == other_id)
+            .order_by(ContactTopic.position)
+        )
         if n.casefold() not in folded
     ]
     ContactTopic.delete().where(ContactTopic.contact == other_id).execute()
@@ -353,9 +360,10 @@ def _keep_other_methods(keep: Contact, other: Contact) -> None:
     """The other contact's e-mail, phone and profile survive as extra methods if they differ."""
     existing = {
         (kind, value.casefold())
-        for kind, value in ContactMethod.select(ContactMethod.kind, ContactMethod.value)
-        .where(ContactMethod.contact == keep.id)
-        .tuples()
+        for kind, value in tuples(
+            ContactMethod.select(ContactMethod.kind, ContactMethod.value)
+            .where(ContactMethod.contact == keep.id)
+        )
     }
     position = int(
         ContactMethod.select(fn.COUNT(ContactMethod.id))
@@ -411,13 +419,13 @@ def delete_contact(contact_id: int) -> DeletedContact:
         if contact is None:
             raise InvalidInput(f"There is no contact #{contact_id}.")
         rows: dict[str, list[dict[str, Any]]] = {
-            "contact": list(Contact.select().where(Contact.id == contact_id).dicts())
+            "contact": list(dicts(Contact.select().where(Contact.id == contact_id)))
         }
         for name, model, condition in _OWNED:
-            rows[name] = list(model.select().where(condition(contact_id)).dicts())
+            rows[name] = list(dicts(model.select().where(condition(contact_id))))
         reference_ids = [r["id"] for r in rows["reference"]]
         rows["reference_given"] = list(
-            ReferenceGiven.select().where(ReferenceGiven.reference.in_(reference_ids)).dicts()
+            dicts(ReferenceGiven.select().where(ReferenceGiven.reference.in_(reference_ids)))
         )
         referrer_of = tuple(row["opportunity"] for row in rows["opportunity_person"])
         Contact.delete().where(Contact.id == contact_id).execute()  # cascades to what it owns

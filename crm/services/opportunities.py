@@ -18,6 +18,7 @@ from crm.db.models import (
     InterviewInterviewer,
     Opportunity,
 )
+from crm.db.typed import tuples
 from crm.domain.followups import explain_late, tell_outcome_plans, thank_you_cadence
 from crm.domain.types import (
     CANCELLED_BY_CLOSE,
@@ -243,7 +244,7 @@ def add_interview(
             raise NotFound(f"There is no opportunity #{opportunity_id}.")
         unique_ids = list(dict.fromkeys(interviewer_ids))
         known = {
-            c for (c,) in Contact.select(Contact.id).where(Contact.id.in_(unique_ids)).tuples()
+            c for (c,) in tuples(Contact.select(Contact.id).where(Contact.id.in_(unique_ids)))
         }
         missing = [str(i) for i in unique_ids if i not in known]
         if missing:
@@ -294,10 +295,11 @@ def mark_interview_done(
         opportunity = Opportunity.get_by_id(interview.opportunity_id)
         interviewer_ids = [
             c
-            for (c,) in InterviewInterviewer.select(InterviewInterviewer.contact)
-            .where(InterviewInterviewer.interview == interview_id)
-            .order_by(InterviewInterviewer.id)
-            .tuples()
+            for (c,) in tuples(
+                InterviewInterviewer.select(InterviewInterviewer.contact)
+                .where(InterviewInterviewer.interview == interview_id)
+                .order_by(InterviewInterviewer.id)
+            )
         ]
         Interview.update(done_at=end, ends_at=end).where(Interview.id == interview_id).execute()
         planned = thank_you_cadence(
@@ -318,23 +320,25 @@ def _thanked_helpers(opportunity_id: int, interview_id: int) -> set[int]:
     and the interviewers of its other rounds held, whom their thank-you e-mail reached."""
     thanked = {
         cid
-        for (cid,) in FollowUp.select(FollowUp.contact)
-        .where(
-            (FollowUp.opportunity == opportunity_id)
-            & (FollowUp.kind == FollowUpKind.THANK_REFERRER.value)
+        for (cid,) in tuples(
+            FollowUp.select(FollowUp.contact)
+            .where(
+                (FollowUp.opportunity == opportunity_id)
+                & (FollowUp.kind == FollowUpKind.THANK_REFERRER.value)
+            )
         )
-        .tuples()
     }
     interviewed = {
         cid
-        for (cid,) in InterviewInterviewer.select(InterviewInterviewer.contact)
-        .join(Interview)
-        .where(
-            (Interview.opportunity == opportunity_id)
-            & (Interview.id != interview_id)
-            & Interview.done_at.is_null(False)
+        for (cid,) in tuples(
+            InterviewInterviewer.select(InterviewInterviewer.contact)
+            .join(Interview)
+            .where(
+                (Interview.opportunity == opportunity_id)
+                & (Interview.id != interview_id)
+                & Interview.done_at.is_null(False)
+            )
         )
-        .tuples()
     }
     return thanked | interviewed
 
@@ -358,49 +362,53 @@ def list_opportunities(*, include_closed: bool = True) -> list[OpportunitySummar
     """Every opportunity with its interviews, in pipeline order, newest first within a stage."""
     with reading():
         rows = list(
-            Opportunity.select(
-                Opportunity.id,
-                Company.name,
-                Opportunity.role,
-                Opportunity.stage,
-                Opportunity.quiet,
+            tuples(
+                Opportunity.select(
+                    Opportunity.id,
+                    Company.name,
+                    Opportunity.role,
+                    Opportunity.stage,
+                    Opportunity.quiet,
+                )
+                .join(Company)
+                .order_by(Opportunity.created_at.desc(), Opportunity.id.desc())
             )
-            .join(Company)
-            .order_by(Opportunity.created_at.desc(), Opportunity.id.desc())
-            .tuples()
         )
         helpers = helpers_by_opportunity()
         interviewers: dict[int, list[tuple[int, str]]] = defaultdict(list)
         for interview_id, contact_id, name in (
-            InterviewInterviewer.select(
-                InterviewInterviewer.interview, Contact.id, Contact.name
+            tuples(
+                InterviewInterviewer.select(
+                    InterviewInterviewer.interview, Contact.id, Contact.name
+                )
+                .join(Contact)
+                .order_by(InterviewInterviewer.id)
             )
-            .join(Contact)
-            .order_by(InterviewInterviewer.id)
-            .tuples()
         ):
             interviewers[interview_id].append((contact_id, name))
         interviews: dict[int, list[InterviewSummary]] = defaultdict(list)
         for iid, oid, starts, ends, kind, done in (
-            Interview.select(
-                Interview.id,
-                Interview.opportunity,
-                Interview.starts_at,
-                Interview.ends_at,
-                Interview.kind,
-                Interview.done_at,
+            tuples(
+                Interview.select(
+                    Interview.id,
+                    Interview.opportunity,
+                    Interview.starts_at,
+                    Interview.ends_at,
+                    Interview.kind,
+                    Interview.done_at,
+                )
+                .order_by(Interview.starts_at)
             )
-            .order_by(Interview.starts_at)
-            .tuples()
         ):
             interviews[oid].append(
                 InterviewSummary(iid, oid, starts, ends, kind, done, tuple(interviewers[iid]))
             )
         pending = dict(
-            FollowUp.select(FollowUp.opportunity, fn.COUNT(FollowUp.id))
-            .where(FollowUp.done_at.is_null() & FollowUp.opportunity.is_null(False))
-            .group_by(FollowUp.opportunity)
-            .tuples()
+            tuples(
+                FollowUp.select(FollowUp.opportunity, fn.COUNT(FollowUp.id))
+                .where(FollowUp.done_at.is_null() & FollowUp.opportunity.is_null(False))
+                .group_by(FollowUp.opportunity)
+            )
         )
     summaries = [
         OpportunitySummary(

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from peewee import fn
 
 from crm.db.models import Contact, OpportunityPerson
+from crm.db.typed import tuples
 from crm.domain.types import HelperRole, ProcessHelper
 from crm.domain.validation import InvalidInput
 
@@ -29,7 +30,7 @@ def helpers_by_opportunity(
     if opportunity_ids is not None:
         query = query.where(OpportunityPerson.opportunity.in_(list(opportunity_ids)))
     helpers: dict[int, list[ProcessHelper]] = {}
-    for oid, cid, name, role in query.tuples():
+    for oid, cid, name, role in tuples(query):
         helpers.setdefault(oid, []).append(ProcessHelper(cid, name, _role(role)))
     return helpers
 
@@ -43,9 +44,11 @@ def helped_opportunity_ids(contact_id: int) -> list[int]:
     """The opportunities this contact referred the user to or pulled strings for."""
     return [
         oid
-        for (oid,) in OpportunityPerson.select(OpportunityPerson.opportunity)
-        .where(OpportunityPerson.contact == contact_id)
-        .tuples()
+        for (oid,) in tuples(
+            OpportunityPerson.select(OpportunityPerson.opportunity).where(
+                OpportunityPerson.contact == contact_id
+            )
+        )
     ]
 
 
@@ -59,7 +62,7 @@ def add_helpers(opportunity_id: int, people: Sequence[tuple[int, HelperRole]]) -
     if not people:
         return
     wanted = [cid for cid, _ in people]
-    known = {cid for (cid,) in Contact.select(Contact.id).where(Contact.id.in_(wanted)).tuples()}
+    known = {cid for (cid,) in tuples(Contact.select(Contact.id).where(Contact.id.in_(wanted)))}
     missing = [str(cid) for cid in dict.fromkeys(wanted) if cid not in known]
     if missing:
         raise InvalidInput(f"No contact with id {', '.join(missing)} to help with this process.")

@@ -19,6 +19,7 @@ from crm.db.models import (
     Reference,
     ReferenceGiven,
 )
+from crm.db.typed import tuples
 from crm.domain.references import (
     Giving,
     PendingBrief,
@@ -142,16 +143,17 @@ def mark_briefed(contact_id: int, *, at: datetime | None = None) -> Briefing:
         reference = _reference(contact_id)
         Reference.update(last_briefed_at=moment).where(Reference.id == reference.id).execute()
         pending = list(
-            FollowUp.select(FollowUp.id, FollowUp.created_at, Opportunity.role, Company.name)
-            .join(Opportunity, JOIN.LEFT_OUTER)
-            .join(Company, JOIN.LEFT_OUTER)
-            .where(
-                (FollowUp.contact == contact_id)
-                & (FollowUp.kind == FollowUpKind.BRIEF_REFERENCE.value)
-                & FollowUp.done_at.is_null()
+            tuples(
+                FollowUp.select(FollowUp.id, FollowUp.created_at, Opportunity.role, Company.name)
+                .join(Opportunity, JOIN.LEFT_OUTER)
+                .join(Company, JOIN.LEFT_OUTER)
+                .where(
+                    (FollowUp.contact == contact_id)
+                    & (FollowUp.kind == FollowUpKind.BRIEF_REFERENCE.value)
+                    & FollowUp.done_at.is_null()
+                )
+                .order_by(FollowUp.window_start, FollowUp.id)
             )
-            .order_by(FollowUp.window_start, FollowUp.id)
-            .tuples()
         )
         # A brief is created by the giving it prepares for, so its creation is the giving.
         settled = briefs_settled([PendingBrief(fid, at) for fid, at, _, _ in pending], moment)
@@ -199,21 +201,22 @@ def _interviewers_known(
 ) -> dict[tuple[int, int], tuple[str, ...]]:
     """For each (reference, opportunity), the opportunity's interviewers the reference knows."""
     interviewers: dict[int, dict[int, str]] = {}
-    for oid, cid, name in (
+    for oid, cid, name in tuples(
         InterviewInterviewer.select(Interview.opportunity, Contact.id, Contact.name)
         .join(Interview)
         .switch(InterviewInterviewer)
         .join(Contact)
         .where(Interview.opportunity.in_(opportunity_ids))
-        .tuples()
     ):
         interviewers.setdefault(oid, {})[cid] = name
     if not interviewers:
         return {}
     links = list(
-        Connection.select(Connection.contact_a, Connection.contact_b)
-        .where(Connection.contact_a.in_(contact_ids) | Connection.contact_b.in_(contact_ids))
-        .tuples()
+        tuples(
+            Connection.select(Connection.contact_a, Connection.contact_b).where(
+                Connection.contact_a.in_(contact_ids) | Connection.contact_b.in_(contact_ids)
+            )
+        )
     )
     return {
         (cid, oid): interviewers_known(cid, people, links)
@@ -268,10 +271,11 @@ def plan_thanks_on_close(opportunity_id: int, *, now: datetime) -> list[int]:
     """
     contact_ids = [
         cid
-        for (cid,) in ReferenceGiven.select(Reference.contact)
-        .join(Reference)
-        .where(ReferenceGiven.opportunity == opportunity_id)
-        .tuples()
+        for (cid,) in tuples(
+            ReferenceGiven.select(Reference.contact)
+            .join(Reference)
+            .where(ReferenceGiven.opportunity == opportunity_id)
+        )
     ]
     plans = [thank_reference_plan(cid, now, opportunity_id=opportunity_id) for cid in contact_ids]
     return create_follow_ups(plans, now=now)
@@ -282,37 +286,39 @@ def list_references(*, now: datetime | None = None) -> list[ReferenceView]:
     moment = now or utc_now()
     with reading():
         rows = list(
-            Reference.select(
-                Reference.id,
-                Contact.id,
-                Contact.name,
-                Contact.role,
-                fn.COALESCE(Company.name, ""),
-                Contact.email,
-                Contact.phone,
-                Reference.relationship,
-                Reference.talking_points,
-                Reference.last_briefed_at,
-                Contact.rapport,
+            tuples(
+                Reference.select(
+                    Reference.id,
+                    Contact.id,
+                    Contact.name,
+                    Contact.role,
+                    fn.COALESCE(Company.name, ""),
+                    Contact.email,
+                    Contact.phone,
+                    Reference.relationship,
+                    Reference.talking_points,
+                    Reference.last_briefed_at,
+                    Contact.rapport,
+                )
+                .join(Contact)
+                .join(Company, JOIN.LEFT_OUTER)
+                .order_by(Contact.sort_key)
             )
-            .join(Contact)
-            .join(Company, JOIN.LEFT_OUTER)
-            .order_by(Contact.sort_key)
-            .tuples()
         )
         employer = Company.alias()
         givings = list(
-            ReferenceGiven.select(
-                ReferenceGiven.reference,
-                employer.name,
-                ReferenceGiven.given_at,
-                Opportunity.id,
-                Opportunity.role,
+            tuples(
+                ReferenceGiven.select(
+                    ReferenceGiven.reference,
+                    employer.name,
+                    ReferenceGiven.given_at,
+                    Opportunity.id,
+                    Opportunity.role,
+                )
+                .join(Opportunity)
+                .join(employer, on=(Opportunity.company == employer.id))
+                .order_by(ReferenceGiven.given_at)
             )
-            .join(Opportunity)
-            .join(employer, on=(Opportunity.company == employer.id))
-            .order_by(ReferenceGiven.given_at)
-            .tuples()
         )
         contact_of = {row[0]: row[1] for row in rows}
         known = _interviewers_known(

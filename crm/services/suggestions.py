@@ -26,6 +26,7 @@ from crm.db.models import (
     Opportunity,
     Reference,
 )
+from crm.db.typed import tuples
 from crm.domain.backchannel import Tier, should_reach_backchannel
 from crm.domain.casual import CasualFacts, CasualSuggestion, suggest_casual_touch
 from crm.domain.cold import (
@@ -147,10 +148,11 @@ def _as_datetime(value: object) -> datetime | None:
 def _open_opportunities() -> list[tuple[int, str, str, bool]]:
     closed = [stage.value for stage in CLOSED_STAGES]
     return list(
-        Opportunity.select(Opportunity.id, Opportunity.role, Company.name, Opportunity.quiet)
-        .join(Company)
-        .where(Opportunity.stage.not_in(closed))
-        .tuples()
+        tuples(
+            Opportunity.select(Opportunity.id, Opportunity.role, Company.name, Opportunity.quiet)
+            .join(Company)
+            .where(Opportunity.stage.not_in(closed))
+        )
     )
 
 
@@ -166,7 +168,7 @@ def _interviewers_by_opportunity(
     if met_only:
         query = query.where(Interview.done_at.is_null(False))
     people: dict[int, set[int]] = defaultdict(set)
-    for oid, cid in query.tuples():
+    for oid, cid in tuples(query):
         people[oid].add(cid)
     return people
 
@@ -188,7 +190,7 @@ def cold_contacts(now: datetime, *, limit: int | None = None) -> tuple[list[Cold
         for helpers in helpers_by_opportunity([o[0] for o in opportunities]).values()
         for helper in helpers
     }
-    references = {cid for (cid,) in Reference.select(Reference.contact).tuples()}
+    references = {cid for (cid,) in tuples(Reference.select(Reference.contact))}
     related = interviewers | referrers | references
     watched = db.execute_sql(_WATCHED_SQL, {"related": json.dumps(sorted(related))})
     # Silent since on or after this moment, per interval: not cold (a day's slack, so this
@@ -244,41 +246,44 @@ def casual_ideas(now: datetime) -> list[CasualIdea]:
     ideas: list[CasualIdea] = []
     for oid, people in interviewers.items():
         ids = list(people)
-        names = dict(Contact.select(Contact.id, Contact.name).where(Contact.id.in_(ids)).tuples())
+        names = dict(tuples(Contact.select(Contact.id, Contact.name).where(Contact.id.in_(ids))))
         topics: dict[int, list[str]] = defaultdict(list)
-        for cid, topic in (
+        for cid, topic in tuples(
             ContactTopic.select(ContactTopic.contact, ContactTopic.name)
             .where(ContactTopic.contact.in_(ids))
             .order_by(ContactTopic.position)
-            .tuples()
         ):
             topics[cid].append(topic)
         pending_thanks = {
             cid
-            for (cid,) in FollowUp.select(FollowUp.contact)
-            .where(FollowUp.contact.in_(ids) & _PENDING & FollowUp.kind.in_(THANK_YOU_KINDS))
-            .tuples()
+            for (cid,) in tuples(
+                FollowUp.select(FollowUp.contact).where(
+                    FollowUp.contact.in_(ids) & _PENDING & FollowUp.kind.in_(THANK_YOU_KINDS)
+                )
+            )
         }
         casual_counts = dict(
-            Interaction.select(Interaction.contact, fn.COUNT(Interaction.id))
-            .where(
-                Interaction.contact.in_(ids)
-                & (Interaction.opportunity == oid)
-                & (Interaction.kind == InteractionKind.CASUAL.value)
+            tuples(
+                Interaction.select(Interaction.contact, fn.COUNT(Interaction.id))
+                .where(
+                    Interaction.contact.in_(ids)
+                    & (Interaction.opportunity == oid)
+                    & (Interaction.kind == InteractionKind.CASUAL.value)
+                )
+                .group_by(Interaction.contact)
             )
-            .group_by(Interaction.contact)
-            .tuples()
         )
         last_touch = last_touches(ids)
         next_check_in = dict(
-            FollowUp.select(FollowUp.contact, fn.MIN(FollowUp.window_start))
-            .where(
-                FollowUp.contact.in_(ids)
-                & _PENDING
-                & (FollowUp.kind == FollowUpKind.CHECK_IN.value)
+            tuples(
+                FollowUp.select(FollowUp.contact, fn.MIN(FollowUp.window_start))
+                .where(
+                    FollowUp.contact.in_(ids)
+                    & _PENDING
+                    & (FollowUp.kind == FollowUpKind.CHECK_IN.value)
+                )
+                .group_by(FollowUp.contact)
             )
-            .group_by(FollowUp.contact)
-            .tuples()
         )
         _, role, company, _ = opportunities[oid]
         for cid in sorted(ids, key=lambda c: names.get(c, "")):
@@ -308,10 +313,11 @@ def backchannel_ideas(now: datetime) -> list[BackchannelIdea]:
         if quiet:
             continue
         done = list(
-            Interview.select(Interview.id, Interview.done_at)
-            .where((Interview.opportunity == oid) & Interview.done_at.is_null(False))
-            .order_by(Interview.done_at)
-            .tuples()
+            tuples(
+                Interview.select(Interview.id, Interview.done_at)
+                .where((Interview.opportunity == oid) & Interview.done_at.is_null(False))
+                .order_by(Interview.done_at)
+            )
         )
         if not should_reach_backchannel(len(done)):
             continue

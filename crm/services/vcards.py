@@ -49,6 +49,7 @@ from crm.clock import utc_now
 from crm.db import db
 from crm.db.bulk import contact_indexes_deferred
 from crm.db.models import Company, Contact, ContactMethod, ContactTopic
+from crm.db.typed import tuples
 from crm.domain.linkedin import SkippedRow, is_profile_url, normalize_profile_url
 from crm.domain.matching import Verdict
 from crm.domain.text import clean_text, fold, fold_sort_key, sort_key
@@ -1260,19 +1261,17 @@ def _contact_cards() -> list[_ContactCard]:
     """Every contact with its topics and extra methods, in name order (one read)."""
     with reading():
         topics: dict[int, list[str]] = {}
-        for contact_id, name in (
-            ContactTopic.select(ContactTopic.contact, ContactTopic.name)
-            .order_by(ContactTopic.contact, ContactTopic.position, ContactTopic.id)
-            .tuples()
+        for contact_id, name in tuples(
+            ContactTopic.select(ContactTopic.contact, ContactTopic.name).order_by(
+                ContactTopic.contact, ContactTopic.position, ContactTopic.id
+            )
         ):
             topics.setdefault(contact_id, []).append(name)
         methods: dict[int, list[tuple[str, str, str]]] = {}
-        for contact_id, kind, value, label in (
+        for contact_id, kind, value, label in tuples(
             ContactMethod.select(
                 ContactMethod.contact, ContactMethod.kind, ContactMethod.value, ContactMethod.label
-            )
-            .order_by(ContactMethod.contact, ContactMethod.position, ContactMethod.id)
-            .tuples()
+            ).order_by(ContactMethod.contact, ContactMethod.position, ContactMethod.id)
         ):
             methods.setdefault(contact_id, []).append((kind, value, label))
         rows = (

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING, cast
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.content import Content
 
+from crm.clock import HasClock
 from crm.domain.text import picture_controls
 from crm.zone import user_zone
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
 
 
 def fit(text: str, width: int) -> str:
@@ -47,6 +52,11 @@ def ago(moment: datetime, now: datetime) -> str:
 def local_zone() -> tzinfo:
     """The user's time zone: crm.zone decides it, for screens and the CLI alike."""
     return user_zone()
+
+
+def app_now(node: DOMNode) -> datetime:
+    """Now, by the clock the app was handed (a fixed one under test or ``--now``)."""
+    return cast(HasClock, node.app).clock()
 
 
 def short_local(moment: datetime) -> str:

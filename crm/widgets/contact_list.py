@@ -24,7 +24,7 @@ from crm.domain.types import ContactRow
 from crm.messages import DeleteRequested, LogRequested
 from crm.services import contacts
 from crm.services.tx import reading
-from crm.widgets.cells import fit
+from crm.widgets.cells import app_now, fit
 from crm.widgets.frame_hold import FrameHold
 
 PAGE_SIZE = contacts.PAGE_SIZE
@@ -191,7 +191,7 @@ class ContactList(ScrollView, can_focus=True):
                 cursor = min(old_cursor, max(total - 1, 0))
             page = cursor // PAGE_SIZE
             rows = contacts.contacts_page(
-                text, offset=page * PAGE_SIZE, now=self.app.clock(), matching=total
+                text, offset=page * PAGE_SIZE, now=app_now(self), matching=total
             )
         if not get_current_worker().is_cancelled:
             result = ListLoaded(generation, text, total, cursor, {page: rows})
@@ -208,7 +208,7 @@ class ContactList(ScrollView, can_focus=True):
     ) -> None:
         """Fetch one more page: by keyset after a known row when possible, else by offset."""
         rows = contacts.contacts_page(
-            text, offset=page * PAGE_SIZE, after=after, now=self.app.clock(), matching=matching
+            text, offset=page * PAGE_SIZE, after=after, now=app_now(self), matching=matching
         )
         self.post_message(self.PageLoaded(generation, page, rows))
 

@@ -70,8 +70,8 @@ def agenda_rows(agenda: Agenda, ideas: TodaySuggestions | None = None) -> list[R
         for ring in agenda.rings_dropped:
             contact_id = ring.contact_ids[0] if ring.contact_ids else None
             cells = (ring.opportunity, ring.stage.value, "no next touch", "l: log one")
-            key = RingKey(ring.opportunity_id, contact_id, why=RING_DROPPED_WHY)
-            rows.append(Row(cells, key=key, tone="due"))
+            ring_key = RingKey(ring.opportunity_id, contact_id, why=RING_DROPPED_WHY)
+            rows.append(Row(cells, key=ring_key, tone="due"))
     if ideas is not None:
         rows += suggestion_rows(ideas)
     return rows

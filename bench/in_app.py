@@ -165,12 +165,11 @@ def main() -> None:
     from crm.process import pause_garbage_collection
 
     pause_garbage_collection()  # as the crm command does; the app resumes it once painted
-    from crm.app import make_app
-    from crm.cli import _open_database
+    from crm.cli import _open_database, tui_app
     from crm.clock import fixed_clock
 
     _open_database(options.db)
-    app = make_app(options.db, clock=fixed_clock(NOW))
+    app = tui_app(options.db, fixed_clock(NOW))
     watch = FrameWatch(app)
     queries = search_queries(options.db, options.queries)
     results: dict[str, list[float]] = {}

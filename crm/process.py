@@ -10,6 +10,10 @@ import gc
 import os
 import sys
 
+# The frame rate the app runs at; Textual reads it from the environment.
+FRAME_RATE_ENV = "TEXTUAL_FPS"
+FRAME_RATE = "120"
+
 # mallopt's parameter number for the most heaps ("arenas") glibc's malloc may create.
 M_ARENA_MAX = -8
 ARENAS = 1
@@ -28,7 +32,7 @@ def set_frame_rate() -> None:
     frames are still painted only when something changed. Textual reads the variable when it
     is first imported.
     """
-    os.environ.setdefault("TEXTUAL_FPS", "120")
+    os.environ.setdefault(FRAME_RATE_ENV, FRAME_RATE)
 
 
 def limit_malloc_arenas() -> None:

@@ -1,9 +1,10 @@
 """Benchmarks inside the running app: search-as-you-type, opening a contact, the Today view.
 
 Run by ``python -m bench`` in a child process of its own (the app freezes the collector and
-owns the event loop):
+owns the event loop), at the frame rate the crm command sets:
 
-    python -m bench.in_app DB BUSIEST_CONTACT_ID --queries 200 --repeat 30 --out results.json
+    TEXTUAL_FPS=120 python -m bench.in_app DB BUSIEST_CONTACT_ID --queries 200 --repeat 30 \
+        --out results.json
 
 Every sample is the time from the user's action (a key event posted to the app, as the terminal
 driver posts it) to the first frame that shows the result.
@@ -18,6 +19,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from textual import events
@@ -165,12 +167,11 @@ def main() -> None:
     from crm.process import pause_garbage_collection
 
     pause_garbage_collection()  # as the crm command does; the app resumes it once painted
-    from crm.app import make_app
-    from crm.cli import _open_database
+    from crm.cli import _open_database, tui_app
     from crm.clock import fixed_clock
 
     _open_database(options.db)
-    app = make_app(options.db, clock=fixed_clock(NOW))
+    app = tui_app(options.db, fixed_clock(NOW))
     watch = FrameWatch(app)
     queries = search_queries(options.db, options.queries)
     results: dict[str, list[float]] = {}
@@ -213,6 +214,13 @@ def main() -> None:
     options.out.write_text(json.dumps({"queries": queries, "peak_rss_mib": peak, **results}))
 
 
+def as_the_crm_command_runs(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` with the frame rate the crm command sets before it imports Textual."""
+    from crm.process import FRAME_RATE, FRAME_RATE_ENV
+
+    return {FRAME_RATE_ENV: FRAME_RATE, **env}
+
+
 def measure(ctx: Context) -> list[Measurement]:
     """Run the in-app benchmarks in a child process and turn its samples into measurements."""
     out = ctx.work / "in_app.json"
@@ -222,7 +230,7 @@ def measure(ctx: Context) -> list[Measurement]:
             "--queries", str(ctx.queries), "--repeat", str(ctx.repeat), "--out", str(out),
         ],
         check=True,
-        env={**os.environ, **quiet_config(ctx.work)},
+        env={**as_the_crm_command_runs(os.environ), **quiet_config(ctx.work)},
         stdout=subprocess.DEVNULL,
     )
     data = json.loads(out.read_text())

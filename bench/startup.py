@@ -63,11 +63,11 @@ app.run(headless=True, size={SIZE})
 """
 
 # What `crm --db DB` does, with the app run headless: the real entry point, click and all.
-# The entry point pauses the garbage collector before it imports anything; the frame hook
-# below has to import Textual before calling it, so it pauses it first, as the entry will.
+# The entry point tunes the process before it imports anything; the frame hook below has to
+# import Textual before calling it, so it tunes it first, as the entry will.
 CRM = """
-from crm.process import pause_garbage_collection
-pause_garbage_collection()
+from crm.process import tune_before_imports
+tune_before_imports()
 """ + _FIRST_FRAME + f"""
 import sys
 from functools import partialmethod
@@ -95,8 +95,8 @@ except SystemExit:
 # panes, no other screens. Counted in instructions, it bounds how close a redesign of
 # MainScreen's start could come to the bare app.
 TODAY_ALONE = """
-from crm.process import pause_garbage_collection
-pause_garbage_collection()
+from crm.process import tune_before_imports
+tune_before_imports()
 """ + _FIRST_FRAME + f"""
 import sys
 from datetime import datetime

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.app import App
@@ -12,7 +13,6 @@ from crm import __version__
 from crm.clock import Clock, utc_now
 from crm.commands import ActionCommands, ContactCommands
 from crm.messages import GoToContact, WriteWaiting
-from crm.process import limit_malloc_arenas
 from crm.screens.main import MainScreen
 from crm.services.tx import announce_write_waits
 
@@ -40,13 +40,27 @@ class CrmApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", tooltip="Leave crm", id="app-quit"),
     ]
 
-    def __init__(self, db_path: Path, *, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        db_path: Path,
+        *,
+        clock: Clock = utc_now,
+        on_first_frame: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__()
         self.db_path = db_path
         """The database this session works on (already opened and migrated)."""
         self.clock = clock
         """Where "now" comes from; tests and `--now` freeze it."""
+        self._on_first_frame = on_first_frame
+        """Called once start-up is over; the `crm` command tunes its process there."""
         self.sub_title = db_path.name
+
+    def first_frame_shown(self) -> None:
+        """The main screen has painted its first frame: run the start-up hook, once."""
+        hook, self._on_first_frame = self._on_first_frame, None
+        if hook is not None:
+            hook()
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen()
@@ -74,10 +88,14 @@ class CrmApp(App[None]):
         self.screen_stack[0].post_message(GoToContact(message.contact_id))
 
 
-def make_app(db_path: Path, *, clock: Clock = utc_now) -> CrmApp:
+def make_app(
+    db_path: Path,
+    *,
+    clock: Clock = utc_now,
+    on_first_frame: Callable[[], None] | None = None,
+) -> CrmApp:
     """Build the app for an already opened database (the CLI and the tests both call this)."""
-    limit_malloc_arenas()
-    return CrmApp(db_path, clock=clock)
+    return CrmApp(db_path, clock=clock, on_first_frame=on_first_frame)
 
 
 __all__ = ["CrmApp", "make_app", "__version__"]

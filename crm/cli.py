@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -17,6 +17,10 @@ from crm import __version__, paths
 from crm.cli_output import cell, echo, echo_json, safe
 from crm.domain.text import show_controls
 from crm.process import resume_garbage_collection
+
+if TYPE_CHECKING:
+    from crm.app import CrmApp
+    from crm.clock import Clock
 
 DEBUG_ENV = "CRM_DEBUG"
 
@@ -230,10 +234,18 @@ def _require_ahead(text: str, moment: datetime, now: datetime, option: str) -> N
 
 def run_tui(db_path: Path, now: datetime | None = None) -> None:
     """Open the full-screen app on an already opened database."""
-    from crm.app import make_app
     from crm.clock import fixed_clock, utc_now
 
-    make_app(db_path, clock=fixed_clock(now) if now else utc_now).run()
+    tui_app(db_path, fixed_clock(now) if now else utc_now).run()
+
+
+def tui_app(db_path: Path, clock: Clock) -> CrmApp:
+    """The app as `crm` runs it, in a process tuned for a long session (crm.process)."""
+    from crm.app import make_app
+    from crm.process import limit_malloc_arenas
+
+    limit_malloc_arenas()
+    return make_app(db_path, clock=clock, on_first_frame=resume_garbage_collection)
 
 
 @cli.command()

@@ -3,7 +3,6 @@ the right. It owns the wiring between panes: they post messages, it pushes state
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -27,7 +26,6 @@ from crm.messages import (
     GoToContact,
     LogRequested,
 )
-from crm.process import resume_garbage_collection
 from crm.screens.daily_actions import USER_ERRORS, DailyLoopActions
 from crm.screens.editing import ContactEditing
 from crm.services import contacts, conversations, opportunities
@@ -174,9 +172,7 @@ class MainScreen(ContactEditing, DailyLoopActions):
         self.call_after_refresh(self._start_up_over)
 
     def _start_up_over(self) -> None:
-        # Objects made at start-up live as long as the app: keep the collector off them.
-        gc.freeze()
-        resume_garbage_collection()
+        self.app.first_frame_shown()  # type: ignore[attr-defined]
         self._watch.settle()
         self.set_interval(WATCH_SECONDS, self._look_for_other_writers, name="watch")
 

@@ -135,14 +135,16 @@ async def test_unchanged_suggestions_are_not_shown_again(
 
 
 async def test_the_first_frame_turns_a_paused_collector_back_on(db_path: Path) -> None:
-    """`crm` starts with the collector paused (crm.process); the app resumes it once painted."""
+    """`crm` starts with the collector paused (crm.process); its app resumes it once painted."""
     import gc
 
+    from crm.cli import tui_app
+    from crm.clock import fixed_clock
     from crm.process import pause_garbage_collection
 
     pause_garbage_collection()
     try:
-        app = build_app(db_path, NOW)
+        app = tui_app(db_path, fixed_clock(NOW))
         async with app.run_test() as pilot:
             await settle(pilot)
             assert gc.isenabled()

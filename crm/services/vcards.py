@@ -546,10 +546,18 @@ def parse_vcards(
                 raise VCardError(
                     f"expected BEGIN:VCARD, found BEGIN:{value.strip()}", file=file, line=number
                 )
-            if depth == 0:  # a nested card (2.1's AGENT) belongs to the outer one
+            if depth == 0:
                 card_number += 1
                 start = number
                 properties = []
+            else:  # a card inside a card (2.1's AGENT): said, never dropped in silence
+                parsed.skipped.append(
+                    SkippedRow(
+                        number,
+                        f"a card inside card {card_number} (line {start}) is not imported;"
+                        " save it as a card of its own",
+                    )
+                )
             depth += 1
         elif name == "END":
             if depth == 0:

@@ -288,3 +288,25 @@ async def test_the_app_on_a_writable_database_shows_no_banner(db_path: Path, now
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         assert not app.screen.query_one(ReadOnlyBanner).display
+
+
+def test_a_card_inside_a_card_is_reported_not_dropped_in_silence(tmp_path: Path) -> None:
+    """Issue 14: a nested BEGIN:VCARD used to vanish; now the import says which line it skipped."""
+    import subprocess
+    import sys
+
+    book = tmp_path / "nested.vcf"
+    book.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Outer Person\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Inner Person\r\nEND:VCARD\r\n"
+        "EMAIL:outer@example.com\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "crm", "--db", str(tmp_path / "x.db"), "import", "vcard",
+         str(book)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "1 created" in done.stdout and "1 skipped" in done.stdout
+    assert "line 4: a card inside card 1 (line 1) is not imported" in done.stdout

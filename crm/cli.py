@@ -7,7 +7,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -17,6 +17,7 @@ from crm import __version__, paths
 from crm.cli_output import cell, echo, echo_json, safe
 from crm.domain.text import show_controls
 from crm.process import resume_garbage_collection
+from crm.zone import user_zone
 
 if TYPE_CHECKING:
     from crm.app import CrmApp
@@ -170,7 +171,7 @@ def cli(ctx: click.Context, db_option: Path | None, now_text: str | None) -> Non
         "now": _frozen_now(now_text),
     }
     if ctx.invoked_subcommand is None:
-        local_zone()  # a TZ no time can be shown in fails here, not with the screen open
+        user_zone()  # a TZ no time can be shown in fails here, not with the screen open
         path = database(ctx, daily_backup=False)
         finish_backup = _daily_backup_beside(path)
         try:
@@ -192,16 +193,9 @@ def _frozen_now(text: str | None) -> datetime | None:
     from crm.domain.when import WhenError, parse_when
 
     try:
-        return parse_when(text, now=utc_now(), tz=local_zone(), direction="future")
+        return parse_when(text, now=utc_now(), tz=user_zone(), direction="future")
     except WhenError as error:
         fail(f"--now: {error}")
-
-
-def local_zone() -> tzinfo:
-    """The user's time zone, in which typed dates are read and times are shown (crm.zone)."""
-    from crm.zone import user_zone
-
-    return user_zone()
 
 
 def now_of(ctx: click.Context) -> datetime:
@@ -217,7 +211,7 @@ def parse_moment(ctx: click.Context, text: str, option: str, direction: str) -> 
     from crm.domain.when import WhenError, parse_when
 
     try:
-        return parse_when(text, now=now_of(ctx), tz=local_zone(), direction=direction)  # type: ignore[arg-type]
+        return parse_when(text, now=now_of(ctx), tz=user_zone(), direction=direction)  # type: ignore[arg-type]
     except WhenError as error:
         fail(f"{option}: {error}")
 
@@ -696,7 +690,7 @@ def opportunity_stage(ctx: click.Context, opportunity_id: int, stage: str) -> No
         )
     except opportunities.NotFound as error:
         fail(str(error))
-    for line in stage_change_lines(change, tz=local_zone()):
+    for line in stage_change_lines(change, tz=user_zone()):
         echo(line)
 
 
@@ -867,13 +861,13 @@ def log(
         promised_at=promised_at,
     )
     try:
-        result = conversations.log_conversation(draft, now=now_of(ctx), tz=local_zone())
+        result = conversations.log_conversation(draft, now=now_of(ctx), tz=user_zone())
     except InvalidInput as error:
         fail(str(error))
     if as_json:
         echo_json(_log_json(result, contact_id))
     else:
-        for line in log_lines(result, tz=local_zone()):
+        for line in log_lines(result, tz=user_zone()):
             echo(line)
     for warning in result.warnings:
         echo(f"crm: warning: {warning_line(warning, surface='cli')}", err=True)
@@ -1007,7 +1001,7 @@ def followup_done(ctx: click.Context, follow_up_id: int) -> None:
     except (InvalidInput, followups.FollowUpNotFound) as error:
         fail(str(error))
     echo(f"Done: follow-up #{follow_up_id}.")
-    for line in planned_lines(tuple(planned), tz=local_zone()):
+    for line in planned_lines(tuple(planned), tz=user_zone()):
         echo(line)
 
 
@@ -1037,7 +1031,7 @@ def agenda(ctx: click.Context, as_json: bool) -> None:
     from crm.services import followups, suggestions
 
     database(ctx)
-    today = followups.agenda(now=now_of(ctx), tz=local_zone())
+    today = followups.agenda(now=now_of(ctx), tz=user_zone())
     ideas = suggestions.today(now=now_of(ctx))
     if as_json:
         payload = _agenda_json(today, _ring_people(today)) | _suggestions_json(ideas)
@@ -1365,6 +1359,7 @@ def references_remove(ctx: click.Context, contact: str) -> None:
 @click.pass_context
 def references_briefed(ctx: click.Context, contact: str, at_text: str | None) -> None:
     """Record that you briefed a reference."""
+    from crm.domain.playbook import short_moment
     from crm.domain.validation import InvalidInput
     from crm.services import references as reference_list
 
@@ -1375,7 +1370,7 @@ def references_briefed(ctx: click.Context, contact: str, at_text: str | None) ->
     except InvalidInput as error:
         fail(str(error))
     settled = f"; settled: {'; '.join(briefing.settled)}" if briefing.settled else ""
-    echo(f"Briefed {briefing.name} ({_local_short(briefing.briefed_at)}){settled}.")
+    echo(f"Briefed {briefing.name} ({short_moment(briefing.briefed_at, user_zone())}){settled}.")
 
 
 @references.command("give")
@@ -1429,12 +1424,6 @@ def references_export(ctx: click.Context, plain: bool) -> None:
     if not sheet:
         fail("No references yet: crm references add NAME --relationship … --talking-points …")
     echo(sheet)
-
-
-def _local_short(moment: datetime) -> str:
-    """A stored UTC moment as the user reads it: "Fri 4 Dec 10:00" in their zone."""
-    local = moment.replace(tzinfo=UTC).astimezone(local_zone())
-    return f"{local:%a} {local.day} {local:%b %H:%M}"
 
 
 def _print_agenda(today: Any, now: datetime) -> None:

@@ -24,9 +24,10 @@ from crm.messages import (
     SnoozeRequested,
 )
 from crm.services import contacts, conversations, followups, opportunities
-from crm.widgets.cells import local_zone, short_local
+from crm.widgets.cells import short_local
 from crm.widgets.row_keys import contact_of
 from crm.widgets.row_list import RowList
+from crm.zone import user_zone
 
 if TYPE_CHECKING:
     from crm.screens.interview_form import InterviewDraft
@@ -90,14 +91,14 @@ class DailyLoopActions(Screen[None]):
             return
         try:
             result = conversations.log_conversation(
-                draft, now=self.app.clock(), tz=local_zone()  # type: ignore[attr-defined]
+                draft, now=self.app.clock(), tz=user_zone()  # type: ignore[attr-defined]
             )
         except USER_ERRORS as error:
             self._fail(error)
             return
         for warning in result.warnings:
             self._warn(warning_line(warning, surface="app"))
-        self._changed("\n".join(log_lines(result, tz=local_zone())))
+        self._changed("\n".join(log_lines(result, tz=user_zone())))
 
     # --- follow-ups ------------------------------------------------------------------------
 
@@ -109,7 +110,7 @@ class DailyLoopActions(Screen[None]):
         except USER_ERRORS as error:
             self._fail(error)
             return
-        self._changed("\n".join(["Done.", *planned_lines(tuple(planned), tz=local_zone())]))
+        self._changed("\n".join(["Done.", *planned_lines(tuple(planned), tz=user_zone())]))
 
     def ask_snooze(self, follow_up_id: int, title: str) -> None:
         """Ask until when, then snooze."""
@@ -214,7 +215,7 @@ class DailyLoopActions(Screen[None]):
         except USER_ERRORS as error:
             self._fail(error)
             return
-        self._changed(" ".join(stage_change_lines(change, tz=local_zone())))
+        self._changed(" ".join(stage_change_lines(change, tz=user_zone())))
 
 
 class OverlayScreen(DailyLoopActions):

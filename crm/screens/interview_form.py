@@ -19,9 +19,10 @@ from crm.domain.when import WhenError, parse_when
 from crm.screens.form import FormScreen
 from crm.screens.lookup import resolve_contacts, resolve_optional_contact
 from crm.services.opportunities import DEFAULT_INTERVIEW_MINUTES
-from crm.widgets.cells import local_zone, shown_text
+from crm.widgets.cells import shown_text
 from crm.widgets.opportunity_select import OpportunitySelect
 from crm.widgets.suggesters import ContactSuggester, split_names
+from crm.zone import user_zone
 
 MAX_MINUTES = 24 * 60
 NO_OPPORTUNITIES = "No open opportunities yet. Press Esc, then o to add one first."
@@ -190,7 +191,7 @@ class InterviewForm(FormScreen[InterviewDraft | None]):
             starts_at = parse_when(
                 self._value("when"),
                 now=self.app.clock(),  # type: ignore[attr-defined]
-                tz=local_zone(),
+                tz=user_zone(),
                 direction="future",
             )
         except WhenError as error:

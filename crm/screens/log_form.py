@@ -20,8 +20,9 @@ from crm.screens.form import FormScreen
 from crm.screens.lookup import resolve_optional_contact
 from crm.services.conversations import open_opportunities_of
 from crm.services.opportunities import list_opportunities
-from crm.widgets.cells import app_now, local_zone
+from crm.widgets.cells import app_now
 from crm.widgets.suggesters import ContactSuggester
+from crm.zone import user_zone
 
 CHANNEL_LABELS: dict[Channel, str] = {
     Channel.EMAIL: "E-mail",
@@ -94,7 +95,7 @@ class LogForm(FormScreen[LogDraft | None]):
         """The opportunity preselected because it is the prefilled contact's only open one."""
         self.opportunities_loaded = False
         """Whether the Opportunity select holds the real choices yet."""
-        self.tz = local_zone()
+        self.tz = user_zone()
         """The time zone typed dates are read in."""
 
     def compose(self) -> ComposeResult:

@@ -20,9 +20,10 @@ from crm.domain.when import WhenError, parse_when
 from crm.screens.form import FormScreen
 from crm.screens.lookup import resolve_optional_contact
 from crm.services.references import ReferenceView
-from crm.widgets.cells import local_zone, shown
+from crm.widgets.cells import shown
 from crm.widgets.opportunity_select import OpportunitySelect
 from crm.widgets.suggesters import ContactSuggester
+from crm.zone import user_zone
 
 NO_OPEN_OPPORTUNITIES = "No open opportunities. Add one on the Interviews tab (o) first."
 
@@ -217,7 +218,7 @@ class GiveReferenceForm(FormScreen[GiveDraft | None]):
                 expected = parse_when(
                     text,
                     now=self.app.clock(),  # type: ignore[attr-defined]
-                    tz=local_zone(),
+                    tz=user_zone(),
                     direction="future",
                 )
             except WhenError as error:

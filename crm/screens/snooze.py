@@ -14,7 +14,8 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crm.domain.when import WhenError, parse_when, to_local, to_utc
-from crm.widgets.cells import app_now, local_zone, shown
+from crm.widgets.cells import app_now, shown
+from crm.zone import user_zone
 
 NEXT_WEEK_TIME = time(9, 0)
 """A snooze to next week lands at the start of Monday's working day."""
@@ -59,7 +60,7 @@ class SnoozeDialog(ModalScreen[datetime | None]):
         super().__init__()
         self.title_text = title
         """What is being snoozed, shown at the top."""
-        self.tz = local_zone()
+        self.tz = user_zone()
         """The time zone typed dates are read in."""
         self.moments: dict[str, datetime] = {}
         """The moment each fixed option stands for, by option id."""

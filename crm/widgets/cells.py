@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, cast
 
 from rich.cells import cell_len, set_cell_size
@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.content import Content
 
 from crm.clock import HasClock
+from crm.domain.playbook import short_moment
 from crm.domain.text import picture_controls
 from crm.zone import user_zone
 
@@ -49,11 +50,6 @@ def ago(moment: datetime, now: datetime) -> str:
     return f"{days // 365} years ago"
 
 
-def local_zone() -> tzinfo:
-    """The user's time zone: crm.zone decides it, for screens and the CLI alike."""
-    return user_zone()
-
-
 def app_now(node: DOMNode) -> datetime:
     """Now, by the clock the app was handed (a fixed one under test or ``--now``)."""
     return cast(HasClock, node.app).clock()
@@ -61,7 +57,7 @@ def app_now(node: DOMNode) -> datetime:
 
 def short_local(moment: datetime) -> str:
     """A stored UTC time as a short local date and time: "Fri 20 Nov 14:00"."""
-    return local_time(moment).strftime("%a %d %b %H:%M")
+    return short_moment(moment, user_zone())
 
 
 def shown(text: str) -> Content:

@@ -16,10 +16,10 @@ from crm.domain.playbook import RING_DROPPED_WHY, why_of
 from crm.domain.types import Agenda, AgendaItem
 from crm.services import followups
 from crm.services.conversations import follow_up_title
-from crm.widgets.cells import local_zone
 from crm.widgets.follow_up_list import FollowUpList
 from crm.widgets.row_keys import FollowUpKey, PersonKey, RingKey
 from crm.widgets.row_list import Column, Row, RowList
+from crm.zone import user_zone
 
 if TYPE_CHECKING:
     from crm.services.suggestions import TodaySuggestions
@@ -155,7 +155,7 @@ class TodayPane(FollowUpList):
         alongside, they would slow down that frame.
         """
         worker = get_current_worker()
-        agenda = followups.agenda(now=now, tz=local_zone())
+        agenda = followups.agenda(now=now, tz=user_zone())
         if worker.is_cancelled:
             return
         loaded = self.Loaded(agenda)

@@ -180,8 +180,10 @@ def main() -> None:
         from crm.widgets.today_pane import TodayPane
 
         await watch.frame_where(
-            lambda: bool(app.screen.query(TodayPane))
-            and app.screen.query_one(TodayPane).agenda is not None
+            lambda: (
+                bool(app.screen.query(TodayPane))
+                and app.screen.query_one(TodayPane).agenda is not None
+            )
         )
         await pilot.pause(0.5)  # let start-up's follow-on loads (card, timeline) finish
         profiler = None
@@ -226,8 +228,17 @@ def measure(ctx: Context) -> list[Measurement]:
     out = ctx.work / "in_app.json"
     subprocess.run(
         [
-            sys.executable, "-m", "bench.in_app", str(ctx.database), str(ctx.busiest_contact_id),
-            "--queries", str(ctx.queries), "--repeat", str(ctx.repeat), "--out", str(out),
+            sys.executable,
+            "-m",
+            "bench.in_app",
+            str(ctx.database),
+            str(ctx.busiest_contact_id),
+            "--queries",
+            str(ctx.queries),
+            "--repeat",
+            str(ctx.repeat),
+            "--out",
+            str(out),
         ],
         check=True,
         env={**as_the_crm_command_runs(os.environ), **quiet_config(ctx.work)},

@@ -76,9 +76,8 @@ def measure(ctx: Context) -> list[Measurement]:
     alone = Measurement(
         "Cold start in instructions: Today alone (no CLI, tabs or side panes; not the app)",
         [
-            instructions_to_first_frame(
-                TODAY_ALONE, str(ctx.database), env=quiet_config(ctx.work)
-            ) / 1e6
+            instructions_to_first_frame(TODAY_ALONE, str(ctx.database), env=quiet_config(ctx.work))
+            / 1e6
         ],
         unit="M",
         baseline=bare.name,

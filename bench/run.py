@@ -48,9 +48,7 @@ def run(
     database, busiest = database_for(sizes, 2026, data, log=log)
     results: list[Measurement] = []
     with tempfile.TemporaryDirectory(prefix="crm-bench-") as work:
-        ctx = Context(
-            sizes, database, Path(work), runs, busiest, queries=queries, repeat=repeat
-        )
+        ctx = Context(sizes, database, Path(work), runs, busiest, queries=queries, repeat=repeat)
         for name, measure in GROUPS.items():
             if only and name not in only:
                 continue
@@ -110,8 +108,11 @@ def table(results: list[Measurement]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_true", help="a tenth of the data, fewer runs")
     size.add_argument("--tiny", action="store_true", help="a few hundred rows (used by the tests)")
@@ -136,16 +137,25 @@ def main(argv: list[str] | None = None) -> int:
     log(f"crm benchmarks on {sizes.label}")
     log(f"machine: {machine()}")
     results = run(
-        sizes, data=options.data, runs=runs, queries=queries, repeat=repeat,
-        only=options.only, log=log,
+        sizes,
+        data=options.data,
+        runs=runs,
+        queries=queries,
+        repeat=repeat,
+        only=options.only,
+        log=log,
     )
     print(table(results))
     if options.json:
         options.json.write_text(
             json.dumps(
-                {"sizes": sizes.__dict__, "machine": machine(),
-                 "results": [m.as_json() for m in results]},
-                indent=2, ensure_ascii=False,
+                {
+                    "sizes": sizes.__dict__,
+                    "machine": machine(),
+                    "results": [m.as_json() for m in results],
+                },
+                indent=2,
+                ensure_ascii=False,
             )
         )
     return 0

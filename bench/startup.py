@@ -46,7 +46,9 @@ def report_first_frame(app, shown):
     app._display = on_display
 """
 
-BARE = _FIRST_FRAME + f"""
+BARE = (
+    _FIRST_FRAME
+    + f"""
 from textual.widgets import DataTable
 
 class Bare(App):
@@ -61,14 +63,18 @@ app = Bare()
 report_first_frame(app, lambda app: app.query_one(DataTable).row_count == 50)
 app.run(headless=True, size={SIZE})
 """
+)
 
 # What `crm --db DB` does, with the app run headless: the real entry point, click and all.
 # The entry point tunes the process before it imports anything; the frame hook below has to
 # import Textual before calling it, so it tunes it first, as the entry will.
-CRM = """
+CRM = (
+    """
 from crm.process import tune_before_imports
 tune_before_imports()
-""" + _FIRST_FRAME + f"""
+"""
+    + _FIRST_FRAME
+    + f"""
 import sys
 from functools import partialmethod
 
@@ -89,15 +95,19 @@ try:
 except SystemExit:
     pass
 """
+)
 
 # Not the app: the cheapest first frame a two-stage start could draw (title bar, Today's list
 # with its data, key bar), importing only what those need: no command line, no tabs, no side
 # panes, no other screens. Counted in instructions, it bounds how close a redesign of
 # MainScreen's start could come to the bare app.
-TODAY_ALONE = """
+TODAY_ALONE = (
+    """
 from crm.process import tune_before_imports
 tune_before_imports()
-""" + _FIRST_FRAME + f"""
+"""
+    + _FIRST_FRAME
+    + f"""
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -135,6 +145,7 @@ app = FirstFrameOnly()
 report_first_frame(app, today_shown)
 app.run(headless=True, size={SIZE})
 """
+)
 
 
 def first_frame(code: str, *args: str, env: dict[str, str] | None = None) -> tuple[float, float]:
@@ -202,8 +213,11 @@ def measure(ctx: Context) -> list[Measurement]:
         "Peak memory: bare Textual app at first frame", [m for _, m in bare], unit="MiB"
     )
     crm_memory = Measurement(
-        "Peak memory: crm at first frame", [m for _, m in crm], unit="MiB",
-        goals=(Goal("ratio", 1.5),), baseline=bare_memory.name,
+        "Peak memory: crm at first frame",
+        [m for _, m in crm],
+        unit="MiB",
+        goals=(Goal("ratio", 1.5),),
+        baseline=bare_memory.name,
     )
     crm_memory.ratio = crm_memory.p50 / bare_memory.p50
     return [baseline, ours, bare_memory, crm_memory]

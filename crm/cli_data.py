@@ -48,9 +48,7 @@ def _write_text_file(path: Path, write: Callable[[TextIO], T], db_path: Path) ->
 
 def _write_stdout(write: Callable[[TextIO], T]) -> T:
     """Run ``write`` on standard output as UTF-8, with no newline translation (CSV needs CRLF)."""
-    stream = io.TextIOWrapper(
-        sys.stdout.buffer, encoding="utf-8", newline="", write_through=True
-    )
+    stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
     try:
         return write(_TerminalSafe(stream))  # type: ignore[arg-type]
     finally:

@@ -67,9 +67,7 @@ def load_settings(path: Path) -> Settings:
             f"{path}: [keep_in_touch] after_process_days must be a whole number of days, "
             f"1 to {MAX_INTERVAL_DAYS:,}."
         )
-    return Settings(
-        backups_keep=keep, after_process_days=after, time_zone=_time_zone(data, path)
-    )
+    return Settings(backups_keep=keep, after_process_days=after, time_zone=_time_zone(data, path))
 
 
 def _time_zone(data: dict[str, object], path: Path) -> str:

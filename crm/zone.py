@@ -15,6 +15,7 @@ from crm import paths
 
 _cache: dict[tuple[str | None, str], tzinfo] = {}
 
+
 class ZoneError(ValueError):
     """The ``TZ`` variable names a zone no date can be shown in; the message says what to do."""
 

@@ -40,10 +40,7 @@ def test_domain_imports_neither_database_nor_ui() -> None:
 
 
 def test_cli_search_path_does_not_import_textual() -> None:
-    code = (
-        "import sys\nfrom crm import cli\n"
-        "print('textual' in sys.modules)"
-    )
+    code = "import sys\nfrom crm import cli\nprint('textual' in sys.modules)"
     assert _run(code) == "False"
 
 

@@ -58,9 +58,7 @@ def search_rows_buffered(cursor: sqlite3.Cursor, new_rows: int) -> Iterator[None
     if new_rows < BULK_CONTACTS:
         yield
         return
-    previous = cursor.execute(
-        "SELECT v FROM contact_index_config WHERE k = 'hashsize'"
-    ).fetchone()
+    previous = cursor.execute("SELECT v FROM contact_index_config WHERE k = 'hashsize'").fetchone()
     _configure_search(cursor, "hashsize", SEARCH_HASH_BYTES)
     yield
     _configure_search(cursor, "hashsize", previous[0] if previous else _FTS5_DEFAULT_HASH_BYTES)
@@ -69,6 +67,4 @@ def search_rows_buffered(cursor: sqlite3.Cursor, new_rows: int) -> Iterator[None
 
 
 def _configure_search(cursor: sqlite3.Cursor, name: str, value: int) -> None:
-    cursor.execute(
-        "INSERT INTO contact_index (contact_index, rank) VALUES (?, ?)", (name, value)
-    )
+    cursor.execute("INSERT INTO contact_index (contact_index, rank) VALUES (?, ?)", (name, value))

@@ -96,9 +96,7 @@ def rows(contact_ids: list[int], now: datetime) -> list[tuple[int, str, str, str
     )
     by_id = {row[0]: row for row in details}
     overdue = dict(overdue_counts(contact_ids, now))
-    return [
-        (*by_id[cid], overdue.get(cid, 0)) for cid in contact_ids if cid in by_id
-    ]
+    return [(*by_id[cid], overdue.get(cid, 0)) for cid in contact_ids if cid in by_id]
 
 
 def overdue_counts(contact_ids: list[int], now: datetime) -> list[tuple[int, int]]:

@@ -505,7 +505,7 @@ class _CleanedCells(dict[str, str]):
 
 
 class _ConnectedDates(dict[str, tuple[str, date | None]]):
-    """"Connected On" cells as (cleaned text, date read from it), each distinct cell read once."""
+    """ "Connected On" cells as (cleaned text, date read from it), each distinct cell read once."""
 
     def __missing__(self, cell: str) -> tuple[str, date | None]:
         text = " ".join(clean_text(cell).split())

@@ -36,7 +36,7 @@ class ConnectionDraft:
 
 
 class ConnectionForm(FormScreen[ConnectionDraft | None]):
-    """"<name> knows…": pick the other person (with completion), the source and a note."""
+    """ "<name> knows…": pick the other person (with completion), the source and a note."""
 
     BINDINGS = [
         Binding(

@@ -91,7 +91,9 @@ class DailyLoopActions(Screen[None]):
             return
         try:
             result = conversations.log_conversation(
-                draft, now=self.app.clock(), tz=user_zone()  # type: ignore[attr-defined]
+                draft,
+                now=self.app.clock(),
+                tz=user_zone(),  # type: ignore[attr-defined]
             )
         except USER_ERRORS as error:
             self._fail(error)
@@ -190,7 +192,8 @@ class DailyLoopActions(Screen[None]):
         """Mark an interview done, which plans the thank-yous."""
         try:
             created = opportunities.mark_interview_done(
-                interview_id, now=self.app.clock()  # type: ignore[attr-defined]
+                interview_id,
+                now=self.app.clock(),  # type: ignore[attr-defined]
             )
         except USER_ERRORS as error:
             self._fail(error)

@@ -127,9 +127,7 @@ class DuplicatesScreen(Screen[None]):
     def load_preview(self, keep_id: int, name: str, others: list[int]) -> None:
         """Work out what merging would do, then ask."""
         try:
-            text = "\n\n".join(
-                merging.merge_preview(keep_id, other).text() for other in others
-            )
+            text = "\n\n".join(merging.merge_preview(keep_id, other).text() for other in others)
         except InvalidInput as error:
             self.app.call_from_thread(self.app.notify, str(error), severity="error")
             return

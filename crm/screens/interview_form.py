@@ -255,4 +255,3 @@ class InterviewForm(FormScreen[InterviewDraft | None]):
     def show_worker_error(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             self._show_problem(f"Something went wrong: {event.worker.error}")
-

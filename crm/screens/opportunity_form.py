@@ -185,7 +185,6 @@ class OpportunityForm(FormScreen[OpportunityDraft | None]):
             self._show_problem(f"Couldn't check the names: {event.worker.error}")
 
 
-
 class StagePicker(ModalScreen[Stage | None]):
     """Pick an opportunity's stage from the pipeline; returns it, or None if cancelled."""
 

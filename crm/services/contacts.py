@@ -109,8 +109,15 @@ def update_contact(contact_id: int, draft: ContactDraft, *, now: datetime | None
 
 def _to_rows(raw: list[tuple[int, str, str, str, str, str, int]]) -> list[ContactRow]:
     return [
-        ContactRow(id=cid, name=name, company=company, role=role, email=email, sort_key=key,
-                   overdue=overdue)
+        ContactRow(
+            id=cid,
+            name=name,
+            company=company,
+            role=role,
+            email=email,
+            sort_key=key,
+            overdue=overdue,
+        )
         for cid, name, company, role, email, key, overdue in raw
     ]
 
@@ -244,8 +251,22 @@ def get_contact(contact_id: int, *, now: datetime | None = None) -> ContactDetai
             raise ContactNotFound(f"There is no contact #{contact_id}.")
         overdue = dict(listing.overdue_counts([contact_id], moment)).get(contact_id, 0)
     (
-        name, company, role, email, phone, linkedin_url, how_met, note, keep_in_touch_days,
-        rapport, created_at, updated_at, topics, last_touch, touches, is_reference,
+        name,
+        company,
+        role,
+        email,
+        phone,
+        linkedin_url,
+        how_met,
+        note,
+        keep_in_touch_days,
+        rapport,
+        created_at,
+        updated_at,
+        topics,
+        last_touch,
+        touches,
+        is_reference,
     ) = row
     return ContactDetail(
         id=contact_id,

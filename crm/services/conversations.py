@@ -396,9 +396,20 @@ def timeline(
                 opportunity=opportunity_title(role, company),
             )
         )
-    for fid, kind, cid, name, start, end, done, snoozed, note, role, company, cancelled_by in (
-        follow_ups
-    ):
+    for (
+        fid,
+        kind,
+        cid,
+        name,
+        start,
+        end,
+        done,
+        snoozed,
+        note,
+        role,
+        company,
+        cancelled_by,
+    ) in follow_ups:
         window_end = datetime.fromisoformat(end)
         done_at = _moment(done)
         state = follow_up_state(
@@ -452,7 +463,7 @@ CANCELLED_WHY = {
 
 
 def cancelled_suffix(cancelled_by: str) -> str:
-    """" — cancelled (process closed)" for a cancelled follow-up, "" for any other."""
+    """ " — cancelled (process closed)" for a cancelled follow-up, "" for any other."""
     if not cancelled_by:
         return ""
     return f" — {CANCELLED_WHY.get(cancelled_by, 'cancelled')}"

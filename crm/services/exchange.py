@@ -291,32 +291,30 @@ def _read_document() -> dict[str, Any]:
     }
     topics = _grouped(
         tuples(
-            ContactTopic.select(ContactTopic.contact, ContactTopic.name)
-            .order_by(ContactTopic.contact, ContactTopic.position, ContactTopic.id)
+            ContactTopic.select(ContactTopic.contact, ContactTopic.name).order_by(
+                ContactTopic.contact, ContactTopic.position, ContactTopic.id
+            )
         )
     )
     methods = _grouped(
         tuples(
             ContactMethod.select(
                 ContactMethod.contact, ContactMethod.kind, ContactMethod.value, ContactMethod.label
-            )
-            .order_by(ContactMethod.contact, ContactMethod.position, ContactMethod.id)
+            ).order_by(ContactMethod.contact, ContactMethod.position, ContactMethod.id)
         )
     )
     interviewers = _grouped(
         tuples(
             InterviewInterviewer.select(
                 InterviewInterviewer.interview, InterviewInterviewer.contact
-            )
-            .order_by(InterviewInterviewer.interview, InterviewInterviewer.id)
+            ).order_by(InterviewInterviewer.interview, InterviewInterviewer.id)
         )
     )
     helpers = _grouped(
         tuples(
             OpportunityPerson.select(
                 OpportunityPerson.opportunity, OpportunityPerson.contact, OpportunityPerson.role
-            )
-            .order_by(
+            ).order_by(
                 OpportunityPerson.opportunity, OpportunityPerson.position, OpportunityPerson.id
             )
         )
@@ -843,8 +841,7 @@ def _write_plan(plan: _Plan) -> ImportSummary:
         ids["reference"] = {
             uid: reference_id
             for uid, reference_id in tuples(
-                Reference.select(Contact.uid, Reference.id)
-                .join(Contact)
+                Reference.select(Contact.uid, Reference.id).join(Contact)
             )
         }
         _insert(ReferenceGiven, plan.given, ids)
@@ -983,31 +980,30 @@ def write_contacts_csv(stream: TextIO) -> int:
     with reading(), db.atomic():
         topics = _grouped(
             tuples(
-                ContactTopic.select(ContactTopic.contact, ContactTopic.name)
-                .order_by(ContactTopic.contact, ContactTopic.position, ContactTopic.id)
+                ContactTopic.select(ContactTopic.contact, ContactTopic.name).order_by(
+                    ContactTopic.contact, ContactTopic.position, ContactTopic.id
+                )
             )
         )
         methods = _grouped(
             tuples(
                 ContactMethod.select(
                     ContactMethod.contact, ContactMethod.value, ContactMethod.label
-                )
-                .order_by(ContactMethod.contact, ContactMethod.position, ContactMethod.id)
+                ).order_by(ContactMethod.contact, ContactMethod.position, ContactMethod.id)
             )
         )
         counts = dict(
             tuples(
-                Interaction.select(Interaction.contact, fn.COUNT(Interaction.id))
-                .group_by(Interaction.contact)
+                Interaction.select(Interaction.contact, fn.COUNT(Interaction.id)).group_by(
+                    Interaction.contact
+                )
             )
         )
         # The last touch counts done interviews too (an interview is a touch with each
         # interviewer), as the contact card and going-cold do.
         touches = {
             contact_id: (last, counts.get(contact_id, 0))
-            for contact_id, last in db.execute_sql(
-                f"SELECT c.id, {LAST_TOUCH_OF_C} FROM contact c"
-            )
+            for contact_id, last in db.execute_sql(f"SELECT c.id, {LAST_TOUCH_OF_C} FROM contact c")
             if last is not None
         }
         references = {cid for (cid,) in tuples(Reference.select(Reference.contact))}
@@ -1085,9 +1081,7 @@ def write_interactions_csv(stream: TextIO) -> int:
         openings = {
             opp_id: f"{role} at {companies.get(company_id, '')}"
             for opp_id, role, company_id in tuples(
-                Opportunity.select(
-                    Opportunity.id, Opportunity.role, Opportunity.company
-                )
+                Opportunity.select(Opportunity.id, Opportunity.role, Opportunity.company)
             )
         }
         query = (

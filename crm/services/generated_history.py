@@ -149,8 +149,14 @@ def _interaction_rows(
         stamp = stamps.ago(randrange(60, _TWO_YEARS))
         direction = Direction.INBOUND if randrange(3) == 0 else Direction.OUTBOUND
         yield (
-            _uid(uid_rng), contact_id, stamp, choice(_CHANNELS).value, choice(_KINDS).value,
-            direction.value, choice(_SUMMARIES), stamp,
+            _uid(uid_rng),
+            contact_id,
+            stamp,
+            choice(_CHANNELS).value,
+            choice(_KINDS).value,
+            direction.value,
+            choice(_SUMMARIES),
+            stamp,
         )
 
 
@@ -163,8 +169,11 @@ def _follow_up_rows(
         start_offset = randrange(-30 * 86_400, 30 * 86_400)
         length = randrange(3_600, 7 * 86_400)
         yield (
-            _uid(uid_rng), randrange(low, high + 1), choice(_FOLLOW_UP_KINDS).value,
-            stamps.ago(start_offset), stamps.ago(start_offset - length),
+            _uid(uid_rng),
+            randrange(low, high + 1),
+            choice(_FOLLOW_UP_KINDS).value,
+            stamps.ago(start_offset),
+            stamps.ago(start_offset - length),
             stamps.ago(start_offset + 86_400),
         )
 

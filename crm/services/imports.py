@@ -510,9 +510,7 @@ def summary_json(
             "unchanged": unchanged,
             "skipped": [[row.line, row.reason] for row in skipped],
             "companies_created": [company_id for company_id, _, _ in new_companies],
-            "changes": [
-                [fill.contact.id, fill.contact.name, fill.description()] for fill in fills
-            ],
+            "changes": [[fill.contact.id, fill.contact.name, fill.description()] for fill in fills],
             "possible_duplicates": [
                 [item.contact_id, item.name, list(item.like), list(item.like_names)]
                 for item in possible
@@ -822,6 +820,7 @@ __all__ = [
 
 
 # --- building blocks for other importers (vCard, Google Contacts) ---------------------------
+
 
 class CompanyPlanner:
     """Company ids by name for an import, planning (not yet writing) the companies that are new.

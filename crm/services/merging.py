@@ -83,9 +83,7 @@ def find_duplicate_contacts(*, now: datetime | None = None) -> list[Duplicates]:
         ]
 
 
-def _import_likenesses(
-    existing: set[int], found: list[DuplicateGroup]
-) -> list[DuplicateGroup]:
+def _import_likenesses(existing: set[int], found: list[DuplicateGroup]) -> list[DuplicateGroup]:
     """The possible duplicates imports listed (the same name, another or no company) that
     are all still there and not already in a group found otherwise; newest import first."""
     seen = {frozenset(group.contact_ids) for group in found}
@@ -150,9 +148,7 @@ def merge_preview(keep_id: int, other_id: int) -> MergePreview:
                 lines.append(f"{label}: {theirs} (from #{other_id})")
             elif theirs and mine and theirs.casefold() != mine.casefold():
                 kept_as = "kept as another" if name in ("email", "phone", "linkedin_url") else ""
-                lines.append(
-                    f"{label}: {mine} stays; {theirs} {kept_as or 'is dropped'}".rstrip()
-                )
+                lines.append(f"{label}: {mine} stays; {theirs} {kept_as or 'is dropped'}".rstrip())
         for name, label in (("how_met", "How you met"), ("relationship_note", "Note")):
             combined = combined_text(getattr(keep, name), getattr(other, name))
             if combined != getattr(keep, name).strip():
@@ -225,18 +221,16 @@ def _move_helped(keep_id: int, other_id: int) -> int:
     outranks one who pulled strings), since a process lists each person once."""
     mine = dict(
         tuples(
-            OpportunityPerson.select(OpportunityPerson.opportunity, OpportunityPerson.role)
-            .where(OpportunityPerson.contact == keep_id)
+            OpportunityPerson.select(OpportunityPerson.opportunity, OpportunityPerson.role).where(
+                OpportunityPerson.contact == keep_id
+            )
         )
     )
     moved = 0
-    for row_id, oid, role in (
-        tuples(
-            OpportunityPerson.select(
-                OpportunityPerson.id, OpportunityPerson.opportunity, OpportunityPerson.role
-            )
-            .where(OpportunityPerson.contact == other_id)
-        )
+    for row_id, oid, role in tuples(
+        OpportunityPerson.select(
+            OpportunityPerson.id, OpportunityPerson.opportunity, OpportunityPerson.role
+        ).where(OpportunityPerson.contact == other_id)
     ):
         if oid in mine:
             if role == HelperRole.REFERRER.value:
@@ -256,8 +250,9 @@ def _move_interviews(keep_id: int, other_id: int) -> int:
     already = {
         iid
         for (iid,) in tuples(
-            InterviewInterviewer.select(InterviewInterviewer.interview)
-            .where(InterviewInterviewer.contact == keep_id)
+            InterviewInterviewer.select(InterviewInterviewer.interview).where(
+                InterviewInterviewer.contact == keep_id
+            )
         )
     }
     InterviewInterviewer.delete().where(
@@ -275,8 +270,9 @@ def _move_connections(keep_id: int, other_id: int) -> int:
     known = {
         b if a == keep_id else a
         for a, b in tuples(
-            Connection.select(Connection.contact_a, Connection.contact_b)
-            .where((Connection.contact_a == keep_id) | (Connection.contact_b == keep_id))
+            Connection.select(Connection.contact_a, Connection.contact_b).where(
+                (Connection.contact_a == keep_id) | (Connection.contact_b == keep_id)
+            )
         )
     }
     moved = 0
@@ -292,8 +288,11 @@ def _move_connections(keep_id: int, other_id: int) -> int:
             continue  # "they know each other" between the two, or already recorded
         first, second = sorted((keep_id, friend))
         Connection.insert(
-            contact_a=first, contact_b=second, source=connection.source,
-            note=connection.note, noted_at=connection.noted_at,
+            contact_a=first,
+            contact_b=second,
+            source=connection.source,
+            note=connection.note,
+            noted_at=connection.noted_at,
         ).execute()
         known.add(friend)
         moved += 1
@@ -320,8 +319,9 @@ def _move_reference(keep_id: int, other_id: int) -> int:
     given = {
         oid
         for (oid,) in tuples(
-            ReferenceGiven.select(ReferenceGiven.opportunity)
-            .where(ReferenceGiven.reference == mine.id)
+            ReferenceGiven.select(ReferenceGiven.opportunity).where(
+                ReferenceGiven.reference == mine.id
+            )
         )
     }
     ReferenceGiven.delete().where(
@@ -361,8 +361,9 @@ def _keep_other_methods(keep: Contact, other: Contact) -> None:
     existing = {
         (kind, value.casefold())
         for kind, value in tuples(
-            ContactMethod.select(ContactMethod.kind, ContactMethod.value)
-            .where(ContactMethod.contact == keep.id)
+            ContactMethod.select(ContactMethod.kind, ContactMethod.value).where(
+                ContactMethod.contact == keep.id
+            )
         )
     }
     position = int(
@@ -438,9 +439,18 @@ def restore_contact(deleted: DeletedContact) -> None:
     models = {"contact": Contact, "reference_given": ReferenceGiven} | {
         name: model for name, model, _ in _OWNED
     }
-    order = ("contact", "contact_topic", "contact_method", "interaction", "follow_up",
-             "interview_interviewer", "connection", "reference", "reference_given",
-             "opportunity_person")
+    order = (
+        "contact",
+        "contact_topic",
+        "contact_method",
+        "interaction",
+        "follow_up",
+        "interview_interviewer",
+        "connection",
+        "reference",
+        "reference_given",
+        "opportunity_person",
+    )
     with writing():
         if Contact.get_or_none(Contact.id == deleted.contact_id) is not None:
             raise InvalidInput(f"{deleted.name} is already back.")

@@ -243,9 +243,7 @@ def add_interview(
         if Opportunity.get_or_none(Opportunity.id == opportunity_id) is None:
             raise NotFound(f"There is no opportunity #{opportunity_id}.")
         unique_ids = list(dict.fromkeys(interviewer_ids))
-        known = {
-            c for (c,) in tuples(Contact.select(Contact.id).where(Contact.id.in_(unique_ids)))
-        }
+        known = {c for (c,) in tuples(Contact.select(Contact.id).where(Contact.id.in_(unique_ids)))}
         missing = [str(i) for i in unique_ids if i not in known]
         if missing:
             raise InvalidInput(f"No contact with id {', '.join(missing)}.")
@@ -321,8 +319,7 @@ def _thanked_helpers(opportunity_id: int, interview_id: int) -> set[int]:
     thanked = {
         cid
         for (cid,) in tuples(
-            FollowUp.select(FollowUp.contact)
-            .where(
+            FollowUp.select(FollowUp.contact).where(
                 (FollowUp.opportunity == opportunity_id)
                 & (FollowUp.kind == FollowUpKind.THANK_REFERRER.value)
             )
@@ -376,29 +373,22 @@ def list_opportunities(*, include_closed: bool = True) -> list[OpportunitySummar
         )
         helpers = helpers_by_opportunity()
         interviewers: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        for interview_id, contact_id, name in (
-            tuples(
-                InterviewInterviewer.select(
-                    InterviewInterviewer.interview, Contact.id, Contact.name
-                )
-                .join(Contact)
-                .order_by(InterviewInterviewer.id)
-            )
+        for interview_id, contact_id, name in tuples(
+            InterviewInterviewer.select(InterviewInterviewer.interview, Contact.id, Contact.name)
+            .join(Contact)
+            .order_by(InterviewInterviewer.id)
         ):
             interviewers[interview_id].append((contact_id, name))
         interviews: dict[int, list[InterviewSummary]] = defaultdict(list)
-        for iid, oid, starts, ends, kind, done in (
-            tuples(
-                Interview.select(
-                    Interview.id,
-                    Interview.opportunity,
-                    Interview.starts_at,
-                    Interview.ends_at,
-                    Interview.kind,
-                    Interview.done_at,
-                )
-                .order_by(Interview.starts_at)
-            )
+        for iid, oid, starts, ends, kind, done in tuples(
+            Interview.select(
+                Interview.id,
+                Interview.opportunity,
+                Interview.starts_at,
+                Interview.ends_at,
+                Interview.kind,
+                Interview.done_at,
+            ).order_by(Interview.starts_at)
         ):
             interviews[oid].append(
                 InterviewSummary(iid, oid, starts, ends, kind, done, tuple(interviewers[iid]))

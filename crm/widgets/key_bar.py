@@ -83,9 +83,7 @@ class KeyBar(Widget, can_focus=False):
         for _node, binding, enabled, _tooltip in active.values():
             if binding.show and binding.action not in shown:
                 display = self.app.get_key_display(binding)
-                shown[binding.action] = ShownKey(
-                    binding.key, display, binding.description, enabled
-                )
+                shown[binding.action] = ShownKey(binding.key, display, binding.description, enabled)
         palette = None
         if self.app.ENABLE_COMMAND_PALETTE and self.app.COMMAND_PALETTE_BINDING in active:
             _node, binding, enabled, _tooltip = active[self.app.COMMAND_PALETTE_BINDING]

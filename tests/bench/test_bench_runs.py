@@ -65,9 +65,17 @@ def test_every_benchmark_runs_once_on_tiny_data(tmp_path, capsys) -> None:
     printed = capsys.readouterr().out
     results = json.loads(out.read_text())["results"]
     names = [r["name"] for r in results]
-    expected_names = ["Cold start: crm", "Search as you type", "Search, keys back to back",
-                      "Open a contact", "Today view",
-                      "Process: crm agenda", "LinkedIn import", "vCard import", "Peak memory"]
+    expected_names = [
+        "Cold start: crm",
+        "Search as you type",
+        "Search, keys back to back",
+        "Open a contact",
+        "Today view",
+        "Process: crm agenda",
+        "LinkedIn import",
+        "vCard import",
+        "Peak memory",
+    ]
     if instructions.available():
         expected_names += ["Cold start in instructions: crm", "Cold start in instructions: Today"]
     for expected in expected_names:

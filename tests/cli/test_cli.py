@@ -56,10 +56,30 @@ def test_add_then_search_in_cyrillic(tmp_path: Path, capsys) -> None:
 
 def test_contact_add_takes_every_field(tmp_path: Path, capsys) -> None:
     db = str(tmp_path / "x.db")
-    crm(capsys, "--db", db, "contact", "add", "Ann Lee", "--company", "Acme", "--role", "CTO",
-        "--email", "ann@acme.test", "--phone", "+1 555", "--linkedin",
-        "https://www.linkedin.com/in/annlee", "--topic", "chess", "--topic", "Agile skeptic",
-        "--note", "Met at PyCon")
+    crm(
+        capsys,
+        "--db",
+        db,
+        "contact",
+        "add",
+        "Ann Lee",
+        "--company",
+        "Acme",
+        "--role",
+        "CTO",
+        "--email",
+        "ann@acme.test",
+        "--phone",
+        "+1 555",
+        "--linkedin",
+        "https://www.linkedin.com/in/annlee",
+        "--topic",
+        "chess",
+        "--topic",
+        "Agile skeptic",
+        "--note",
+        "Met at PyCon",
+    )
     code, out, _ = crm(capsys, "--db", db, "search", "agile", "--json")
     [ann] = json.loads(out)
     assert (ann["name"], ann["role"], ann["email"]) == ("Ann Lee", "CTO", "ann@acme.test")

@@ -725,8 +725,17 @@ def test_a_long_agenda_lists_the_most_urgent_and_counts_the_rest(
 ) -> None:
     db = tmp_path / "big.sqlite3"
     code, _, err = crm(
-        capsys, "--db", str(db), "--now", NOW, "demo", "--no-open",
-        "--contacts", "100", "--follow-ups", "400",
+        capsys,
+        "--db",
+        str(db),
+        "--now",
+        NOW,
+        "demo",
+        "--no-open",
+        "--contacts",
+        "100",
+        "--follow-ups",
+        "400",
     )
     assert code == 0, err
     cli = Cli(db, capsys)

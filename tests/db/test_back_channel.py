@@ -67,7 +67,8 @@ def world(db_path: Path, now: datetime) -> dict[str, int]:
     connections.add_connection(ids["mark"], ids["bob"], source=ConnectionSource.LINKEDIN_MUTUAL)
     connections.add_connection(ids["eve"], ids["ann"], source=ConnectionSource.SAME_TEAM)
     references.save_reference(
-        ids["mark"], relationship="My direct supervisor for three years",
+        ids["mark"],
+        relationship="My direct supervisor for three years",
         talking_points="Can speak to how I grew in a fast-paced environment",
     )
     return ids

@@ -147,9 +147,7 @@ def test_sample_search(sample: Path) -> None:
 
 def test_sample_never_reads_the_clock(sample: Path) -> None:
     with reading():
-        stamps = [c.created_at for c in Company.select()] + [
-            c.created_at for c in Contact.select()
-        ]
+        stamps = [c.created_at for c in Company.select()] + [c.created_at for c in Contact.select()]
     assert all(stamp <= NOW for stamp in stamps)
 
 

@@ -105,9 +105,9 @@ def test_merge_moves_every_related_row(pair: dict[str, int]) -> None:
         )
         assert process_people.helper_ids(pair["opp"]) == [keep]
         assert ReferenceGiven.select().count() == 1
-        assert {
-            (c.contact_a_id, c.contact_b_id) for c in Connection.select()
-        } == {tuple(sorted((keep, pair["friend"])))}
+        assert {(c.contact_a_id, c.contact_b_id) for c in Connection.select()} == {
+            tuple(sorted((keep, pair["friend"])))
+        }
         topics = [
             t.name
             for t in ContactTopic.select()

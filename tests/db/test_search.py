@@ -73,8 +73,29 @@ def test_company_option_matches_loosely(people: dict[str, int]) -> None:
 
 
 @pytest.mark.parametrize(
-    "query", ["c++ -x", '"', "*", "o'brien", "(((", ")", "AND", "OR NOT", "-", ":", "^", "a:b:c",
-              "NEAR(", "\\", "'", "{name}:", "名*前", "\x00", "--", '"unterminated']
+    "query",
+    [
+        "c++ -x",
+        '"',
+        "*",
+        "o'brien",
+        "(((",
+        ")",
+        "AND",
+        "OR NOT",
+        "-",
+        ":",
+        "^",
+        "a:b:c",
+        "NEAR(",
+        "\\",
+        "'",
+        "{name}:",
+        "名*前",
+        "\x00",
+        "--",
+        '"unterminated',
+    ],
 )
 def test_odd_input_never_raises(people: dict[str, int], query: str) -> None:
     contacts.search_contacts(query)

@@ -91,7 +91,10 @@ def test_everything_shows_pending_follow_ups_only(history: dict[str, int], now: 
     followups.complete(history["thank_you"], now=now)  # sent: the handwritten note follows
     everything = summary(conversations.timeline(now=now))
     assert [row[2] for row in everything] == [
-        "Check in", "Send a handwritten thank-you note", "Interview (onsite)", "→ casual by call",
+        "Check in",
+        "Send a handwritten thank-you note",
+        "Interview (onsite)",
+        "→ casual by call",
         "← check-in by email",
     ]
     anns = conversations.timeline(contact_id=history["ann"], now=now)

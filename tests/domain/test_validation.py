@@ -1,5 +1,3 @@
-
-
 def test_a_keep_in_touch_interval_beyond_a_century_is_refused() -> None:
     from crm.domain.types import ContactDraft
     from crm.domain.validation import MAX_KEEP_IN_TOUCH_DAYS, contact_problems

@@ -57,8 +57,12 @@ def _app_worker(opportunity_id: int, worker: int, others_done: threading.Event) 
     while cycle < MIN_APP_CYCLES or not others_done.is_set():
         draft = ContactDraft(name=f"José App {worker}-{cycle}", company="Acme")
         cycle_writes = write_cycle(
-            draft, f"app {worker}-{cycle}", opportunity_id,
-            channel=Channel.CALL, now=utc_now(), follow_up_days=2,
+            draft,
+            f"app {worker}-{cycle}",
+            opportunity_id,
+            channel=Channel.CALL,
+            now=utc_now(),
+            follow_up_days=2,
         )
         lines += [line + "\n" for line in cycle_writes]
         cycle += 1
@@ -139,8 +143,7 @@ def test_app_and_cron_write_at_once_without_locked_errors_or_lost_writes(
                 for worker in range(APP_THREADS)
             ]
             cron_work = [
-                pool.submit(_cron_job, db_path, job, CRON_RUNS // 2, import_done)
-                for job in (1, 2)
+                pool.submit(_cron_job, db_path, job, CRON_RUNS // 2, import_done) for job in (1, 2)
             ]
             try:
                 cron_results = [result for job in cron_work for result in job.result()]

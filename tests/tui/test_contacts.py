@@ -104,9 +104,7 @@ async def test_form_refuses_an_empty_name_and_keeps_typing(db_path: Path, now: d
         assert contacts.count_contacts() == 0
 
 
-async def test_a_problem_quoting_brackets_shows_them_as_typed(
-    db_path: Path, now: datetime
-) -> None:
+async def test_a_problem_quoting_brackets_shows_them_as_typed(db_path: Path, now: datetime) -> None:
     """Form problems quote what was typed; a "[" in it is text, not markup."""
     app = build_app(db_path, now)
     async with app.run_test(size=(100, 30)) as pilot:

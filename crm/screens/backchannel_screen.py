@@ -22,7 +22,7 @@ from crm.messages import DataChanged, LogRequested
 from crm.screens.daily_actions import USER_ERRORS, OverlayScreen
 from crm.services import backchannel, followups
 from crm.services.backchannel import BackchannelMap
-from crm.widgets.cells import short_local, shown_text
+from crm.widgets.cells import app_now, short_local, shown_text
 from crm.widgets.key_bar import KeyBar
 from crm.widgets.row_list import Column, Row, RowList
 
@@ -180,7 +180,7 @@ class BackchannelList(RowList):
             return False
         if shown.interview_starts_at is None:
             return False
-        now = self.app.clock()  # type: ignore[attr-defined]
+        now = app_now(self)
         return heads_up_window(shown.interview_starts_at, now) is not None
 
     def can_tell(self) -> bool:
@@ -280,7 +280,7 @@ class BackchannelScreen(OverlayScreen):
     def load(self) -> None:
         """(Re)load the map for the interview or company."""
         self.query_one(BackchannelList).loading = True
-        self.load_map(self.interview_id, self.company, self.app.clock())  # type: ignore[attr-defined]
+        self.load_map(self.interview_id, self.company, app_now(self))
 
     @work(thread=True, exclusive=True, group="backchannel", exit_on_error=False)
     def load_map(self, interview_id: int | None, company: str | None, now: datetime) -> None:
@@ -388,7 +388,7 @@ class BackchannelScreen(OverlayScreen):
     def plan(self, kind: FollowUpKind, contact_id: int, name: str, shown: BackchannelMap) -> None:
         """Plan a heads-up or an "I just interviewed" note, unless one is already pending."""
         assert shown.interview_id is not None
-        now = self.app.clock()  # type: ignore[attr-defined]
+        now = app_now(self)
         what = PLANNED_WHAT[kind]
         already = followups.pending_window_end(kind, contact_id, shown.opportunity_id)
         if already is not None:

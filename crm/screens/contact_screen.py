@@ -26,7 +26,7 @@ from crm.screens.daily_actions import DailyLoopActions
 from crm.screens.editing import ContactEditing
 from crm.services import connections, contacts
 from crm.services.connections import ConnectionView
-from crm.widgets.cells import shown_text
+from crm.widgets.cells import app_now, shown_text
 from crm.widgets.contact_card import ContactCard
 from crm.widgets.key_bar import KeyBar
 from crm.widgets.timeline_pane import Subject, TimelinePane
@@ -99,7 +99,7 @@ class ContactScreen(ContactEditing, DailyLoopActions):
     @work(thread=True, exclusive=True, group="contact-screen", exit_on_error=False)
     def load_contact(self) -> None:
         """Fetch the contact's details and connections."""
-        detail = contacts.get_contact(self.contact_id, now=self.app.clock())  # type: ignore[attr-defined]
+        detail = contacts.get_contact(self.contact_id, now=app_now(self))
         known = connections.connections_of(self.contact_id)
         if not get_current_worker().is_cancelled:
             self.post_message(self.Loaded(detail, known))
@@ -109,7 +109,7 @@ class ContactScreen(ContactEditing, DailyLoopActions):
         self.contact = message.contact
         card = self.query_one(ContactCard)
         card.loading = False
-        card.show(message.contact, self.app.clock())  # type: ignore[attr-defined]
+        card.show(message.contact, app_now(self))
         self.query_one("#contact-connections", Static).update(render_connections(message.known))
         self.sub_title = picture_controls(message.contact.name)
 
@@ -144,7 +144,7 @@ class ContactScreen(ContactEditing, DailyLoopActions):
                 draft.other_id,
                 source=draft.source,
                 note=draft.note,
-                now=self.app.clock(),  # type: ignore[attr-defined]
+                now=app_now(self),
             )
         except InvalidInput as error:
             self._fail(error)

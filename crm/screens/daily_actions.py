@@ -24,7 +24,7 @@ from crm.messages import (
     SnoozeRequested,
 )
 from crm.services import contacts, conversations, followups, opportunities
-from crm.widgets.cells import short_local
+from crm.widgets.cells import app_now, short_local
 from crm.widgets.row_keys import contact_of
 from crm.widgets.row_list import RowList
 from crm.zone import user_zone
@@ -92,8 +92,8 @@ class DailyLoopActions(Screen[None]):
         try:
             result = conversations.log_conversation(
                 draft,
-                now=self.app.clock(),
-                tz=user_zone(),  # type: ignore[attr-defined]
+                now=app_now(self),
+                tz=user_zone(),
             )
         except USER_ERRORS as error:
             self._fail(error)
@@ -108,7 +108,7 @@ class DailyLoopActions(Screen[None]):
     def complete_follow_up(self, follow_up_id: int) -> None:
         """Mark a follow-up done."""
         try:
-            planned = followups.complete(follow_up_id, now=self.app.clock())  # type: ignore[attr-defined]
+            planned = followups.complete(follow_up_id, now=app_now(self))
         except USER_ERRORS as error:
             self._fail(error)
             return
@@ -126,7 +126,7 @@ class DailyLoopActions(Screen[None]):
         if until is None:
             return
         try:
-            followups.snooze(follow_up_id, until, now=self.app.clock())  # type: ignore[attr-defined]
+            followups.snooze(follow_up_id, until, now=app_now(self))
         except USER_ERRORS as error:
             self._fail(error)
             return
@@ -153,7 +153,7 @@ class DailyLoopActions(Screen[None]):
                 pulled_strings_ids=draft.pulled_strings_ids,
                 quiet=draft.quiet,
                 stage=draft.stage,
-                now=self.app.clock(),  # type: ignore[attr-defined]
+                now=app_now(self),
             )
         except USER_ERRORS as error:
             self._fail(error)
@@ -180,7 +180,7 @@ class DailyLoopActions(Screen[None]):
                 interviewer_ids=list(draft.interviewer_ids),
                 minutes=draft.minutes,
                 kind=draft.kind,
-                now=self.app.clock(),  # type: ignore[attr-defined]
+                now=app_now(self),
             )
         except USER_ERRORS as error:
             self._fail(error)
@@ -193,7 +193,7 @@ class DailyLoopActions(Screen[None]):
         try:
             created = opportunities.mark_interview_done(
                 interview_id,
-                now=self.app.clock(),  # type: ignore[attr-defined]
+                now=app_now(self),
             )
         except USER_ERRORS as error:
             self._fail(error)
@@ -214,7 +214,7 @@ class DailyLoopActions(Screen[None]):
         if stage is None:
             return
         try:
-            change = opportunities.set_stage(opportunity_id, stage, now=self.app.clock())  # type: ignore[attr-defined]
+            change = opportunities.set_stage(opportunity_id, stage, now=app_now(self))
         except USER_ERRORS as error:
             self._fail(error)
             return

@@ -15,6 +15,7 @@ from textual.worker import get_current_worker
 
 from crm.domain.validation import InvalidInput
 from crm.services import merging
+from crm.widgets.cells import app_now
 from crm.widgets.key_bar import KeyBar
 from crm.widgets.row_list import Column, Row, RowList
 from crm.widgets.title_bar import TitleBar
@@ -101,7 +102,7 @@ class DuplicatesScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="duplicates", exit_on_error=False)
     def load(self) -> None:
         """Find the duplicate groups."""
-        groups = merging.find_duplicate_contacts(now=self.app.clock())  # type: ignore[attr-defined]
+        groups = merging.find_duplicate_contacts(now=app_now(self))
         if not get_current_worker().is_cancelled:
             self.post_message(self.Loaded(groups))
 
@@ -155,7 +156,7 @@ class DuplicatesScreen(Screen[None]):
         """Merge the others into the kept contact."""
         try:
             for other in others:
-                merging.merge_contacts(keep_id, other, now=self.app.clock())  # type: ignore[attr-defined]
+                merging.merge_contacts(keep_id, other, now=app_now(self))
         except InvalidInput as error:
             self.app.call_from_thread(self.app.notify, str(error), severity="error")
             return

@@ -271,7 +271,7 @@ class ImportScreen(ModalScreen[None]):
     def run_undo(self, batch_id: int) -> None:
         """Undo one import."""
         try:
-            result = imports.undo_import(batch_id, now=self.app.clock())  # type: ignore[attr-defined]
+            result = imports.undo_import(batch_id, now=app_now(self))
         except (imports.ImportBatchNotFound, imports.ImportAlreadyUndone) as error:
             self.post_message(self.Finished(str(error), failed=True))
             return

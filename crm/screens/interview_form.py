@@ -19,7 +19,7 @@ from crm.domain.when import WhenError, parse_when
 from crm.screens.form import FormScreen
 from crm.screens.lookup import resolve_contacts, resolve_optional_contact
 from crm.services.opportunities import DEFAULT_INTERVIEW_MINUTES
-from crm.widgets.cells import shown_text
+from crm.widgets.cells import app_now, shown_text
 from crm.widgets.opportunity_select import OpportunitySelect
 from crm.widgets.suggesters import ContactSuggester, split_names
 from crm.zone import user_zone
@@ -190,7 +190,7 @@ class InterviewForm(FormScreen[InterviewDraft | None]):
         try:
             starts_at = parse_when(
                 self._value("when"),
-                now=self.app.clock(),  # type: ignore[attr-defined]
+                now=app_now(self),
                 tz=user_zone(),
                 direction="future",
             )

@@ -31,6 +31,7 @@ from crm.screens.editing import ContactEditing
 from crm.services import contacts, conversations, opportunities
 from crm.services.tx import reading
 from crm.services.watch import ChangeWatch
+from crm.widgets.cells import app_now
 from crm.widgets.contact_card import ContactCard
 from crm.widgets.contact_list import ContactList
 from crm.widgets.follow_up_list import FollowUpList
@@ -300,7 +301,7 @@ class MainScreen(ContactEditing, DailyLoopActions):
         if summary is None:
             self.load_opportunity_card(opportunity_id)
             return
-        self.query_one(ContactCard).show_opportunity(summary, self.app.clock(), why)  # type: ignore[attr-defined]
+        self.query_one(ContactCard).show_opportunity(summary, app_now(self), why)
         self.query_one("#contact-card").border_title = "Opportunity"
         self.shown_contact = None
         self.query_one(TimelinePane).show_subject(
@@ -319,7 +320,7 @@ class MainScreen(ContactEditing, DailyLoopActions):
         from crm.domain.types import OpportunitySummary
 
         assert isinstance(summary, OpportunitySummary)
-        self.query_one(ContactCard).show_opportunity(summary, self.app.clock(), self._card_why)  # type: ignore[attr-defined]
+        self.query_one(ContactCard).show_opportunity(summary, app_now(self), self._card_why)
         self.query_one("#contact-card").border_title = "Opportunity"
         self.query_one(TimelinePane).show_subject(
             Subject(opportunity_id=summary.id, title=summary.title)
@@ -329,7 +330,7 @@ class MainScreen(ContactEditing, DailyLoopActions):
     def load_card(self, contact_id: int | None) -> None:
         """Fetch the highlighted contact's details for the card, and their timeline."""
         detail, entries = None, None
-        now = self.app.clock()  # type: ignore[attr-defined]
+        now = app_now(self)
         worker = get_current_worker()
         with reading():  # one connection for the whole trip: opening one isn't free
             if contact_id is not None:
@@ -360,7 +361,7 @@ class MainScreen(ContactEditing, DailyLoopActions):
     @on(CardLoaded)
     def show_card(self, message: CardLoaded) -> None:
         self.shown_contact = message.contact
-        self.query_one(ContactCard).show(message.contact, self.app.clock(), self._card_why)  # type: ignore[attr-defined]
+        self.query_one(ContactCard).show(message.contact, app_now(self), self._card_why)
         self.query_one("#contact-card").border_title = "Contact"
         timeline = self.query_one(TimelinePane)
         if message.contact is not None:

@@ -20,7 +20,7 @@ from crm.domain.when import WhenError, parse_when
 from crm.screens.form import FormScreen
 from crm.screens.lookup import resolve_optional_contact
 from crm.services.references import ReferenceView
-from crm.widgets.cells import shown
+from crm.widgets.cells import app_now, shown
 from crm.widgets.opportunity_select import OpportunitySelect
 from crm.widgets.suggesters import ContactSuggester
 from crm.zone import user_zone
@@ -217,7 +217,7 @@ class GiveReferenceForm(FormScreen[GiveDraft | None]):
             try:
                 expected = parse_when(
                     text,
-                    now=self.app.clock(),  # type: ignore[attr-defined]
+                    now=app_now(self),
                     tz=user_zone(),
                     direction="future",
                 )

@@ -27,7 +27,7 @@ from crm.screens.reference_form import (
 )
 from crm.services import opportunities, references
 from crm.services.references import ReferenceView
-from crm.widgets.cells import short_local, shown_text
+from crm.widgets.cells import app_now, short_local, shown_text
 from crm.widgets.key_bar import KeyBar
 from crm.widgets.row_list import Column, Row, RowList
 from crm.widgets.title_bar import TitleBar
@@ -305,7 +305,7 @@ class ReferencesScreen(OverlayScreen):
     def load(self) -> None:
         """(Re)load the reference list."""
         self.query_one(ReferenceList).loading = True
-        self.load_references(self.app.clock())  # type: ignore[attr-defined]
+        self.load_references(app_now(self))
 
     @work(thread=True, exclusive=True, group="references", exit_on_error=False)
     def load_references(self, now: datetime) -> None:
@@ -335,7 +335,7 @@ class ReferencesScreen(OverlayScreen):
         detail.display = bool(self.views)
         key = self.query_one(ReferenceList).reference
         view = self._view(key.contact_id if key else None)
-        detail.update(render_reference(view, self.now or self.app.clock()))  # type: ignore[attr-defined]
+        detail.update(render_reference(view, self.now or app_now(self)))
 
     @on(RowList.Highlighted, "#references-list")
     def follow_highlight(self, message: RowList.Highlighted) -> None:
@@ -369,7 +369,7 @@ class ReferencesScreen(OverlayScreen):
                 draft.contact_id,
                 relationship=draft.relationship,
                 talking_points=draft.talking_points,
-                now=self.app.clock(),  # type: ignore[attr-defined]
+                now=app_now(self),
             )
         except USER_ERRORS as error:
             self._fail(error)
@@ -398,7 +398,7 @@ class ReferencesScreen(OverlayScreen):
                 contact_id,
                 draft.opportunity_id,
                 expected_call_at=draft.expected_call_at,
-                now=self.app.clock(),  # type: ignore[attr-defined]
+                now=app_now(self),
             )
             label = opportunities.opportunity_label(draft.opportunity_id)
             notes = references.reference_notes(contact_id, draft.opportunity_id)
@@ -422,7 +422,7 @@ class ReferencesScreen(OverlayScreen):
     def mark_briefed(self, contact_id: int, name: str) -> None:
         """Record that the user briefed a reference just now."""
         try:
-            briefing = references.mark_briefed(contact_id, at=self.app.clock())  # type: ignore[attr-defined]
+            briefing = references.mark_briefed(contact_id, at=app_now(self))
         except USER_ERRORS as error:
             self._fail(error)
             return

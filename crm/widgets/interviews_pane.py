@@ -13,7 +13,7 @@ from textual.worker import get_current_worker
 from crm.domain.types import HelperRole, OpportunitySummary, Stage
 from crm.messages import LogRequested
 from crm.services import opportunities
-from crm.widgets.cells import short_local
+from crm.widgets.cells import app_now, short_local
 from crm.widgets.row_keys import InterviewKey, OpportunityKey, contact_of, opportunity_of
 from crm.widgets.row_list import Column, Row, RowList
 
@@ -164,7 +164,7 @@ class InterviewsPane(RowList):
     def load(self) -> None:
         """Reload opportunities and interviews from the database."""
         self.loaded_once = True
-        self.load_opportunities(self.app.clock())  # type: ignore[attr-defined]
+        self.load_opportunities(app_now(self))
 
     @work(thread=True, exclusive=True, group="interviews", exit_on_error=False)
     def load_opportunities(self, now: datetime) -> None:

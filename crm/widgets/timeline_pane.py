@@ -12,7 +12,7 @@ from textual.worker import get_current_worker
 
 from crm.domain.types import FollowUpState, TimelineEntry
 from crm.services.conversations import timeline
-from crm.widgets.cells import local_time, short_local, shown
+from crm.widgets.cells import app_now, local_time, short_local, shown
 from crm.widgets.follow_up_list import FollowUpList
 from crm.widgets.row_keys import FollowUpKey, InteractionKey, InterviewKey
 from crm.widgets.row_list import Column, Row
@@ -104,7 +104,7 @@ class TimelinePane(FollowUpList):
 
     def load(self) -> None:
         """Reload the current subject's timeline."""
-        self.load_entries(self.subject, self.app.clock())  # type: ignore[attr-defined]
+        self.load_entries(self.subject, app_now(self))
 
     @work(thread=True, exclusive=True, group="timeline", exit_on_error=False)
     def load_entries(self, subject: Subject, now: datetime) -> None:

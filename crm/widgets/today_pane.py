@@ -16,6 +16,7 @@ from crm.domain.playbook import RING_DROPPED_WHY, why_of
 from crm.domain.types import Agenda, AgendaItem
 from crm.services import followups
 from crm.services.conversations import follow_up_title
+from crm.widgets.cells import app_now
 from crm.widgets.follow_up_list import FollowUpList
 from crm.widgets.row_keys import FollowUpKey, PersonKey, RingKey
 from crm.widgets.row_list import Column, Row, RowList
@@ -144,7 +145,7 @@ class TodayPane(FollowUpList):
 
     def load(self) -> None:
         """Reload the agenda, then the suggestions, from the database."""
-        self.load_agenda(self.app.clock())  # type: ignore[attr-defined]
+        self.load_agenda(app_now(self))
 
     @work(thread=True, exclusive=True, group="today", exit_on_error=False)
     def load_agenda(self, now: datetime) -> None:

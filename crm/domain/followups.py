@@ -399,6 +399,33 @@ def how_late(window_end: datetime, now: datetime) -> str:
     return f"{amount} late" if delta > timedelta(0) else f"due in {amount}"
 
 
+def note_after_thank_you(
+    contact_id: int,
+    thanked: PendingFollowUp,
+    sent_at: datetime,
+    still_open: Iterable[PendingFollowUp],
+    touch_opportunity_id: int | None = None,
+) -> PlannedFollowUp | None:
+    """The handwritten note a sent thank-you e-mail calls for, 24 to 48 hours after it.
+
+    Logged or marked done, the e-mail was sent at ``sent_at``. None when a note is already open
+    in the same thread (``still_open`` is the contact's other pending follow-ups).
+    """
+    opportunity_id = (
+        thanked.opportunity_id if thanked.opportunity_id is not None else touch_opportunity_id
+    )
+    if any(
+        follow_up.kind is FollowUpKind.HANDWRITTEN_NOTE
+        and follow_up.id != thanked.id
+        and same_thread(follow_up.opportunity_id, opportunity_id)
+        for follow_up in still_open
+    ):
+        return None
+    return handwritten_note_after(
+        sent_at, contact_id, opportunity_id=opportunity_id, interview_id=thanked.interview_id
+    )
+
+
 def reconcile_on_touch(
     contact_id: int,
     touch: Touch,
@@ -434,24 +461,12 @@ def reconcile_on_touch(
     closed_thank_yous = [f for f in closed if f.kind is FollowUpKind.THANK_YOU_EMAIL]
     if closed_thank_yous:
         thanked = max(closed_thank_yous, key=lambda follow_up: follow_up.window_start)
-        opportunity_id = (
-            thanked.opportunity_id if thanked.opportunity_id is not None else touch.opportunity_id
+        still_open = [f for f in open_follow_ups if f.id not in closed_ids]
+        note = note_after_thank_you(
+            contact_id, thanked, touch.occurred_at, still_open, touch.opportunity_id
         )
-        note_already_open = any(
-            follow_up.kind is FollowUpKind.HANDWRITTEN_NOTE
-            and follow_up.id not in closed_ids
-            and same_thread(follow_up.opportunity_id, opportunity_id)
-            for follow_up in open_follow_ups
-        )
-        if not note_already_open:
-            create.append(
-                handwritten_note_after(
-                    touch.occurred_at,
-                    contact_id,
-                    opportunity_id=opportunity_id,
-                    interview_id=thanked.interview_id,
-                )
-            )
+        if note is not None:
+            create.append(note)
 
     if next_touch is not None:
         create.append(

@@ -22,7 +22,6 @@ from crm.db.models import (
 from crm.db.typed import tuples
 from crm.domain.casual import CasualStatus, casual_touch_status
 from crm.domain.followups import (
-    PendingFollowUp,
     Touch,
     default_next_touch,
     follow_up_state,
@@ -47,7 +46,7 @@ from crm.domain.types import (
     TimelineEntry,
 )
 from crm.domain.validation import InvalidInput, note_text
-from crm.services.followups import create_follow_ups, follow_up_notes, opportunity_title
+from crm.services.followups import create_follow_ups, follow_up_notes, opportunity_title, pending_of
 from crm.services.tx import reading, writing
 
 TIMELINE_LIMIT = 300
@@ -198,7 +197,7 @@ def log_conversation(
         outcome = reconcile_on_touch(
             draft.contact_id,
             touch,
-            _pending_of(draft.contact_id),
+            pending_of(draft.contact_id),
             next_touch=next_touch,
             next_touch_note=next_note,
             tz=tz,
@@ -270,39 +269,6 @@ def _casual_touches(contact_id: int, opportunity_id: int | None) -> int:
         )
         .count()
     )
-
-
-def _pending_of(contact_id: int) -> list[PendingFollowUp]:
-    """A contact's open follow-ups, with the moment each one waits from."""
-    origin = Interaction.alias()
-    rows = tuples(
-        FollowUp.select(
-            FollowUp.id,
-            FollowUp.kind,
-            FollowUp.opportunity,
-            FollowUp.window_start,
-            FollowUp.window_end,
-            FollowUp.interview,
-            origin.occurred_at,
-            Interview.ends_at,
-        )
-        .join(origin, JOIN.LEFT_OUTER, on=(FollowUp.origin == origin.id))
-        .switch(FollowUp)
-        .join(Interview, JOIN.LEFT_OUTER, on=(FollowUp.interview == Interview.id))
-        .where((FollowUp.contact == contact_id) & FollowUp.done_at.is_null())
-    )
-    return [
-        PendingFollowUp(
-            id=fid,
-            kind=FollowUpKind(kind),
-            opportunity_id=oid,
-            window_start=start,
-            window_end=end,
-            interview_id=iid,
-            since=origin_at or interview_end,
-        )
-        for fid, kind, oid, start, end, iid, origin_at, interview_end in rows
-    ]
 
 
 # The timeline follows the list's cursor, so it is read with plain SQL: building the three

@@ -7,15 +7,18 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
+from peewee import JOIN
+
 from crm.clock import utc_now
 from crm.db import db
-from crm.db.models import Contact, FollowUp
+from crm.db.models import Contact, FollowUp, Interaction, Interview
 from crm.db.typed import tuples
 from crm.domain.followups import (
+    PendingFollowUp,
     PlannedFollowUp,
     follow_up_state,
-    handwritten_note_after,
     how_late,
+    note_after_thank_you,
 )
 from crm.domain.ring import OpportunityRingView, RingFollowUp, RingInterview, rings_dropped
 from crm.domain.types import (
@@ -85,28 +88,17 @@ def complete(follow_up_id: int, *, now: datetime | None = None) -> list[FollowUp
     moment = now or utc_now()
     with writing():
         follow_up = _pending(follow_up_id)
+        is_thank_you = follow_up.kind == FollowUpKind.THANK_YOU_EMAIL.value
+        pending = pending_of(follow_up.contact_id) if is_thank_you else []
         FollowUp.update(done_at=moment).where(FollowUp.id == follow_up_id).execute()
-        if follow_up.kind != FollowUpKind.THANK_YOU_EMAIL.value:
-            return []
-        contact_id, opportunity_id = follow_up.contact_id, follow_up.opportunity_id
-        notes = FollowUp.select().where(
-            (FollowUp.contact == contact_id)
-            & (FollowUp.kind == FollowUpKind.HANDWRITTEN_NOTE.value)
-            & FollowUp.done_at.is_null()
+        thanked = next((f for f in pending if f.id == follow_up_id), None)
+        planned = (
+            None
+            if thanked is None
+            else note_after_thank_you(follow_up.contact_id, thanked, moment, pending)
         )
-        if opportunity_id is not None:  # same thread: only two different processes differ
-            notes = notes.where(
-                FollowUp.opportunity.is_null() | (FollowUp.opportunity == opportunity_id)
-            )
-        note_open = notes.exists()
-        if note_open:
+        if planned is None:
             return []
-        planned = handwritten_note_after(
-            moment,
-            contact_id,
-            opportunity_id=opportunity_id,
-            interview_id=follow_up.interview_id,
-        )
         return follow_up_notes(create_follow_ups([planned], now=moment))
 
 
@@ -133,6 +125,39 @@ def follow_up_notes(ids: Iterable[int]) -> list[FollowUpNote]:
     return [
         FollowUpNote(fid, FollowUpKind(kind), name, start, end, note)
         for fid, kind, name, start, end, note in (rows[i] for i in wanted if i in rows)
+    ]
+
+
+def pending_of(contact_id: int) -> list[PendingFollowUp]:
+    """A contact's open follow-ups, with the moment each one waits from."""
+    origin = Interaction.alias()
+    rows = tuples(
+        FollowUp.select(
+            FollowUp.id,
+            FollowUp.kind,
+            FollowUp.opportunity,
+            FollowUp.window_start,
+            FollowUp.window_end,
+            FollowUp.interview,
+            origin.occurred_at,
+            Interview.ends_at,
+        )
+        .join(origin, JOIN.LEFT_OUTER, on=(FollowUp.origin == origin.id))
+        .switch(FollowUp)
+        .join(Interview, JOIN.LEFT_OUTER, on=(FollowUp.interview == Interview.id))
+        .where((FollowUp.contact == contact_id) & FollowUp.done_at.is_null())
+    )
+    return [
+        PendingFollowUp(
+            id=fid,
+            kind=FollowUpKind(kind),
+            opportunity_id=oid,
+            window_start=start,
+            window_end=end,
+            interview_id=iid,
+            since=origin_at or interview_end,
+        )
+        for fid, kind, oid, start, end, iid, origin_at, interview_end in rows
     ]
 
 

@@ -105,13 +105,10 @@ def _linked_system_zone() -> tzinfo | None:
 
 def _configured_zone() -> tzinfo | None:
     """``[time] zone`` from config.toml; a broken config is ignored here (the CLI warns)."""
-    from crm.config import ConfigError, load_settings
+    from crm.config import current_settings
 
-    try:
-        settings = load_settings(paths.config_path())
-    except ConfigError:
-        return None
-    return ZoneInfo(settings.time_zone) if settings.time_zone else None
+    zone = current_settings().time_zone
+    return ZoneInfo(zone) if zone else None
 
 
 class SystemZone(tzinfo):

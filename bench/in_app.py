@@ -167,10 +167,11 @@ def main() -> None:
     from crm.process import pause_garbage_collection
 
     pause_garbage_collection()  # as the crm command does; the app resumes it once painted
-    from crm.cli import _open_database, tui_app
+    from crm.cli import tui_app
+    from crm.cli.context import open_and_migrate
     from crm.clock import fixed_clock
 
-    _open_database(options.db)
+    open_and_migrate(options.db)
     app = tui_app(options.db, fixed_clock(NOW))
     watch = FrameWatch(app)
     queries = search_queries(options.db, options.queries)

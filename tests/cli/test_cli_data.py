@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from crm.cli import cli
-from crm.cli_data import backup_command, export_group, import_json_command, restore_command
-from crm.cli_imports import import_group
+from crm.cli.backups import backup_command, restore_command
+from crm.cli.exports import export_group
+from crm.cli.imports import import_group, import_json_command
 from crm.db import close_database, migrate, open_database
 from crm.services.demo import write_sample
 from tests.cli.test_cli import crm

@@ -12,13 +12,8 @@ import vobject
 from icalendar import Calendar
 
 from crm.cli import cli
-from crm.cli_imports import import_group
-from crm.cli_interop import (
-    export_ics_command,
-    export_vcard_command,
-    import_google_command,
-    import_vcard_command,
-)
+from crm.cli.exports import export_ics_command, export_vcard_command
+from crm.cli.imports import import_google_command, import_group, import_vcard_command
 from tests.cli.test_cli import crm
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"

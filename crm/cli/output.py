@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import click
@@ -56,3 +58,19 @@ def cell(text: str, style: str = "") -> Any:
     from rich.text import Text
 
     return Text(safe(text), style=style)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """A stored moment (naive UTC) for JSON: ISO 8601 with a Z, or None."""
+    return moment.isoformat() + "Z" if moment is not None else None
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """Print rows as a table that lines up CJK and accented names."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*headers, box=None, pad_edge=False, header_style="bold")
+    for row in rows:
+        table.add_row(*(cell(text) for text in row))  # names are data, never markup
+    Console().print(table)

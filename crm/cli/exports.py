@@ -1,85 +1,119 @@
-"""`crm import vcard|google` and `crm export vcard|ics`: trade contacts and dates with other tools.
-
-Register the imports on the `import` group and the exports on an `export` group:
-``import_group.add_command(import_vcard_command)``, ``export_group.add_command(...)``.
-"""
+"""`crm export …`: everything as JSON, contacts and interactions as CSV, vCards and iCalendar."""
 
 from __future__ import annotations
 
+import io
+import os
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, TypeVar
 
 import click
 
-from crm.cli import database, fail, now_of
-from crm.cli_imports import progress_bar, report_import
-from crm.cli_output import echo, export_text
+from crm.cli.context import database, fail, now_of
+from crm.cli.output import echo, export_text, json_escaped
 
+T = TypeVar("T")
 
-def _size(path: Path) -> int:
-    """Bytes in a file, or in the cards of a folder."""
-    try:
-        if path.is_dir():
-            return sum(entry.stat().st_size for entry in path.iterdir() if entry.is_file())
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
-_dry_run = click.option(
-    "--dry-run", is_flag=True, help="Show what would change without writing anything."
+_OUTPUT = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+    default=None,
+    help="Write to FILE, private to you (default, or -: standard output).",
 )
-_as_json = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 
 
-@click.command("vcard")
-@click.argument("source", type=click.Path(path_type=Path), metavar="FILE_OR_DIR")
-@_dry_run
-@_as_json
+def _write_text_file(path: Path, write: Callable[[TextIO], T], db_path: Path) -> T:
+    """Run ``write`` on a private temporary file beside ``path``, then put it in place."""
+    try:
+        if path.exists() and os.path.samefile(path, db_path):
+            fail(f"{path} is the database itself; choose another file.")
+        folder = path.parent if str(path.parent) else Path(".")
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)  # mode 0600
+    except OSError as error:
+        fail(f"Can't write {path}: {error.strerror}.")
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as stream:
+            result = write(stream)
+        os.replace(temporary, path)
+    except OSError as error:
+        fail(f"Can't write {path}: {error.strerror}.")
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    return result
+
+
+def _write_stdout(write: Callable[[TextIO], T]) -> T:
+    """Run ``write`` on standard output as UTF-8, with no newline translation (CSV needs CRLF)."""
+    stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
+    try:
+        return write(_TerminalSafe(stream))  # type: ignore[arg-type]
+    finally:
+        stream.flush()
+        stream.detach()
+
+
+class _TerminalSafe:
+    """A text stream's write with control characters from data made visible (export_text)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(export_text(text))
+
+
+def _to_file(output: Path | None) -> bool:
+    return output is not None and str(output) != "-"
+
+
+def _write_output(ctx: click.Context, output: Path | None, write: Callable[[TextIO], T]) -> T:
+    if output is None or not _to_file(output):
+        return _write_stdout(write)
+    return _write_text_file(output, write, ctx.find_root().obj["db_path"])
+
+
+@click.group("export")
+def export_group() -> None:
+    """Export your data: everything as JSON, or contacts and interactions as CSV."""
+
+
+@export_group.command("json")
+@_OUTPUT
 @click.pass_context
-def import_vcard_command(ctx: click.Context, source: Path, dry_run: bool, as_json: bool) -> None:
-    """Import vCards: a .vcf file of any number of cards, or a vdir (one card per file).
-
-    vCard 2.1 (old phones), 3.0 (Apple, Google, khard) and 4.0. Cards match contacts by
-    UID, then e-mail, then LinkedIn profile, so importing the same cards again changes
-    nothing. The import is one batch you can take back with `crm import undo`.
-    """
-    from crm.services import vcards
+def export_json_command(ctx: click.Context, output: Path | None) -> None:
+    """Export everything as one JSON document (re-import it with `crm import json`)."""
+    from crm.services import exchange
 
     database(ctx)
-    try:
-        with progress_bar(source, _size(source)) as progress:
-            result = vcards.import_vcards(
-                source, now=now_of(ctx), progress=progress, dry_run=dry_run
-            )
-    except vcards.VCardError as error:
-        fail(str(error))
-    report_import(result, as_json)
+    document = exchange.export_document()
+    text = exchange.document_text(document)
+    if not _to_file(output):
+        text = json_escaped(text)  # the same document, with nothing a terminal acts on
+    _write_output(ctx, output, lambda stream: stream.write(text))
+    if _to_file(output):
+        echo(
+            f"Exported {len(document['contacts']):,} contacts, "
+            f"{len(document['opportunities']):,} opportunities and "
+            f"{len(document['interactions']):,} interactions to {output}."
+        )
 
 
-@click.command("google")
-@click.argument("csv_file", type=click.Path(path_type=Path, dir_okay=False))
-@_dry_run
-@_as_json
+@export_group.command("csv")
+@click.argument("what", type=click.Choice(["contacts", "interactions"]))
+@_OUTPUT
 @click.pass_context
-def import_google_command(ctx: click.Context, csv_file: Path, dry_run: bool, as_json: bool) -> None:
-    """Import a Google Contacts export (contacts.csv, either of Google's CSV layouts).
-
-    Labels become topics. Rows match contacts by e-mail, then LinkedIn profile, so
-    importing the same file again changes nothing. Take it back with `crm import undo`.
-    """
-    from crm.services import google_contacts
+def export_csv_command(ctx: click.Context, what: str, output: Path | None) -> None:
+    """Export contacts or interactions as a spreadsheet (UTF-8 CSV that Excel opens)."""
+    from crm.services import exchange
 
     database(ctx)
-    try:
-        with progress_bar(csv_file, _size(csv_file)) as progress:
-            result = google_contacts.import_google_contacts(
-                csv_file, now=now_of(ctx), progress=progress, dry_run=dry_run
-            )
-    except google_contacts.GoogleContactsError as error:
-        fail(f"{csv_file.name}: {error}")
-    report_import(result, as_json)
+    rows = _write_output(ctx, output, exchange.CSV_WRITERS[what])
+    if _to_file(output):
+        echo(f"Exported {rows:,} {what} to {output}.")
 
 
 def _destination(output: Path | None, vdir: Path | None) -> None:
@@ -131,7 +165,7 @@ _output = click.option(
 )
 
 
-@click.command("vcard")
+@export_group.command("vcard")
 @_output
 @click.option(
     "--vdir",
@@ -171,7 +205,7 @@ def export_vcard_command(
         echo(f"Exported {_plural(count, 'contact', 'contacts')} to {output}.")
 
 
-@click.command("ics")
+@export_group.command("ics")
 @_output
 @click.option(
     "--vdir",
@@ -200,11 +234,3 @@ def export_ics_command(ctx: click.Context, output: Path | None, vdir: Path | Non
     text, count = calendar.export_calendar(now=now_of(ctx))
     if _write_export(ctx, output, text):
         echo(f"Exported {_plural(count, 'entry', 'entries')} to {output}.")
-
-
-__all__ = [
-    "export_ics_command",
-    "export_vcard_command",
-    "import_google_command",
-    "import_vcard_command",
-]

@@ -1,4 +1,5 @@
-"""`crm import …`: bring contacts in from LinkedIn, list past imports, and undo one."""
+"""`crm import …`: bring contacts in (LinkedIn, vCard, Google Contacts, a crm JSON export),
+list past imports, and undo one."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from typing import Any
 
 import click
 
-from crm.cli import database, fail, now_of
-from crm.cli_output import echo, echo_json, safe
+from crm.cli.context import database, fail, now_of
+from crm.cli.output import echo, echo_json, iso, safe
 
 SHOWN_SKIPS = 25  # skipped rows listed after an import; the rest are in `crm import list --json`
 PROGRESS_MIN_BYTES = 256 * 1024  # about 2,000 rows: smaller files import faster than a bar draws
@@ -186,13 +187,13 @@ def import_list(ctx: click.Context, limit: int, as_json: bool) -> None:
                 "id": batch.id,
                 "source": batch.source,
                 "file": batch.filename,
-                "created_at": batch.created_at.isoformat() + "Z",
+                "created_at": iso(batch.created_at),
                 "created": batch.created,
                 "updated": batch.updated,
                 "unchanged": batch.unchanged,
                 "skipped": [{"line": row.line, "reason": row.reason} for row in batch.skipped],
                 **_details_json(batch),
-                "undone_at": batch.undone_at.isoformat() + "Z" if batch.undone_at else None,
+                "undone_at": iso(batch.undone_at),
             }
             for batch in batches
         ]
@@ -230,4 +231,92 @@ def import_undo(ctx: click.Context, batch_id: int) -> None:
     echo(
         f"Undid import #{result.batch_id}: removed {result.removed:,} contacts, restored "
         f"{result.restored:,}.{kept}"
+    )
+
+
+def _size(path: Path) -> int:
+    """Bytes in a file, or in the cards of a folder."""
+    try:
+        if path.is_dir():
+            return sum(entry.stat().st_size for entry in path.iterdir() if entry.is_file())
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+_dry_run = click.option(
+    "--dry-run", is_flag=True, help="Show what would change without writing anything."
+)
+_as_json = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+
+
+@import_group.command("vcard")
+@click.argument("source", type=click.Path(path_type=Path), metavar="FILE_OR_DIR")
+@_dry_run
+@_as_json
+@click.pass_context
+def import_vcard_command(ctx: click.Context, source: Path, dry_run: bool, as_json: bool) -> None:
+    """Import vCards: a .vcf file of any number of cards, or a vdir (one card per file).
+
+    vCard 2.1 (old phones), 3.0 (Apple, Google, khard) and 4.0. Cards match contacts by
+    UID, then e-mail, then LinkedIn profile, so importing the same cards again changes
+    nothing. The import is one batch you can take back with `crm import undo`.
+    """
+    from crm.services import vcards
+
+    database(ctx)
+    try:
+        with progress_bar(source, _size(source)) as progress:
+            result = vcards.import_vcards(
+                source, now=now_of(ctx), progress=progress, dry_run=dry_run
+            )
+    except vcards.VCardError as error:
+        fail(str(error))
+    report_import(result, as_json)
+
+
+@import_group.command("google")
+@click.argument("csv_file", type=click.Path(path_type=Path, dir_okay=False))
+@_dry_run
+@_as_json
+@click.pass_context
+def import_google_command(ctx: click.Context, csv_file: Path, dry_run: bool, as_json: bool) -> None:
+    """Import a Google Contacts export (contacts.csv, either of Google's CSV layouts).
+
+    Labels become topics. Rows match contacts by e-mail, then LinkedIn profile, so
+    importing the same file again changes nothing. Take it back with `crm import undo`.
+    """
+    from crm.services import google_contacts
+
+    database(ctx)
+    try:
+        with progress_bar(csv_file, _size(csv_file)) as progress:
+            result = google_contacts.import_google_contacts(
+                csv_file, now=now_of(ctx), progress=progress, dry_run=dry_run
+            )
+    except google_contacts.GoogleContactsError as error:
+        fail(f"{csv_file.name}: {error}")
+    report_import(result, as_json)
+
+
+@import_group.command("json")
+@click.argument("json_file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE")
+@click.pass_context
+def import_json_command(ctx: click.Context, json_file: Path) -> None:
+    """Import a `crm export json` document into a new, empty database."""
+    from crm.services import exchange
+
+    if not json_file.is_file():
+        fail(f"{json_file} doesn't exist.")
+    database(ctx)
+    try:
+        summary = exchange.import_json_file(json_file)
+    except exchange.ExchangeError as error:
+        fail(str(error))
+    echo(
+        f"Imported {json_file.name}: {summary.contacts:,} contacts, "
+        f"{summary.companies:,} companies, {summary.opportunities:,} opportunities, "
+        f"{summary.interviews:,} interviews, {summary.interactions:,} interactions, "
+        f"{summary.follow_ups:,} follow-ups, {summary.connections:,} connections, "
+        f"{summary.references:,} references."
     )

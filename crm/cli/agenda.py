@@ -9,6 +9,7 @@ import click
 
 from crm.cli.context import database, fail, now_of, parse_moment
 from crm.cli.output import cell, echo, echo_json, iso, safe
+from crm.domain.types import Agenda, AgendaItem, DroppedRing
 from crm.zone import user_zone
 
 
@@ -83,7 +84,7 @@ def agenda(ctx: click.Context, as_json: bool) -> None:
     _print_suggestions(ideas)
 
 
-def _ring_people(today: Any) -> dict[int, str]:
+def _ring_people(today: Agenda) -> dict[int, str]:
     """The names of the people behind each dropped ring: whom to get back in touch with."""
     from crm.services.contacts import get_contact
 
@@ -92,7 +93,7 @@ def _ring_people(today: Any) -> dict[int, str]:
 
 
 def _agenda_json(
-    today: Any, names: dict[int, str] | None = None
+    today: Agenda, names: dict[int, str] | None = None
 ) -> dict[str, list[dict[str, Any]]]:
     """The agenda for scripts: every list's items carry id, contact, kind, window and opportunity.
 
@@ -103,7 +104,7 @@ def _agenda_json(
 
     names = names or {}
 
-    def item(entry: Any) -> dict[str, Any]:
+    def item(entry: AgendaItem) -> dict[str, Any]:
         return {
             "id": entry.id,
             "contact": entry.contact,
@@ -120,7 +121,7 @@ def _agenda_json(
             "opportunity_id": entry.opportunity_id,
         }
 
-    def ring(entry: Any) -> dict[str, Any]:
+    def ring(entry: DroppedRing) -> dict[str, Any]:
         return {
             "id": entry.opportunity_id,
             "opportunity_id": entry.opportunity_id,
@@ -204,7 +205,7 @@ def _print_suggestions(ideas: Any) -> None:
             console.print(cell(f"  {cold.name}: {silent}, {cold.days_over} days past the interval"))
 
 
-def _print_agenda(today: Any, now: datetime) -> None:
+def _print_agenda(today: Agenda, now: datetime) -> None:
     """The agenda as colour tables, suitable as a login message."""
     from rich.console import Console
     from rich.table import Table
@@ -264,8 +265,8 @@ def _print_agenda(today: Any, now: datetime) -> None:
         table.add_column("ID")
         table.add_column("Opportunity")
         table.add_column("Stage")
-        for entry in today.rings_dropped:
-            table.add_row(str(entry.opportunity_id), cell(entry.opportunity), entry.stage.value)
+        for ring in today.rings_dropped:
+            table.add_row(str(ring.opportunity_id), cell(ring.opportunity), ring.stage.value)
         console.print(table)
         console.print(Text(f"{RING_DROPPED_WHY}.", style="dim"))
         console.print("[dim]Log your next touch with `crm log … --next WHEN`.[/dim]")

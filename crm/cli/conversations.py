@@ -16,7 +16,14 @@ from crm.cli.context import (
     parse_moment,
 )
 from crm.cli.output import echo, echo_json, iso
-from crm.domain.types import Channel, Direction, InteractionKind, LogDraft
+from crm.domain.types import (
+    Channel,
+    Direction,
+    FollowUpNote,
+    InteractionKind,
+    LogDraft,
+    LogResult,
+)
 from crm.zone import user_zone
 
 
@@ -137,7 +144,7 @@ def log(
             )
 
 
-def _follow_up_note_json(note: Any) -> dict[str, Any]:
+def _follow_up_note_json(note: FollowUpNote) -> dict[str, Any]:
     """A settled or planned follow-up for scripts."""
     from crm.domain.playbook import follow_up_text, why_of
 
@@ -153,7 +160,7 @@ def _follow_up_note_json(note: Any) -> dict[str, Any]:
     }
 
 
-def _log_json(result: Any, contact_id: int) -> dict[str, Any]:
+def _log_json(result: LogResult, contact_id: int) -> dict[str, Any]:
     """What `crm log` did, for scripts: ids, what it settled and planned, and its warnings."""
     from crm.domain.playbook import warning_line
 

@@ -57,7 +57,7 @@ class _Checker:
 
     def __init__(self) -> None:
         # Each uid (or key) as the record that goes by it spelled it: a reference to it is
-        # kept as that same string, not a copy (100,000 interactions hold 100,000 references).
+        # kept as that same string, not a copy, so a big document holds each uid once.
         self.known: dict[str, dict[str, str]] = {section: {} for section in SECTIONS}
 
     def section(self, document: Mapping[str, Any], name: str) -> list[Any]:

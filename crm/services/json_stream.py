@@ -103,7 +103,9 @@ class JsonStream:
     def _peek(self) -> str:
         """The next character that isn't whitespace ("" at the end); reading stops before it."""
         while True:
-            self._pos = _WHITESPACE.match(self._text, self._pos).end()
+            blank = _WHITESPACE.match(self._text, self._pos)
+            assert blank is not None  # the pattern matches the empty string too
+            self._pos = blank.end()
             if self._pos < len(self._text) or not self._fill():
                 return self._text[self._pos : self._pos + 1]
 

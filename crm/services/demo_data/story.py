@@ -1,5 +1,7 @@
-"""The sample job search's story: its openings, interviews, conversations, follow-ups,
-who knows whom, and the reference list."""
+"""The sample job search's story: openings, interviews, conversations and follow-ups.
+
+Also who knows whom, and the reference list.
+"""
 
 from __future__ import annotations
 

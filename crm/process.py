@@ -28,7 +28,7 @@ def tune_before_imports() -> None:
 def set_frame_rate() -> None:
     """Let Textual paint up to 120 frames a second instead of 60, unless the user chose.
 
-    A change is painted at the next frame tick, so at 60 a keystroke can wait 16.7 ms for it;
+    A change is painted at the next frame tick, so a faster tick shows a keystroke sooner;
     frames are still painted only when something changed. Textual reads the variable when it
     is first imported.
     """
@@ -39,10 +39,7 @@ def limit_malloc_arenas() -> None:
     """Let glibc's malloc keep one heap, instead of one for each busy thread.
 
     Database reads run in worker threads, and glibc gives each thread that allocates while
-    another does a heap of its own, which keeps what it freed. Measured after the benchmark's
-    in-app runs at 100k contacts: peak memory ~55 MiB with glibc's default, ~53 with two
-    heaps, ~52 with one; keystroke, open-contact and Today latencies were the same in
-    alternated runs (Python's own allocator serves most objects, under the GIL). The setting is the
+    another does a heap of its own, which keeps what it freed. The setting is the one the
     MALLOC_ARENA_MAX environment variable makes; a user's own value is left alone, and
     elsewhere (macOS, musl) there is nothing to do.
     """
@@ -60,11 +57,8 @@ def limit_malloc_arenas() -> None:
 def pause_garbage_collection() -> None:
     """Turn the cyclic garbage collector off while crm starts.
 
-    Start-up makes a few hundred thousand objects (modules, classes, styles, widgets) that
-    live as long as the process, so collecting them as they are made finds almost nothing
-    (~575 unreachable objects): ~165 collections before the first frame at 100k contacts,
-    ~20 ms of them while importing. Too little to show in wall-clock start-up on these
-    machines; ~45 M of ~2,000 M instructions (bench.instructions).
+    Start-up makes objects (modules, classes, styles, widgets) that live as long as the
+    process, so collecting them as they are made finds almost nothing.
     `resume_garbage_collection` turns it back on.
     """
     gc.disable()
@@ -73,11 +67,8 @@ def pause_garbage_collection() -> None:
 def resume_garbage_collection() -> None:
     """Start-up is over: keep the collector off what it made (``gc.freeze``), then turn it on.
 
-    Python's default thresholds stay. Collecting the youngest generation every 10,000 new
-    objects instead of 700 ran a third of the collections' time while typing 585 filter keys
-    at 100k contacts, and no full ones, but kept ~0.7 MiB more (peak 53.7 vs 53.0 MiB with
-    two malloc arenas, then over the 1.5x-the-bare-app memory goal), and no change in
-    keystroke latency showed through this machine's noise.
+    Python's default thresholds stay: higher ones saved collector time but no keystroke
+    latency, and cost memory.
 
     Does nothing unless `pause_garbage_collection` turned it off, so that a host process
     (the tests, a script importing crm) keeps its own collector as it was.

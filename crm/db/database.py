@@ -109,6 +109,8 @@ class _Database(SqliteDatabase):
     surrogate that JSON can spell), which would otherwise surface as crashes.
     """
 
+    _lock_type: str | None  # set by SqliteDatabase.__init__; peewee's stub leaves it out
+
     def execute_sql(self, sql: str, params: Any = None) -> Any:
         try:
             return super().execute_sql(sql, params)
@@ -466,15 +468,16 @@ def open_database(path: Path) -> None:
         _prepare_location(path)
     if not db.is_closed():
         db.close()
+    # peewee's stub types timeout as int; sqlite3.connect, which gets it, takes float seconds.
     if read_only:
         db.init(
             read_only_uri(path),
             uri=True,
             pragmas=read_only_pragmas(path),
-            timeout=BUSY_TIMEOUT_SECONDS,
+            timeout=BUSY_TIMEOUT_SECONDS,  # type: ignore[arg-type]
         )
     else:
-        db.init(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_SECONDS)
+        db.init(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_SECONDS)  # type: ignore[arg-type]
     _opened.path, _opened.read_only, _opened.newer = path, read_only, newer
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, cast
 
-from peewee import BaseQuery
+from peewee import BaseQuery, SelectBase
 
 
 def tuples(query: BaseQuery) -> Iterable[tuple[Any, ...]]:
@@ -21,3 +21,8 @@ def tuples(query: BaseQuery) -> Iterable[tuple[Any, ...]]:
 def dicts(query: BaseQuery) -> Iterable[dict[str, Any]]:
     """``query.dicts()``: the same query, typed as yielding one dict per row."""
     return cast("Iterable[dict[str, Any]]", query.dicts())
+
+
+def one_tuple(query: SelectBase) -> tuple[Any, ...]:
+    """``query.tuples().get()``: the first row as a tuple; raises DoesNotExist if there is none."""
+    return cast("tuple[Any, ...]", query.tuples().get())

@@ -31,7 +31,7 @@ class LinkedInExportError(ValueError):
 
 
 class Connection(NamedTuple):
-    """One connection from the export, cleaned up (a tuple: 30,000 are made in a blink)."""
+    """One connection from the export, cleaned up (a tuple: cheap to make by the thousand)."""
 
     line: int  # where the row starts in the file (1-based, preamble included)
     name: str

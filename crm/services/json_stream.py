@@ -4,9 +4,8 @@ The top-level object (or value) is walked here, and each list member of it is ha
 by item; every item, and every other value, is decoded by the standard library's own decoder
 (``JSONDecoder.raw_decode``), so numbers, escapes, NaN and nesting behave exactly as they do
 under ``json.loads``. Only a window of the file's text is held: about a chunk, or one item if
-an item is bigger. Streaming parsers were tried and refused: ijson 3.6's C backend crashed the
-process on a 5,000-digit number and turned a lone surrogate into "?", and its pure-Python
-backend took minutes over 100,000 nested lists.
+an item is bigger. A streaming parser of its own keeps ``json.loads``'s behaviour, which a
+third-party one did not (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -104,7 +103,9 @@ class JsonStream:
     def _peek(self) -> str:
         """The next character that isn't whitespace ("" at the end); reading stops before it."""
         while True:
-            self._pos = _WHITESPACE.match(self._text, self._pos).end()
+            blank = _WHITESPACE.match(self._text, self._pos)
+            assert blank is not None  # the pattern matches the empty string too
+            self._pos = blank.end()
             if self._pos < len(self._text) or not self._fill():
                 return self._text[self._pos : self._pos + 1]
 

@@ -19,7 +19,7 @@ from crm.db.models import (
     Reference,
     ReferenceGiven,
 )
-from crm.db.typed import tuples
+from crm.db.typed import one_tuple, tuples
 from crm.domain.references import (
     Giving,
     PendingBrief,
@@ -177,11 +177,8 @@ def reference_notes(contact_id: int, opportunity_id: int | None = None) -> Refer
     """Before giving a reference: the strained warning, and whom at the employer they know."""
     with reading():
         _reference(contact_id)
-        name, rapport = (
-            Contact.select(Contact.name, Contact.rapport)
-            .where(Contact.id == contact_id)
-            .tuples()
-            .get()
+        name, rapport = one_tuple(
+            Contact.select(Contact.name, Contact.rapport).where(Contact.id == contact_id)
         )
         known: tuple[str, ...] = ()
         if opportunity_id is not None:

@@ -256,7 +256,7 @@ class RowList(ScrollView, can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         # What every line of a frame shares, looked up once: the width, the column widths,
         # and the styles (rich_style walks every ancestor's styles; each component style is a
-        # lookup too). Per line they were ~3/4 of drawing a 34-line pane.
+        # lookup too), since per line they cost most of drawing a pane.
         width = self.scrollable_content_region.width
         base = self.rich_style
         self._frame = _Frame(

@@ -59,6 +59,7 @@ def test_queries_mix_scripts_and_lengths(tmp_path) -> None:
     assert any(not q.isascii() and not any("а" <= ch.lower() <= "я" for ch in q) for q in queries)
 
 
+@pytest.mark.slow
 def test_every_benchmark_runs_once_on_tiny_data(tmp_path, capsys) -> None:
     out = tmp_path / "results.json"
     assert main(["--tiny", "--data", str(tmp_path / "data"), "--json", str(out)]) == 0

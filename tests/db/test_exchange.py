@@ -20,6 +20,7 @@ from crm.db.models import (
 )
 from crm.domain.types import ContactDraft
 from crm.services import contacts, exchange
+from crm.services.exchange import load as exchange_load
 from crm.services.tx import reading, writing
 
 
@@ -217,7 +218,7 @@ def test_a_failure_while_writing_rolls_everything_back(
     def disk_full(*args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(exchange, "_index", disk_full)  # the last step of the import
+    monkeypatch.setattr(exchange_load, "_index", disk_full)  # the last step of the import
     with pytest.raises(OSError):
         exchange.import_json_text(text)
     assert not any(_row_counts().values())

@@ -63,6 +63,7 @@ _tail = st.sampled_from(["", "", "/", "//", "?trk=x", "/?x=1#y", "#about", " ", 
 _lead = st.sampled_from(["", "", " ", "\t"])
 
 
+@pytest.mark.slow
 @settings(max_examples=2000)
 @given(lead=_lead, scheme=_scheme, host=_host, section=_section, slug=_slug, tail=_tail)
 @example(lead="", scheme="https://", host="de.linkedin.com", section="/in/", slug="ann", tail="")

@@ -66,6 +66,7 @@ def _run_and_kill(db_path: Path, opportunity_id: int, tag: str, kill_after: int)
     return lines + reader.rest()
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_points_loses_no_reported_write(
     tmp_path: Path, now: datetime, tally: Callable[[str, int], None]
 ) -> None:

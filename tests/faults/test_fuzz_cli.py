@@ -191,6 +191,7 @@ def no_app(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     return opened
 
 
+@pytest.mark.slow
 @fuzz_settings(600)
 @given(data=st.data())
 def test_generated_command_lines(  # type: ignore[no-untyped-def]

@@ -138,6 +138,7 @@ def read_like_the_app() -> None:
     contacts.search_contacts("a")
 
 
+@pytest.mark.slow
 @fuzz_settings(500)
 @given(data=bad_files(LINKEDIN_SEEDS), dry_run=st.booleans())
 def test_linkedin_import(workspaces, templates, data: bytes, dry_run: bool) -> None:  # type: ignore[no-untyped-def]
@@ -150,6 +151,7 @@ def test_linkedin_import(workspaces, templates, data: bytes, dry_run: bool) -> N
     )
 
 
+@pytest.mark.slow
 @fuzz_settings(500)
 @given(data=bad_files(GOOGLE_SEEDS), dry_run=st.booleans())
 def test_google_contacts_import(workspaces, templates, data: bytes, dry_run: bool) -> None:  # type: ignore[no-untyped-def]
@@ -162,6 +164,7 @@ def test_google_contacts_import(workspaces, templates, data: bytes, dry_run: boo
     )
 
 
+@pytest.mark.slow
 @fuzz_settings(500)
 @given(
     cards=st.lists(bad_files(VCARD_SEEDS), min_size=1, max_size=3),

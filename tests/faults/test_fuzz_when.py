@@ -75,6 +75,7 @@ def counted(tally: Callable[[str, int], None]):  # type: ignore[no-untyped-def]
         tally(f"fuzz inputs tried: {target}", count)
 
 
+@pytest.mark.slow
 @fuzz_settings(2500)
 @given(
     text=TEXT,

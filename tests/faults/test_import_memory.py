@@ -52,6 +52,7 @@ def test_a_linkedin_csv_costs_memory_for_its_rows_not_its_size(tmp_path: Path) -
     assert peak < baseline + ALLOWANCE_MIB, f"{peak:.0f} MiB for {BLANK_ROWS_MB} MB, {baseline:.0f}"
 
 
+@pytest.mark.slow
 def test_a_json_export_costs_memory_for_its_rows_not_its_text(tmp_path: Path) -> None:
     small, big = tmp_path / "small.json", tmp_path / "export.json"
     write_json_export(small, 500)

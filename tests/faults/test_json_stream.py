@@ -17,6 +17,7 @@ import pytest
 
 from crm.db import close_database, migrate, open_database
 from crm.services import demo, exchange
+from crm.services.exchange import load as exchange_load
 
 pytestmark = pytest.mark.faults
 
@@ -39,7 +40,7 @@ def whole_file_outcome(path: Path) -> object:
 
 def streamed_outcome(path: Path, chunk: int | None) -> object:
     try:
-        return plan_rows(exchange._plan_file(path, chunk))
+        return plan_rows(exchange_load._plan_file(path, chunk))
     except exchange.ExchangeError as error:
         return str(error)
 

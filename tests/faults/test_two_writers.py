@@ -107,6 +107,7 @@ def _long_import(db_path: Path, export: Path, done: threading.Event) -> tuple[in
     return finished.returncode, finished.stdout, finished.stderr
 
 
+@pytest.mark.slow
 def test_app_and_cron_write_at_once_without_locked_errors_or_lost_writes(
     tmp_path: Path,
     now: datetime,

@@ -53,6 +53,7 @@ def book(tmp_path: Path) -> Path:
     return db_path
 
 
+@pytest.mark.slow
 def test_crm_log_waits_out_a_long_writer_that_makes_progress(book: Path) -> None:
     holder = _hold_lock(book, LONG_HOLD_SECONDS, "busy")
     try:

@@ -16,7 +16,7 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm.messages import DataChanged, LogRequested
-from crm.screens.daily_actions import USER_ERRORS, OverlayScreen
+from crm.screens.daily_actions import USER_ERRORS, DailyLoop, OverlayScreen
 from crm.screens.reference_form import (
     GiveDraft,
     GiveReferenceForm,
@@ -283,6 +283,7 @@ class ReferencesScreen(OverlayScreen):
         """The references on show."""
         self.now: datetime | None = None
         """The moment the list was read at."""
+        self.daily = DailyLoop(self, also_changed=self._tell_main_screen)
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -372,9 +373,9 @@ class ReferencesScreen(OverlayScreen):
                 now=app_now(self),
             )
         except USER_ERRORS as error:
-            self._fail(error)
+            self.daily.fail(error)
             return
-        self._changed("Added to your references." if created else "Reference saved.")
+        self.daily.changed("Added to your references." if created else "Reference saved.")
 
     @on(ReferenceList.GiveRequested)
     def give_reference(self, message: ReferenceList.GiveRequested) -> None:
@@ -403,7 +404,7 @@ class ReferencesScreen(OverlayScreen):
             label = opportunities.opportunity_label(draft.opportunity_id)
             notes = references.reference_notes(contact_id, draft.opportunity_id)
         except USER_ERRORS as error:
-            self._fail(error)
+            self.daily.fail(error)
             return
         call = (
             f" before the call on {short_local(draft.expected_call_at)}"
@@ -411,7 +412,7 @@ class ReferencesScreen(OverlayScreen):
             else ""
         )
         bonus = f" Bonus points: {notes.talking_point}." if notes.talking_point else ""
-        self._changed(f"{name} given for {label}: brief them{call}.{bonus}")
+        self.daily.changed(f"{name} given for {label}: brief them{call}.{bonus}")
 
     @on(ReferenceList.BriefedRequested)
     def briefed(self, message: ReferenceList.BriefedRequested) -> None:
@@ -424,10 +425,10 @@ class ReferencesScreen(OverlayScreen):
         try:
             briefing = references.mark_briefed(contact_id, at=app_now(self))
         except USER_ERRORS as error:
-            self._fail(error)
+            self.daily.fail(error)
             return
         settled = f"; settled: {'; '.join(briefing.settled)}" if briefing.settled else ""
-        self._changed(f"Briefed {briefing.name}{settled}.")
+        self.daily.changed(f"Briefed {briefing.name}{settled}.")
 
     @on(ReferenceList.ExportRequested)
     def export(self, message: ReferenceList.ExportRequested) -> None:
@@ -465,12 +466,11 @@ class ReferencesScreen(OverlayScreen):
         try:
             references.remove_reference(contact_id)
         except USER_ERRORS as error:
-            self._fail(error)
+            self.daily.fail(error)
             return
-        self._changed(f"{name} is off your reference list.")
+        self.daily.changed(f"{name} is off your reference list.")
 
-    def _changed(self, note: str) -> None:
-        super()._changed(note)
+    def _tell_main_screen(self) -> None:
         # The Today list under this screen shows the briefs that giving and briefing change.
         main = self.app.screen_stack[0]
         if main is not self:

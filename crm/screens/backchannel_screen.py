@@ -403,10 +403,10 @@ class BackchannelScreen(OverlayScreen):
                     contact_id, shown.interview_id, now=now
                 )
         except USER_ERRORS as error:
-            self._fail(error)
+            self.daily.fail(error)
             return
         due = followups.window_end(follow_up_id)
-        self._changed(
+        self.daily.changed(
             f"{what} to {name} planned" + (f", due by {short_local(due)}." if due else ".")
         )
 

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical
-from textual.message import Message
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.containers import Grid, Vertical
+from textual.widgets import Input, Label, Select
 from textual.worker import get_current_worker
 
 from crm.domain.types import ConnectionSource
-from crm.screens.form import FormScreen
+from crm.screens.form import FormScreen, form_bindings, form_footer
 from crm.screens.lookup import resolve_optional_contact
 from crm.widgets.cells import shown
 from crm.widgets.suggesters import ContactSuggester
@@ -38,18 +36,7 @@ class ConnectionDraft:
 class ConnectionForm(FormScreen[ConnectionDraft | None]):
     """ "<name> knows…": pick the other person (with completion), the source and a note."""
 
-    BINDINGS = [
-        Binding(
-            "escape", "cancel", "Cancel", tooltip="Close without saving", id="connection-cancel"
-        ),
-        Binding("ctrl+s", "save", "Save", tooltip="Save the connection", id="connection-save"),
-    ]
-
-    @dataclass
-    class Resolved(Message):
-        """The typed name gave one contact, or a problem to show."""
-
-        found: int | str | None
+    BINDINGS = form_bindings("Save the connection", prefix="connection")
 
     def __init__(self, contact_id: int, contact_name: str) -> None:
         super().__init__()
@@ -78,11 +65,7 @@ class ConnectionForm(FormScreen[ConnectionDraft | None]):
                 )
                 yield Label("Note", classes="form-label")
                 yield Input(placeholder="Worked together at…", id="field-note", compact=True)
-            yield Static("", id="form-error", classes="form-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="form-save", compact=True)
-                yield Button("Cancel", id="form-cancel", compact=True)
-            yield Static("Enter or Ctrl+S saves · Esc cancels", classes="dialog-hint")
+            yield from form_footer("Enter or Ctrl+S saves · Esc cancels")
 
     def on_mount(self) -> None:
         self.query_one("#field-other", Input).focus()
@@ -92,23 +75,19 @@ class ConnectionForm(FormScreen[ConnectionDraft | None]):
         if not text.strip():
             self._show_problem("Who: name the person they know.")
             return
-        self.resolve(text)
-
-    @work(thread=True, exclusive=True, group="connection-form", exit_on_error=False)
-    def resolve(self, text: str) -> None:
-        """Find the contact the user typed."""
-        found = resolve_optional_contact("Who", text)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.Resolved(found))
-
-    @on(Resolved)
-    def finish(self, message: Resolved) -> None:
-        if not isinstance(message.found, int):
-            self._show_problem(str(message.found or ""))
-            return
-        if message.found == self.contact_id:
-            self._show_problem("Who: someone other than themselves.")
-            return
         source = ConnectionSource(str(self.query_one("#field-source", Select).value))
         note = self.query_one("#field-note", Input).value.strip()
-        self.dismiss(ConnectionDraft(message.found, source, note))
+        self.resolve(text, source, note)
+
+    @work(thread=True, exclusive=True, group="connection-form", exit_on_error=False)
+    def resolve(self, text: str, source: ConnectionSource, note: str) -> None:
+        """Find the contact the user typed, and report back with the draft or the problem."""
+        found = resolve_optional_contact("Who", text)
+        if get_current_worker().is_cancelled:
+            return
+        if not isinstance(found, int):
+            self.post_message(self.Refused(str(found or "")))
+        elif found == self.contact_id:
+            self.post_message(self.Refused("Who: someone other than themselves."))
+        else:
+            self.post_message(self.Checked(ConnectionDraft(found, source, note)))

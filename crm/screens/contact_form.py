@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.containers import Grid, Vertical, VerticalScroll
+from textual.widgets import Input, Label, Select
 
 from crm.domain.types import ContactDraft, Rapport
 from crm.domain.validation import contact_problems, normalise_draft
-from crm.screens.form import FormScreen
+from crm.screens.form import FormScreen, form_bindings, form_footer
 from crm.widgets.cells import shown
 
 # (field id, label, placeholder)
@@ -38,10 +37,7 @@ RAPPORT_CHOICES: list[tuple[str, str]] = [
 class ContactForm(FormScreen[ContactDraft | None]):
     """Edit a contact's fields; returns the checked draft, or None if cancelled."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="form-cancel"),
-        Binding("ctrl+s", "save", "Save", tooltip="Save the contact", id="form-save"),
-    ]
+    BINDINGS = form_bindings("Save the contact")
 
     def __init__(self, draft: ContactDraft | None = None, *, title: str = "New contact") -> None:
         super().__init__()
@@ -71,11 +67,7 @@ class ContactForm(FormScreen[ContactDraft | None]):
                         compact=True,
                         id="field-rapport",
                     )
-            yield Static("", id="form-error", classes="form-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="form-save", compact=True)
-                yield Button("Cancel", id="form-cancel", compact=True)
-            yield Static("Enter or Ctrl+S saves · Tab moves · Esc cancels", classes="dialog-hint")
+            yield from form_footer("Enter or Ctrl+S saves · Tab moves · Esc cancels")
 
     def on_mount(self) -> None:
         self.query_one("#field-name", Input).focus()

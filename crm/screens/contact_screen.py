@@ -11,19 +11,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from crm.domain.text import picture_controls
 from crm.domain.types import ContactDetail
-from crm.domain.validation import InvalidInput
 from crm.messages import (
     ContactSaved,
     DataChanged,
+    FollowUpDoneRequested,
     LogRequested,
+    SnoozeRequested,
 )
-from crm.screens.daily_actions import DailyLoopActions
-from crm.screens.editing import ContactEditing
+from crm.screens.connection_form import ConnectionDraft
+from crm.screens.daily_actions import DailyLoop
+from crm.screens.editing import ContactEditor
 from crm.services import connections, contacts
 from crm.services.connections import ConnectionView
 from crm.widgets.cells import app_now, shown_text
@@ -47,7 +50,7 @@ def render_connections(known: list[ConnectionView]) -> Table | Text:
     return table
 
 
-class ContactScreen(ContactEditing, DailyLoopActions):
+class ContactScreen(Screen[None]):
     """One contact: the card, whom they know, and their timeline."""
 
     BINDINGS = [
@@ -77,6 +80,10 @@ class ContactScreen(ContactEditing, DailyLoopActions):
         self.contact_id = contact_id
         """Whose details this screen shows."""
         self.contact: ContactDetail | None = None
+        self.editor = ContactEditor(self)
+        """Edits the contact from this screen."""
+        self.daily = DailyLoop(self)
+        """Logs conversations and moves follow-ups along from this screen."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -118,38 +125,32 @@ class ContactScreen(ContactEditing, DailyLoopActions):
 
     def action_edit(self) -> None:
         if self.contact is not None:
-            self.open_contact_form(self.contact)
+            self.editor.open_contact_form(self.contact)
 
     def action_log(self) -> None:
-        self.open_log_form(self.contact_id, None)
+        self.daily.open_log_form(self.contact_id, None)
 
     def action_knows(self) -> None:
         from crm.screens.connection_form import ConnectionForm
 
         if self.contact is not None:
             self.app.push_screen(
-                ConnectionForm(self.contact_id, self.contact.name), self.save_connection
+                ConnectionForm(self.contact_id, self.contact.name), self._connection_closed
             )
 
-    @work(thread=True, group="save", exit_on_error=False)
-    def save_connection(self, draft: object) -> None:
+    def _connection_closed(self, draft: ConnectionDraft | None) -> None:
         """Record the connection the form returned."""
-        from crm.screens.connection_form import ConnectionDraft
-
-        if not isinstance(draft, ConnectionDraft):
-            return
-        try:
-            connections.add_connection(
-                self.contact_id,
-                draft.other_id,
-                source=draft.source,
-                note=draft.note,
-                now=app_now(self),
+        if draft is not None:
+            self.daily.write(
+                lambda: connections.add_connection(
+                    self.contact_id,
+                    draft.other_id,
+                    source=draft.source,
+                    note=draft.note,
+                    now=app_now(self),
+                ),
+                lambda _: "Connection recorded.",
             )
-        except InvalidInput as error:
-            self._fail(error)
-            return
-        self._changed("Connection recorded.")
 
     @on(ContactSaved)
     def show_saved_contact(self, message: ContactSaved) -> None:
@@ -160,7 +161,17 @@ class ContactScreen(ContactEditing, DailyLoopActions):
     @on(LogRequested)
     def log_conversation(self, message: LogRequested) -> None:
         message.stop()
-        self.open_log_form(message.contact_id or self.contact_id, message.opportunity_id)
+        self.daily.open_log_form(message.contact_id or self.contact_id, message.opportunity_id)
+
+    @on(FollowUpDoneRequested)
+    def mark_follow_up_done(self, message: FollowUpDoneRequested) -> None:
+        message.stop()
+        self.daily.complete_follow_up(message.follow_up_id)
+
+    @on(SnoozeRequested)
+    def snooze(self, message: SnoozeRequested) -> None:
+        message.stop()
+        self.daily.ask_snooze(message.follow_up_id, message.title)
 
     @on(DataChanged)
     def reload(self, message: DataChanged) -> None:

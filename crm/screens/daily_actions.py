@@ -1,20 +1,22 @@
-"""The daily loop's writes from the main screen: log, done, snooze, interviews, stages.
+"""The daily loop's writes from a screen: log, done, snooze, interviews, stages.
 
-Each action opens its form, then saves in a thread worker and announces the change, so the
-panes reload what they derive from it.
+A screen owns a `DailyLoop` and hands it the requests: it opens the form, then saves in a
+thread worker on that screen and announces the change, so the panes reload what they derive
+from it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from textual import on, work
+from textual import on
 from textual.screen import Screen
 
 from crm.domain.playbook import log_lines, planned_lines, stage_change_lines, warning_line
-from crm.domain.types import LogDraft, Stage
+from crm.domain.types import LogDraft, LogResult, Stage
 from crm.domain.validation import InvalidInput
 from crm.messages import (
     DataChanged,
@@ -38,41 +40,86 @@ USER_ERRORS = (
     LookupError,
 )
 
+ResultT = TypeVar("ResultT")
 
-class DailyLoopActions(Screen[None]):
-    """A screen from which the user logs conversations and moves follow-ups along."""
 
-    @on(FollowUpDoneRequested)
-    def mark_follow_up_done(self, message: FollowUpDoneRequested) -> None:
-        message.stop()
-        self.complete_follow_up(message.follow_up_id)
+class DailyLoop:
+    """The writes of the daily loop, run in thread workers of the screen that owns this."""
 
-    @on(SnoozeRequested)
-    def snooze(self, message: SnoozeRequested) -> None:
-        message.stop()
-        self.ask_snooze(message.follow_up_id, message.title)
+    def __init__(
+        self, screen: Screen[Any], *, also_changed: Callable[[], None] | None = None
+    ) -> None:
+        self.screen = screen
+        """The screen whose workers write, and which is told when something changed."""
+        self.also_changed = also_changed
+        """Tells other screens of a change too (from the worker), if they show what it changes."""
 
-    def _fail(self, error: Exception) -> None:
-        self.app.call_from_thread(
-            partial(self.app.notify, str(error), severity="error", markup=False)
+    # --- running a write and saying what it did ----------------------------------------------
+
+    def write(
+        self,
+        save: Callable[[], ResultT],
+        said: Callable[[ResultT], str],
+        then: Callable[[ResultT], None] | None = None,
+    ) -> None:
+        """Run ``save`` in a thread worker, then say what it did (``said``), reload and run
+        ``then``, or say why it couldn't."""
+        self.screen.run_worker(
+            partial(self._write, save, said, then), thread=True, group="save", exit_on_error=False
         )
 
-    def _changed(self, note: str) -> None:
+    def _write(
+        self,
+        save: Callable[[], ResultT],
+        said: Callable[[ResultT], str],
+        then: Callable[[ResultT], None] | None,
+    ) -> None:
+        try:
+            result = save()
+        except USER_ERRORS as error:
+            self.fail(error)
+            return
+        self.changed(said(result))
+        if then is not None:
+            then(result)
+
+    def fail(self, error: Exception) -> None:
+        """Say why a write didn't happen (from a worker)."""
+        app = self.screen.app
+        app.call_from_thread(partial(app.notify, str(error), severity="error", markup=False))
+
+    def changed(self, note: str) -> None:
+        """Say what a write did and reload what shows it (from a worker)."""
         # Notes quote names and summaries: never read them as markup.
-        self.app.call_from_thread(partial(self.app.notify, note, markup=False))
-        self.post_message(DataChanged())
+        app = self.screen.app
+        app.call_from_thread(partial(app.notify, note, markup=False))
+        self.screen.post_message(DataChanged())
+        if self.also_changed is not None:
+            self.also_changed()
 
-    def _warn(self, warning: str) -> None:
+    def warn(self, warning: str) -> None:
         """Say a rule was bent, then and there (it stays on screen longer than a note)."""
-        self.app.call_from_thread(
-            partial(self.app.notify, warning, severity="warning", timeout=12, markup=False)
+        app = self.screen.app
+        app.call_from_thread(
+            partial(app.notify, warning, severity="warning", timeout=12, markup=False)
         )
+
+    def _now(self) -> datetime:
+        return app_now(self.screen)
 
     # --- logging a conversation ------------------------------------------------------------
 
-    @work(thread=True, group="open-log-form", exclusive=True, exit_on_error=False)
     def open_log_form(self, contact_id: int | None, opportunity_id: int | None) -> None:
         """Look up the contact's name, then show the log form prefilled with it."""
+        self.screen.run_worker(
+            partial(self._open_log_form, contact_id, opportunity_id),
+            thread=True,
+            group="open-log-form",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def _open_log_form(self, contact_id: int | None, opportunity_id: int | None) -> None:
         from crm.screens.log_form import LogForm
 
         contact = None
@@ -82,55 +129,41 @@ class DailyLoopActions(Screen[None]):
             except contacts.ContactNotFound:
                 contact = None
         form = LogForm(contact, opportunity_id=opportunity_id)
-        self.app.call_from_thread(self.app.push_screen, form, self.save_log)
+        self.screen.app.call_from_thread(self.screen.app.push_screen, form, self._log_closed)
 
-    @work(thread=True, group="save", exit_on_error=False)
-    def save_log(self, draft: LogDraft | None) -> None:
-        """Save a logged conversation and say what it did."""
-        if draft is None:
-            return
-        try:
-            result = conversations.log_conversation(
-                draft,
-                now=app_now(self),
-                tz=user_zone(),
+    def _log_closed(self, draft: LogDraft | None) -> None:
+        if draft is not None:
+            self.write(
+                lambda: conversations.log_conversation(draft, now=self._now(), tz=user_zone()),
+                self._logged,
             )
-        except USER_ERRORS as error:
-            self._fail(error)
-            return
+
+    def _logged(self, result: LogResult) -> str:
         for warning in result.warnings:
-            self._warn(warning_line(warning, surface="app"))
-        self._changed("\n".join(log_lines(result, tz=user_zone())))
+            self.warn(warning_line(warning, surface="app"))
+        return "\n".join(log_lines(result, tz=user_zone()))
 
     # --- follow-ups ------------------------------------------------------------------------
 
-    @work(thread=True, group="save", exit_on_error=False)
     def complete_follow_up(self, follow_up_id: int) -> None:
         """Mark a follow-up done."""
-        try:
-            planned = followups.complete(follow_up_id, now=app_now(self))
-        except USER_ERRORS as error:
-            self._fail(error)
-            return
-        self._changed("\n".join(["Done.", *planned_lines(tuple(planned), tz=user_zone())]))
+        self.write(
+            lambda: followups.complete(follow_up_id, now=self._now()),
+            lambda planned: "\n".join(["Done.", *planned_lines(tuple(planned), tz=user_zone())]),
+        )
 
     def ask_snooze(self, follow_up_id: int, title: str) -> None:
         """Ask until when, then snooze."""
         from crm.screens.snooze import SnoozeDialog
 
-        self.app.push_screen(SnoozeDialog(title), partial(self.snooze_follow_up, follow_up_id))
+        self.screen.app.push_screen(SnoozeDialog(title), partial(self._snooze_closed, follow_up_id))
 
-    @work(thread=True, group="save", exit_on_error=False)
-    def snooze_follow_up(self, follow_up_id: int, until: datetime | None) -> None:
-        """Snooze a follow-up until a chosen moment."""
-        if until is None:
-            return
-        try:
-            followups.snooze(follow_up_id, until, now=app_now(self))
-        except USER_ERRORS as error:
-            self._fail(error)
-            return
-        self._changed(f"Snoozed until {short_local(until)}.")
+    def _snooze_closed(self, follow_up_id: int, until: datetime | None) -> None:
+        if until is not None:
+            self.write(
+                lambda: followups.snooze(follow_up_id, until, now=self._now()),
+                lambda _: f"Snoozed until {short_local(until)}.",
+            )
 
     # --- opportunities and interviews ------------------------------------------------------
 
@@ -138,92 +171,85 @@ class DailyLoopActions(Screen[None]):
         """Show the opportunity form."""
         from crm.screens.opportunity_form import OpportunityForm
 
-        self.app.push_screen(OpportunityForm(), self.save_opportunity)
+        self.screen.app.push_screen(OpportunityForm(), self._opportunity_closed)
 
-    @work(thread=True, group="save", exit_on_error=False)
-    def save_opportunity(self, draft: OpportunityDraft | None) -> None:
-        """Save a new opportunity."""
-        if draft is None:
-            return
-        try:
-            opportunities.add_opportunity(
-                draft.company,
-                draft.role,
-                referrer_ids=draft.referrer_ids,
-                pulled_strings_ids=draft.pulled_strings_ids,
-                quiet=draft.quiet,
-                stage=draft.stage,
-                now=app_now(self),
+    def _opportunity_closed(self, draft: OpportunityDraft | None) -> None:
+        if draft is not None:
+            self.write(
+                lambda: opportunities.add_opportunity(
+                    draft.company,
+                    draft.role,
+                    referrer_ids=draft.referrer_ids,
+                    pulled_strings_ids=draft.pulled_strings_ids,
+                    quiet=draft.quiet,
+                    stage=draft.stage,
+                    now=self._now(),
+                ),
+                lambda _: f"Added {draft.role} at {draft.company}.",
             )
-        except USER_ERRORS as error:
-            self._fail(error)
-            return
-        self._changed(f"Added {draft.role} at {draft.company}.")
 
     def ask_new_interview(self, opportunity_id: int | None) -> None:
         """Show the interview form."""
         from crm.screens.interview_form import InterviewForm
 
-        self.app.push_screen(InterviewForm(opportunity_id), self.save_interview)
+        self.screen.app.push_screen(InterviewForm(opportunity_id), self._interview_closed)
 
-    @work(thread=True, group="save", exit_on_error=False)
-    def save_interview(self, draft: InterviewDraft | None) -> None:
-        """Save a new interview round (and the opportunity's referrer, if newly given)."""
-        if draft is None:
-            return
-        try:
-            if draft.referrer_id is not None:
-                opportunities.add_helper(draft.opportunity_id, draft.referrer_id)
-            opportunities.add_interview(
-                draft.opportunity_id,
-                draft.starts_at,
-                interviewer_ids=list(draft.interviewer_ids),
-                minutes=draft.minutes,
-                kind=draft.kind,
-                now=app_now(self),
+    def _interview_closed(self, draft: InterviewDraft | None) -> None:
+        if draft is not None:
+            self.write(
+                partial(self._add_interview, draft),
+                lambda _: f"Interview on {short_local(draft.starts_at)} added.",
             )
-        except USER_ERRORS as error:
-            self._fail(error)
-            return
-        self._changed(f"Interview on {short_local(draft.starts_at)} added.")
 
-    @work(thread=True, group="save", exit_on_error=False)
+    def _add_interview(self, draft: InterviewDraft) -> int:
+        """Save a new interview round (and the opportunity's referrer, if newly given)."""
+        if draft.referrer_id is not None:
+            opportunities.add_helper(draft.opportunity_id, draft.referrer_id)
+        return opportunities.add_interview(
+            draft.opportunity_id,
+            draft.starts_at,
+            interviewer_ids=list(draft.interviewer_ids),
+            minutes=draft.minutes,
+            kind=draft.kind,
+            now=self._now(),
+        )
+
     def finish_interview(self, interview_id: int) -> None:
         """Mark an interview done, which plans the thank-yous."""
-        try:
-            created = opportunities.mark_interview_done(
-                interview_id,
-                now=app_now(self),
-            )
-        except USER_ERRORS as error:
-            self._fail(error)
-            return
-        self._changed(f"Interview done: {len(created)} thank-you follow-up(s) planned.")
+        self.write(
+            lambda: opportunities.mark_interview_done(interview_id, now=self._now()),
+            lambda created: f"Interview done: {len(created)} thank-you follow-up(s) planned.",
+        )
 
     def ask_stage(self, opportunity_id: int, current: Stage, title: str) -> None:
         """Let the user pick a stage for an opportunity."""
         from crm.screens.opportunity_form import StagePicker
 
-        self.app.push_screen(
-            StagePicker(current, title), partial(self.change_stage, opportunity_id)
+        self.screen.app.push_screen(
+            StagePicker(current, title), partial(self._stage_picked, opportunity_id)
         )
 
-    @work(thread=True, group="save", exit_on_error=False)
-    def change_stage(self, opportunity_id: int, stage: Stage | None) -> None:
+    def _stage_picked(self, opportunity_id: int, stage: Stage | None) -> None:
+        if stage is not None:
+            self.change_stage(opportunity_id, stage)
+
+    def change_stage(self, opportunity_id: int, stage: Stage) -> None:
         """Move an opportunity to ``stage``."""
-        if stage is None:
-            return
-        try:
-            change = opportunities.set_stage(opportunity_id, stage, now=app_now(self))
-        except USER_ERRORS as error:
-            self._fail(error)
-            return
-        self._changed(" ".join(stage_change_lines(change, tz=user_zone())))
+        self.write(
+            lambda: opportunities.set_stage(opportunity_id, stage, now=self._now()),
+            lambda change: " ".join(stage_change_lines(change, tz=user_zone())),
+        )
 
 
-class OverlayScreen(DailyLoopActions):
+class OverlayScreen(Screen[None]):
     """A full screen opened over the main one: Esc closes it, Enter on a row goes to that
-    person on the main screen, and `l` logs a conversation with them."""
+    person on the main screen, `l` logs a conversation with them, and `d` and `s` move a
+    follow-up along."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.daily = DailyLoop(self)
+        """Logs conversations and moves follow-ups along from this screen."""
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -239,4 +265,14 @@ class OverlayScreen(DailyLoopActions):
     @on(LogRequested)
     def log_conversation(self, message: LogRequested) -> None:
         message.stop()
-        self.open_log_form(message.contact_id, message.opportunity_id)
+        self.daily.open_log_form(message.contact_id, message.opportunity_id)
+
+    @on(FollowUpDoneRequested)
+    def mark_follow_up_done(self, message: FollowUpDoneRequested) -> None:
+        message.stop()
+        self.daily.complete_follow_up(message.follow_up_id)
+
+    @on(SnoozeRequested)
+    def snooze(self, message: SnoozeRequested) -> None:
+        message.stop()
+        self.daily.ask_snooze(message.follow_up_id, message.title)

@@ -8,15 +8,13 @@ from datetime import datetime
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.message import Message
-from textual.widgets import Button, Input, Label, Select, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.containers import Grid, Vertical, VerticalScroll
+from textual.widgets import Input, Label, Select, Static
+from textual.worker import get_current_worker
 
 from crm.domain.types import HelperRole, OpportunitySummary
 from crm.domain.when import WhenError, parse_when
-from crm.screens.form import FormScreen
+from crm.screens.form import FormScreen, form_bindings, form_footer
 from crm.screens.lookup import resolve_contacts, resolve_optional_contact
 from crm.services.opportunities import DEFAULT_INTERVIEW_MINUTES
 from crm.widgets.cells import app_now, shown_text
@@ -55,22 +53,7 @@ def resolve_interviewers(names: list[str]) -> tuple[int, ...] | str:
 class InterviewForm(FormScreen[InterviewDraft | None]):
     """Schedule an interview round for an open opportunity; returns the draft, or None."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="form-cancel"),
-        Binding("ctrl+s", "save", "Save", tooltip="Save the interview", id="form-save"),
-    ]
-
-    @dataclass
-    class Checked(Message):
-        """Every name resolved: the form can close with this draft."""
-
-        draft: InterviewDraft
-
-    @dataclass
-    class Refused(Message):
-        """The draft can't be saved as typed; the problem is shown to the user."""
-
-        problem: str
+    BINDINGS = form_bindings("Save the interview")
 
     def __init__(self, opportunity_id: int | None = None) -> None:
         super().__init__()
@@ -121,11 +104,7 @@ class InterviewForm(FormScreen[InterviewDraft | None]):
                         compact=True,
                         suggester=ContactSuggester(),
                     )
-            yield Static("", id="form-error", classes="form-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="form-save", compact=True)
-                yield Button("Cancel", id="form-cancel", compact=True)
-            yield Static("Enter or Ctrl+S saves · Tab moves · Esc cancels", classes="dialog-hint")
+            yield from form_footer("Enter or Ctrl+S saves · Tab moves · Esc cancels")
 
     def on_mount(self) -> None:
         self.query_one("#opportunity-referrer", Static).display = False
@@ -240,18 +219,3 @@ class InterviewForm(FormScreen[InterviewDraft | None]):
             opportunity_id, starts_at, minutes, interviewer_ids, kind, referrer_id
         )
         self.post_message(self.Checked(draft))
-
-    @on(Checked)
-    def close_with_draft(self, message: Checked) -> None:
-        message.stop()
-        self.dismiss(message.draft)
-
-    @on(Refused)
-    def show_refusal(self, message: Refused) -> None:
-        message.stop()
-        self._show_problem(message.problem)
-
-    @on(Worker.StateChanged)
-    def show_worker_error(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self._show_problem(f"Something went wrong: {event.worker.error}")

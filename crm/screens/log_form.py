@@ -7,16 +7,15 @@ from datetime import datetime
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Grid, Vertical
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.widgets import Checkbox, Input, Label, Select
+from textual.worker import get_current_worker
 
 from crm.domain.followups import CHECK_IN_BUSINESS_DAYS, default_next_touch
 from crm.domain.types import Channel, Direction, InteractionKind, LogDraft
 from crm.domain.when import WhenError, parse_next_touch, parse_when, to_local
-from crm.screens.form import FormScreen
+from crm.screens.form import FormScreen, form_bindings, form_footer
 from crm.screens.lookup import resolve_optional_contact
 from crm.services.conversations import open_opportunities_of
 from crm.services.opportunities import list_opportunities
@@ -56,10 +55,9 @@ PROMISE_PLACEHOLDER = "optional: their date (thu · 2026-12-10); you follow up t
 class LogForm(FormScreen[LogDraft | None]):
     """Log a conversation; returns the draft (not yet saved), or None if cancelled."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without logging", id="log-cancel"),
-        Binding("ctrl+s", "save", "Save", tooltip="Log the conversation", id="log-save"),
-    ]
+    BINDINGS = form_bindings(
+        "Log the conversation", cancel_tooltip="Close without logging", prefix="log"
+    )
 
     @dataclass
     class OpportunitiesLoaded(Message):
@@ -147,13 +145,8 @@ class LogForm(FormScreen[LogDraft | None]):
                 yield Input(id="field-next", compact=True)
                 yield Label("They'll reply by", classes="form-label")
                 yield Input(placeholder=PROMISE_PLACEHOLDER, id="field-promised", compact=True)
-            yield Static("", id="form-error", classes="form-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="form-save", compact=True)
-                yield Button("Cancel", id="form-cancel", compact=True)
-            yield Static(
-                "Enter or Ctrl+S saves · Tab moves · Enter opens a list · Esc cancels",
-                classes="dialog-hint",
+            yield from form_footer(
+                "Enter or Ctrl+S saves · Tab moves · Enter opens a list · Esc cancels"
             )
 
     def on_mount(self) -> None:
@@ -339,8 +332,3 @@ class LogForm(FormScreen[LogDraft | None]):
         message.stop()
         if self.is_current and message.text == self._text("contact"):
             self.show_problem(message.problem, "contact")
-
-    @on(Worker.StateChanged)
-    def report_worker_error(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR and event.worker.error is not None:
-            self.show_problem(f"Something went wrong: {event.worker.error}")

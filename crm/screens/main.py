@@ -13,7 +13,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Input, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -23,13 +25,14 @@ from crm.messages import (
     ContactSaved,
     DataChanged,
     DeleteRequested,
+    FollowUpDoneRequested,
     GoToContact,
     LogRequested,
+    SnoozeRequested,
 )
-from crm.screens.daily_actions import USER_ERRORS, DailyLoopActions
-from crm.screens.editing import ContactEditing
+from crm.screens.daily_actions import DailyLoop
+from crm.screens.editing import ContactEditor
 from crm.services import contacts, conversations, opportunities
-from crm.services.tx import reading
 from crm.services.watch import ChangeWatch
 from crm.widgets.cells import app_now
 from crm.widgets.contact_card import ContactCard
@@ -49,7 +52,11 @@ from crm.widgets.today_pane import TodayPane
 if TYPE_CHECKING:
     from crm.services.merging import DeletedContact
 
-TABS = {"today": TodayPane, "contacts": ContactList, "interviews": InterviewsPane}
+TABS: dict[str, type[Widget]] = {
+    "today": TodayPane,
+    "contacts": ContactList,
+    "interviews": InterviewsPane,
+}
 CARD_DELAY_WHILE_TYPING = 0.15
 FIRST_TIMELINE_ROWS = 60  # a tall terminal's screenful
 WATCH_SECONDS = 1.0
@@ -58,7 +65,7 @@ would expect a cron job's change to appear, and the look costs microseconds."""
 """Seconds of no typing before the card follows the filter's top row."""
 
 
-class MainScreen(ContactEditing, DailyLoopActions):
+class MainScreen(Screen[None]):
     """Today, contacts and interviews as tabs; the highlighted subject and its timeline beside."""
 
     AUTO_FOCUS = "#today-list"
@@ -148,6 +155,10 @@ class MainScreen(ContactEditing, DailyLoopActions):
         """Contacts deleted this session, newest last: Ctrl+Z brings them back."""
         self._watch = ChangeWatch()
         """Notices what other processes write, so the screen never shows stale rows."""
+        self.editor = ContactEditor(self)
+        """Adds and edits contacts from this screen."""
+        self.daily = DailyLoop(self)
+        """Logs conversations, moves follow-ups, interviews and opportunities along."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -329,23 +340,17 @@ class MainScreen(ContactEditing, DailyLoopActions):
     @work(thread=True, exclusive=True, group="contact-card", exit_on_error=False)
     def load_card(self, contact_id: int | None) -> None:
         """Fetch the highlighted contact's details for the card, and their timeline."""
-        detail, entries = None, None
-        now = app_now(self)
-        worker = get_current_worker()
-        with reading():  # one connection for the whole trip: opening one isn't free
-            if contact_id is not None:
-                try:
-                    detail = contacts.get_contact(contact_id, now=now)
-                except contacts.ContactNotFound:
-                    detail = None
-            if detail is not None and not worker.is_cancelled:
-                # Card and the timeline's first screenful arrive together, in one frame, and
-                # the rest follows: a long timeline then opens as fast as a short one.
-                entries = conversations.timeline(
-                    contact_id=detail.id, now=now, limit=FIRST_TIMELINE_ROWS
-                )
-            if not worker.is_cancelled:
-                self.post_message(self.CardLoaded(detail, entries, now))
+        now, worker = app_now(self), get_current_worker()
+        # Card and the timeline's first screenful arrive together, in one frame, and the rest
+        # follows: a long timeline then opens as fast as a short one.
+        detail, entries = conversations.contact_with_timeline(
+            contact_id,
+            now=now,
+            first_rows=FIRST_TIMELINE_ROWS,
+            cancelled=lambda: worker.is_cancelled,
+        )
+        if not worker.is_cancelled:
+            self.post_message(self.CardLoaded(detail, entries, now))
 
     def _load_rest_if_still_shown(self, contact_id: int, now: datetime) -> None:
         if self.query_one(TimelinePane).shown.contact_id == contact_id:
@@ -421,13 +426,13 @@ class MainScreen(ContactEditing, DailyLoopActions):
 
     @on(ContactList.NewRequested)
     def action_new_contact(self) -> None:
-        self.open_contact_form(None)
+        self.editor.open_contact_form(None)
 
     @on(ContactList.EditRequested)
     def edit_contact(self, message: ContactList.EditRequested) -> None:
         message.stop()
         if self.shown_contact is not None and self.shown_contact.id == message.contact_id:
-            self.open_contact_form(self.shown_contact)
+            self.editor.open_contact_form(self.shown_contact)
 
     @on(ContactSaved)
     def show_saved_contact(self, message: ContactSaved) -> None:
@@ -444,25 +449,39 @@ class MainScreen(ContactEditing, DailyLoopActions):
 
     # --- the daily loop ----------------------------------------------------------------------
 
+    def open_log_form(self, contact_id: int | None, opportunity_id: int | None) -> None:
+        """Show the log form, prefilled with the contact and opportunity."""
+        self.daily.open_log_form(contact_id, opportunity_id)
+
     @on(LogRequested)
     def log_conversation(self, message: LogRequested) -> None:
         message.stop()
-        self.open_log_form(message.contact_id, message.opportunity_id)
+        self.daily.open_log_form(message.contact_id, message.opportunity_id)
+
+    @on(FollowUpDoneRequested)
+    def mark_follow_up_done(self, message: FollowUpDoneRequested) -> None:
+        message.stop()
+        self.daily.complete_follow_up(message.follow_up_id)
+
+    @on(SnoozeRequested)
+    def snooze(self, message: SnoozeRequested) -> None:
+        message.stop()
+        self.daily.ask_snooze(message.follow_up_id, message.title)
 
     @on(InterviewsPane.NewOpportunityRequested)
     def new_opportunity(self, message: InterviewsPane.NewOpportunityRequested) -> None:
         message.stop()
-        self.ask_new_opportunity()
+        self.daily.ask_new_opportunity()
 
     @on(InterviewsPane.NewInterviewRequested)
     def new_interview(self, message: InterviewsPane.NewInterviewRequested) -> None:
         message.stop()
-        self.ask_new_interview(message.opportunity_id)
+        self.daily.ask_new_interview(message.opportunity_id)
 
     @on(InterviewsPane.InterviewDoneRequested)
     def interview_done(self, message: InterviewsPane.InterviewDoneRequested) -> None:
         message.stop()
-        self.finish_interview(message.interview_id)
+        self.daily.finish_interview(message.interview_id)
 
     @on(InterviewsPane.StageChangeRequested)
     def change_opportunity_stage(self, message: InterviewsPane.StageChangeRequested) -> None:
@@ -472,13 +491,13 @@ class MainScreen(ContactEditing, DailyLoopActions):
         if summary is None:
             return
         if message.stage is not None:
-            self.change_stage(summary.id, message.stage)
+            self.daily.change_stage(summary.id, message.stage)
         elif message.step:
             stage = opportunities.next_stage(summary.stage, message.step)
             if stage is not summary.stage:
-                self.change_stage(summary.id, stage)
+                self.daily.change_stage(summary.id, stage)
         else:
-            self.ask_stage(summary.id, summary.stage, summary.title)
+            self.daily.ask_stage(summary.id, summary.stage, summary.title)
 
     # --- the back channel and references ------------------------------------------------------
 
@@ -528,40 +547,31 @@ class MainScreen(ContactEditing, DailyLoopActions):
         self.app.push_screen(dialog, partial(self._delete_if_confirmed, message.contact_id))
 
     def _delete_if_confirmed(self, contact_id: int, confirmed: bool | None) -> None:
+        from crm.services import merging
+
         if confirmed:
-            self.delete_contact(contact_id)
+            self.daily.write(partial(merging.delete_contact, contact_id), self._deleted)
 
-    @work(thread=True, group="save", exit_on_error=False)
-    def delete_contact(self, contact_id: int) -> None:
-        """Delete a contact, keeping what's needed to undo it."""
-        try:
-            from crm.services import merging
-
-            deleted = merging.delete_contact(contact_id)
-        except USER_ERRORS as error:
-            self._fail(error)
-            return
+    def _deleted(self, deleted: DeletedContact) -> str:
+        """Keep what's needed to undo the delete (from the worker that deleted)."""
         self.deleted.append(deleted)
-        self._changed(f"Deleted {deleted.name}. Ctrl+Z brings them back.")
+        return f"Deleted {deleted.name}. Ctrl+Z brings them back."
 
     def action_undo_delete(self) -> None:
+        from crm.services import merging
+
         if not self.deleted:
             self.notify("Nothing deleted this session.")
             return
-        self.restore_contact(self.deleted.pop())
+        deleted = self.deleted.pop()
+        self.daily.write(
+            partial(merging.restore_contact, deleted),
+            lambda _: f"{deleted.name} is back.",
+            lambda _: self._go_to_from_worker(deleted.contact_id),
+        )
 
-    @work(thread=True, group="save", exit_on_error=False)
-    def restore_contact(self, deleted: DeletedContact) -> None:
-        """Undo a delete."""
-        from crm.services import merging
-
-        try:
-            merging.restore_contact(deleted)
-        except USER_ERRORS as error:
-            self._fail(error)
-            return
-        self._changed(f"{deleted.name} is back.")
-        self.app.call_from_thread(self.post_message, GoToContact(deleted.contact_id))
+    def _go_to_from_worker(self, contact_id: int) -> None:
+        self.app.call_from_thread(self.post_message, GoToContact(contact_id))
 
     def action_find_duplicates(self) -> None:
         from crm.screens.duplicates_screen import DuplicatesScreen
@@ -591,10 +601,10 @@ class MainScreen(ContactEditing, DailyLoopActions):
         self.open_log_form(contact_id, None)
 
     def action_new_opportunity_from_palette(self) -> None:
-        self.ask_new_opportunity()
+        self.daily.ask_new_opportunity()
 
     def action_new_interview_from_palette(self) -> None:
-        self.ask_new_interview(None)
+        self.daily.ask_new_interview(None)
 
     def action_timeline_everything(self) -> None:
         self.query_one(TimelinePane).action_everything()

@@ -7,15 +7,14 @@ from dataclasses import dataclass
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.message import Message
+from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
+from textual.widgets import Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import get_current_worker
 
 from crm.domain.types import Stage
-from crm.screens.form import FormScreen
+from crm.screens.form import FormScreen, form_bindings, form_footer
 from crm.screens.lookup import resolve_contacts
 from crm.widgets.cells import shown
 from crm.widgets.suggesters import ContactSuggester, split_names
@@ -45,22 +44,8 @@ def stage_label(stage: Stage) -> str:
 class OpportunityForm(FormScreen[OpportunityDraft | None]):
     """Start tracking a role at a company; returns the checked draft, or None if cancelled."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="form-cancel"),
-        Binding("ctrl+s", "save", "Save", tooltip="Save the opportunity", id="form-save"),
-    ]
-
-    @dataclass
-    class Checked(Message):
-        """The referrer resolved: the form can close with this draft."""
-
-        draft: OpportunityDraft
-
-    @dataclass
-    class Refused(Message):
-        """The draft can't be saved as typed; the problem is shown to the user."""
-
-        problem: str
+    BINDINGS = form_bindings("Save the opportunity")
+    WORKER_PROBLEM = "Couldn't check the names"
 
     def __init__(
         self, *, company: str = "", referrer: str = "", title: str = "New opportunity"
@@ -111,11 +96,7 @@ class OpportunityForm(FormScreen[OpportunityDraft | None]):
                         id="field-stage",
                         compact=True,
                     )
-            yield Static("", id="form-error", classes="form-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="form-save", compact=True)
-                yield Button("Cancel", id="form-cancel", compact=True)
-            yield Static("Enter or Ctrl+S saves · Tab moves · Esc cancels", classes="dialog-hint")
+            yield from form_footer("Enter or Ctrl+S saves · Tab moves · Esc cancels")
 
     def on_mount(self) -> None:
         first = "#field-role" if self.initial_company else "#field-company"
@@ -168,21 +149,6 @@ class OpportunityForm(FormScreen[OpportunityDraft | None]):
             return
         draft = OpportunityDraft(company, role, referrer_ids, quiet, stage, pulled_ids)
         self.post_message(self.Checked(draft))
-
-    @on(Checked)
-    def close_with_draft(self, message: Checked) -> None:
-        message.stop()
-        self.dismiss(message.draft)
-
-    @on(Refused)
-    def show_refusal(self, message: Refused) -> None:
-        message.stop()
-        self._show_problem(message.problem)
-
-    @on(Worker.StateChanged)
-    def show_worker_error(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self._show_problem(f"Couldn't check the names: {event.worker.error}")
 
 
 class StagePicker(ModalScreen[Stage | None]):

@@ -10,14 +10,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import get_current_worker
 
 from crm.domain.types import OpportunitySummary
 from crm.domain.when import WhenError, parse_when
-from crm.screens.form import FormScreen
+from crm.screens.form import FormScreen, form_bindings, form_footer
 from crm.screens.lookup import resolve_optional_contact
 from crm.services.references import ReferenceView
 from crm.widgets.cells import app_now, shown
@@ -25,6 +24,7 @@ from crm.widgets.opportunity_select import OpportunitySelect
 from crm.widgets.suggesters import ContactSuggester
 from crm.zone import user_zone
 
+NO_CONTACT = "Contact: name the person who will vouch for you."
 NO_OPEN_OPPORTUNITIES = "No open opportunities. Add one on the Interviews tab (o) first."
 
 
@@ -48,16 +48,7 @@ class GiveDraft:
 class ReferenceForm(FormScreen[ReferenceDraft | None]):
     """Add a contact to the reference list, or edit what a reference can speak to."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="form-cancel"),
-        Binding("ctrl+s", "save", "Save", tooltip="Save the reference", id="form-save"),
-    ]
-
-    @dataclass
-    class Resolved(Message):
-        """The typed name gave one contact, or a problem to show."""
-
-        found: int | str | None
+    BINDINGS = form_bindings("Save the reference")
 
     def __init__(self, reference: ReferenceView | None = None) -> None:
         super().__init__()
@@ -94,61 +85,40 @@ class ReferenceForm(FormScreen[ReferenceDraft | None]):
                     id="field-talking-points",
                     compact=True,
                 )
-            yield Static("", id="form-error", classes="form-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="form-save", compact=True)
-                yield Button("Cancel", id="form-cancel", compact=True)
-            yield Static("Enter or Ctrl+S saves · Tab moves · Esc cancels", classes="dialog-hint")
+            yield from form_footer("Enter or Ctrl+S saves · Tab moves · Esc cancels")
 
     def on_mount(self) -> None:
         first = "#field-contact" if self.reference is None else "#field-relationship"
         self.query_one(first, Input).focus()
 
     def action_save(self) -> None:
+        relationship = " ".join(self.query_one("#field-relationship", Input).value.split())
+        talking_points = " ".join(self.query_one("#field-talking-points", Input).value.split())
         if self.reference is not None:
-            self._finish(self.reference.contact_id)
+            self.dismiss(ReferenceDraft(self.reference.contact_id, relationship, talking_points))
             return
         text = self.query_one("#field-contact", Input).value
         if not text.strip():
-            self._show_problem("Contact: name the person who will vouch for you.")
+            self._show_problem(NO_CONTACT)
             return
-        self.resolve(text)
+        self.resolve(text, relationship, talking_points)
 
     @work(thread=True, exclusive=True, group="reference-form", exit_on_error=False)
-    def resolve(self, text: str) -> None:
-        """Find the contact the user typed."""
+    def resolve(self, text: str, relationship: str, talking_points: str) -> None:
+        """Find the contact the user typed, and report back with the draft or the problem."""
         found = resolve_optional_contact("Contact", text)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.Resolved(found))
-
-    @on(Resolved)
-    def close_with_contact(self, message: Resolved) -> None:
-        message.stop()
-        if not isinstance(message.found, int):
-            self._show_problem(
-                str(message.found or "Contact: name the person who will vouch for you.")
-            )
+        if get_current_worker().is_cancelled:
             return
-        self._finish(message.found)
-
-    def _finish(self, contact_id: int) -> None:
-        relationship = " ".join(self.query_one("#field-relationship", Input).value.split())
-        talking_points = " ".join(self.query_one("#field-talking-points", Input).value.split())
-        self.dismiss(ReferenceDraft(contact_id, relationship, talking_points))
-
-    @on(Worker.StateChanged)
-    def show_worker_error(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self._show_problem(f"Something went wrong: {event.worker.error}")
+        if isinstance(found, int):
+            self.post_message(self.Checked(ReferenceDraft(found, relationship, talking_points)))
+        else:
+            self.post_message(self.Refused(str(found or NO_CONTACT)))
 
 
 class GiveReferenceForm(FormScreen[GiveDraft | None]):
     """Hand a reference to an employer: which open opportunity, and when they'll likely call."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="form-cancel"),
-        Binding("ctrl+s", "save", "Save", tooltip="Give the reference", id="form-save"),
-    ]
+    BINDINGS = form_bindings("Give the reference")
 
     def __init__(
         self, name: str, *, opportunity_id: int | None = None, warnings: tuple[str, ...] = ()
@@ -179,13 +149,9 @@ class GiveReferenceForm(FormScreen[GiveDraft | None]):
                     id="field-call",
                     compact=True,
                 )
-            yield Static("", id="form-error", classes="form-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Give", variant="primary", id="form-save", compact=True)
-                yield Button("Cancel", id="form-cancel", compact=True)
-            yield Static(
+            yield from form_footer(
                 "Plans “brief your reference” before the call · Ctrl+S saves · Esc cancels",
-                classes="dialog-hint",
+                save_label="Give",
             )
 
     def on_mount(self) -> None:
@@ -225,11 +191,6 @@ class GiveReferenceForm(FormScreen[GiveDraft | None]):
                 self._show_problem(f"Expected call: {error}")
                 return
         self.dismiss(GiveDraft(value, expected))
-
-    @on(Worker.StateChanged)
-    def show_worker_error(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self._show_problem(f"Something went wrong: {event.worker.error}")
 
 
 class ReferenceSheetDialog(ModalScreen[None]):

@@ -16,7 +16,7 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm.messages import DataChanged, LogRequested
-from crm.screens.daily_actions import USER_ERRORS, OverlayScreen
+from crm.screens.daily_actions import USER_ERRORS, DailyLoop, OverlayScreen
 from crm.screens.reference_form import (
     GiveDraft,
     GiveReferenceForm,
@@ -283,6 +283,7 @@ class ReferencesScreen(OverlayScreen):
         """The references on show."""
         self.now: datetime | None = None
         """The moment the list was read at."""
+        self.daily = DailyLoop(self, also_changed=self._tell_main_screen)
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -357,24 +358,17 @@ class ReferencesScreen(OverlayScreen):
             self.app.push_screen(ReferenceForm(view), self._reference_form_closed)
 
     def _reference_form_closed(self, draft: ReferenceDraft | None) -> None:
-        self.save_reference(draft)
-
-    @work(thread=True, group="save", exit_on_error=False)
-    def save_reference(self, draft: ReferenceDraft | None) -> None:
         """Save what the reference form returned."""
-        if draft is None:
-            return
-        try:
-            created = references.save_reference(
-                draft.contact_id,
-                relationship=draft.relationship,
-                talking_points=draft.talking_points,
-                now=app_now(self),
+        if draft is not None:
+            self.daily.write(
+                lambda: references.save_reference(
+                    draft.contact_id,
+                    relationship=draft.relationship,
+                    talking_points=draft.talking_points,
+                    now=app_now(self),
+                ),
+                lambda created: "Added to your references." if created else "Reference saved.",
             )
-        except USER_ERRORS as error:
-            self._fail(error)
-            return
-        self._changed("Added to your references." if created else "Reference saved.")
 
     @on(ReferenceList.GiveRequested)
     def give_reference(self, message: ReferenceList.GiveRequested) -> None:
@@ -403,7 +397,7 @@ class ReferencesScreen(OverlayScreen):
             label = opportunities.opportunity_label(draft.opportunity_id)
             notes = references.reference_notes(contact_id, draft.opportunity_id)
         except USER_ERRORS as error:
-            self._fail(error)
+            self.daily.fail(error)
             return
         call = (
             f" before the call on {short_local(draft.expected_call_at)}"
@@ -411,23 +405,20 @@ class ReferencesScreen(OverlayScreen):
             else ""
         )
         bonus = f" Bonus points: {notes.talking_point}." if notes.talking_point else ""
-        self._changed(f"{name} given for {label}: brief them{call}.{bonus}")
+        self.daily.changed(f"{name} given for {label}: brief them{call}.{bonus}")
 
     @on(ReferenceList.BriefedRequested)
     def briefed(self, message: ReferenceList.BriefedRequested) -> None:
         message.stop()
-        self.mark_briefed(message.contact_id, message.name)
-
-    @work(thread=True, group="save", exit_on_error=False)
-    def mark_briefed(self, contact_id: int, name: str) -> None:
-        """Record that the user briefed a reference just now."""
-        try:
-            briefing = references.mark_briefed(contact_id, at=app_now(self))
-        except USER_ERRORS as error:
-            self._fail(error)
-            return
-        settled = f"; settled: {'; '.join(briefing.settled)}" if briefing.settled else ""
-        self._changed(f"Briefed {briefing.name}{settled}.")
+        contact_id = message.contact_id
+        self.daily.write(
+            lambda: references.mark_briefed(contact_id, at=app_now(self)),
+            lambda briefing: (
+                f"Briefed {briefing.name}"
+                + (f"; settled: {'; '.join(briefing.settled)}" if briefing.settled else "")
+                + "."
+            ),
+        )
 
     @on(ReferenceList.ExportRequested)
     def export(self, message: ReferenceList.ExportRequested) -> None:
@@ -453,24 +444,15 @@ class ReferencesScreen(OverlayScreen):
         contact_id, name = message.contact_id, message.name
 
         def answered(confirmed: bool | None) -> None:
-            self.remove_confirmed(contact_id, name, confirmed)
+            if confirmed:
+                self.daily.write(
+                    lambda: references.remove_reference(contact_id),
+                    lambda _: f"{name} is off your reference list.",
+                )
 
         self.app.push_screen(RemoveReferenceDialog(name), answered)
 
-    @work(thread=True, group="save", exit_on_error=False)
-    def remove_confirmed(self, contact_id: int, name: str, confirmed: bool | None) -> None:
-        """Take a reference off the list once the user confirmed."""
-        if not confirmed:
-            return
-        try:
-            references.remove_reference(contact_id)
-        except USER_ERRORS as error:
-            self._fail(error)
-            return
-        self._changed(f"{name} is off your reference list.")
-
-    def _changed(self, note: str) -> None:
-        super()._changed(note)
+    def _tell_main_screen(self) -> None:
         # The Today list under this screen shows the briefs that giving and briefing change.
         main = self.app.screen_stack[0]
         if main is not self:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
@@ -208,6 +209,39 @@ def contact_position(contact_id: int, text: str = "") -> int | None:
         return _guarded(lambda: listing.position(contact_id, contact_filter.expression), None)
 
 
+@dataclass(frozen=True)
+class FirstPage:
+    """What the contacts list needs to show a filter: the count, the cursor and its page."""
+
+    total: int
+    cursor: int
+    page: int
+    """The number of the page the cursor is on (``PAGE_SIZE`` rows each)."""
+    rows: list[ContactRow]
+
+
+def first_page(
+    text: str = "",
+    *,
+    focus_contact: int | None = None,
+    old_cursor: int | None = None,
+    now: datetime | None = None,
+) -> FirstPage:
+    """The matches for a filter and the page the cursor lands on: on ``focus_contact`` (the
+    top if the filter hides them), else at ``old_cursor`` kept inside the list, else the top."""
+    with reading():  # one connection for all of it: opening one isn't free
+        total = count_contacts(text)
+        cursor = 0
+        if focus_contact is not None:
+            position = contact_position(focus_contact, text)
+            cursor = position if position is not None else 0
+        elif old_cursor is not None:
+            cursor = min(old_cursor, max(total - 1, 0))
+        page = cursor // PAGE_SIZE
+        rows = contacts_page(text, offset=page * PAGE_SIZE, now=now, matching=total)
+    return FirstPage(total, cursor, page, rows)
+
+
 def search_contacts(
     text: str, *, company: str = "", limit: int = 50, now: datetime | None = None
 ) -> list[ContactRow]:
@@ -305,12 +339,14 @@ def rebuild_index() -> int:
 
 __all__ = [
     "PAGE_SIZE",
+    "FirstPage",
     "ContactNotFound",
     "InvalidInput",
     "contact_position",
     "contacts_page",
     "count_contacts",
     "create_contact",
+    "first_page",
     "get_contact",
     "rebuild_index",
     "search_contacts",

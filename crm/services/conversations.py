@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
@@ -35,6 +36,7 @@ from crm.domain.types import (
     CANCELLED_BY_CLOSE,
     CANCELLED_BY_REOPEN,
     CLOSED_STAGES,
+    ContactDetail,
     FollowUpKind,
     FollowUpState,
     InteractionKind,
@@ -46,6 +48,7 @@ from crm.domain.types import (
     TimelineEntry,
 )
 from crm.domain.validation import InvalidInput, note_text
+from crm.services.contacts import ContactNotFound, get_contact
 from crm.services.followups import create_follow_ups, follow_up_notes, opportunity_title, pending_of
 from crm.services.tx import reading, writing
 
@@ -414,6 +417,28 @@ def timeline(
         )
     entries.sort(key=lambda e: (e.at, e.id), reverse=True)
     return entries[:limit]
+
+
+def contact_with_timeline(
+    contact_id: int | None,
+    *,
+    now: datetime,
+    first_rows: int,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> tuple[ContactDetail | None, list[TimelineEntry] | None]:
+    """A contact's details with the newest ``first_rows`` of their timeline, on one
+    connection; (None, None) for no contact or one that is gone. ``cancelled`` is asked before
+    the timeline is read, so a request the user has moved past stops early."""
+    detail, entries = None, None
+    with reading():  # one connection for the whole trip: opening one isn't free
+        if contact_id is not None:
+            try:
+                detail = get_contact(contact_id, now=now)
+            except ContactNotFound:
+                detail = None
+        if detail is not None and not cancelled():
+            entries = timeline(contact_id=detail.id, now=now, limit=first_rows)
+    return detail, entries
 
 
 def is_pending(entry: TimelineEntry) -> bool:

@@ -23,7 +23,6 @@ from textual.worker import get_current_worker
 from crm.domain.types import ContactRow
 from crm.messages import DeleteRequested, LogRequested
 from crm.services import contacts
-from crm.services.tx import reading
 from crm.widgets.cells import app_now, fit
 from crm.widgets.frame_hold import FrameHold
 
@@ -181,20 +180,14 @@ class ContactList(ScrollView, can_focus=True):
         self, generation: int, text: str, focus_contact: int | None, old_cursor: int
     ) -> None:
         """Count the matches and fetch the page the cursor will land on."""
-        with reading():  # one connection for all of it: opening one isn't free
-            total = contacts.count_contacts(text)
-            cursor = 0
-            if focus_contact is not None:
-                position = contacts.contact_position(focus_contact, text)
-                cursor = position if position is not None else 0
-            elif text == self.filter_text:
-                cursor = min(old_cursor, max(total - 1, 0))
-            page = cursor // PAGE_SIZE
-            rows = contacts.contacts_page(
-                text, offset=page * PAGE_SIZE, now=app_now(self), matching=total
-            )
+        keep = old_cursor if text == self.filter_text else None
+        first = contacts.first_page(
+            text, focus_contact=focus_contact, old_cursor=keep, now=app_now(self)
+        )
         if not get_current_worker().is_cancelled:
-            result = ListLoaded(generation, text, total, cursor, {page: rows})
+            result = ListLoaded(
+                generation, text, first.total, first.cursor, {first.page: first.rows}
+            )
             self.post_message(self.Loaded(result))
 
     @work(thread=True, group="contact-pages", exit_on_error=False)

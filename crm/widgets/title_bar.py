@@ -31,7 +31,10 @@ class TitleBar(Widget):
     def on_mount(self) -> None:
         for owner in (self.app, self.screen):
             for name in ("title", "sub_title"):
-                self.watch(owner, name, self.refresh, init=False)
+                self.watch(owner, name, self._title_changed, init=False)
+
+    def _title_changed(self) -> None:
+        self.refresh()
 
     def render(self) -> Content:
         screen, app = self.screen, self.app

@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from textual import events
 from textual.app import App
@@ -32,7 +33,7 @@ from bench.context import NOW, Context
 from bench.frames import FrameWatch
 from bench.queries import search_queries
 from bench.startup import quiet_config
-from bench.stats import Goal, Measurement
+from bench.stats import Goal, Measurement, percentile
 
 SIZE = (120, 36)
 
@@ -148,6 +149,67 @@ async def today_view(pilot: Pilot, watch: FrameWatch, repeat: int) -> list[float
     return samples
 
 
+# Run in a separate process, as cron's `crm followup done` would be: it prints the moment it
+# committed on the clock perf_counter reads (CLOCK_MONOTONIC, the same in every process).
+_OTHER_WRITER = """
+import sqlite3, sys, time
+connection = sqlite3.connect(sys.argv[1], timeout=10)
+with connection:
+    connection.execute(
+        "UPDATE follow_up SET done_at = ? WHERE id = ?", (sys.argv[3] or None, int(sys.argv[2]))
+    )
+print(time.perf_counter())
+"""
+
+
+async def _write_elsewhere(db: Path, follow_up_id: int, done_at: str) -> float:
+    """Mark a follow-up done (or not, with "") from another process; returns its commit moment."""
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        _OTHER_WRITER,
+        str(db),
+        str(follow_up_id),
+        done_at,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out, _ = await child.communicate()
+    if child.returncode != 0:
+        raise RuntimeError("the other writer failed")
+    return float(out)
+
+
+async def other_writer(pilot: Pilot, watch: FrameWatch, db: Path, repeat: int) -> list[float]:
+    """Another process marks a follow-up done, then not done: time from its commit to the frame
+    that shows it (the app looks for other writers once a second)."""
+    from crm.widgets.today_pane import TodayPane
+
+    screen = pilot.app.screen
+    screen.action_show_tab("today")
+    today = screen.query_one(TodayPane)
+    await watch.frame_where(lambda: today.agenda is not None)
+
+    def pending() -> set[int]:
+        agenda = today.agenda
+        if agenda is None:
+            return set()
+        return {item.id for item in (*agenda.overdue, *agenda.due, *agenda.upcoming)}
+
+    target = min(pending())
+    samples = []
+    try:
+        for turn in range(repeat):
+            done = turn % 2 == 0
+            await _settle(watch.app, 0.05)
+            future = watch.start_waiting(lambda done=done: (target in pending()) != done)
+            committed = await _write_elsewhere(db, target, NOW.isoformat(sep=" ") if done else "")
+            samples.append((await asyncio.wait_for(future, 30) - committed) * 1000)
+    finally:
+        if repeat % 2:
+            await _write_elsewhere(db, target, "")  # leave the kept database as it was
+    return samples
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("db", type=Path)
@@ -157,12 +219,23 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument(
         "--only",
-        choices=("today", "open_contact", "search", "search_back_to_back"),
+        choices=("today", "open_contact", "search", "search_back_to_back", "other_writer"),
         action="append",
+    )
+    parser.add_argument(
+        "--no-watch",
+        action="store_true",
+        help="Don't look for other writers (to measure what looking costs while typing).",
     )
     parser.add_argument("--profile", type=Path, help="Write a pyinstrument profile (text) here.")
     options = parser.parse_args()
-    wanted = set(options.only or ("today", "open_contact", "search", "search_back_to_back"))
+    wanted = set(
+        options.only or ("today", "open_contact", "search", "search_back_to_back", "other_writer")
+    )
+    if options.no_watch:
+        from crm.screens import main as main_screen
+
+        main_screen.WATCH_SECONDS = 365 * 24 * 3600.0
 
     from crm.process import pause_garbage_collection
 
@@ -205,6 +278,8 @@ def main() -> None:
             results["search_back_to_back"] = await search_as_you_type(
                 pilot, watch, queries, gap=BACK_TO_BACK
             )
+        if "other_writer" in wanted:
+            results["other_writer"] = await other_writer(pilot, watch, options.db, 10)
         if profiler is not None:
             profiler.stop()
             options.profile.write_text(profiler.output_text(unicode=False, show_all=True))
@@ -224,9 +299,7 @@ def as_the_crm_command_runs(env: Mapping[str, str]) -> dict[str, str]:
     return {FRAME_RATE_ENV: FRAME_RATE, **env}
 
 
-def measure(ctx: Context) -> list[Measurement]:
-    """Run the in-app benchmarks in a child process and turn its samples into measurements."""
-    out = ctx.work / "in_app.json"
+def _run_child(ctx: Context, out: Path, *options: str) -> dict[str, Any]:
     subprocess.run(
         [
             sys.executable,
@@ -240,20 +313,43 @@ def measure(ctx: Context) -> list[Measurement]:
             str(ctx.repeat),
             "--out",
             str(out),
+            *options,
         ],
         check=True,
         env={**as_the_crm_command_runs(os.environ), **quiet_config(ctx.work)},
         stdout=subprocess.DEVNULL,
     )
+    data: dict[str, Any] = json.loads(out.read_text())
+    return data
+
+
+def measure(ctx: Context) -> list[Measurement]:
+    """Run the in-app benchmarks in a child process and turn its samples into measurements."""
+    unwatched = _run_child(
+        ctx, ctx.work / "in_app_unwatched.json", "--only", "search", "--no-watch"
+    )
+    out = ctx.work / "in_app.json"
+    _run_child(ctx, out)
     data = json.loads(out.read_text())
     sizes = ctx.sizes
     keystrokes = len(data["search"])
+    watch_cost = percentile(data["search"], 0.99) / percentile(unwatched["search"], 0.99)
     return [
         Measurement(
             f"Search as you type: key → results frame ({len(data['queries'])} queries, "
             f"{keystrokes} keys, {TYPING_GAP * 1000:.0f} ms after the last results)",
             data["search"],
             goals=(Goal("p50", 16.7), Goal("p99", 33.0)),
+        ),
+        Measurement(
+            "Search as you type, the app not looking for other writers (the same keys)",
+            unwatched["search"],
+            notes=f"p99 with the look ÷ without: {watch_cost:.2f}",
+        ),
+        Measurement(
+            "A follow-up done by another process → the frame without it (and back)",
+            data["other_writer"],
+            goals=(Goal("p99", 1500.0),),
         ),
         Measurement(
             "Search, keys back to back (each the instant the last results are drawn)",

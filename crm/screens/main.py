@@ -58,11 +58,11 @@ TABS: dict[str, type[Widget]] = {
     "interviews": InterviewsPane,
 }
 CARD_DELAY_WHILE_TYPING = 0.15
+"""Seconds of no typing before the card follows the filter's top row."""
 FIRST_TIMELINE_ROWS = 60  # a tall terminal's screenful
 WATCH_SECONDS = 1.0
 """How often the app looks for writes by other processes: a second is as quick as a person
 would expect a cron job's change to appear, and the look costs microseconds."""
-"""Seconds of no typing before the card follows the filter's top row."""
 
 
 class MainScreen(Screen[None]):

@@ -172,7 +172,10 @@ class ContactList(ScrollView, can_focus=True):
         self.load_first_rows(self._generation, text, focus_contact, self.cursor)
 
     def reload(self, *, focus_contact: int | None = None) -> None:
-        """Load the current filter again (after an edit), keeping the cursor where it was."""
+        """Load the current filter again (after an edit), keeping the cursor on its contact
+        (rows another process added or removed above it would otherwise move it to another)."""
+        if focus_contact is None and (row := self.highlighted) is not None:
+            focus_contact = row.id
         self.load(self.filter_text, focus_contact=focus_contact)
 
     @work(thread=True, exclusive=True, group="contact-list", exit_on_error=False)

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from crm.services import backups, followups, opportunities
+from crm.widgets.contact_list import ContactList
 from crm.widgets.today_pane import TodayPane
 from tests.tui.helpers import build_app, settle
 from tests.tui.test_daily_loop import scenario
@@ -65,3 +66,46 @@ async def test_a_restore_from_a_shell_shows_in_the_open_app(
         assert await wait_for(pilot, lambda: not before <= pending_ids(app))
         crm(db_path, "restore", str(copy))
         assert await wait_for(pilot, lambda: pending_ids(app) == before)
+
+
+async def test_the_cursor_stays_on_its_follow_up_when_another_process_changes_the_list(
+    db_path: Path, now: datetime
+) -> None:
+    ids = scenario(now)
+    opportunities.mark_interview_done(ids["interview"], now=now)
+    app = build_app(db_path, now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        today = app.screen.query_one(TodayPane)
+        keys = [row.key for row in today.rows if row.key is not None]
+        assert len(keys) >= 2
+        first, *_, last = keys
+        today.cursor = next(i for i, row in enumerate(today.rows) if row.key == last)
+        await settle(pilot)
+        crm(db_path, "followup", "done", str(first.follow_up_id))
+        assert await wait_for(pilot, lambda: first.follow_up_id not in pending_ids(app))
+        highlighted = today.highlighted_key
+        assert highlighted is not None
+        assert highlighted.follow_up_id == last.follow_up_id
+
+
+async def test_the_cursor_stays_on_its_contact_when_another_process_adds_one_before_it(
+    db_path: Path, now: datetime
+) -> None:
+    scenario(now)
+    app = build_app(db_path, now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.screen.action_show_tab("contacts")
+        await settle(pilot)
+        people = app.screen.query_one(ContactList)
+        people.action_last()
+        await settle(pilot)
+        highlighted = people.highlighted
+        assert highlighted is not None and people.cursor > 0
+        total = people.total
+        crm(db_path, "contact", "add", "Aaron Aardvark")
+        assert await wait_for(pilot, lambda: people.total == total + 1)
+        await settle(pilot)
+        assert people.highlighted is not None
+        assert people.highlighted.id == highlighted.id

@@ -36,7 +36,6 @@ from crm.cli.context import (
     fail,
     frozen_now,
     now_of,
-    settings,
 )
 from crm.cli.output import echo
 from crm.domain.text import show_controls
@@ -100,9 +99,7 @@ def tui_app(db_path: Path, clock: Clock) -> CrmApp:
     from crm.process import limit_malloc_arenas
 
     limit_malloc_arenas()
-    app = make_app(
-        db_path, clock=clock, on_first_frame=resume_garbage_collection, settings=settings()
-    )
+    app = make_app(db_path, clock=clock, on_first_frame=resume_garbage_collection)
     for problem in app.settings_problems:  # seen once the app closes; the app says it too
         echo(f"crm: warning: {paths.config_path()}: {problem}.", err=True)
     return app

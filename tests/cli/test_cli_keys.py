@@ -23,8 +23,9 @@ def declared_binding_ids() -> set[str]:
                 and getattr(node.func, "id", getattr(node.func, "attr", None)) == "Binding"
             ):
                 for keyword in node.keywords:
-                    if keyword.arg == "id" and isinstance(keyword.value, ast.Constant):
-                        ids.add(keyword.value.value)
+                    value = getattr(keyword.value, "value", None)
+                    if keyword.arg == "id" and isinstance(value, str):
+                        ids.add(value)
     return ids
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_BACKUPS_KEPT = 7
@@ -28,6 +31,12 @@ class Settings:
     time_zone: str = ""
     """The zone times are typed and shown in ("Europe/Berlin"); empty: TZ, else the system's."""
 
+    keys: dict[str, str] = field(default_factory=dict)
+    """``[keys]``: binding id → the keys that replace its own ("ctrl+q,f10"), as written."""
+
+    theme: str = ""
+    """``[ui] theme``: the Textual theme the app opens with; empty: Textual's default."""
+
 
 def load_settings(path: Path) -> Settings:
     """Read settings from ``path``; a missing file gives the defaults, a bad one ConfigError.
@@ -42,6 +51,12 @@ def load_settings(path: Path) -> Settings:
 
         [keep_in_touch]
         after_process_days = 90
+
+        [keys]
+        app-quit = "ctrl+q,f10"
+
+        [ui]
+        theme = "nord"
     """
     try:
         text = path.read_text(encoding="utf-8")
@@ -67,7 +82,40 @@ def load_settings(path: Path) -> Settings:
             f"{path}: [keep_in_touch] after_process_days must be a whole number of days, "
             f"1 to {MAX_INTERVAL_DAYS:,}."
         )
-    return Settings(backups_keep=keep, after_process_days=after, time_zone=_time_zone(data, path))
+    return Settings(
+        backups_keep=keep,
+        after_process_days=after,
+        time_zone=_time_zone(data, path),
+        keys=_keys(data, path),
+        theme=_theme(data, path),
+    )
+
+
+def _keys(data: dict[str, object], path: Path) -> dict[str, str]:
+    """``[keys]`` as binding id → key string; whether the ids and keys exist is the app's to say."""
+    section = data.get("keys", {})
+    if not isinstance(section, dict):
+        raise ConfigError(
+            f"{path}: [keys] must be a table of binding ids and keys (see: crm keys)."
+        )
+    keys: dict[str, str] = {}
+    for binding_id, value in section.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(
+                f"{path}: [keys] {binding_id[:40]} must be keys in quotes, "
+                'such as "ctrl+q" or "q,f10".'
+            )
+        keys[binding_id] = value
+    return keys
+
+
+def _theme(data: dict[str, object], path: Path) -> str:
+    """``[ui] theme``; whether Textual has such a theme is the app's to say."""
+    section = data.get("ui", {})
+    theme = section.get("theme", "") if isinstance(section, dict) else None
+    if not isinstance(theme, str):
+        raise ConfigError(f'{path}: [ui] theme must be a theme name in quotes, such as "nord".')
+    return theme.strip()
 
 
 def _time_zone(data: dict[str, object], path: Path) -> str:
@@ -86,6 +134,71 @@ def _time_zone(data: dict[str, object], path: Path) -> str:
     except (KeyError, ValueError, OSError) as error:
         raise ConfigError(f"{problem}, not {zone[:40]!r}.") from error
     return zone
+
+
+def save_theme(path: Path, theme: str) -> None:
+    """Write ``[ui] theme`` into the config file, keeping every other line and comment as is.
+
+    Raises ConfigError, and leaves the file untouched, when it can't be read as TOML or the
+    edit would change anything but the theme.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except OSError as error:
+        raise ConfigError(f"{path}: {error.strerror}") from error
+    try:
+        before = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: {error}") from error
+    edited = _with_theme_line(text, f"theme = {json.dumps(theme)}")
+    expected = {**before, "ui": {**before.get("ui", {}), "theme": theme}}
+    try:
+        if tomllib.loads(edited) != expected:
+            raise ConfigError(
+                f"{path}: the [ui] theme line can't be changed safely; edit it by hand."
+            )
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(
+            f"{path}: the [ui] theme line can't be changed safely; edit it by hand."
+        ) from error
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        spare = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        spare.write_text(edited, encoding="utf-8")
+        os.replace(spare, path)
+    except OSError as error:
+        raise ConfigError(f"{path}: {error.strerror}") from error
+
+
+_HEADER = re.compile(r"^\s*\[\[?([^\]]*)\]\]?\s*(#.*)?$")
+_THEME = re.compile(r"^\s*theme\s*=")
+
+
+def _with_theme_line(text: str, line: str) -> str:
+    """``text`` with ``line`` replacing the theme in ``[ui]``, or added to (a new) ``[ui]``."""
+    lines = text.splitlines(keepends=True)
+    section: str | None = None
+    ui_end: int | None = None
+    for number, current in enumerate(lines):
+        header = _HEADER.match(current)
+        if header:
+            section = header.group(1).strip()
+            if section == "ui":
+                ui_end = number + 1
+            continue
+        if section == "ui":
+            if _THEME.match(current):
+                newline = "\n" if current.endswith("\n") else ""
+                return "".join([*lines[:number], line + newline, *lines[number + 1 :]])
+            if current.strip():
+                ui_end = number + 1
+    if ui_end is not None:
+        return "".join([*lines[:ui_end], line + "\n", *lines[ui_end:]])
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return text + ("\n" if text.strip() else "") + f"[ui]\n{line}\n"
 
 
 def current_settings() -> Settings:

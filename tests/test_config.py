@@ -9,7 +9,7 @@ import pytest
 
 from crm import paths
 from crm.cli import main
-from crm.config import DEFAULT_BACKUPS_KEPT, ConfigError, load_settings
+from crm.config import DEFAULT_BACKUPS_KEPT, ConfigError, load_settings, save_theme
 
 
 def test_missing_file_gives_defaults(tmp_path: Path) -> None:
@@ -94,3 +94,79 @@ def test_wal_files_are_private_too(tmp_path: Path) -> None:
         assert wal.exists()
         assert stat.S_IMODE(wal.stat().st_mode) == 0o600
     close_database()
+
+
+def test_keys_and_theme_are_read(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\napp-quit = "ctrl+q,f10"\n\n[ui]\ntheme = "nord"\n')
+    settings = load_settings(config)
+    assert settings.keys == {"app-quit": "ctrl+q,f10"}
+    assert settings.theme == "nord"
+    assert load_settings(tmp_path / "none.toml").keys == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("[keys]\napp-quit = 5\n", "app-quit"),
+        ('[keys]\napp-quit = ""\n', "app-quit"),
+        ("keys = 5\n", "[keys]"),
+        ("[ui]\ntheme = 5\n", "theme"),
+    ],
+)
+def test_bad_keys_or_theme_is_a_clear_error(tmp_path: Path, text: str, fragment: str) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(text)
+    with pytest.raises(ConfigError) as raised:
+        load_settings(config)
+    assert fragment in str(raised.value) and "\n" not in str(raised.value)
+
+
+USER_CONFIG = """\
+# my crm settings
+[backups]
+keep = 14  # two weeks
+
+[ui]
+# dark at night
+theme = "nord"
+
+[keys]
+app-quit = "ctrl+q,f10"  # F10 like mc
+"""
+
+
+def test_saving_the_theme_keeps_everything_else(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(USER_CONFIG)
+    save_theme(config, "gruvbox")
+    assert config.read_text() == USER_CONFIG.replace('"nord"', '"gruvbox"')
+
+
+def test_saving_the_theme_adds_the_line_or_the_section(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    without_line = USER_CONFIG.replace('theme = "nord"\n', "")
+    config.write_text(without_line)
+    save_theme(config, "gruvbox")
+    assert config.read_text() == without_line.replace(
+        "# dark at night\n", '# dark at night\ntheme = "gruvbox"\n'
+    )
+    no_section = "# mine\n[backups]\nkeep = 3"
+    config.write_text(no_section)
+    save_theme(config, "nord")
+    assert config.read_text() == no_section + '\n\n[ui]\ntheme = "nord"\n'
+    assert load_settings(config).backups_keep == 3
+    missing = tmp_path / "new" / "config.toml"
+    save_theme(missing, "nord")
+    assert load_settings(missing).theme == "nord"
+
+
+@pytest.mark.parametrize(
+    "text", ['ui = { theme = "nord" }\n', "not toml [", 'ui.theme = "nord"\n[ui.x]\na = 1\n']
+)
+def test_a_theme_that_cant_be_saved_safely_leaves_the_file(tmp_path: Path, text: str) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(text)
+    with pytest.raises(ConfigError):
+        save_theme(config, "gruvbox")
+    assert config.read_text() == text

@@ -25,10 +25,18 @@ from crm.cli import (
     exports,
     imports,
     interviews,
+    keys,
     opportunities,
     references,
 )
-from crm.cli.context import WAITING_MESSAGE, daily_backup_beside, database, fail, frozen_now, now_of
+from crm.cli.context import (
+    WAITING_MESSAGE,
+    daily_backup_beside,
+    database,
+    fail,
+    frozen_now,
+    now_of,
+)
 from crm.cli.output import echo
 from crm.domain.text import show_controls
 from crm.process import resume_garbage_collection
@@ -91,7 +99,10 @@ def tui_app(db_path: Path, clock: Clock) -> CrmApp:
     from crm.process import limit_malloc_arenas
 
     limit_malloc_arenas()
-    return make_app(db_path, clock=clock, on_first_frame=resume_garbage_collection)
+    app = make_app(db_path, clock=clock, on_first_frame=resume_garbage_collection)
+    for problem in app.settings_problems:  # seen once the app closes; the app says it too
+        echo(f"crm: warning: {paths.config_path()}: {problem}.", err=True)
+    return app
 
 
 @cli.command()
@@ -266,5 +277,6 @@ for _command in (
     exports.export_group,
     backups.backup_command,
     backups.restore_command,
+    keys.keys_command,
 ):
     cli.add_command(_command)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from rich.table import Table
 from rich.text import Text
@@ -12,16 +12,20 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from crm.screens.keymap import key_glyphs
+
 HelpSection = tuple[str, Sequence[BindingType]]
 
 
-def _key_label(key: str) -> str:
-    names = {"slash": "/", "question_mark": "?", "escape": "Esc", "enter": "Enter"}
-    return " / ".join(names.get(k.strip(), k.strip()) for k in key.split(","))
+def key_table(
+    sections: Iterable[HelpSection],
+    keymap: Mapping[str, str],
+    display: Callable[[Binding], str],
+) -> Table:
+    """A two-column table of keys and what they do, one block per section.
 
-
-def key_table(sections: Iterable[HelpSection]) -> Table:
-    """A two-column table of keys and what they do, one block per section."""
+    Keys are the user's (``keymap``, binding id → keys) drawn as the key bar draws them.
+    """
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
@@ -30,7 +34,10 @@ def key_table(sections: Iterable[HelpSection]) -> Table:
         for binding in bindings:
             if not isinstance(binding, Binding):
                 continue
-            table.add_row(_key_label(binding.key), binding.tooltip or binding.description)
+            keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+            table.add_row(
+                Text(key_glyphs(keys, display)), Text(binding.tooltip or binding.description)
+            )
         table.add_row("", "")
     return table
 
@@ -48,7 +55,8 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-dialog", classes="dialog"):
             yield Label("Keys", classes="dialog-title")
             with VerticalScroll():
-                yield Static(key_table(self.sections), id="help-keys")
+                keymap = getattr(self.app, "keymap", {})  # the user's [keys], when the app has them
+            yield Static(key_table(self.sections, keymap, self.app.get_key_display), id="help-keys")
             yield Static("Esc closes", classes="dialog-hint")
 
     def action_close(self) -> None:

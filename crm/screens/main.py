@@ -439,6 +439,8 @@ class MainScreen(Screen[None]):
         message.stop()
         verb = "Added" if message.created else "Saved"
         self.notify(f"{verb} {picture_controls(message.name)}.", markup=False)
+        if message.created:
+            self.query_one(TodayPane).contact_added()
         if message.created and self.contact_list.filter_text:
             with self.query_one(SearchBox).prevent(Input.Changed):
                 self.query_one(SearchBox).value = ""

@@ -7,8 +7,10 @@ re-measure every cell on each refresh; this draws the visible lines from plain t
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rich.segment import Segment
 from rich.style import Style
@@ -278,8 +280,9 @@ class RowList(ScrollView, can_focus=True):
         index = round(self.scroll_y) + y
         base = frame.base
         if not self.rows:
-            if y == 0 and self.empty_text:
-                return Strip([Segment(fit(self.empty_text, width), frame.dim)])
+            lines = _wrapped(self.empty_text, width)
+            if y < len(lines):
+                return Strip([Segment(fit(lines[y], width), frame.dim)])
             return Strip.blank(width, base)
         if index >= len(self.rows):
             return Strip.blank(width, base)
@@ -311,3 +314,14 @@ class _Frame:
 
 
 _NO_FRAME = _Frame(0, [], Style.null(), Style.null(), {}, Style.null())
+
+
+@lru_cache(maxsize=8)
+def _wrapped(text: str, width: int) -> tuple[str, ...]:
+    """``text`` in lines of ``width``, each paragraph's follow-on lines indented by two, so
+    a hint of several lines is read whole rather than cut at the edge."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        wrapped = textwrap.wrap(paragraph, max(width, 10), subsequent_indent="  ")
+        lines += wrapped or [""]
+    return tuple(lines)

@@ -9,12 +9,13 @@ from threading import Event
 from typing import TYPE_CHECKING
 
 from textual import on, work
+from textual.binding import Binding
 from textual.message import Message
 from textual.worker import get_current_worker
 
 from crm.domain.playbook import RING_DROPPED_WHY, why_of
 from crm.domain.types import Agenda, AgendaItem
-from crm.services import followups
+from crm.services import contacts, followups
 from crm.services.conversations import follow_up_title
 from crm.widgets.cells import app_now
 from crm.widgets.follow_up_list import FollowUpList
@@ -27,6 +28,15 @@ if TYPE_CHECKING:
 
 AGENDA_FRAME_WAIT = 0.5
 """Seconds the worker waits for the agenda to reach the screen before fetching suggestions."""
+
+NOTHING_DUE = "Nothing due. Log a conversation with l, or see your contacts with F2."
+FIRST_RUN = """\
+No contacts yet. Start here:
+
+{new}  add a contact
+{palette}  type "import" for your LinkedIn connections, an address book (vCards) or Google Contacts
+crm demo  in a shell: a sample job search to try the app on
+"""
 
 SECTIONS = (
     ("overdue", "Overdue", "overdue"),
@@ -130,6 +140,8 @@ class TodayPane(FollowUpList):
         """A fresh agenda arrived."""
 
         agenda: Agenda
+        no_contacts: bool = False
+        """The database holds no contact yet: the list shows how to start."""
         on_screen: Event = field(default_factory=Event)
         """Set once a frame shows it: the worker waits for that before the suggestions."""
 
@@ -140,8 +152,25 @@ class TodayPane(FollowUpList):
         suggestions: TodaySuggestions
 
     def on_mount(self) -> None:
-        self.empty_text = "Nothing due. Log a conversation with l, or see your contacts with F2."
+        self.empty_text = NOTHING_DUE
         self.load()
+
+    def contact_added(self) -> None:
+        """The first contact ends the how-to-start panel; later ones change nothing here."""
+        if self.empty_text != NOTHING_DUE:
+            self.load()
+
+    def first_run_text(self) -> str:
+        """How to start, with the keys as this user has them."""
+        keymap: dict[str, str] = getattr(self.app, "keymap", {})  # the user's [keys]
+
+        def key(binding_id: str, default: str) -> str:
+            keys = keymap.get(binding_id, default).split(",")[0]
+            return self.app.get_key_display(Binding(keys, ""))
+
+        return FIRST_RUN.format(
+            new=key("main-new-contact", "ctrl+n"), palette=key("app-palette", "ctrl+p")
+        )
 
     def load(self) -> None:
         """Reload the agenda, then the suggestions, from the database."""
@@ -157,9 +186,10 @@ class TodayPane(FollowUpList):
         """
         worker = get_current_worker()
         agenda = followups.agenda(now=now, tz=user_zone())
+        no_contacts = not agenda_rows(agenda) and contacts.count_contacts() == 0
         if worker.is_cancelled:
             return
-        loaded = self.Loaded(agenda)
+        loaded = self.Loaded(agenda, no_contacts=no_contacts)
         self.post_message(loaded)
         loaded.on_screen.wait(timeout=AGENDA_FRAME_WAIT)
         if worker.is_cancelled:
@@ -178,6 +208,7 @@ class TodayPane(FollowUpList):
     def show_agenda(self, message: Loaded) -> None:
         message.stop()
         self.agenda = message.agenda
+        self.empty_text = self.first_run_text() if message.no_contacts else NOTHING_DUE
         self.show_rows(agenda_rows(message.agenda, self.suggestions))
         if not self.call_after_refresh(message.on_screen.set):
             message.on_screen.set()

@@ -94,3 +94,8 @@ def test_reference_list(snap_compare, demo_db: Path, now: datetime) -> None:
     assert snap_compare(
         build_app(demo_db, now), run_before=open_references, terminal_size=(120, 36)
     )
+
+
+def test_first_run_small_terminal(snap_compare, db_path: Path, now: datetime) -> None:
+    """An empty database at 80×24: how to start (add, import, demo), nothing cut."""
+    assert snap_compare(build_app(db_path, now), run_before=_ready, terminal_size=(80, 24))

@@ -151,7 +151,9 @@ def test_a_referrer_written_to_the_old_column_after_0003_is_carried_over(tmp_pat
     assert helpers == [(1, 3, "referrer", 0), (1, 4, "referrer", 1), (2, 1, "referrer", 0)]
     after = snapshot(db_path)
     for table in ("interview", "interview_interviewer", "follow_up", "reference_given"):
-        assert after[table] == before[table], table
+        # Later migrations may add columns, always at the end of a row.
+        width = len(before[table][0]) if before[table] else 0
+        assert [row[:width] for row in after[table]] == before[table], table
 
 
 def test_a_pending_migration_is_preceded_by_a_backup(

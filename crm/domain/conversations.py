@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, tzinfo
 from crm.domain.followups import PendingFollowUp, PlannedFollowUp, Touch, closes
 from crm.domain.playbook import follow_up_text, short_moment
 from crm.domain.types import Channel, Direction, FollowUpNote, InteractionKind
+from crm.domain.zones import to_local
 
 CANCELLED_BY_UNLOG = "unlog"
 """FollowUp.cancelled_by for what a conversation planned, cancelled when it was deleted or
@@ -149,6 +150,40 @@ __all__ = [
     "change_lines",
     "edited_touch",
     "first_settler",
+    "local_moment",
     "note_after_edit",
     "shifted",
+    "view_fields",
 ]
+
+
+def local_moment(moment: datetime, tz: tzinfo) -> str:
+    """A stored (naive UTC) moment in full, in the user's zone: "Tue 17 Nov 2026 20:15"."""
+    return to_local(moment, tz).strftime("%a %d %b %Y %H:%M")
+
+
+def view_fields(view: ConversationView, tz: tzinfo) -> list[tuple[str, str]]:
+    """The conversation's fields as (label, text), the summary last and whole."""
+    fields = [
+        ("When", local_moment(view.occurred_at, tz)),
+        ("Contact", view.contact),
+        ("Kind", view.kind.value),
+        ("Channel", view.channel.value),
+        (
+            "Direction",
+            "they reached out" if view.direction is Direction.INBOUND else "you reached out",
+        ),
+        (
+            "Opportunity",
+            f"{view.opportunity} (#{view.opportunity_id})" if view.opportunity else "—",
+        ),
+    ]
+    if view.promised_at is not None:
+        fields.append(("They'll reply by", local_moment(view.promised_at, tz)))
+    fields += [("Settled", f"{follow_up_text(n)} (#{n.id})") for n in view.settled]
+    fields += [
+        ("Planned", f"{follow_up_text(n)}, due {short_moment(n.window_start, tz)} (#{n.id})")
+        for n in view.planned
+    ]
+    fields.append(("Summary", view.summary or "—"))
+    return fields

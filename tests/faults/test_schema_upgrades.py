@@ -174,3 +174,22 @@ def test_a_pending_migration_is_preceded_by_a_backup(
     assert snapshot(backup) == before
     assert probe not in _applied(backup)
     assert _without_history(snapshot(db_path)) == _without_history(before)
+
+
+def test_0006_links_each_follow_up_to_the_conversation_that_settled_it(tmp_path: Path) -> None:
+    # Logging stamped what it settled with the conversation's time; marking done by hand didn't.
+    db_path = tmp_path / "crm.sqlite3"
+    shutil.copyfile(FIXTURES / "0004_drop_opportunity_referrer.db", db_path)
+    with closing(sqlite3.connect(db_path)) as connection, connection:
+        connection.execute("UPDATE follow_up SET done_at = '2026-11-18 10:11:12.5' WHERE id = 3")
+    open_database(db_path)
+    try:
+        from crm.db import migrate
+
+        migrate()
+        with db.connection_context():
+            query = "SELECT id, settled_by_id FROM follow_up ORDER BY id"
+            rows = db.execute_sql(query).fetchall()
+    finally:
+        close_database()
+    assert rows == [(1, 2), (2, None), (3, None)]

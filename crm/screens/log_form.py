@@ -188,7 +188,9 @@ class LogForm(FormScreen[LogDraft | None]):
         self.query_one("#field-inbound", Checkbox).value = view.direction is Direction.INBOUND
         when = to_local(view.occurred_at, self.tz).strftime("%Y-%m-%d %H:%M")
         self.query_one("#field-when", Input).value = when
-        self.query_one("#field-summary", TextArea).text = view.summary
+        summary = self.query_one("#field-summary", TextArea)
+        summary.text = view.summary
+        summary.move_cursor(summary.document.end)  # notes are added after what is there
         for field_id in ("next", "promised"):
             field = self.query_one(f"#field-{field_id}", Input)
             field.disabled = True
@@ -255,6 +257,8 @@ class LogForm(FormScreen[LogDraft | None]):
     @on(Select.Changed, "#field-opportunity")
     def refresh_next_placeholder(self) -> None:
         """Say what an empty Next touch means: the default (open opportunity) or nothing."""
+        if self.editing is not None:
+            return  # a correction plans no new next touch
         next_field = self.query_one("#field-next", Input)
         if self.selected_opportunity() is None:
             next_field.placeholder = f"optional: {NEXT_EXAMPLES}"

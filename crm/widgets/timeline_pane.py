@@ -158,7 +158,7 @@ class TimelinePane(FollowUpList):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "conversation":
-            return True if isinstance(self.highlighted_key, InteractionKey) else None
+            return isinstance(self.highlighted_key, InteractionKey)
         return super().check_action(action, parameters)
 
     def action_conversation(self, action: Literal["edit", "delete"]) -> None:

@@ -105,6 +105,8 @@ async def test_e_corrects_it_with_a_multi_line_summary(db_path: Path, now: datet
         summary = app.screen.query_one("#field-summary", TextArea)
         assert app.focused is summary and summary.text == LONG
         assert app.screen.query_one("#field-contact", Input).disabled
+        await pilot.press(*" More.")
+        assert summary.text == LONG + " More."
         summary.text = ""
         await pilot.press(*"First line", "enter", *"second line")
         await pilot.press("ctrl+s")
@@ -156,3 +158,19 @@ async def test_delete_asks_then_ctrl_z_brings_it_back(db_path: Path, now: dateti
         assert Interaction.get_or_none(Interaction.id == ids["conversation"]) is not None
     assert "thank-you-email" not in pending_kinds(ids["kat"])
     assert "handwritten-note" in pending_kinds(ids["kat"])
+
+
+async def test_e_on_the_timeline_row_corrects_it_too(db_path: Path, now: datetime) -> None:
+    ids = thanked(now)
+    app = build_app(db_path, now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await on_conversation(app, pilot, ids)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, LogForm)
+        assert app.screen.editing is not None
+        assert app.screen.editing.id == ids["conversation"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactScreen)

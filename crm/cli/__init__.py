@@ -267,6 +267,7 @@ for _command in (
     opportunities.opportunity,
     interviews.interview,
     conversations.log,
+    conversations.conversation,
     contacts.connect,
     contacts.connections_command,
     agenda.followup,

@@ -1,8 +1,9 @@
-"""`crm log`: record a conversation and say what it settled and planned."""
+"""`crm log` records a conversation and says what it settled and planned; `crm conversation`
+reads, corrects and deletes one."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -25,6 +26,9 @@ from crm.domain.types import (
     LogResult,
 )
 from crm.zone import user_zone
+
+if TYPE_CHECKING:
+    from crm.domain.conversations import ConversationChange, ConversationView
 
 
 @click.command()
@@ -176,3 +180,149 @@ def _log_json(result: LogResult, contact_id: int) -> dict[str, Any]:
             {"kind": w.kind.value, "text": warning_line(w, surface="cli")} for w in result.warnings
         ],
     }
+
+
+@click.group()
+def conversation() -> None:
+    """Read, correct or delete a logged conversation (its id: `crm log` prints it)."""
+
+
+def _conversation_json(view: ConversationView) -> dict[str, Any]:
+    """A logged conversation in full, for scripts."""
+    return {
+        "id": view.id,
+        "contact_id": view.contact_id,
+        "contact": view.contact,
+        "occurred_at": iso(view.occurred_at),
+        "kind": view.kind.value,
+        "channel": view.channel.value,
+        "direction": view.direction.value,
+        "opportunity_id": view.opportunity_id,
+        "opportunity": view.opportunity or None,
+        "promised_at": iso(view.promised_at),
+        "summary": view.summary,
+        "settled": [_follow_up_note_json(note) for note in view.settled],
+        "planned": [_follow_up_note_json(note) for note in view.planned],
+    }
+
+
+def _change_json(change: ConversationChange) -> dict[str, Any]:
+    """What correcting or deleting a conversation did, for scripts."""
+    return {
+        "conversation": _conversation_json(change.conversation),
+        **{
+            name: [_follow_up_note_json(note) for note in getattr(change, name)]
+            for name in ("reopened", "settled", "planned", "moved", "cancelled")
+        },
+    }
+
+
+def _show_view(view: ConversationView) -> None:
+    from crm.domain.conversations import view_fields
+
+    echo(f"Conversation #{view.id}")
+    for label, text in view_fields(view, user_zone()):
+        if label == "Summary" and "\n" in text:
+            echo(f"{label}:")
+            for line in text.splitlines():
+                echo(f"  {line}")
+        else:
+            echo(f"{label}: {text}")
+
+
+@conversation.command("show")
+@click.argument("conversation_id", metavar="ID", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def conversation_show(ctx: click.Context, conversation_id: int, as_json: bool) -> None:
+    """Show conversation ID in full: every field, the whole summary, what it settled and
+    planned."""
+    from crm.services import conversation_edits
+
+    database(ctx)
+    try:
+        view = conversation_edits.get_conversation(conversation_id)
+    except conversation_edits.ConversationNotFound as error:
+        fail(str(error))
+    if as_json:
+        echo_json(_conversation_json(view))
+    else:
+        _show_view(view)
+
+
+@conversation.command("edit")
+@click.argument("conversation_id", metavar="ID", type=int)
+@click.option("--summary", default=None, help="What was said (replaces the summary).")
+@click.option("--at", "at_text", default=None, metavar="WHEN", help="When it happened.")
+@click.option("--kind", type=enum_choice(InteractionKind), default=None)
+@click.option("--channel", type=enum_choice(Channel), default=None)
+@click.option(
+    "--inbound/--outbound",
+    "inbound",
+    default=None,
+    help="They reached out (a reply), or you did.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def conversation_edit(
+    ctx: click.Context,
+    conversation_id: int,
+    summary: str | None,
+    at_text: str | None,
+    kind: str | None,
+    channel: str | None,
+    inbound: bool | None,
+    as_json: bool,
+) -> None:
+    """Correct conversation ID; what it settled and planned follows the correction."""
+    from crm.domain.conversations import ConversationEdit, change_lines
+    from crm.domain.validation import InvalidInput
+    from crm.services import conversation_edits
+
+    if all(value is None for value in (summary, at_text, kind, channel, inbound)):
+        fail("Say what to change: --summary, --at, --kind, --channel, --inbound or --outbound.")
+    database(ctx)
+    edit = ConversationEdit(
+        occurred_at=parse_moment(ctx, at_text, "--at", "past") if at_text else None,
+        channel=Channel(channel) if channel else None,
+        kind=InteractionKind(kind) if kind else None,
+        direction=None
+        if inbound is None
+        else (Direction.INBOUND if inbound else Direction.OUTBOUND),
+        summary=summary,
+    )
+    try:
+        change = conversation_edits.edit_conversation(conversation_id, edit, now=now_of(ctx))
+    except (InvalidInput, conversation_edits.ConversationNotFound) as error:
+        fail(str(error))
+    if as_json:
+        echo_json(_change_json(change))
+    else:
+        for line in change_lines(change, tz=user_zone()):
+            echo(line)
+
+
+@conversation.command("delete")
+@click.argument("conversation_id", metavar="ID", type=int)
+@click.option("--yes", is_flag=True, help="Delete without asking (required).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def conversation_delete(ctx: click.Context, conversation_id: int, yes: bool, as_json: bool) -> None:
+    """Delete conversation ID: what it settled is to do again, what it planned is cancelled."""
+    from crm.domain.conversations import change_lines
+    from crm.services import conversation_edits
+
+    database(ctx)
+    try:
+        conversation_edits.get_conversation(conversation_id)
+    except conversation_edits.ConversationNotFound as error:
+        fail(str(error))
+    if not yes:
+        fail(f"Add --yes to delete conversation #{conversation_id}; it can't be undone here.")
+    deleted = conversation_edits.delete_conversation(conversation_id, now=now_of(ctx))
+    assert deleted.change is not None
+    if as_json:
+        echo_json(_change_json(deleted.change))
+    else:
+        for line in change_lines(deleted.change, tz=user_zone(), deleted=True):
+            echo(line)

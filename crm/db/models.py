@@ -172,6 +172,8 @@ class Interaction(BaseModel):
     opportunity = ForeignKeyField(
         Opportunity, null=True, on_delete="SET NULL", backref="interactions"
     )
+    contact_id: int
+    opportunity_id: int | None
     occurred_at = DateTimeField()
     channel = CharField()  # domain.types.Channel
     kind = CharField()  # domain.types.InteractionKind
@@ -200,6 +202,10 @@ class FollowUp(BaseModel):
     opportunity_id: int | None
     interview_id: int | None
     origin = ForeignKeyField(Interaction, null=True, on_delete="SET NULL", backref="follow_ups")
+    # The logged conversation that settled it, so editing or deleting that one can undo it.
+    settled_by = ForeignKeyField(
+        Interaction, null=True, on_delete="SET NULL", backref="settled_follow_ups"
+    )
     kind = CharField()  # domain.types.FollowUpKind
     window_start = DateTimeField()
     window_end = DateTimeField()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
@@ -34,6 +36,9 @@ from crm.widgets.contact_card import ContactCard
 from crm.widgets.key_bar import KeyBar
 from crm.widgets.timeline_pane import Subject, TimelinePane
 from crm.widgets.title_bar import TitleBar
+
+if TYPE_CHECKING:
+    from crm.services.conversation_edits import DeletedConversation
 
 
 def render_connections(known: list[ConnectionView]) -> Table | Text:
@@ -75,14 +80,19 @@ class ContactScreen(Screen[None]):
         contact: ContactDetail
         known: list[ConnectionView]
 
-    def __init__(self, contact_id: int) -> None:
+    def __init__(
+        self,
+        contact_id: int,
+        *,
+        keep_deleted: Callable[[DeletedConversation], None] | None = None,
+    ) -> None:
         super().__init__()
         self.contact_id = contact_id
         """Whose details this screen shows."""
         self.contact: ContactDetail | None = None
         self.editor = ContactEditor(self)
         """Edits the contact from this screen."""
-        self.daily = DailyLoop(self)
+        self.daily = DailyLoop(self, keep_deleted=keep_deleted)
         """Logs conversations and moves follow-ups along from this screen."""
 
     def compose(self) -> ComposeResult:
@@ -93,6 +103,11 @@ class ContactScreen(Screen[None]):
                 yield Static(id="contact-connections", classes="pane")
             yield TimelinePane(id="contact-timeline", classes="pane")
         yield KeyBar()
+
+    @on(TimelinePane.ConversationRequested)
+    def act_on_conversation(self, message: TimelinePane.ConversationRequested) -> None:
+        message.stop()
+        self.daily.act_on_conversation(message.interaction_id, message.action)
 
     def on_mount(self) -> None:
         self.query_one("#contact-connections").border_title = "Knows"

@@ -25,13 +25,15 @@ from crm.messages import (
     LogRequested,
     SnoozeRequested,
 )
-from crm.services import contacts, conversations, followups, opportunities
+from crm.services import contacts, conversation_edits, conversations, followups, opportunities
 from crm.widgets.cells import app_now, short_local
 from crm.widgets.row_keys import contact_of
 from crm.widgets.row_list import RowList
 from crm.zone import user_zone
 
 if TYPE_CHECKING:
+    from crm.domain.conversations import ConversationChange, ConversationView
+    from crm.screens.conversation_screen import ConversationChoice
     from crm.screens.interview_form import InterviewDraft
     from crm.screens.opportunity_form import OpportunityDraft
 
@@ -47,12 +49,18 @@ class DailyLoop:
     """The writes of the daily loop, run in thread workers of the screen that owns this."""
 
     def __init__(
-        self, screen: Screen[Any], *, also_changed: Callable[[], None] | None = None
+        self,
+        screen: Screen[Any],
+        *,
+        also_changed: Callable[[], None] | None = None,
+        keep_deleted: Callable[[conversation_edits.DeletedConversation], None] | None = None,
     ) -> None:
         self.screen = screen
         """The screen whose workers write, and which is told when something changed."""
         self.also_changed = also_changed
         """Tells other screens of a change too (from the worker), if they show what it changes."""
+        self.keep_deleted = keep_deleted
+        """Keeps a deleted conversation where Ctrl+Z finds it (from the worker that deleted)."""
 
     # --- running a write and saying what it did ----------------------------------------------
 
@@ -142,6 +150,104 @@ class DailyLoop:
         for warning in result.warnings:
             self.warn(warning_line(warning, surface="app"))
         return "\n".join(log_lines(result, tz=user_zone()))
+
+    # --- a logged conversation: open, correct, delete -------------------------------------
+
+    def act_on_conversation(self, conversation_id: int, action: ConversationChoice | str) -> None:
+        """Read the conversation, then open it ("open"), correct it ("edit") or ask before
+        deleting it ("delete")."""
+        self.screen.run_worker(
+            partial(self._read_conversation, conversation_id, action),
+            thread=True,
+            group="open-conversation",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def _read_conversation(self, conversation_id: int, action: str) -> None:
+        try:
+            view = conversation_edits.get_conversation(conversation_id)
+        except conversation_edits.ConversationNotFound as error:
+            self.fail(error)
+            return
+        self.screen.app.call_from_thread(self._act_on, view, action)
+
+    def _act_on(self, view: ConversationView, action: str) -> None:
+        from crm.screens.confirm import ConfirmDialog
+        from crm.screens.conversation_screen import ConversationScreen
+        from crm.screens.log_form import LogForm
+
+        app = self.screen.app
+        if action == "edit":
+            app.push_screen(LogForm(editing=view), partial(self._correction_closed, view))
+        elif action == "delete":
+            dialog = ConfirmDialog(
+                f"Delete conversation #{view.id} with {view.contact}?",
+                "What it settled comes back to do, and what it planned is cancelled."
+                + (
+                    " Ctrl+Z on the main screen brings it back until you quit."
+                    if self.keep_deleted is not None
+                    else ""
+                ),
+                yes="Delete",
+            )
+            app.push_screen(dialog, partial(self._delete_if_confirmed, view))
+        else:
+            app.push_screen(ConversationScreen(view), partial(self._conversation_closed, view))
+
+    def _conversation_closed(
+        self, view: ConversationView, choice: ConversationChoice | None
+    ) -> None:
+        if choice is not None:
+            self._act_on(view, choice)
+
+    def _correction_closed(self, view: ConversationView, draft: LogDraft | None) -> None:
+        from crm.domain.conversations import ConversationEdit
+
+        if draft is None:
+            return
+        edit = ConversationEdit(
+            occurred_at=draft.occurred_at,
+            channel=draft.channel,
+            kind=draft.kind,
+            direction=draft.direction,
+            summary=draft.summary,
+            opportunity_id=draft.opportunity_id,
+            change_opportunity=True,
+        )
+        self.write(
+            lambda: conversation_edits.edit_conversation(view.id, edit, now=self._now()),
+            self._corrected,
+        )
+
+    def _corrected(self, change: ConversationChange) -> str:
+        from crm.domain.conversations import change_lines
+
+        return "\n".join(change_lines(change, tz=user_zone()))
+
+    def _delete_if_confirmed(self, view: ConversationView, confirmed: bool | None) -> None:
+        if confirmed:
+            self.write(
+                lambda: conversation_edits.delete_conversation(view.id, now=self._now()),
+                self._conversation_deleted,
+            )
+
+    def _conversation_deleted(self, deleted: conversation_edits.DeletedConversation) -> str:
+        from crm.domain.conversations import change_lines
+
+        assert deleted.change is not None
+        lines = change_lines(deleted.change, tz=user_zone(), deleted=True)
+        if self.keep_deleted is not None:
+            self.keep_deleted(deleted)
+            lines.append("Ctrl+Z on the main screen brings it back.")
+        return "\n".join(lines)
+
+    def restore_conversation(self, deleted: conversation_edits.DeletedConversation) -> None:
+        """Undo a conversation's delete."""
+        self.write(
+            partial(conversation_edits.restore_conversation, deleted),
+            lambda view: f"Conversation #{view.id} with {view.contact} is back.",
+        )
 
     # --- follow-ups ------------------------------------------------------------------------
 

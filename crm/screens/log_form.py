@@ -9,9 +9,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.message import Message
-from textual.widgets import Checkbox, Input, Label, Select
+from textual.widgets import Checkbox, Input, Label, Select, TextArea
 from textual.worker import get_current_worker
 
+from crm.domain.conversations import ConversationView
 from crm.domain.followups import CHECK_IN_BUSINESS_DAYS, default_next_touch
 from crm.domain.types import Channel, Direction, InteractionKind, LogDraft
 from crm.domain.when import WhenError, parse_next_touch, parse_when, to_local
@@ -82,9 +83,17 @@ class LogForm(FormScreen[LogDraft | None]):
         problem: str
 
     def __init__(
-        self, contact: tuple[int, str] | None = None, *, opportunity_id: int | None = None
+        self,
+        contact: tuple[int, str] | None = None,
+        *,
+        opportunity_id: int | None = None,
+        editing: ConversationView | None = None,
     ) -> None:
         super().__init__()
+        self.editing = editing
+        """The logged conversation being corrected, or None to log a new one."""
+        if editing is not None:
+            contact, opportunity_id = (editing.contact_id, editing.contact), editing.opportunity_id
         self.contact = contact
         """The contact to prefill: (id, name), usually the highlighted one."""
         self.opportunity_id = opportunity_id
@@ -98,6 +107,8 @@ class LogForm(FormScreen[LogDraft | None]):
 
     def compose(self) -> ComposeResult:
         title = "Log a conversation"
+        if self.editing is not None:
+            title = f"Correct conversation #{self.editing.id}"
         if self.contact is not None:
             title += f" with {self.contact[1]}"
         with Vertical(id="log-dialog", classes="dialog"):
@@ -140,7 +151,14 @@ class LogForm(FormScreen[LogDraft | None]):
                     id="field-opportunity",
                 )
                 yield Label("Summary", classes="form-label")
-                yield Input(placeholder="What was said", id="field-summary", compact=True)
+                # Several lines, for notes after a call; Tab still moves on, Ctrl+S saves.
+                yield TextArea(
+                    placeholder="What was said (Enter starts a new line)",
+                    tab_behavior="focus",
+                    soft_wrap=True,
+                    compact=True,
+                    id="field-summary",
+                )
                 yield Label("Next touch", classes="form-label")
                 yield Input(id="field-next", compact=True)
                 yield Label("They'll reply by", classes="form-label")
@@ -150,10 +168,33 @@ class LogForm(FormScreen[LogDraft | None]):
             )
 
     def on_mount(self) -> None:
+        if self.app.is_headless:  # a blinking cursor would make screenshots differ
+            self.query_one("#field-summary", TextArea).cursor_blink = False
+        if self.editing is not None:
+            self._fill_from(self.editing)
         self.refresh_next_placeholder()
         self.load_opportunities(self.contact[0] if self.contact else None)
         first = "#field-channel" if self.contact is not None else "#field-contact"
+        if self.editing is not None:
+            first = "#field-summary"
         self.query_one(first).focus()
+
+    def _fill_from(self, view: ConversationView) -> None:
+        """Prefill the fields with the conversation being corrected; its next touch and their
+        promise were planned when it was logged, so they are not asked again."""
+        self.query_one("#field-contact", Input).disabled = True
+        self.query_one("#field-channel", Select).value = view.channel
+        self.query_one("#field-kind", Select).value = view.kind
+        self.query_one("#field-inbound", Checkbox).value = view.direction is Direction.INBOUND
+        when = to_local(view.occurred_at, self.tz).strftime("%Y-%m-%d %H:%M")
+        self.query_one("#field-when", Input).value = when
+        summary = self.query_one("#field-summary", TextArea)
+        summary.text = view.summary
+        summary.move_cursor(summary.document.end)  # notes are added after what is there
+        for field_id in ("next", "promised"):
+            field = self.query_one(f"#field-{field_id}", Input)
+            field.disabled = True
+            field.placeholder = "planned when it was logged; see the timeline"
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -172,9 +213,14 @@ class LogForm(FormScreen[LogDraft | None]):
         message.stop()
         select = self.opportunity_select
         chosen_before = select.value
-        known = {oid for _, oid in message.choices}
+        choices = message.choices
+        if self.editing is not None and self.editing.opportunity_id is not None:
+            if self.editing.opportunity_id not in {oid for _, oid in choices}:
+                # A closed process isn't offered for new logs, but this conversation is on it.
+                choices += ((self.editing.opportunity, self.editing.opportunity_id),)
+        known = {oid for _, oid in choices}
         with select.prevent(Select.Changed):
-            select.set_options((("(none)", NO_OPPORTUNITY), *message.choices))
+            select.set_options((("(none)", NO_OPPORTUNITY), *choices))
         self.opportunities_loaded = True
         if chosen_before != NO_OPPORTUNITY and chosen_before in known:
             select.value = chosen_before
@@ -211,6 +257,8 @@ class LogForm(FormScreen[LogDraft | None]):
     @on(Select.Changed, "#field-opportunity")
     def refresh_next_placeholder(self) -> None:
         """Say what an empty Next touch means: the default (open opportunity) or nothing."""
+        if self.editing is not None:
+            return  # a correction plans no new next touch
         next_field = self.query_one("#field-next", Input)
         if self.selected_opportunity() is None:
             next_field.placeholder = f"optional: {NEXT_EXAMPLES}"
@@ -280,7 +328,7 @@ class LogForm(FormScreen[LogDraft | None]):
             channel=channel,
             kind=kind,
             occurred_at=occurred_at,
-            summary=self._text("summary"),
+            summary=self.query_one("#field-summary", TextArea).text.strip(),
             direction=Direction.INBOUND if inbound else Direction.OUTBOUND,
             opportunity_id=self.selected_opportunity(),
             next_touch=next_touch.at,

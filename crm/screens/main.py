@@ -50,6 +50,7 @@ from crm.widgets.title_bar import TitleBar
 from crm.widgets.today_pane import TodayPane
 
 if TYPE_CHECKING:
+    from crm.services.conversation_edits import DeletedConversation
     from crm.services.merging import DeletedContact
 
 TABS: dict[str, type[Widget]] = {
@@ -122,7 +123,7 @@ class MainScreen(Screen[None]):
             "undo_delete",
             "Undo delete",
             show=False,
-            tooltip="Bring back the contact deleted last",
+            tooltip="Bring back the contact or conversation deleted last",
             id="undo-delete",
         ),
     ]
@@ -151,13 +152,14 @@ class MainScreen(Screen[None]):
         self._card_pending: int | None = None
         self._card_why = ""
         """The why of the follow-up row that the card was opened from (empty for a contact)."""
-        self.deleted: list[DeletedContact] = []
-        """Contacts deleted this session, newest last: Ctrl+Z brings them back."""
+        self.deleted: list[DeletedContact | DeletedConversation] = []
+        """Contacts and conversations deleted this session, newest last: Ctrl+Z brings them
+        back."""
         self._watch = ChangeWatch()
         """Notices what other processes write, so the screen never shows stale rows."""
         self.editor = ContactEditor(self)
         """Adds and edits contacts from this screen."""
-        self.daily = DailyLoop(self)
+        self.daily = DailyLoop(self, keep_deleted=self.deleted.append)
         """Logs conversations, moves follow-ups, interviews and opportunities along."""
 
     def compose(self) -> ComposeResult:
@@ -398,7 +400,8 @@ class MainScreen(Screen[None]):
         # Whatever was logged or edited in there shows here on return.
         from crm.screens.contact_screen import ContactScreen
 
-        self.app.push_screen(ContactScreen(message.contact_id), self._returned)
+        screen = ContactScreen(message.contact_id, keep_deleted=self.deleted.append)
+        self.app.push_screen(screen, self._returned)
 
     @on(RowList.Selected, "#today-list, #timeline")
     def jump_to_row_contact(self, message: RowList.Selected) -> None:
@@ -406,6 +409,11 @@ class MainScreen(Screen[None]):
         contact_id = contact_of(message.key)
         if contact_id:
             self.post_message(GoToContact(contact_id))
+
+    @on(TimelinePane.ConversationRequested)
+    def act_on_conversation(self, message: TimelinePane.ConversationRequested) -> None:
+        message.stop()
+        self.daily.act_on_conversation(message.interaction_id, message.action)
 
     @on(RowList.Selected, "#interviews-list")
     def focus_opportunity_timeline(self, message: RowList.Selected) -> None:
@@ -566,6 +574,9 @@ class MainScreen(Screen[None]):
             self.notify("Nothing deleted this session.")
             return
         deleted = self.deleted.pop()
+        if not isinstance(deleted, merging.DeletedContact):
+            self.daily.restore_conversation(deleted)
+            return
         self.daily.write(
             partial(merging.restore_contact, deleted),
             lambda _: f"{deleted.name} is back.",

@@ -22,6 +22,7 @@ from crm.db.models import (
 )
 from crm.db.typed import tuples
 from crm.domain.casual import CasualStatus, casual_touch_status
+from crm.domain.conversations import CANCELLED_BY_UNLOG
 from crm.domain.followups import (
     Touch,
     default_next_touch,
@@ -206,7 +207,7 @@ def log_conversation(
             tz=tz,
         )
         if outcome.close_ids:
-            FollowUp.update(done_at=draft.occurred_at).where(
+            FollowUp.update(done_at=draft.occurred_at, settled_by=interaction_id).where(
                 FollowUp.id.in_(list(outcome.close_ids))
             ).execute()
         created = create_follow_ups(outcome.create, origin_id=interaction_id, now=moment)
@@ -449,6 +450,7 @@ def is_pending(entry: TimelineEntry) -> bool:
 CANCELLED_WHY = {
     CANCELLED_BY_CLOSE: "cancelled (process closed)",
     CANCELLED_BY_REOPEN: "cancelled (process reopened)",
+    CANCELLED_BY_UNLOG: "cancelled (its conversation was corrected or deleted)",
 }
 """How a cancelled follow-up reads in the timeline and `crm` output."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from textual import on, work
 from textual.binding import Binding
@@ -15,7 +16,7 @@ from crm.services.conversations import timeline
 from crm.widgets.cells import app_now, local_time, short_local, shown
 from crm.widgets.follow_up_list import FollowUpList
 from crm.widgets.row_keys import FollowUpKey, InteractionKey, InterviewKey
-from crm.widgets.row_list import Column, Row
+from crm.widgets.row_list import Column, Row, RowList
 
 STATE_TONES = {
     FollowUpState.OVERDUE: "overdue",
@@ -79,12 +80,33 @@ class TimelinePane(FollowUpList):
 
     BINDINGS = [
         Binding("a", "everything", "All", tooltip="Show everyone's timeline", id="timeline-all"),
+        Binding(
+            "e",
+            "conversation('edit')",
+            "Edit",
+            tooltip="Correct the highlighted conversation",
+            id="timeline-edit",
+        ),
+        Binding(
+            "delete",
+            "conversation('delete')",
+            "Delete",
+            tooltip="Delete the highlighted conversation (asks; Ctrl+Z brings it back)",
+            id="timeline-delete",
+        ),
     ]
 
     subject: Subject = Subject()
     """Whose timeline this is."""
     shown: Subject = Subject()
     """Whose entries are on screen (lags ``subject`` while they load)."""
+
+    @dataclass
+    class ConversationRequested(Message):
+        """The user asked to open, correct or delete a logged conversation."""
+
+        interaction_id: int
+        action: Literal["open", "edit", "delete"]
 
     @dataclass
     class Loaded(Message):
@@ -133,3 +155,20 @@ class TimelinePane(FollowUpList):
 
     def action_everything(self) -> None:
         self.show_subject(Subject())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "conversation":
+            return isinstance(self.highlighted_key, InteractionKey)
+        return super().check_action(action, parameters)
+
+    def action_conversation(self, action: Literal["edit", "delete"]) -> None:
+        key = self.highlighted_key
+        if isinstance(key, InteractionKey):
+            self.post_message(self.ConversationRequested(key.interaction_id, action))
+
+    @on(RowList.Selected)
+    def open_conversation(self, message: RowList.Selected) -> None:
+        """Enter on a conversation opens it in full; on other rows the screen decides."""
+        if isinstance(message.key, InteractionKey):
+            message.stop()
+            self.post_message(self.ConversationRequested(message.key.interaction_id, "open"))

@@ -175,7 +175,7 @@ async def test_log_a_conversation_entirely_by_keyboard(db_path: Path, now: datet
         await pilot.press("l")
         await settle(pilot)
         await pilot.press("tab", "enter", "t", "enter", "tab", "tab", "tab", "tab")
-        await pilot.press(*"Thanks for the interview", "enter")
+        await pilot.press(*"Thanks for the interview", "ctrl+s")
         await settle(pilot)
         assert today.agenda is not None
         remaining = {(item.contact, item.kind) for item in today.agenda.due}

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from textual.app import App
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from crm.db.models import FollowUp, Interaction
 from crm.domain.types import ContactDraft, FollowUpKind, LogDraft
@@ -43,7 +43,10 @@ async def log_with(app: App[None], pilot, contact_id: int, fields: dict[str, str
     await settle(pilot)
     assert isinstance(app.screen, LogForm)
     for field_id, value in fields.items():
-        app.screen.query_one(f"#field-{field_id}", Input).value = value
+        if field_id == "summary":
+            app.screen.query_one("#field-summary", TextArea).text = value
+        else:
+            app.screen.query_one(f"#field-{field_id}", Input).value = value
     await pilot.press("ctrl+s")
     await settle(pilot)
 
@@ -142,7 +145,7 @@ async def test_a_third_casual_touch_in_the_app_is_warned(db_path: Path, now: dat
         await settle(pilot)
         await pilot.press("tab", "enter", "c", "a", "enter")  # Kind: Casual
         await settle(pilot)
-        app.screen.query_one("#field-summary", Input).value = "An article"
+        app.screen.query_one("#field-summary", TextArea).text = "An article"
         await pilot.press("ctrl+s")
         await settle(pilot)
         warnings = [text for text, severity in notices(app) if severity == "warning"]

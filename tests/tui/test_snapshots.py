@@ -48,6 +48,30 @@ def test_log_form(snap_compare, demo_db: Path, now: datetime) -> None:
     assert snap_compare(build_app(demo_db, now), run_before=log, terminal_size=(120, 36))
 
 
+def test_conversation_view(snap_compare, demo_db: Path, now: datetime) -> None:
+    """A logged conversation opened in full from the timeline: every field, the summary
+    wrapped, what it settled and planned."""
+
+    async def open_conversation(pilot: Pilot[None]) -> None:
+        from crm.widgets.row_keys import InteractionKey
+        from crm.widgets.timeline_pane import TimelinePane
+
+        await settle(pilot)
+        timeline = pilot.app.screen.query_one(TimelinePane)
+        timeline.action_everything()
+        await settle(pilot)
+        timeline.focus()
+        timeline.cursor = next(
+            i for i, row in enumerate(timeline.rows) if isinstance(row.key, InteractionKey)
+        )
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(
+        build_app(demo_db, now), run_before=open_conversation, terminal_size=(120, 36)
+    )
+
+
 def test_main_screen_small_terminal(snap_compare, demo_db: Path, now: datetime) -> None:
     assert snap_compare(build_app(demo_db, now), run_before=_ready, terminal_size=(80, 24))
 

@@ -124,6 +124,11 @@ class Opportunity(BaseModel):
     created_at = DateTimeField(default=utc_now)
     updated_at = DateTimeField(default=utc_now)
     closed_at = DateTimeField(null=True)
+    url = CharField(default="")  # the posting's link, http(s) or empty
+    location = CharField(default="")  # "Berlin", "remote", "hybrid, Zürich"
+    salary = CharField(default="")  # free text: "€70–80k", "$120k + equity"
+    applied_at = DateTimeField(null=True)
+    cv = CharField(default="")  # the CV or cover letter sent: a file name or a version
 
     class Meta:
         table_name = "opportunity"

@@ -269,6 +269,24 @@ class InterviewSummary:
 
 
 @dataclass(frozen=True)
+class OpportunityDetails:
+    """What a job seeker tracks about a posting, all of it optional."""
+
+    url: str = ""
+    """The posting's link: http(s), or empty."""
+    location: str = ""
+    """Where the job is, or how remote ("Berlin", "remote", "hybrid, Zürich")."""
+    salary: str = ""
+    """The salary range as the posting or recruiter said it ("€70–80k", "$120k + equity")."""
+    applied_at: datetime | None = None
+    """When the user applied (naive UTC)."""
+    cv: str = ""
+    """The CV or cover letter sent: a file name or a version."""
+    notes: str = ""
+    """Free notes, several lines."""
+
+
+@dataclass(frozen=True)
 class OpportunitySummary:
     """An opportunity with its interviews, for the interviews pane."""
 
@@ -281,6 +299,10 @@ class OpportunitySummary:
     """Its referrers and the people who pulled strings, in the order they were added."""
     interviews: tuple[InterviewSummary, ...] = ()
     pending_follow_ups: int = 0
+    details: OpportunityDetails | None = None
+    """What the user tracks about the posting (None: an empty set of details)."""
+    created_at: datetime | None = None
+    closed_at: datetime | None = None
 
     @property
     def title(self) -> str:

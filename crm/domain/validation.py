@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from crm.domain.text import clean_text
-from crm.domain.types import ContactDraft, Rapport
+from crm.domain.types import ContactDraft, OpportunityDetails, Rapport
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_NAME_LENGTH = 200
@@ -38,6 +39,38 @@ def normalise_draft(draft: ContactDraft) -> ContactDraft:
         relationship_note=clean_text(draft.relationship_note, allow_newlines=True).strip(),
         rapport=clean_text(draft.rapport).strip().casefold(),
     )
+
+
+def url_problem(url: str) -> str:
+    """What is wrong with a posting's link ("" when it is fine): it must be http(s) or empty."""
+    if not url:
+        return ""
+    problem = f"“{url}” isn't a web address: it should start with https:// or http://."
+    if any(character.isspace() for character in url):
+        return problem
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # a broken "[…]" host
+        return problem
+    return "" if parts.scheme.casefold() in ("http", "https") and host else problem
+
+
+def checked_details(details: OpportunityDetails) -> OpportunityDetails:
+    """An opportunity's details as stored (one-line fields trimmed, notes kept on their lines);
+    raises InvalidInput when the link isn't a web address."""
+    cleaned = replace(
+        details,
+        url=one_line(details.url),
+        location=one_line(details.location),
+        salary=one_line(details.salary),
+        cv=one_line(details.cv),
+        notes=note_text(details.notes),
+    )
+    problem = url_problem(cleaned.url)
+    if problem:
+        raise InvalidInput(problem)
+    return cleaned
 
 
 def one_line(text: str) -> str:

@@ -16,7 +16,7 @@ from textual import on
 from textual.screen import Screen
 
 from crm.domain.playbook import log_lines, planned_lines, stage_change_lines, warning_line
-from crm.domain.types import LogDraft, LogResult, Stage
+from crm.domain.types import LogDraft, LogResult, OpportunitySummary, Stage
 from crm.domain.validation import InvalidInput
 from crm.messages import (
     DataChanged,
@@ -279,20 +279,42 @@ class DailyLoop:
 
         self.screen.app.push_screen(OpportunityForm(), self._opportunity_closed)
 
+    def ask_edit_opportunity(self, summary: OpportunitySummary) -> None:
+        """Show the opportunity form filled with ``summary``."""
+        from crm.screens.opportunity_form import OpportunityForm
+
+        self.screen.app.push_screen(OpportunityForm(existing=summary), self._opportunity_closed)
+
     def _opportunity_closed(self, draft: OpportunityDraft | None) -> None:
-        if draft is not None:
+        if draft is None:
+            return
+        opportunity_id = draft.opportunity_id
+        if opportunity_id is not None:
             self.write(
-                lambda: opportunities.add_opportunity(
-                    draft.company,
-                    draft.role,
-                    referrer_ids=draft.referrer_ids,
-                    pulled_strings_ids=draft.pulled_strings_ids,
+                lambda: opportunities.edit_opportunity(
+                    opportunity_id,
+                    company=draft.company,
+                    role=draft.role,
                     quiet=draft.quiet,
-                    stage=draft.stage,
+                    details=draft.details,
                     now=self._now(),
                 ),
-                lambda _: f"Added {draft.role} at {draft.company}.",
+                lambda title: f"Saved {title}.",
             )
+            return
+        self.write(
+            lambda: opportunities.add_opportunity(
+                draft.company,
+                draft.role,
+                referrer_ids=draft.referrer_ids,
+                pulled_strings_ids=draft.pulled_strings_ids,
+                quiet=draft.quiet,
+                stage=draft.stage,
+                details=draft.details,
+                now=self._now(),
+            ),
+            lambda _: f"Added {draft.role} at {draft.company}.",
+        )
 
     def ask_new_interview(self, opportunity_id: int | None) -> None:
         """Show the interview form."""

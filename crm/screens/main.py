@@ -324,9 +324,11 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="contact-card", exit_on_error=False)
     def load_opportunity_card(self, opportunity_id: int) -> None:
         """Fetch an opportunity the interviews pane hasn't loaded yet."""
-        summaries = opportunities.list_opportunities()
-        summary = next((s for s in summaries if s.id == opportunity_id), None)
-        if summary is not None and not get_current_worker().is_cancelled:
+        try:
+            summary = opportunities.get_opportunity(opportunity_id)
+        except opportunities.NotFound:
+            return
+        if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_summary, summary)
 
     def _show_summary(self, summary: object) -> None:
@@ -482,6 +484,11 @@ class MainScreen(Screen[None]):
     def new_opportunity(self, message: InterviewsPane.NewOpportunityRequested) -> None:
         message.stop()
         self.daily.ask_new_opportunity()
+
+    @on(InterviewsPane.EditRequested)
+    def edit_opportunity(self, message: InterviewsPane.EditRequested) -> None:
+        message.stop()
+        self.daily.ask_edit_opportunity(message.summary)
 
     @on(InterviewsPane.NewInterviewRequested)
     def new_interview(self, message: InterviewsPane.NewInterviewRequested) -> None:

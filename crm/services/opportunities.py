@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import fields, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from peewee import fn
 
@@ -26,11 +28,12 @@ from crm.domain.types import (
     FollowUpKind,
     HelperRole,
     InterviewSummary,
+    OpportunityDetails,
     OpportunitySummary,
     Stage,
     StageChange,
 )
-from crm.domain.validation import InvalidInput, one_line
+from crm.domain.validation import InvalidInput, checked_details, one_line
 from crm.services.contacts import company_id_for
 from crm.services.followups import create_follow_ups, follow_up_notes
 from crm.services.process_people import add_helpers, helpers_by_opportunity
@@ -56,6 +59,7 @@ def add_opportunity(
     referrer_id: int | None = None,
     quiet: bool = False,
     stage: Stage = Stage.APPLIED,
+    details: OpportunityDetails | None = None,
     now: datetime | None = None,
 ) -> int:
     """Start tracking a role at a company; returns the opportunity's id.
@@ -67,6 +71,7 @@ def add_opportunity(
     role = one_line(role)
     if not role:
         raise InvalidInput("An opportunity needs a role.")
+    checked = checked_details(details or OpportunityDetails())
     referrers = [*([referrer_id] if referrer_id is not None else []), *referrer_ids]
     people = helper_list(referrers, pulled_strings_ids)
     with writing():
@@ -82,10 +87,81 @@ def add_opportunity(
                 created_at=moment,
                 updated_at=moment,
                 closed_at=None if stage.is_open else moment,
+                **_detail_columns(checked),
             ).execute()
         )
         add_helpers(opportunity_id, people)
         return opportunity_id
+
+
+def _detail_columns(details: OpportunityDetails) -> dict[str, object]:
+    """The opportunity columns that hold ``details``."""
+    return {f.name: getattr(details, f.name) for f in fields(OpportunityDetails)}
+
+
+def _details_of(row: Opportunity) -> OpportunityDetails:
+    return OpportunityDetails(**{f.name: getattr(row, f.name) for f in fields(OpportunityDetails)})
+
+
+def edit_opportunity(
+    opportunity_id: int,
+    *,
+    company: str | None = None,
+    role: str | None = None,
+    quiet: bool | None = None,
+    details: OpportunityDetails | Mapping[str, Any] | None = None,
+    now: datetime | None = None,
+) -> str:
+    """Change what was typed about an opportunity (not its stage: `set_stage` settles that).
+
+    ``None`` leaves a field as it is; ``details`` replaces them all, or, as a mapping, only
+    the ones it names (``{"salary": "€80k"}``).
+
+    Returns:
+        The opportunity's "Role at Company" after the change.
+    """
+    moment = now or utc_now()
+    if role is not None:
+        role = one_line(role)
+        if not role:
+            raise InvalidInput("An opportunity needs a role.")
+    with writing():
+        row = Opportunity.get_or_none(Opportunity.id == opportunity_id)
+        if row is None:
+            raise NotFound(f"There is no opportunity #{opportunity_id}.")
+        current = _details_of(row)
+        wanted = (
+            current
+            if details is None
+            else details
+            if isinstance(details, OpportunityDetails)
+            else replace(current, **details)
+        )
+        changes: dict[str, object] = {
+            "updated_at": moment,
+            **_detail_columns(checked_details(wanted)),
+        }
+        if role is not None:
+            changes["role"] = role
+        if quiet is not None:
+            changes["quiet"] = quiet
+        company_name = row.company.name
+        if company is not None:
+            company_id = company_id_for(company, now=moment)
+            if company_id is None:
+                raise InvalidInput("An opportunity needs a company.")
+            changes["company"] = company_id
+            company_name = Company.get_by_id(company_id).name
+        Opportunity.update(changes).where(Opportunity.id == opportunity_id).execute()
+        return f"{role or row.role} at {company_name}"
+
+
+def get_opportunity(opportunity_id: int) -> OpportunitySummary:
+    """One opportunity with its people, interviews and details; raises NotFound."""
+    found = _summaries(opportunity_id)
+    if not found:
+        raise NotFound(f"There is no opportunity #{opportunity_id}.")
+    return found[0]
 
 
 def helper_list(
@@ -357,25 +433,34 @@ def opportunity_label(opportunity_id: int | None) -> str:
 
 def list_opportunities(*, include_closed: bool = True) -> list[OpportunitySummary]:
     """Every opportunity with its interviews, in pipeline order, newest first within a stage."""
+    summaries = _summaries()
+    if not include_closed:
+        summaries = [s for s in summaries if s.stage.is_open]
+    summaries.sort(key=lambda s: STAGE_ORDER.index(s.stage))
+    return summaries
+
+
+def _summaries(only: int | None = None) -> list[OpportunitySummary]:
+    """Every opportunity (or just the one with id ``only``), newest first."""
+
+    def of_one(column: Any) -> Any:
+        return True if only is None else column == only
+
     with reading():
         rows = list(
-            tuples(
-                Opportunity.select(
-                    Opportunity.id,
-                    Company.name,
-                    Opportunity.role,
-                    Opportunity.stage,
-                    Opportunity.quiet,
-                )
-                .join(Company)
-                .order_by(Opportunity.created_at.desc(), Opportunity.id.desc())
-            )
+            Opportunity.select(Opportunity, Company)
+            .join(Company)
+            .where(of_one(Opportunity.id))
+            .order_by(Opportunity.created_at.desc(), Opportunity.id.desc())
         )
-        helpers = helpers_by_opportunity()
+        helpers = helpers_by_opportunity(None if only is None else [only])
         interviewers: dict[int, list[tuple[int, str]]] = defaultdict(list)
         for interview_id, contact_id, name in tuples(
             InterviewInterviewer.select(InterviewInterviewer.interview, Contact.id, Contact.name)
             .join(Contact)
+            .switch(InterviewInterviewer)
+            .join(Interview)
+            .where(of_one(Interview.opportunity))
             .order_by(InterviewInterviewer.id)
         ):
             interviewers[interview_id].append((contact_id, name))
@@ -388,7 +473,9 @@ def list_opportunities(*, include_closed: bool = True) -> list[OpportunitySummar
                 Interview.ends_at,
                 Interview.kind,
                 Interview.done_at,
-            ).order_by(Interview.starts_at)
+            )
+            .where(of_one(Interview.opportunity))
+            .order_by(Interview.starts_at)
         ):
             interviews[oid].append(
                 InterviewSummary(iid, oid, starts, ends, kind, done, tuple(interviewers[iid]))
@@ -396,27 +483,30 @@ def list_opportunities(*, include_closed: bool = True) -> list[OpportunitySummar
         pending = dict(
             tuples(
                 FollowUp.select(FollowUp.opportunity, fn.COUNT(FollowUp.id))
-                .where(FollowUp.done_at.is_null() & FollowUp.opportunity.is_null(False))
+                .where(
+                    FollowUp.done_at.is_null()
+                    & FollowUp.opportunity.is_null(False)
+                    & of_one(FollowUp.opportunity)
+                )
                 .group_by(FollowUp.opportunity)
             )
         )
-    summaries = [
+    return [
         OpportunitySummary(
-            id=oid,
-            company=company,
-            role=role,
-            stage=Stage(stage),
-            quiet=bool(quiet),
-            helpers=tuple(helpers.get(oid, ())),
-            interviews=tuple(interviews[oid]),
-            pending_follow_ups=pending.get(oid, 0),
+            id=row.id,
+            company=row.company.name,
+            role=row.role,
+            stage=Stage(row.stage),
+            quiet=bool(row.quiet),
+            helpers=tuple(helpers.get(row.id, ())),
+            interviews=tuple(interviews[row.id]),
+            pending_follow_ups=pending.get(row.id, 0),
+            details=_details_of(row),
+            created_at=row.created_at,
+            closed_at=row.closed_at,
         )
-        for oid, company, role, stage, quiet in rows
+        for row in rows
     ]
-    if not include_closed:
-        summaries = [s for s in summaries if s.stage.is_open]
-    summaries.sort(key=lambda s: STAGE_ORDER.index(s.stage))
-    return summaries
 
 
 def add_helper(

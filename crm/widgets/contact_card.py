@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.text import Text
 from textual.widgets import Static
 
-from crm.domain.types import ContactDetail, HelperRole, OpportunitySummary
+from crm.domain.types import ContactDetail, HelperRole, OpportunityDetails, OpportunitySummary
 from crm.widgets.cells import ago, local_time, short_local, shown_text
 
 RAPPORT_STYLES = {"good": "green", "neutral": "yellow", "strained": "bold red"}
@@ -103,8 +103,14 @@ def render_opportunity(
     title = Text(summary.title, style="bold")
     if summary.quiet:
         title.append("  quiet", style="italic magenta")
+    details = summary.details or OpportunityDetails()
     fields: list[Field] = [
         ("Stage", summary.stage.value),
+        ("Applied", short_local(details.applied_at) if details.applied_at else ""),
+        ("Link", details.url),
+        ("Location", details.location),
+        ("Salary", details.salary),
+        ("CV sent", details.cv),
         ("Referrer", summary.helper_names(HelperRole.REFERRER)),
         ("Pulled strings", summary.helper_names(HelperRole.PULLED_STRINGS)),
     ]
@@ -126,6 +132,7 @@ def render_opportunity(
             fields.append(
                 ("Next", Text("nothing scheduled: the ring is dropped", style="bold yellow"))
             )
+    fields.append(("Notes", details.notes))
     return _block([title], fields, width, console)
 
 

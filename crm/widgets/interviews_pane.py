@@ -114,6 +114,13 @@ class InterviewsPane(RowList):
         Binding(
             "S", "pick_stage", "Stage", tooltip="Choose the opportunity's stage", id="stage-pick"
         ),
+        Binding(
+            "e",
+            "edit_opportunity",
+            "Edit",
+            tooltip="Edit the opportunity: role, link, location, salary, CV, notes",
+            id="opportunity-edit",
+        ),
         Binding("l", "log", "Log", tooltip="Log a conversation", id="interviews-log"),
     ]
 
@@ -142,6 +149,12 @@ class InterviewsPane(RowList):
         """The user marked an interview done."""
 
         interview_id: int
+
+    @dataclass
+    class EditRequested(Message):
+        """The user asked to edit an opportunity."""
+
+        summary: OpportunitySummary
 
     @dataclass
     class StageChangeRequested(Message):
@@ -183,7 +196,7 @@ class InterviewsPane(RowList):
         key = self.highlighted_key
         if action == "interview_done":
             return True if isinstance(key, InterviewKey) and not key.done else None
-        if action in ("stage", "pick_stage"):
+        if action in ("stage", "pick_stage", "edit_opportunity"):
             return True if opportunity_of(key) is not None else None
         return True
 
@@ -211,6 +224,12 @@ class InterviewsPane(RowList):
         opportunity_id = opportunity_of(self.highlighted_key)
         if opportunity_id is not None:
             self.post_message(self.StageChangeRequested(opportunity_id))
+
+    def action_edit_opportunity(self) -> None:
+        opportunity_id = opportunity_of(self.highlighted_key)
+        summary = next((s for s in self.summaries if s.id == opportunity_id), None)
+        if summary is not None:
+            self.post_message(self.EditRequested(summary))
 
     def action_log(self) -> None:
         key = self.highlighted_key

@@ -393,3 +393,69 @@ def test_an_export_from_before_several_referrers_still_imports(
     exchange.import_document(document)
     [summary] = opportunities.list_opportunities()
     assert [(h.name, h.role) for h in summary.helpers] == [("Katie", HelperRole.REFERRER)]
+
+
+def _opportunity_with_details(now: datetime) -> int:
+    from crm.domain.types import OpportunityDetails
+    from crm.services import opportunities
+
+    details = OpportunityDetails(
+        url="https://jobs.example/42",
+        location="Zürich, hybrid",
+        salary="CHF 140–160k",
+        applied_at=datetime(2026, 11, 2, 8, 30),
+        cv="cv v3.pdf",
+        notes="Ask about on-call.\nRecruiter: Kat.",
+    )
+    return opportunities.add_opportunity("Acme", "Engineer", details=details, now=now)
+
+
+def test_an_opportunitys_details_survive_a_round_trip(
+    db_path: Path, tmp_path: Path, now: datetime
+) -> None:
+    from crm.services import opportunities
+
+    opp = _opportunity_with_details(now)
+    details = opportunities.get_opportunity(opp).details
+    document = exchange.export_document()
+    record = document["opportunities"][0]
+    assert {key: record[key] for key in ("url", "location", "salary", "applied_at", "cv")} == {
+        "url": "https://jobs.example/42",
+        "location": "Zürich, hybrid",
+        "salary": "CHF 140–160k",
+        "applied_at": "2026-11-02T08:30:00Z",
+        "cv": "cv v3.pdf",
+    }
+    _fresh(tmp_path / "copy.sqlite3")
+    exchange.import_document(json.loads(json.dumps(document)))
+    assert exchange.export_document() == document
+    [summary] = opportunities.list_opportunities()
+    assert summary.details == details
+
+
+def test_an_export_from_before_opportunity_details_still_imports(
+    db_path: Path, tmp_path: Path, now: datetime
+) -> None:
+    from crm.domain.types import OpportunityDetails
+    from crm.services import opportunities
+
+    _opportunity_with_details(now)
+    document = exchange.export_document()
+    for key in ("url", "location", "salary", "applied_at", "cv"):
+        del document["opportunities"][0][key]
+    document["opportunities"][0]["notes"] = ""
+    _fresh(tmp_path / "copy.sqlite3")
+    exchange.import_document(document)
+    [summary] = opportunities.list_opportunities()
+    assert summary.details == OpportunityDetails()
+
+
+def test_an_imported_link_that_isnt_a_web_address_is_refused(
+    db_path: Path, tmp_path: Path, now: datetime
+) -> None:
+    _opportunity_with_details(now)
+    document = _broken(exchange.export_document(), "opportunities", 0, url="javascript:x()")
+    _fresh(tmp_path / "copy.sqlite3")
+    with pytest.raises(exchange.ExchangeError, match=r"opportunities\[0\]\.url: .*web address"):
+        exchange.import_document(document)
+    assert not any(_row_counts().values())

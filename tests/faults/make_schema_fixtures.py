@@ -95,10 +95,14 @@ ROWS: dict[str, list[Row]] = {
     "opportunity": [
         {"id": 1, "uid": "9a2e7d6f-0001-4000-8000-000000000001", "company_id": 3,
          "role": "Staff Engineer", "stage": "interviewing", "referrer_id": 3, "quiet": 0,
-         "notes": "Référence: Taro", "created_at": _T0, "updated_at": _T2, "closed_at": None},
+         "notes": "Référence: Taro", "created_at": _T0, "updated_at": _T2, "closed_at": None,
+         "url": "https://initech.example/jobs/42?ref=[bold]", "location": "Zürich, hybrid",
+         "salary": "CHF 140–160k", "applied_at": "2026-10-02 07:30:00",
+         "cv": "cv-2026-10 (staff).pdf"},
         {"id": 2, "uid": "9a2e7d6f-0002-4000-8000-000000000002", "company_id": 1,
          "role": "Platform Lead", "stage": "rejected", "referrer_id": None, "quiet": 1,
-         "notes": "", "created_at": _T0, "updated_at": _T1, "closed_at": _T1},
+         "notes": "", "created_at": _T0, "updated_at": _T1, "closed_at": _T1, "url": "",
+         "location": "", "salary": "", "applied_at": None, "cv": ""},
     ],
     # Made by migration 0003 from opportunity.referrer_id in databases older than it.
     "opportunity_person": [

@@ -123,3 +123,30 @@ def test_reference_list(snap_compare, demo_db: Path, now: datetime) -> None:
 def test_first_run_small_terminal(snap_compare, db_path: Path, now: datetime) -> None:
     """An empty database at 80×24: how to start (add, import, demo), nothing cut."""
     assert snap_compare(build_app(db_path, now), run_before=_ready, terminal_size=(80, 24))
+
+
+def test_opportunity_form_editing(snap_compare, demo_db: Path, now: datetime) -> None:
+    """`e` on an opportunity: the form with its link, location, salary, CV and notes."""
+    from crm.domain.types import OpportunityDetails
+    from crm.services import opportunities
+
+    first = opportunities.list_opportunities()[0]
+    opportunities.edit_opportunity(
+        first.id,
+        details=OpportunityDetails(
+            url="https://jobs.example/staff-42",
+            location="Berlin, hybrid (2 days)",
+            salary="€95–110k + equity",
+            applied_at=datetime(2026, 11, 2, 8, 30),
+            cv="cv-2026-11-staff.pdf + cover letter v2",
+            notes="Recruiter: Kat.\nAsk about on-call and the platform team's roadmap.",
+        ),
+        now=now,
+    )
+
+    async def edit(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("f3", "e")
+        await settle(pilot)
+
+    assert snap_compare(build_app(demo_db, now), run_before=edit, terminal_size=(120, 36))

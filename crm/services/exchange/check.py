@@ -9,7 +9,7 @@ from typing import Any
 
 from crm.domain.text import clean_text, sort_key
 from crm.domain.types import HelperRole
-from crm.domain.validation import MAX_KEEP_IN_TOUCH_DAYS
+from crm.domain.validation import MAX_KEEP_IN_TOUCH_DAYS, url_problem
 from crm.services.exchange.schema import (
     BOOL,
     COMPANY_FIELDS,
@@ -261,6 +261,9 @@ class Planner:
     def _opportunities(self, name: str, items: Iterable[Any]) -> None:
         check, plan = self.check, self.plan
         for where, data, values in self._records(name, items, OPPORTUNITY_FIELDS):
+            problem = url_problem(values["url"])
+            if problem:
+                raise ExchangeError(f"{where}.url: {problem}")
             plan.opportunities.append(values)
             people: dict[str, str] = {}
             old_referrer = check.value(f"{where}.referrer", data.get("referrer"), OLD_REFERRER)

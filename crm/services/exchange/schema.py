@@ -87,6 +87,11 @@ OPPORTUNITY_FIELDS = (
     Field("created_at", TIME),
     Field("updated_at", TIME),
     Field("closed_at", MAYBE_TIME),
+    Field("url", TEXT),
+    Field("location", TEXT),
+    Field("salary", TEXT),
+    Field("applied_at", MAYBE_TIME),
+    Field("cv", TEXT),
 )
 HELPER_FIELDS = (
     Field("contact", REF, "contacts"),

@@ -24,6 +24,7 @@ from crm.services.conversations import open_opportunities_of
 from crm.services.opportunities import list_opportunities
 from crm.widgets.cells import app_now
 from crm.widgets.suggesters import ContactSuggester
+from crm.widgets.tick_box import TickBox
 from crm.zone import user_zone
 
 CHANNEL_LABELS: dict[Channel, str] = {
@@ -152,7 +153,7 @@ class LogForm(FormScreen[LogDraft | None]):
                     id="field-kind",
                 )
                 yield Label("Direction", classes="form-label")
-                yield Checkbox("They reached out (a reply)", compact=True, id="field-inbound")
+                yield TickBox("They reached out (a reply)", compact=True, id="field-inbound")
                 yield Label("When", classes="form-label")
                 yield Input(placeholder=WHEN_PLACEHOLDER, id="field-when", compact=True)
                 yield Label("Opportunity", classes="form-label")

@@ -18,6 +18,7 @@ from crm.screens.form import FormScreen, form_bindings, form_footer
 from crm.screens.lookup import resolve_contacts
 from crm.widgets.cells import shown
 from crm.widgets.suggesters import ContactSuggester, split_names
+from crm.widgets.tick_box import TickBox
 
 QUIET_LABEL = "Quiet: a confidential search — no outreach beyond the interviewers"
 DEFAULT_STAGE = Stage.APPLIED
@@ -87,7 +88,7 @@ class OpportunityForm(FormScreen[OpportunityDraft | None]):
                         compact=True,
                         suggester=ContactSuggester(multiple=True),
                     )
-                    yield Checkbox(QUIET_LABEL, id="field-quiet", compact=True)
+                    yield TickBox(QUIET_LABEL, id="field-quiet", compact=True)
                     yield Label("Stage", classes="form-label")
                     yield Select(
                         [(stage_label(stage), stage) for stage in Stage],

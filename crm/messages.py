@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from crm.domain.log_defaults import LogDefaults
+
 
 @dataclass
 class ContactSaved(Message):
@@ -29,6 +31,8 @@ class LogRequested(Message):
 
     contact_id: int | None
     opportunity_id: int | None = None
+    defaults: LogDefaults | None = None
+    """The kind and channel the row asks for (a thank-you row: Thank-you by e-mail)."""
 
 
 @dataclass

@@ -161,8 +161,9 @@ def demo(
 ) -> None:
     """Write a sample job search into a fresh database and open the app on it.
 
-    Without --db the database is a throwaway file in a temporary folder; with --db the sample
-    goes into that file, which must not hold contacts already.
+    Without --db the database is a throwaway file in a temporary folder, removed when the app
+    quits (kept with --no-open, whose output names it); with --db the sample goes into that
+    file, which must not hold contacts already.
     """
     from crm.services import contacts
     from crm.services import demo as demo_data
@@ -173,6 +174,8 @@ def demo(
     if not root["db_given"]:
         folder = Path(tempfile.mkdtemp(prefix="crm-demo-"))
         root["db_path"] = folder / "demo.sqlite3"
+        if open_app:
+            ctx.call_on_close(lambda: _remove_demo_folder(folder))
     db_path = database(ctx)
     existing = contacts.count_contacts()
     if existing:
@@ -198,6 +201,16 @@ def demo(
     else:
         total = contacts.count_contacts()
         echo(f"Wrote a demo with {total} contacts to {db_path}")
+
+
+def _remove_demo_folder(folder: Path) -> None:
+    """Delete a throwaway demo database with its -wal, -shm and backups once the app quits."""
+    import shutil
+
+    from crm.db import close_database
+
+    close_database()  # SQLite must let go of the files first (Windows refuses otherwise)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

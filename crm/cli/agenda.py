@@ -56,8 +56,13 @@ def followup_snooze(ctx: click.Context, follow_up_id: int, until_text: str) -> N
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option(
+    "--exit-code",
+    is_flag=True,
+    help="Exit 1 when anything is overdue, 0 otherwise (for cron and shell prompts).",
+)
 @click.pass_context
-def agenda(ctx: click.Context, as_json: bool) -> None:
+def agenda(ctx: click.Context, as_json: bool, exit_code: bool) -> None:
     """What you owe: overdue, due and upcoming follow-ups, rings dropped, the back channel to
     reach, casual touches and people going cold."""
     from crm.services import followups, suggestions
@@ -79,9 +84,11 @@ def agenda(ctx: click.Context, as_json: bool) -> None:
             )
         ]
         echo_json(payload)
-        return
-    _print_agenda(today, now_of(ctx))
-    _print_suggestions(ideas)
+    else:
+        _print_agenda(today, now_of(ctx))
+        _print_suggestions(ideas)
+    if exit_code and today.overdue_total:
+        ctx.exit(1)
 
 
 def _ring_people(today: Agenda) -> dict[int, str]:

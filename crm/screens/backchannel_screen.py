@@ -16,6 +16,7 @@ from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm.domain.backchannel import RankedCandidate, Tier, Warmth, heads_up_window
+from crm.domain.log_defaults import BACK_CHANNEL
 from crm.domain.text import picture_controls
 from crm.domain.types import FollowUpKind
 from crm.messages import DataChanged, LogRequested
@@ -137,6 +138,9 @@ class BackchannelList(RowList):
             id="backchannel-tell",
         ),
         Binding("l", "log", "Log", tooltip="Log a conversation with them", id="backchannel-log"),
+        # Where h or t don't apply, the same key says why instead of doing nothing.
+        Binding("h", "explain('heads_up')", show=False, id="backchannel-heads-up-why"),
+        Binding("t", "explain('tell')", show=False, id="backchannel-tell-why"),
     ]
 
     backchannel_map: BackchannelMap | None = None
@@ -173,24 +177,65 @@ class BackchannelList(RowList):
         key = self.highlighted_key
         return key if isinstance(key, CandidateKey) else None
 
+    def heads_up_refusal(self) -> str | None:
+        """Why a heads-up doesn't fit here, or None: it needs an interview map with the round
+        still ahead and not too close."""
+        shown = self.backchannel_map
+        if shown is None or shown.interview_id is None:
+            return (
+                "A heads-up goes before an interview round: open the back channel from an "
+                "interview (b on the Interviews tab)."
+            )
+        if shown.interview_done:
+            return "That round is over: a heads-up goes before a round (t tells them you did it)."
+        if shown.interview_starts_at is None:
+            return "The round has no date yet: a heads-up is planned before it."
+        if heads_up_window(shown.interview_starts_at, app_now(self)) is None:
+            return (
+                "Too close to the round: a heads-up now would reach them after the employer "
+                "might have."
+            )
+        return None
+
     def can_plan_heads_up(self) -> bool:
         """A heads-up fits: an interview map, the round still ahead and not too close."""
-        shown = self.backchannel_map
-        if shown is None or shown.interview_id is None or shown.interview_done:
-            return False
-        if shown.interview_starts_at is None:
-            return False
-        now = app_now(self)
-        return heads_up_window(shown.interview_starts_at, now) is not None
+        return self.heads_up_refusal() is None
+
+    def tell_refusal(self) -> str | None:
+        """Why telling doesn't fit here, or None: it needs an interview map, and someone around
+        the process, not an interviewer of any of its rounds (they get thank-yous)."""
+        shown, key = self.backchannel_map, self.candidate
+        if shown is None or shown.interview_id is None:
+            return (
+                "Telling them you interviewed goes with an interview: open the back channel "
+                "from an interview (b on the Interviews tab)."
+            )
+        if key is None:
+            return "Highlight someone to tell."
+        candidate = next((c for c in shown.candidates if c.contact_id == key.contact_id), None)
+        if candidate is None:
+            return "Highlight someone to tell."
+        if candidate.tier is Tier.INTERVIEWER:
+            return (
+                f"{picture_controls(candidate.name)} interviews you in this process: they get "
+                "a thank-you, not a tell."
+            )
+        return None
 
     def can_tell(self) -> bool:
-        """Telling fits: an interview map, and someone around the process, not an interviewer of
-        any of its rounds (they get thank-yous)."""
-        shown, key = self.backchannel_map, self.candidate
-        if shown is None or shown.interview_id is None or key is None:
-            return False
-        candidate = next((c for c in shown.candidates if c.contact_id == key.contact_id), None)
-        return candidate is not None and candidate.tier is not Tier.INTERVIEWER
+        """Telling fits: an interview map, and someone around the process, not an interviewer."""
+        return self.tell_refusal() is None
+
+    def action_explain(self, action: str) -> None:
+        """Say, in one line, why h or t does nothing here."""
+        if self.candidate is None:
+            problem = "Highlight someone first."
+        elif action == "heads_up":
+            problem = self.heads_up_refusal() or ""
+        else:
+            problem = self.tell_refusal() or ""
+        if problem:
+            self.notify(problem, severity="warning", markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "heads_up":
@@ -219,7 +264,7 @@ class BackchannelList(RowList):
         candidate = self.candidate
         if candidate is not None:
             opportunity_id = self.backchannel_map.opportunity_id if self.backchannel_map else None
-            self.post_message(LogRequested(candidate.contact_id, opportunity_id))
+            self.post_message(LogRequested(candidate.contact_id, opportunity_id, BACK_CHANNEL))
 
 
 class BackchannelScreen(OverlayScreen):

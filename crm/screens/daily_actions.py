@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual import on
 from textual.screen import Screen
 
+from crm.domain.log_defaults import LogDefaults
 from crm.domain.playbook import log_lines, planned_lines, stage_change_lines, warning_line
 from crm.domain.types import LogDraft, LogResult, OpportunitySummary, Stage
 from crm.domain.validation import InvalidInput
@@ -117,17 +118,25 @@ class DailyLoop:
 
     # --- logging a conversation ------------------------------------------------------------
 
-    def open_log_form(self, contact_id: int | None, opportunity_id: int | None) -> None:
-        """Look up the contact's name, then show the log form prefilled with it."""
+    def open_log_form(
+        self,
+        contact_id: int | None,
+        opportunity_id: int | None,
+        defaults: LogDefaults | None = None,
+    ) -> None:
+        """Look up the contact's name, then show the log form prefilled with it (and with the
+        kind and channel the row asks for)."""
         self.screen.run_worker(
-            partial(self._open_log_form, contact_id, opportunity_id),
+            partial(self._open_log_form, contact_id, opportunity_id, defaults),
             thread=True,
             group="open-log-form",
             exclusive=True,
             exit_on_error=False,
         )
 
-    def _open_log_form(self, contact_id: int | None, opportunity_id: int | None) -> None:
+    def _open_log_form(
+        self, contact_id: int | None, opportunity_id: int | None, defaults: LogDefaults | None
+    ) -> None:
         from crm.screens.log_form import LogForm
 
         contact = None
@@ -136,7 +145,7 @@ class DailyLoop:
                 contact = (contact_id, contacts.get_contact(contact_id).name)
             except contacts.ContactNotFound:
                 contact = None
-        form = LogForm(contact, opportunity_id=opportunity_id)
+        form = LogForm(contact, opportunity_id=opportunity_id, defaults=defaults)
         self.screen.app.call_from_thread(self.screen.app.push_screen, form, self._log_closed)
 
     def _log_closed(self, draft: LogDraft | None) -> None:
@@ -393,7 +402,7 @@ class OverlayScreen(Screen[None]):
     @on(LogRequested)
     def log_conversation(self, message: LogRequested) -> None:
         message.stop()
-        self.daily.open_log_form(message.contact_id, message.opportunity_id)
+        self.daily.open_log_form(message.contact_id, message.opportunity_id, message.defaults)
 
     @on(FollowUpDoneRequested)
     def mark_follow_up_done(self, message: FollowUpDoneRequested) -> None:

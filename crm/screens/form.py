@@ -16,6 +16,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 from textual.worker import Worker, WorkerState
 
+from crm.widgets.tick_box import TickBox
+
 ResultT = TypeVar("ResultT")
 
 
@@ -70,6 +72,11 @@ class FormScreen(ModalScreen[ResultT]):
 
     @on(Input.Submitted)
     def save_on_enter(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    @on(TickBox.Submitted)
+    def save_on_enter_in_a_tick_box(self, event: TickBox.Submitted) -> None:
         event.stop()
         self.action_save()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from time import sleep
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,14 +15,17 @@ from textual.worker import get_current_worker
 
 from crm.domain.conversations import ConversationView
 from crm.domain.followups import CHECK_IN_BUSINESS_DAYS, default_next_touch
+from crm.domain.log_defaults import CHECK_IN, LogDefaults
 from crm.domain.types import Channel, Direction, InteractionKind, LogDraft
 from crm.domain.when import WhenError, parse_next_touch, parse_when, to_local
 from crm.screens.form import FormScreen, form_bindings, form_footer
 from crm.screens.lookup import resolve_optional_contact
+from crm.services.contacts import ContactNotFound, get_contact
 from crm.services.conversations import open_opportunities_of
 from crm.services.opportunities import list_opportunities
 from crm.widgets.cells import app_now
 from crm.widgets.suggesters import ContactSuggester
+from crm.widgets.tick_box import TickBox
 from crm.zone import user_zone
 
 CHANNEL_LABELS: dict[Channel, str] = {
@@ -43,6 +47,9 @@ KIND_LABELS: dict[InteractionKind, str] = {
     InteractionKind.REFERENCE: "Reference",
     InteractionKind.OTHER: "Other",
 }
+
+CONTACT_LOOKUP_PAUSE = 0.15
+"""Seconds of no typing in Contact before the form looks the name up (once, not per key)."""
 
 NO_OPPORTUNITY = 0
 """The Opportunity select's "(none)" value; SQLite row ids start at 1."""
@@ -76,6 +83,13 @@ class LogForm(FormScreen[LogDraft | None]):
         draft: LogDraft
 
     @dataclass
+    class ContactFollowed(Message):
+        """The Contact field, as typed so far, names this contact (or no one for sure)."""
+
+        text: str
+        contact: tuple[int, str] | None
+
+    @dataclass
     class ContactNotResolved(Message):
         """The typed contact name matched no one, or several people."""
 
@@ -88,6 +102,7 @@ class LogForm(FormScreen[LogDraft | None]):
         *,
         opportunity_id: int | None = None,
         editing: ConversationView | None = None,
+        defaults: LogDefaults | None = None,
     ) -> None:
         super().__init__()
         self.editing = editing
@@ -98,6 +113,10 @@ class LogForm(FormScreen[LogDraft | None]):
         """The contact to prefill: (id, name), usually the highlighted one."""
         self.opportunity_id = opportunity_id
         """The opportunity to preselect, usually the highlighted one."""
+        self.contact_typed = contact[1].strip() if contact is not None else None
+        """What the Contact field held when ``contact`` was last known to be its person."""
+        self.defaults = defaults or CHECK_IN
+        """The kind and channel to preselect: what the row the form was opened on asks for."""
         self.auto_opportunity_id: int | None = None
         """The opportunity preselected because it is the prefilled contact's only open one."""
         self.opportunities_loaded = False
@@ -105,14 +124,18 @@ class LogForm(FormScreen[LogDraft | None]):
         self.tz = user_zone()
         """The time zone typed dates are read in."""
 
-    def compose(self) -> ComposeResult:
+    def title_text(self) -> str:
+        """The dialog's title: with whom, once the contact is known."""
         title = "Log a conversation"
         if self.editing is not None:
             title = f"Correct conversation #{self.editing.id}"
-        if self.contact is not None:
-            title += f" with {self.contact[1]}"
+        if self.contact is None:
+            return title
+        return f"{title} with {self.contact[1]}"
+
+    def compose(self) -> ComposeResult:
         with Vertical(id="log-dialog", classes="dialog"):
-            yield Label(title, classes="dialog-title")
+            yield Label(self.title_text(), classes="dialog-title", markup=False)
             with Grid(id="log-fields", classes="form-grid"):
                 yield Label("Contact", classes="form-label")
                 yield Input(
@@ -125,7 +148,7 @@ class LogForm(FormScreen[LogDraft | None]):
                 yield Label("Channel", classes="form-label")
                 yield Select[Channel](
                     [(label, channel) for channel, label in CHANNEL_LABELS.items()],
-                    value=Channel.EMAIL,
+                    value=self.defaults.channel,
                     allow_blank=False,
                     compact=True,
                     id="field-channel",
@@ -133,13 +156,13 @@ class LogForm(FormScreen[LogDraft | None]):
                 yield Label("Kind", classes="form-label")
                 yield Select[InteractionKind](
                     [(label, kind) for kind, label in KIND_LABELS.items()],
-                    value=InteractionKind.CHECK_IN,
+                    value=self.defaults.kind,
                     allow_blank=False,
                     compact=True,
                     id="field-kind",
                 )
                 yield Label("Direction", classes="form-label")
-                yield Checkbox("They reached out (a reply)", compact=True, id="field-inbound")
+                yield TickBox("They reached out (a reply)", compact=True, id="field-inbound")
                 yield Label("When", classes="form-label")
                 yield Input(placeholder=WHEN_PLACEHOLDER, id="field-when", compact=True)
                 yield Label("Opportunity", classes="form-label")
@@ -164,7 +187,7 @@ class LogForm(FormScreen[LogDraft | None]):
                 yield Label("They'll reply by", classes="form-label")
                 yield Input(placeholder=PROMISE_PLACEHOLDER, id="field-promised", compact=True)
             yield from form_footer(
-                "Enter or Ctrl+S saves · Tab moves · Enter opens a list · Esc cancels"
+                "Ctrl+S saves · Enter saves (in Summary: a new line) · Tab moves · Esc cancels"
             )
 
     def on_mount(self) -> None:
@@ -174,9 +197,8 @@ class LogForm(FormScreen[LogDraft | None]):
             self._fill_from(self.editing)
         self.refresh_next_placeholder()
         self.load_opportunities(self.contact[0] if self.contact else None)
-        first = "#field-channel" if self.contact is not None else "#field-contact"
-        if self.editing is not None:
-            first = "#field-summary"
+        # With the contact known, what is left to type is what was said.
+        first = "#field-summary" if self.contact is not None else "#field-contact"
         self.query_one(first).focus()
 
     def _fill_from(self, view: ConversationView) -> None:
@@ -207,6 +229,46 @@ class LogForm(FormScreen[LogDraft | None]):
         preselect = own[0] if len(own) == 1 else None
         if not get_current_worker().is_cancelled:
             self.post_message(self.OpportunitiesLoaded(choices, preselect))
+
+    @on(Input.Changed, "#field-contact")
+    def follow_contact(self, event: Input.Changed) -> None:
+        """Another contact typed: their opportunities (and the title) replace the old one's."""
+        text = event.value.strip()
+        if text == (self.contact_typed if self.contact is not None else ""):
+            return
+        self.contact_typed = None
+        self.opportunity_id = None
+        self.auto_opportunity_id = None
+        with self.opportunity_select.prevent(Select.Changed):
+            self.opportunity_select.value = NO_OPPORTUNITY
+        self.refresh_next_placeholder()
+        self.look_up_contact(text)
+
+    @work(thread=True, exclusive=True, group="log-form-follow", exit_on_error=False)
+    def look_up_contact(self, text: str) -> None:
+        """Find whom the Contact field names, once typing pauses."""
+        sleep(CONTACT_LOOKUP_PAUSE)
+        if get_current_worker().is_cancelled:
+            return
+        found = resolve_optional_contact("Contact", text)
+        contact = None
+        if isinstance(found, int):
+            try:
+                contact = (found, get_contact(found).name)
+            except ContactNotFound:
+                pass  # deleted meanwhile: the form names no one, as for an unknown name
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.ContactFollowed(text, contact))
+
+    @on(ContactFollowed)
+    def show_followed_contact(self, message: ContactFollowed) -> None:
+        message.stop()
+        if message.text != self._text("contact"):
+            return  # typed on since; a newer lookup follows
+        self.contact = message.contact
+        self.contact_typed = message.text if message.contact is not None else None
+        self.query_one(".dialog-title", Label).update(self.title_text())
+        self.load_opportunities(message.contact[0] if message.contact else None)
 
     @on(OpportunitiesLoaded)
     def fill_opportunities(self, message: OpportunitiesLoaded) -> None:
@@ -338,7 +400,7 @@ class LogForm(FormScreen[LogDraft | None]):
             promised_at=promised_at,
         )
         contact_text = self._text("contact")
-        if self.contact is not None and contact_text == self.contact[1].strip():
+        if self.contact is not None and contact_text == self.contact_typed:
             self.dismiss(draft)
             return
         if not contact_text:

@@ -468,7 +468,7 @@ class MainScreen(Screen[None]):
     @on(LogRequested)
     def log_conversation(self, message: LogRequested) -> None:
         message.stop()
-        self.daily.open_log_form(message.contact_id, message.opportunity_id)
+        self.daily.open_log_form(message.contact_id, message.opportunity_id, message.defaults)
 
     @on(FollowUpDoneRequested)
     def mark_follow_up_done(self, message: FollowUpDoneRequested) -> None:

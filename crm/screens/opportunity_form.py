@@ -21,6 +21,7 @@ from crm.screens.form import FormScreen, form_bindings, form_footer
 from crm.screens.lookup import resolve_contacts
 from crm.widgets.cells import app_now, shown
 from crm.widgets.suggesters import ContactSuggester, split_names
+from crm.widgets.tick_box import TickBox
 from crm.zone import local_text, user_zone
 
 QUIET_LABEL = "Quiet: a confidential search — no outreach beyond the interviewers"
@@ -130,7 +131,7 @@ class OpportunityForm(FormScreen[OpportunityDraft | None]):
                             compact=True,
                             suggester=ContactSuggester(multiple=True),
                         )
-                    yield Checkbox(
+                    yield TickBox(
                         QUIET_LABEL,
                         existing.quiet if existing else False,
                         id="field-quiet",

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from crm.domain.log_defaults import REFERENCE
 from crm.messages import DataChanged, LogRequested
 from crm.screens.daily_actions import USER_ERRORS, DailyLoop, OverlayScreen
 from crm.screens.reference_form import (
@@ -254,7 +255,7 @@ class ReferenceList(RowList):
 
     def action_log(self) -> None:
         if (reference := self.reference) is not None:
-            self.post_message(LogRequested(reference.contact_id, None))
+            self.post_message(LogRequested(reference.contact_id, None, REFERENCE))
 
     def action_remove(self) -> None:
         if (reference := self.reference) is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from crm.messages import FollowUpDoneRequested, LogRequested, SnoozeRequested
-from crm.widgets.row_keys import FollowUpKey, contact_of, opportunity_of
+from crm.widgets.row_keys import FollowUpKey, contact_of, log_defaults_of, opportunity_of
 from crm.widgets.row_list import RowList
 
 
@@ -36,7 +36,7 @@ class FollowUpList(RowList):
 
     def action_log(self) -> None:
         key = self.highlighted_key
-        self.post_message(LogRequested(contact_of(key), opportunity_of(key)))
+        self.post_message(LogRequested(contact_of(key), opportunity_of(key), log_defaults_of(key)))
 
     def watch_cursor(self, old: int, new: int) -> None:
         super().watch_cursor(old, new)

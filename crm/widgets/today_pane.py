@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.worker import get_current_worker
 
+from crm.domain.log_defaults import BACK_CHANNEL, CASUAL
 from crm.domain.playbook import RING_DROPPED_WHY, why_of
 from crm.domain.types import Agenda, AgendaItem
 from crm.services import contacts, followups
@@ -73,6 +74,7 @@ def agenda_rows(agenda: Agenda, ideas: TodaySuggestions | None = None) -> list[R
                 item.opportunity_id,
                 f"{what} — {item.contact}",
                 why=why_of(item.kind),
+                kind=item.kind,
             )
             rows.append(Row((item.contact, what, item.opportunity, item.late), key=key, tone=tone))
         rows += more_rows(total, len(items))
@@ -94,7 +96,7 @@ def suggestion_rows(suggestions: TodaySuggestions) -> list[Row]:
     if suggestions.backchannel:
         rows.append(header("Reach before the employer does", len(suggestions.backchannel)))
         for idea in suggestions.backchannel:
-            key = PersonKey(idea.contact_id, idea.opportunity_id)
+            key = PersonKey(idea.contact_id, idea.opportunity_id, log_as=BACK_CHANNEL)
             tone = "overdue" if idea.warning else ""
             rows.append(
                 Row((idea.name, idea.why, idea.opportunity, "back channel"), key=key, tone=tone)
@@ -103,7 +105,7 @@ def suggestion_rows(suggestions: TodaySuggestions) -> list[Row]:
         rows.append(header("Casual touches", len(suggestions.casual)))
         for casual in suggestions.casual:
             suggestion = casual.suggestion
-            key = PersonKey(suggestion.contact_id, casual.opportunity_id)
+            key = PersonKey(suggestion.contact_id, casual.opportunity_id, log_as=CASUAL)
             if suggestion.is_warning:
                 cells = (suggestion.name, "enough casual touches", casual.opportunity, "skip it")
                 rows.append(Row(cells, key=key, tone="due"))

@@ -771,3 +771,20 @@ def test_log_with_one_open_opportunity_takes_it_without_a_word(
     with closing(sqlite3.connect(cli.db)) as connection:
         (on,) = connection.execute("SELECT opportunity_id FROM interaction").fetchone()
     assert on == interviewed["opp"]
+
+
+# --- agenda --exit-code ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("as_json", [(), ("--json",)], ids=["text", "json"])
+def test_agenda_exit_code_says_whether_anything_is_overdue(
+    cli: Cli, interviewed: dict[str, int], as_json: tuple[str, ...]
+) -> None:
+    cli.ok("interview", "done", str(interviewed["interview"]), "--at", "2026-11-18 11:00")
+    due_only = cli("agenda", *as_json, "--exit-code")
+    assert due_only == (0, cli.ok("agenda", *as_json), "")  # output unchanged
+    three_days_later = "2026-11-21 15:00"
+    code, out, err = cli("agenda", *as_json, "--exit-code", now=three_days_later)
+    assert (code, err) == (1, "")
+    assert out == cli.ok("agenda", *as_json, now=three_days_later)
+    assert "Ann Lee" in out

@@ -15,7 +15,16 @@ from textual.widgets import Input, Select, Static
 
 import crm
 from crm.clock import fixed_clock
-from crm.domain.types import Channel, ContactDraft, Direction, InteractionKind, LogDraft
+from crm.domain import log_defaults
+from crm.domain.log_defaults import log_defaults_for
+from crm.domain.types import (
+    Channel,
+    ContactDraft,
+    Direction,
+    FollowUpKind,
+    InteractionKind,
+    LogDraft,
+)
 from crm.screens.log_form import LogForm
 from crm.screens.snooze import SnoozeDialog
 from crm.services import contacts
@@ -83,9 +92,7 @@ async def test_full_keyboard_log_fits_the_key_budget(db_path: Path, now: datetim
         await keys.press("l")
         await settle(pilot)
         assert isinstance(app.screen, LogForm)
-        assert app.focused is not None and app.focused.id == "field-channel"
-        await keys.press("enter", "c", "enter")  # Channel: open the list, jump to Call, pick
-        await keys.press("tab", "tab", "tab", "tab", "tab")  # Kind, Direction, When, Opp, Summary
+        # The cursor starts in Summary: the row already said who, how and what for.
         assert app.focused is not None and app.focused.id == "field-summary"
         await keys.type("Asked about the team offsite")
         await keys.press("tab")
@@ -93,11 +100,11 @@ async def test_full_keyboard_log_fits_the_key_budget(db_path: Path, now: datetim
         await keys.press("enter")
         await settle(pilot)
     assert keys.count <= KEY_BUDGET
-    assert keys.count == 11
+    assert keys.count == 3
     assert app.results == [
         LogDraft(
             contact_id=ann,
-            channel=Channel.CALL,
+            channel=Channel.EMAIL,
             kind=InteractionKind.CHECK_IN,
             occurred_at=now,
             summary="Asked about the team offsite",
@@ -134,7 +141,8 @@ async def test_yesterday_4pm_in_when_and_a_reply(db_path: Path, now: datetime) -
     async with app.run_test(size=(110, 30)) as pilot:
         await settle(pilot)
         await open_form(pilot)
-        await pilot.press("tab", "tab", "space", "tab")  # Kind, Direction (tick), When
+        await pilot.press("shift+tab", "shift+tab", "shift+tab")  # Opportunity, When, Direction
+        await pilot.press("space", "tab")  # tick, When
         await pilot.press(*"yesterday 4pm", "enter")
         await settle(pilot)
     [draft] = app.results
@@ -207,7 +215,7 @@ async def test_an_ambiguous_name_lists_the_candidates(db_path: Path, now: dateti
     async with app.run_test(size=(110, 30)) as pilot:
         await settle(pilot)
         await open_form(pilot)
-        await pilot.press("shift+tab")  # back to Contact; focusing selects the whole name
+        await pilot.press(*["shift+tab"] * 6)  # back to Contact; focusing selects the whole name
         assert app.focused is not None and app.focused.id == "field-contact"
         await pilot.press(*"Ann", "enter")
         await settle(pilot)
@@ -347,3 +355,84 @@ async def test_escape_cancels_the_snooze(now: datetime) -> None:
         await settle(pilot)
         assert not isinstance(app.screen, SnoozeDialog)
     assert app.results == [None]
+
+
+# --- the form follows the row and the contact ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("defaults", "kind", "channel"),
+    [
+        (None, InteractionKind.CHECK_IN, Channel.EMAIL),
+        (
+            log_defaults_for(FollowUpKind.HANDWRITTEN_NOTE),
+            InteractionKind.THANK_YOU,
+            Channel.HANDWRITTEN_NOTE,
+        ),
+        (log_defaults.REFERENCE, InteractionKind.REFERENCE, Channel.EMAIL),
+    ],
+)
+async def test_the_form_starts_with_the_rows_kind_and_channel(
+    db_path: Path,
+    now: datetime,
+    defaults: log_defaults.LogDefaults | None,
+    kind: InteractionKind,
+    channel: Channel,
+) -> None:
+    ann = add("Ann Lee", "Acme")
+    app = log_host(now, (ann, "Ann Lee"), defaults=defaults)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await open_form(pilot)
+        assert app.focused is not None and app.focused.id == "field-summary"
+        await pilot.press(*"Thanks", "ctrl+s")
+        await settle(pilot)
+    [draft] = app.results
+    assert isinstance(draft, LogDraft)
+    assert (draft.kind, draft.channel, draft.summary) == (kind, channel, "Thanks")
+
+
+async def test_changing_the_contact_files_it_under_the_new_contacts_opportunity(
+    db_path: Path, now: datetime
+) -> None:
+    ann = add("Ann Lee", "Acme")
+    bob = add("Bob Stone", "Globex")
+    acme = add_opportunity("Acme", "Staff Engineer", referrer_id=ann, now=now)
+    globex = add_opportunity("Globex", "Designer", referrer_id=bob, now=now)
+    app = log_host(now, (ann, "Ann Lee"), opportunity_id=acme)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await open_form(pilot)
+        select = app.screen.query_one("#field-opportunity", Select)
+        assert select.value == acme
+        app.screen.query_one("#field-contact", Input).value = "Bob Stone"
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert select.value == globex
+        title = app.screen.query_one(".dialog-title", Static)
+        assert plain_text(title).strip() == "Log a conversation with Bob Stone"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    [draft] = app.results
+    assert isinstance(draft, LogDraft)
+    assert (draft.contact_id, draft.opportunity_id) == (bob, globex)
+
+
+async def test_a_contact_with_no_open_opportunity_logs_under_none(
+    db_path: Path, now: datetime
+) -> None:
+    ann = add("Ann Lee", "Acme")
+    cat = add("Cat Ng")
+    acme = add_opportunity("Acme", "Staff Engineer", referrer_id=ann, now=now)
+    app = log_host(now, (ann, "Ann Lee"), opportunity_id=acme)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await open_form(pilot)
+        app.screen.query_one("#field-contact", Input).value = "Cat Ng"
+        await pilot.pause(0.3)
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    [draft] = app.results
+    assert isinstance(draft, LogDraft)
+    assert (draft.contact_id, draft.opportunity_id) == (cat, None)

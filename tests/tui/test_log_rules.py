@@ -143,7 +143,8 @@ async def test_a_third_casual_touch_in_the_app_is_warned(db_path: Path, now: dat
         await settle(pilot)
         app.screen.open_log_form(ids["ann"], ids["opp"])  # type: ignore[attr-defined]
         await settle(pilot)
-        await pilot.press("tab", "enter", "c", "a", "enter")  # Kind: Casual
+        app.screen.query_one("#field-kind").focus()
+        await pilot.press("enter", "c", "a", "enter")  # Kind: Casual
         await settle(pilot)
         app.screen.query_one("#field-summary", TextArea).text = "An article"
         await pilot.press("ctrl+s")

@@ -42,7 +42,7 @@ def test_log_form(snap_compare, demo_db: Path, now: datetime) -> None:
         await settle(pilot)
         await pilot.press("l")
         await settle(pilot)
-        await pilot.press("tab", "tab", "tab", "tab", "tab", *"Sent the thank-you")
+        await pilot.press(*"Sent the thank-you")  # the cursor starts in Summary
         await settle(pilot)
 
     assert snap_compare(build_app(demo_db, now), run_before=log, terminal_size=(120, 36))

@@ -21,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from crm.widgets.cells import fit
+from crm.widgets.contrast import readable_style
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class Column:
 
 
 TONES = ("header", "overdue", "due", "done", "dim", "now")
+INVERTED_TONES = ("overdue", "due")
+"""Tones whose row becomes a bar of their colour under the focused cursor."""
 
 
 class RowList(ScrollView, can_focus=True):
@@ -115,6 +118,8 @@ class RowList(ScrollView, can_focus=True):
         self.empty_text = ""
         """Shown when there are no rows."""
         self._frame = _NO_FRAME
+        self._styles_for: object = None
+        self._styles: tuple[dict[str, Style], dict[str, Style]] = ({}, {})
 
     def set_rows(self, rows: Sequence[Row], *, keep: object | None = None) -> None:
         """Replace the rows, keeping the cursor on ``keep`` (or the old key) when still there."""
@@ -253,43 +258,55 @@ class RowList(ScrollView, can_focus=True):
         widths[last] += max(width - (sum(widths) + gaps), 0)
         return widths
 
+    def row_styles(self) -> tuple[dict[str, Style], dict[str, Style]]:
+        """The style of a row in each tone, off the cursor and under it.
+
+        Under the focused cursor a red or amber row turns into a bar of its colour (amber text
+        on an amber cursor read as nothing); every text colour is then nudged until it reads
+        at WCAG AA on its background, whatever the theme.
+        """
+        base = self.rich_style
+        cursor = self.get_component_rich_style("row-list--cursor")
+        tones = tuple(self.get_component_rich_style(f"row-list--{tone}") for tone in TONES)
+        key = (base, cursor, tones, self.has_focus)
+        if self._styles_for != key:
+            plain = {"": readable_style(base)}
+            plain |= {tone: readable_style(s) for tone, s in zip(TONES, tones, strict=True)}
+            under = {"": readable_style(cursor)}
+            for tone, style in zip(TONES, tones, strict=True):
+                if self.has_focus and tone in INVERTED_TONES:
+                    bar = Style(bgcolor=style.color, bold=True) + Style(color=cursor.color)
+                    under[tone] = readable_style(bar)
+                else:
+                    under[tone] = readable_style(
+                        style + Style(bold=cursor.bold), background=cursor.bgcolor
+                    )
+            self._styles_for, self._styles = key, (plain, under)
+        return self._styles
+
     def render_lines(self, crop: Region) -> list[Strip]:
         # What every line of a frame shares, looked up once: the width, the column widths,
         # and the styles (rich_style walks every ancestor's styles; each component style is a
         # lookup too), since per line they cost most of drawing a pane.
         width = self.scrollable_content_region.width
-        base = self.rich_style
-        self._frame = _Frame(
-            width,
-            self._widths(width),
-            base,
-            self.get_component_rich_style("row-list--cursor", partial=True),
-            {
-                tone: self.get_component_rich_style(f"row-list--{tone}", partial=True)
-                for tone in TONES
-            },
-            base + self.get_component_rich_style("row-list--dim"),
-        )
+        plain, under = self.row_styles()
+        self._frame = _Frame(width, self._widths(width), plain, under)
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         frame = self._frame
         width = frame.width
         index = round(self.scroll_y) + y
-        base = frame.base
+        base = frame.plain.get("", Style.null())
         if not self.rows:
             if y == 0 and self.empty_text:
-                return Strip([Segment(fit(self.empty_text, width), frame.dim)])
+                return Strip([Segment(fit(self.empty_text, width), frame.plain["dim"])])
             return Strip.blank(width, base)
         if index >= len(self.rows):
             return Strip.blank(width, base)
         row = self.rows[index]
-        style = base
-        if index == self.cursor:
-            style += frame.cursor
-        if row.tone in frame.tones:
-            # After the cursor, so an overdue row stays red while highlighted.
-            style += frame.tones[row.tone]
+        styles = frame.cursor if index == self.cursor else frame.plain
+        style = styles.get(row.tone, styles[""])
         if row.key is None or len(row.cells) == 1:
             return Strip([Segment(fit(" ".join(row.cells), width), style)])
         text = " ".join(
@@ -304,10 +321,10 @@ class _Frame:
 
     width: int
     widths: list[int]
-    base: Style
-    cursor: Style
-    tones: dict[str, Style]
-    dim: Style
+    plain: dict[str, Style]
+    """Row styles by tone ("" for none), off the cursor."""
+    cursor: dict[str, Style]
+    """Row styles by tone under the cursor."""
 
 
-_NO_FRAME = _Frame(0, [], Style.null(), Style.null(), {}, Style.null())
+_NO_FRAME = _Frame(0, [], {}, {})

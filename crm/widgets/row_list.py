@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -43,7 +44,12 @@ class Column:
     flex: int = 0
     optional: bool = False
     """Left out (blank) when the list is too narrow for every column's minimum."""
+    fit: bool = False
+    """As wide as its longest value: never cut (a when or status column)."""
 
+
+SHRUNK = 4
+"""The fewest cells a flexible column shrinks to so that a ``fit`` column stays whole."""
 
 TONES = ("header", "overdue", "due", "done", "dim", "now")
 INVERTED_TONES = ("overdue", "due")
@@ -118,6 +124,8 @@ class RowList(ScrollView, can_focus=True):
         self.empty_text = ""
         """Shown when there are no rows."""
         self._frame = _NO_FRAME
+        self._natural: list[int] = []
+        """The width each column's longest value needs."""
         self._styles_for: object = None
         self._styles: tuple[dict[str, Style], dict[str, Style]] = ({}, {})
 
@@ -126,6 +134,7 @@ class RowList(ScrollView, can_focus=True):
         before = self.highlighted_key
         old_key = keep if keep is not None else before
         self.rows = list(rows)
+        self._measure()
         self._set_row_count(len(self.rows))
         target = next(
             (i for i, r in enumerate(self.rows) if r.key is not None and r.key == old_key), None
@@ -239,21 +248,61 @@ class RowList(ScrollView, can_focus=True):
             self.set_reactive(RowList.virtual_size, size)
             self._scroll_update(size)  # the thumb, and the scroll offset clamped to the new height
 
+    def _measure(self) -> None:
+        """The width each column's longest value needs, over the selectable rows."""
+        natural = [0] * len(self.COLUMNS)
+        for row in self.rows:
+            if row.key is None or len(row.cells) == 1:
+                continue
+            for i, cell in enumerate(row.cells[: len(natural)]):
+                natural[i] = max(natural[i], cell_len(cell))
+        self._natural = natural
+
     def _widths(self, width: int) -> list[int]:
-        """Cell widths per column (0 for an optional column that doesn't fit)."""
+        """Cell widths per column (0 for an optional column that doesn't fit).
+
+        A ``fit`` column gets what its longest value needs, so "3 days late" is never cut;
+        the others grow toward their longest value by their flex, and only then share what is
+        left, so a wide terminal shows whole titles rather than padding.
+        """
         columns = list(self.COLUMNS)
+        natural = self._natural if len(self._natural) == len(columns) else [0] * len(columns)
+        least = [
+            max(c.minimum, n) if c.fit else c.minimum for c, n in zip(columns, natural, strict=True)
+        ]
         shown = [True] * len(columns)
         gaps = max(len(columns) - 1, 0)
-        if sum(c.minimum for c in columns) + gaps > width:
+        if sum(least) + gaps > width:
             shown = [not c.optional for c in columns]
             gaps = max(sum(shown) - 1, 0)
-        fixed = sum(c.minimum for c, on in zip(columns, shown, strict=True) if on) + gaps
-        spare = max(width - fixed, 0)
-        flex = sum(c.flex for c, on in zip(columns, shown, strict=True) if on) or 1
-        widths = [
-            c.minimum + spare * c.flex // flex if on else 0
-            for c, on in zip(columns, shown, strict=True)
-        ]
+        widths = [w if on else 0 for w, on in zip(least, shown, strict=True)]
+        flexible = [i for i, c in enumerate(columns) if shown[i] and c.flex and not c.fit]
+        over = sum(widths) + gaps - width
+        while over > 0 and any(widths[i] > SHRUNK for i in flexible):
+            # Too narrow even for the minimums: the widest flexible column gives way first.
+            i = max(flexible, key=lambda i: widths[i])
+            widths[i] -= 1
+            over -= 1
+        spare = max(width - sum(widths) - gaps, 0)
+        wanted = {i: max(natural[i] - widths[i], 0) for i in flexible}
+        growing = [i for i in flexible if wanted[i]]
+        while spare and growing:
+            total = sum(columns[i].flex for i in growing)
+            given = 0
+            for i in growing:
+                share = max(spare * columns[i].flex // total, 1)
+                add = min(share, wanted[i], spare - given)
+                widths[i] += add
+                wanted[i] -= add
+                given += add
+            spare -= given
+            growing = [i for i in growing if wanted[i]]
+            if not given:
+                break
+        if spare and flexible:
+            total = sum(columns[i].flex for i in flexible)
+            for i in flexible:
+                widths[i] += spare * columns[i].flex // total
         last = max(i for i, on in enumerate(shown) if on) if any(shown) else 0
         widths[last] += max(width - (sum(widths) + gaps), 0)
         return widths

@@ -250,13 +250,10 @@ class RowList(ScrollView, can_focus=True):
 
     def _measure(self) -> None:
         """The width each column's longest value needs, over the selectable rows."""
-        natural = [0] * len(self.COLUMNS)
-        for row in self.rows:
-            if row.key is None or len(row.cells) == 1:
-                continue
-            for i, cell in enumerate(row.cells[: len(natural)]):
-                natural[i] = max(natural[i], cell_len(cell))
-        self._natural = natural
+        count = len(self.COLUMNS)
+        cells = [r.cells for r in self.rows if r.key is not None and len(r.cells) == count]
+        columns = zip(*cells, strict=True) if cells else [()] * count
+        self._natural = [max(map(cell_len, column), default=0) for column in columns]
 
     def _widths(self, width: int) -> list[int]:
         """Cell widths per column (0 for an optional column that doesn't fit).

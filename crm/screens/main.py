@@ -58,6 +58,8 @@ TABS: dict[str, type[Widget]] = {
     "contacts": ContactList,
     "interviews": InterviewsPane,
 }
+NARROW_BELOW = 100
+"""Terminal columns under which the card and timeline fold away beside the lists."""
 CARD_DELAY_WHILE_TYPING = 0.15
 """Seconds of no typing before the card follows the filter's top row."""
 FIRST_TIMELINE_ROWS = 60  # a tall terminal's screenful
@@ -68,6 +70,9 @@ would expect a cron job's change to appear, and the look costs microseconds."""
 
 class MainScreen(Screen[None]):
     """Today, contacts and interviews as tabs; the highlighted subject and its timeline beside."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
+    """Below 100 columns the card and timeline fold away, so the lists keep a readable width."""
 
     AUTO_FOCUS = "#today-list"
     """Focus starts on Today's list: focusing the tabs first, then moving, restyles them twice."""
@@ -102,6 +107,14 @@ class MainScreen(Screen[None]):
         ),
         Binding("ctrl+f", "focus_search", "Search", show=False, id="main-search-ctrl"),
         Binding("ctrl+n", "new_contact", "New contact", show=False, id="main-new-contact"),
+        Binding(
+            "f5",
+            "toggle_side",
+            "Card",
+            show=False,
+            tooltip="Show or hide the card and timeline beside the list",
+            id="toggle-side",
+        ),
         Binding(
             "b",
             "backchannel",
@@ -217,7 +230,23 @@ class MainScreen(Screen[None]):
             self.set_focus(self.query_one(TABS[tab]))
 
     def action_focus_timeline(self) -> None:
+        if self.side_folded:
+            self.add_class("-side-toggled")
         self.set_focus(self.query_one(TimelinePane))
+
+    @property
+    def side_folded(self) -> bool:
+        """Whether the card and timeline are out of sight (a narrow terminal, or F5)."""
+        return not self.query_one("#side").display
+
+    def action_toggle_side(self) -> None:
+        self.toggle_class("-side-toggled")
+        if (
+            self.side_folded
+            and self.focused is not None
+            and "side" in {node.id for node in self.focused.ancestors}
+        ):
+            self.action_show_tab(self.query_one(TabbedContent).active or "today")
 
     @on(ContactList.SearchRequested)
     def action_focus_search(self) -> None:
@@ -409,7 +438,10 @@ class MainScreen(Screen[None]):
     def jump_to_row_contact(self, message: RowList.Selected) -> None:
         message.stop()
         contact_id = contact_of(message.key)
-        if contact_id:
+        if contact_id and self.side_folded:
+            # With no card beside the list, the contact's own screen is where Enter leads.
+            self.post_message(ContactList.Opened(contact_id))
+        elif contact_id:
             self.post_message(GoToContact(contact_id))
 
     @on(TimelinePane.ConversationRequested)
@@ -420,7 +452,7 @@ class MainScreen(Screen[None]):
     @on(RowList.Selected, "#interviews-list")
     def focus_opportunity_timeline(self, message: RowList.Selected) -> None:
         message.stop()
-        self.set_focus(self.query_one(TimelinePane))
+        self.action_focus_timeline()
 
     @on(GoToContact)
     def go_to_contact(self, message: GoToContact) -> None:

@@ -24,6 +24,7 @@ from crm.domain.types import ContactRow
 from crm.messages import DeleteRequested, LogRequested
 from crm.services import contacts
 from crm.widgets.cells import app_now, fit
+from crm.widgets.contrast import readable_style
 from crm.widgets.frame_hold import FrameHold
 
 PAGE_SIZE = contacts.PAGE_SIZE
@@ -40,6 +41,9 @@ class _Frame:
     cursor: Style
     overdue: Style
     dim: Style
+    cursor_overdue: Style
+    cursor_dim: Style
+    header: Style
 
 
 @dataclass(frozen=True)
@@ -155,9 +159,10 @@ class ContactList(ScrollView, can_focus=True):
         self._requested: set[int] = set()
         self._wanted: set[int] = set()
         self._announced: int | None = -1
-        self._frame = _Frame(
-            0, (0, 0, 0, 0), Style.null(), Style.null(), Style.null(), Style.null()
-        )
+        none = Style.null()
+        self._frame = _Frame(0, (0, 0, 0, 0), none, none, none, none, none, none, none)
+        self._styles_for: object = None
+        self._styles: dict[str, Style] = {}
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -388,18 +393,43 @@ class ContactList(ScrollView, can_focus=True):
         role = max(rest - name - company, 0)
         return badge, name, company, role
 
+    def line_styles(self) -> dict[str, Style]:
+        """Each style a line is drawn in, its text made readable on its background (WCAG AA)."""
+        base = self.rich_style
+        cursor = self.get_component_rich_style("contact-list--cursor")
+        overdue = self.get_component_rich_style("contact-list--overdue")
+        dim = self.get_component_rich_style("contact-list--dim")
+        header = self.get_component_rich_style("contact-list--header")
+        key = (base, cursor, overdue, dim, header)
+        if self._styles_for != key:
+            under = Style(bgcolor=cursor.bgcolor, bold=cursor.bold)
+            self._styles_for = key
+            self._styles = {
+                "base": readable_style(base),
+                "cursor": readable_style(cursor),
+                "overdue": readable_style(overdue),
+                "cursor-overdue": readable_style(overdue + under),
+                "dim": readable_style(dim),
+                "cursor-dim": readable_style(dim + under),
+                "header": readable_style(header),
+            }
+        return self._styles
+
     def render_lines(self, crop: Region) -> list[Strip]:
         # Styles and column widths are the same for every line of a frame: look them up
         # once (rich_style alone walks every ancestor's styles).
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        styles = self.line_styles()
         self._frame = _Frame(
             width,
             self._columns(width),
-            base,
-            base + self.get_component_rich_style("contact-list--cursor", partial=True),
-            self.get_component_rich_style("contact-list--overdue"),
-            self.get_component_rich_style("contact-list--dim"),
+            styles["base"],
+            styles["cursor"],
+            styles["overdue"],
+            styles["dim"],
+            styles["cursor-overdue"],
+            styles["cursor-dim"],
+            styles["header"],
         )
         return super().render_lines(crop)
 
@@ -408,7 +438,7 @@ class ContactList(ScrollView, can_focus=True):
         width = frame.width
         badge, name_w, company_w, role_w = frame.columns
         if y == 0:
-            style = self.get_component_rich_style("contact-list--header")
+            style = frame.header
             where = f"{self.cursor + 1:,}/{self.total:,}" if self.total else ""
             text = " " * badge + fit("Name", name_w) + " " + fit("Company", company_w)
             text += " " + fit("Role", max(role_w - cell_len(where), 0)) + where
@@ -421,13 +451,14 @@ class ContactList(ScrollView, can_focus=True):
         if index >= self.total:
             return Strip.blank(width, frame.base)
         row = self.row(index)
-        style = frame.cursor if index == self.cursor else frame.base
+        under = index == self.cursor
+        style = frame.cursor if under else frame.base
         if row is None:
             self._want(index // PAGE_SIZE)
-            return Strip([Segment(fit("   …", width), style + frame.dim)])
+            return Strip([Segment(fit("   …", width), frame.cursor_dim if under else frame.dim)])
         if row.overdue:
             mark = fit(f"{min(row.overdue, 99)}!", badge)
-            badge_style = style + frame.overdue
+            badge_style = frame.cursor_overdue if under else frame.overdue
         else:
             mark, badge_style = " " * badge, style
         cells = fit(row.name, name_w) + " " + fit(row.company, company_w) + " "
@@ -435,8 +466,7 @@ class ContactList(ScrollView, can_focus=True):
         return Strip([Segment(mark, badge_style), Segment(fit(cells, width - badge), style)])
 
     def _message(self, text: str, width: int) -> Strip:
-        dim = self.rich_style + self.get_component_rich_style("contact-list--dim")
-        return Strip([Segment(fit("   " + text, width), dim)])
+        return Strip([Segment(fit("   " + text, width), self._frame.dim)])
 
     def _empty_line(self, y: int, width: int) -> Strip:
         if self.filter_text:

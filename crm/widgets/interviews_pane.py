@@ -77,7 +77,7 @@ def opportunity_rows(summaries: list[OpportunitySummary], now: datetime) -> list
 class InterviewsPane(RowList):
     """Opportunities by stage with their interviews; add, mark done and move along with keys."""
 
-    COLUMNS = (Column(24, 4), Column(12, 3, optional=True), Column(12, 0))
+    COLUMNS = (Column(24, 4), Column(12, 3, optional=True), Column(8, fit=True))
 
     BINDINGS = [
         Binding("i", "new_interview", "Interview", tooltip="Add an interview", id="interview-new"),

@@ -16,6 +16,9 @@ from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 
+PINNED = ("help", "app.help")
+"""Actions whose key the bar always shows, at the right beside the palette's."""
+
 
 @dataclass(frozen=True)
 class ShownKey:
@@ -25,6 +28,7 @@ class ShownKey:
     display: str
     description: str
     enabled: bool
+    action: str = ""
 
 
 class KeyBar(Widget, can_focus=False):
@@ -83,7 +87,9 @@ class KeyBar(Widget, can_focus=False):
         for _node, binding, enabled, _tooltip in active.values():
             if binding.show and binding.action not in shown:
                 display = self.app.get_key_display(binding)
-                shown[binding.action] = ShownKey(binding.key, display, binding.description, enabled)
+                shown[binding.action] = ShownKey(
+                    binding.key, display, binding.description, enabled, binding.action
+                )
         palette = None
         if self.app.ENABLE_COMMAND_PALETTE and self.app.COMMAND_PALETTE_BINDING in active:
             _node, binding, enabled, _tooltip = active[self.app.COMMAND_PALETTE_BINDING]
@@ -98,24 +104,37 @@ class KeyBar(Widget, can_focus=False):
         disabled = self.get_component_rich_style("key-bar--disabled")
         line = Text(no_wrap=True, overflow="crop", end="")
         self._spans = []
+        # Help and the palette stay on the right whatever the width: they lead to every
+        # other key. The rest lose their padding, then drop out whole, to make room.
+        pinned = [key for key in self.keys if key.action in PINNED]
+        left = [key for key in self.keys if key not in pinned]
+        if self.palette_key is not None:
+            pinned.append(self.palette_key)
+        width = self.size.width
+        compact = _width(left, False) + _width(pinned, False) > width
+        room = width - _width(pinned, compact)
+        fitting = []
+        for key in left:
+            if _width([key], compact) <= room:
+                fitting.append(key)
+                room -= _width([key], compact)
 
         def add(key: ShownKey) -> None:
             start = line.cell_len
             extra = disabled if not key.enabled else None
             line.append(f" {key.display} ", key_style + extra if extra else key_style)
             if key.description:
-                text = f" {key.description} "
+                text = f"{key.description} " if compact else f" {key.description} "
                 line.append(text, description_style + extra if extra else description_style)
             self._spans.append((start, line.cell_len, key))
 
-        for key in self.keys:
+        for key in fitting:
             add(key)
-        if self.palette_key is not None:
-            width = cell_len(f" {self.palette_key.display}  {self.palette_key.description} ")
-            gap = self.size.width - line.cell_len - width
-            if gap > 0:
-                line.append(" " * gap)
-                add(self.palette_key)
+        gap = width - line.cell_len - _width(pinned, compact)
+        if gap > 0:
+            line.append(" " * gap)
+        for key in pinned:
+            add(key)
         return line
 
     def on_click(self, event: events.Click) -> None:
@@ -127,3 +146,13 @@ class KeyBar(Widget, can_focus=False):
                 else:
                     self.app.bell()
                 return
+
+
+def _width(keys: list[ShownKey], compact: bool) -> int:
+    """Cells the keys take on the bar, with or without the space before each description."""
+    return sum(
+        cell_len(f" {k.display} ") + (cell_len(k.description) + (1 if compact else 2))
+        if k.description
+        else cell_len(f" {k.display} ")
+        for k in keys
+    )

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -23,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from crm.widgets.cells import fit
+from crm.widgets.contrast import readable_style
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,16 @@ class Column:
     flex: int = 0
     optional: bool = False
     """Left out (blank) when the list is too narrow for every column's minimum."""
+    fit: bool = False
+    """As wide as its longest value: never cut (a when or status column)."""
 
+
+SHRUNK = 4
+"""The fewest cells a flexible column shrinks to so that a ``fit`` column stays whole."""
 
 TONES = ("header", "overdue", "due", "done", "dim", "now")
+INVERTED_TONES = ("overdue", "due")
+"""Tones whose row becomes a bar of their colour under the focused cursor."""
 
 
 class RowList(ScrollView, can_focus=True):
@@ -117,12 +126,17 @@ class RowList(ScrollView, can_focus=True):
         self.empty_text = ""
         """Shown when there are no rows."""
         self._frame = _NO_FRAME
+        self._natural: list[int] = []
+        """The width each column's longest value needs."""
+        self._styles_for: object = None
+        self._styles: tuple[dict[str, Style], dict[str, Style]] = ({}, {})
 
     def set_rows(self, rows: Sequence[Row], *, keep: object | None = None) -> None:
         """Replace the rows, keeping the cursor on ``keep`` (or the old key) when still there."""
         before = self.highlighted_key
         old_key = keep if keep is not None else before
         self.rows = list(rows)
+        self._measure()
         self._set_row_count(len(self.rows))
         target = next(
             (i for i, r in enumerate(self.rows) if r.key is not None and r.key == old_key), None
@@ -236,63 +250,112 @@ class RowList(ScrollView, can_focus=True):
             self.set_reactive(RowList.virtual_size, size)
             self._scroll_update(size)  # the thumb, and the scroll offset clamped to the new height
 
+    def _measure(self) -> None:
+        """The width each column's longest value needs, over the selectable rows."""
+        count = len(self.COLUMNS)
+        cells = [r.cells for r in self.rows if r.key is not None and len(r.cells) == count]
+        columns = zip(*cells, strict=True) if cells else [()] * count
+        self._natural = [max(map(cell_len, column), default=0) for column in columns]
+
     def _widths(self, width: int) -> list[int]:
-        """Cell widths per column (0 for an optional column that doesn't fit)."""
+        """Cell widths per column (0 for an optional column that doesn't fit).
+
+        A ``fit`` column gets what its longest value needs, so "3 days late" is never cut;
+        the others grow toward their longest value by their flex, and only then share what is
+        left, so a wide terminal shows whole titles rather than padding.
+        """
         columns = list(self.COLUMNS)
+        natural = self._natural if len(self._natural) == len(columns) else [0] * len(columns)
+        least = [
+            max(c.minimum, n) if c.fit else c.minimum for c, n in zip(columns, natural, strict=True)
+        ]
         shown = [True] * len(columns)
         gaps = max(len(columns) - 1, 0)
-        if sum(c.minimum for c in columns) + gaps > width:
+        if sum(least) + gaps > width:
             shown = [not c.optional for c in columns]
             gaps = max(sum(shown) - 1, 0)
-        fixed = sum(c.minimum for c, on in zip(columns, shown, strict=True) if on) + gaps
-        spare = max(width - fixed, 0)
-        flex = sum(c.flex for c, on in zip(columns, shown, strict=True) if on) or 1
-        widths = [
-            c.minimum + spare * c.flex // flex if on else 0
-            for c, on in zip(columns, shown, strict=True)
-        ]
+        widths = [w if on else 0 for w, on in zip(least, shown, strict=True)]
+        flexible = [i for i, c in enumerate(columns) if shown[i] and c.flex and not c.fit]
+        over = sum(widths) + gaps - width
+        while over > 0 and any(widths[i] > SHRUNK for i in flexible):
+            # Too narrow even for the minimums: the widest flexible column gives way first.
+            i = max(flexible, key=lambda i: widths[i])
+            widths[i] -= 1
+            over -= 1
+        spare = max(width - sum(widths) - gaps, 0)
+        wanted = {i: max(natural[i] - widths[i], 0) for i in flexible}
+        growing = [i for i in flexible if wanted[i]]
+        while spare and growing:
+            total = sum(columns[i].flex for i in growing)
+            given = 0
+            for i in growing:
+                share = max(spare * columns[i].flex // total, 1)
+                add = min(share, wanted[i], spare - given)
+                widths[i] += add
+                wanted[i] -= add
+                given += add
+            spare -= given
+            growing = [i for i in growing if wanted[i]]
+            if not given:
+                break
+        if spare and flexible:
+            total = sum(columns[i].flex for i in flexible)
+            for i in flexible:
+                widths[i] += spare * columns[i].flex // total
         last = max(i for i, on in enumerate(shown) if on) if any(shown) else 0
         widths[last] += max(width - (sum(widths) + gaps), 0)
         return widths
+
+    def row_styles(self) -> tuple[dict[str, Style], dict[str, Style]]:
+        """The style of a row in each tone, off the cursor and under it.
+
+        Under the focused cursor a red or amber row turns into a bar of its colour (amber text
+        on an amber cursor read as nothing); every text colour is then nudged until it reads
+        at WCAG AA on its background, whatever the theme.
+        """
+        base = self.rich_style
+        cursor = self.get_component_rich_style("row-list--cursor")
+        tones = tuple(self.get_component_rich_style(f"row-list--{tone}") for tone in TONES)
+        key = (base, cursor, tones, self.has_focus)
+        if self._styles_for != key:
+            plain = {"": readable_style(base)}
+            plain |= {tone: readable_style(s) for tone, s in zip(TONES, tones, strict=True)}
+            under = {"": readable_style(cursor)}
+            for tone, style in zip(TONES, tones, strict=True):
+                if self.has_focus and tone in INVERTED_TONES:
+                    bar = Style(bgcolor=style.color, bold=True) + Style(color=cursor.color)
+                    under[tone] = readable_style(bar)
+                else:
+                    under[tone] = readable_style(
+                        style + Style(bold=cursor.bold), background=cursor.bgcolor
+                    )
+            self._styles_for, self._styles = key, (plain, under)
+        return self._styles
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # What every line of a frame shares, looked up once: the width, the column widths,
         # and the styles (rich_style walks every ancestor's styles; each component style is a
         # lookup too), since per line they cost most of drawing a pane.
         width = self.scrollable_content_region.width
-        base = self.rich_style
-        self._frame = _Frame(
-            width,
-            self._widths(width),
-            base,
-            self.get_component_rich_style("row-list--cursor", partial=True),
-            {
-                tone: self.get_component_rich_style(f"row-list--{tone}", partial=True)
-                for tone in TONES
-            },
-            base + self.get_component_rich_style("row-list--dim"),
-        )
+        plain, under = self.row_styles()
+        self._frame = _Frame(width, self._widths(width), plain, under)
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         frame = self._frame
         width = frame.width
         index = round(self.scroll_y) + y
-        base = frame.base
+        base = frame.plain.get("", Style.null())
         if not self.rows:
             lines = _wrapped(self.empty_text, width)
             if y < len(lines):
-                return Strip([Segment(fit(lines[y], width), frame.dim)])
+                return Strip([Segment(fit(lines[y], width), frame.plain["dim"])])
             return Strip.blank(width, base)
         if index >= len(self.rows):
             return Strip.blank(width, base)
         row = self.rows[index]
-        style = base
-        if index == self.cursor:
-            style += frame.cursor
-        if row.tone in frame.tones:
-            # After the cursor, so an overdue row stays red while highlighted.
-            style += frame.tones[row.tone]
+        styles = frame.cursor if index == self.cursor else frame.plain
+        style = styles.get(row.tone, styles[""])
         if row.key is None or len(row.cells) == 1:
             return Strip([Segment(fit(" ".join(row.cells), width), style)])
         text = " ".join(
@@ -307,13 +370,13 @@ class _Frame:
 
     width: int
     widths: list[int]
-    base: Style
-    cursor: Style
-    tones: dict[str, Style]
-    dim: Style
+    plain: dict[str, Style]
+    """Row styles by tone ("" for none), off the cursor."""
+    cursor: dict[str, Style]
+    """Row styles by tone under the cursor."""
 
 
-_NO_FRAME = _Frame(0, [], Style.null(), Style.null(), {}, Style.null())
+_NO_FRAME = _Frame(0, [], {}, {})
 
 
 @lru_cache(maxsize=8)

@@ -76,7 +76,7 @@ def timeline_rows(entries: list[TimelineEntry], now: datetime, *, show_contact: 
 class TimelinePane(FollowUpList):
     """One subject's history and what is ahead; `a` switches to everything."""
 
-    COLUMNS = (Column(12, 0), Column(14, 3), Column(8, 2, optional=True), Column(6, 3))
+    COLUMNS = (Column(12, fit=True), Column(14, 3), Column(8, 2, optional=True), Column(6, 3))
 
     BINDINGS = [
         Binding("a", "everything", "All", tooltip="Show everyone's timeline", id="timeline-all"),

@@ -130,7 +130,7 @@ def suggestion_rows(suggestions: TodaySuggestions) -> list[Row]:
 class TodayPane(FollowUpList):
     """Overdue (red), due now (amber), this week, rings dropped; d, s, l and Enter act on a row."""
 
-    COLUMNS = (Column(12, 3), Column(14, 3), Column(8, 3, optional=True), Column(13, 0))
+    COLUMNS = (Column(12, 3), Column(14, 3), Column(8, 3, optional=True), Column(12, fit=True))
 
     agenda: Agenda | None = None
     """The agenda on show."""

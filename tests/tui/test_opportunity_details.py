@@ -83,7 +83,8 @@ async def test_the_card_shows_the_details_and_e_edits_them(db_path: Path, now: d
         "Initech", "SRE", details=DETAILS, now=now - timedelta(days=3)
     )
     app = build_app(db_path, now)
-    async with app.run_test(size=(120, 36)) as pilot:
+    # Wide enough for the card to hold the link on one line (the lists take 3/5 of the width).
+    async with app.run_test(size=(160, 36)) as pilot:
         await settle(pilot)
         await pilot.press("f3")
         await settle(pilot)

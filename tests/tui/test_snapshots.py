@@ -150,3 +150,39 @@ def test_opportunity_form_editing(snap_compare, demo_db: Path, now: datetime) ->
         await settle(pilot)
 
     assert snap_compare(build_app(demo_db, now), run_before=edit, terminal_size=(120, 36))
+
+
+# Issue 16, item 5: the layout at a small, a usual and a wide terminal, for each tab.
+
+
+def test_main_screen_wide_terminal(snap_compare, demo_db: Path, now: datetime) -> None:
+    assert snap_compare(build_app(demo_db, now), run_before=_ready, terminal_size=(200, 50))
+
+
+def _tab(keys: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    async def run(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+
+    return run
+
+
+def test_contacts_tab_small_terminal(snap_compare, demo_db: Path, now: datetime) -> None:
+    run = _tab(("f2",))
+    assert snap_compare(build_app(demo_db, now), run_before=run, terminal_size=(80, 24))
+
+
+def test_contacts_tab_wide_terminal(snap_compare, demo_db: Path, now: datetime) -> None:
+    run = _tab(("f2",))
+    assert snap_compare(build_app(demo_db, now), run_before=run, terminal_size=(200, 50))
+
+
+def test_interviews_pane_small_terminal(snap_compare, demo_db: Path, now: datetime) -> None:
+    run = _tab(("f3", "down", "down"))
+    assert snap_compare(build_app(demo_db, now), run_before=run, terminal_size=(80, 24))
+
+
+def test_interviews_pane_wide_terminal(snap_compare, demo_db: Path, now: datetime) -> None:
+    run = _tab(("f3", "down", "down"))
+    assert snap_compare(build_app(demo_db, now), run_before=run, terminal_size=(200, 50))

@@ -2,12 +2,14 @@
 
 Peewee's stubs type ``Model.select(...).tuples()`` and ``.dicts()`` as yielding model
 instances; they yield tuples and dicts. ``tuples(query)`` and ``dicts(query)`` are the same
-queries, typed as the rows they give.
+queries, typed as the rows they give. Plain SQL reads and writes timestamps as text:
+``stored_time`` and ``as_datetime`` convert them the way peewee does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any, cast
 
 from peewee import BaseQuery
@@ -21,3 +23,18 @@ def tuples(query: BaseQuery) -> Iterable[tuple[Any, ...]]:
 def dicts(query: BaseQuery) -> Iterable[dict[str, Any]]:
     """``query.dicts()``: the same query, typed as yielding one dict per row."""
     return cast("Iterable[dict[str, Any]]", query.dicts())
+
+
+def stored_time(moment: datetime) -> str:
+    """A naive datetime as a DateTimeField stores it, for rows written with plain SQL."""
+    return moment.isoformat(sep=" ")
+
+
+def as_datetime(value: object) -> datetime:
+    """A DateTimeField's value read with plain SQL (text) as the datetime it stores."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def as_datetime_or_none(value: object) -> datetime | None:
+    """as_datetime(), for a column that may be NULL."""
+    return None if value is None else as_datetime(value)

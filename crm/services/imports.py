@@ -23,9 +23,10 @@ from typing import Any
 
 from crm.clock import utc_now
 from crm.db import db
-from crm.db.bulk import contact_indexes_deferred, search_rows_buffered
+from crm.db.bulk import CHUNK, NO_EXTRAS, Extras, NewContact, write_contacts
 from crm.db.models import ImportBatch
 from crm.db.search import index_contacts
+from crm.db.typed import as_datetime, as_datetime_or_none, stored_time
 from crm.domain.companies import clean_company_name, company_key
 from crm.domain.linkedin import (
     Connection,
@@ -36,7 +37,7 @@ from crm.domain.linkedin import (
     read_export_stream,
 )
 from crm.domain.matching import Verdict
-from crm.domain.text import fold, fold_sort_key, sort_key
+from crm.domain.text import fold_sort_key, sort_key
 from crm.services.import_matching import (
     Fill,
     KnownPeople,
@@ -53,8 +54,6 @@ SOURCE_LINKEDIN = "linkedin"
 Progress = Callable[[int, int], None]
 """Called as ``progress(rows_done, rows_total)`` while an import runs."""
 
-CHUNK = 5_000  # rows written between progress reports
-_STAMP = "%Y-%m-%d %H:%M:%S"  # how peewee stores a naive datetime
 _RESTORABLE = (
     "company_id",
     "role",
@@ -147,12 +146,7 @@ class UndoResult:
     kept: int = 0  # created contacts kept because the user has worked with them since
 
 
-# --- fast folding --------------------------------------------------------------------------
-
-
-def _fold(text: str) -> str:
-    """fold(), without its Unicode work for ASCII text; equal to fold() for every input."""
-    return " ".join(text.lower().split()) if text.isascii() else fold(text)
+# --- fast keys -----------------------------------------------------------------------------
 
 
 class _NameKeys(dict[str, tuple[str, str]]):
@@ -190,14 +184,6 @@ def _uids(count: int) -> list[str]:
     prefix = f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-{variant}{digits[17:20]}-"
     start = int(digits[20:], 16)
     return [f"{prefix}{(start + n) & 0xFFFF_FFFF_FFFF:012x}" for n in range(count)]
-
-
-class _FoldCache(dict[str, str]):
-    """fold() of values that repeat across rows: company names and positions."""
-
-    def __missing__(self, text: str) -> str:
-        value = self[text] = _fold(text)
-        return value
 
 
 @contextmanager
@@ -390,100 +376,40 @@ def _name_possible(cursor: sqlite3.Cursor, plan: _Plan) -> None:
 
 # --- writing -------------------------------------------------------------------------------
 
-_CONTACT_SQL = (
-    "INSERT INTO contact (id, uid, name, sort_key, company_id, role, email, phone, linkedin_url,"
-    " how_met, relationship_note, rapport, keep_in_touch_days, import_batch_id, created_at,"
-    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, '', '', NULL, ?, ?, ?)"
-)
 _COMPANY_SQL = (
     "INSERT INTO company (id, name, key, website, notes, created_at) VALUES (?, ?, ?, '', '', ?)"
 )
-_INDEX_SQL = (
-    "INSERT INTO contact_index (rowid, name, company, role, topics, notes)"
-    " VALUES (?, ?, ?, ?, '', ?)"
-)
-_CHANGE_SQL = (
-    "INSERT INTO import_change (batch_id, contact_id, action, previous) VALUES (?, ?, ?, ?)"
-)
 
 
-def _write_creates(
-    cursor: sqlite3.Cursor,
-    plan: _Plan,
-    batch_id: int,
-    stamp: str,
-    report: Callable[[int], None],
-    first_id: int,
-) -> None:
-    """Insert the new contacts (ids from ``first_id`` on) and their search rows, by chunks."""
-    if not plan.creates:
-        return
-    folded = _FoldCache()  # companies, positions: values that repeat
-    company_names = plan.company_names
-    how_met_cache: dict[object, tuple[str, str | None]] = {}  # text, and folded if ASCII
+def _new_contacts(
+    plan: _Plan, batch_id: int, stamp: str, first_id: int
+) -> Iterator[tuple[NewContact, Extras]]:
+    """The rows of the new contacts, ids from ``first_id`` on, made as they are written."""
+    how_met_texts: dict[object, str] = {}  # connections made on one day share the text
     name_keys = _NameKeys()
-    # New ids get plain INSERTs (REPLACE looks every rowid up first),
-    # once any search row a deleted contact may have left at these ids is gone.
-    cursor.execute("DELETE FROM contact_index WHERE rowid >= ?", (first_id,))
-    with (
-        contact_indexes_deferred(cursor, len(plan.creates)),
-        search_rows_buffered(cursor, len(plan.creates)),
-    ):
-        for start in range(0, len(plan.creates), CHUNK):
-            chunk = plan.creates[start : start + CHUNK]
-            contact_rows: list[tuple[object, ...]] = []
-            index_rows: list[tuple[object, ...]] = []
-            for contact_id, (connection, company_id), uid in zip(
-                range(first_id + start, first_id + start + len(chunk)),
-                chunk,
-                _uids(len(chunk)),
-                strict=True,
-            ):
-                date_key = connection.connected_on or connection.connected_on_text
-                cached = how_met_cache.get(date_key)
-                if cached is None:
-                    how_met = how_met_text(connection)
-                    folded_how_met = _fold(how_met) if how_met.isascii() else None
-                    cached = how_met_cache[date_key] = (how_met, folded_how_met)
-                how_met, folded_how_met = cached
-                name = connection.name
-                name_key, folded_name = name_keys.of(name)
-                email = connection.email
-                contact_rows.append(
-                    (
-                        contact_id,
-                        uid,
-                        name,
-                        name_key,
-                        company_id,
-                        connection.position,
-                        connection.email,
-                        connection.url,
-                        how_met,
-                        batch_id,
-                        stamp,
-                        stamp,
-                    )
-                )
-                # The same text as search.index_contact writes for a contact without topics:
-                # fold(email + " " + how_met), which is the two folded apart when both are
-                # ASCII (an e-mail address holds no spaces).
-                if folded_how_met is not None and email.isascii():
-                    notes = f"{email.lower()} {folded_how_met}" if email else folded_how_met
-                else:
-                    notes = _fold(f"{email} {how_met}" if email else how_met)
-                index_rows.append(
-                    (
-                        contact_id,
-                        folded_name,
-                        folded[company_names[company_id]] if company_id else "",
-                        folded[connection.position],
-                        notes,
-                    )
-                )
-            cursor.executemany(_CONTACT_SQL, contact_rows)
-            cursor.executemany(_INDEX_SQL, index_rows)
-            report(len(chunk))
+    uids: list[str] = []
+    for contact_id, (connection, company_id) in enumerate(plan.creates, start=first_id):
+        if not uids:
+            uids = _uids(CHUNK)
+        date_key = connection.connected_on or connection.connected_on_text
+        how_met = how_met_texts.get(date_key)
+        if how_met is None:
+            how_met = how_met_texts[date_key] = how_met_text(connection)
+        row = NewContact(
+            id=contact_id,
+            uid=uids.pop(),
+            name=connection.name,
+            sort_key=name_keys.of(connection.name)[0],
+            company_id=company_id,
+            role=connection.position,
+            email=connection.email,
+            linkedin_url=connection.url,
+            how_met=how_met,
+            import_batch_id=batch_id,
+            created_at=stamp,
+            updated_at=stamp,
+        )
+        yield row, NO_EXTRAS
 
 
 def next_contact_id(cursor: sqlite3.Cursor) -> int:
@@ -581,7 +507,7 @@ def _import_linkedin(
 ) -> ImportResult:
     parsed = read_export(path)
     moment = (now or utc_now()).replace(microsecond=0)
-    stamp = moment.strftime(_STAMP)
+    stamp = stored_time(moment)
     total = len(parsed.connections) + len(parsed.skipped)
     done = 0
 
@@ -625,7 +551,13 @@ def _import_linkedin(
                     ).execute()
                 )
                 cursor.executemany(_COMPANY_SQL, [(*row, stamp) for row in plan.new_companies])
-                _write_creates(cursor, plan, batch_id, stamp, report, first_id)
+                write_contacts(
+                    cursor,
+                    _new_contacts(plan, batch_id, stamp, first_id),
+                    len(plan.creates),
+                    plan.company_names,
+                    report,
+                )
                 write_fills(cursor, plan.fills, batch_id, stamp)
                 report(len(plan.fills))
     if progress is not None and done < total:
@@ -647,19 +579,12 @@ def _import_linkedin(
 # --- history and undo ----------------------------------------------------------------------
 
 
-def _as_datetime(value: object) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value))
-
-
 def _info(batch: ImportBatch) -> ImportBatchInfo:
     try:
         summary = json.loads(batch.summary or "{}")
     except ValueError:
         summary = {}
-    created_at = _as_datetime(batch.created_at)
-    assert created_at is not None
+    created_at = as_datetime(batch.created_at)
     return ImportBatchInfo(
         id=batch.id,
         source=batch.source,
@@ -671,7 +596,7 @@ def _info(batch: ImportBatch) -> ImportBatchInfo:
         skipped=tuple(
             SkippedRow(int(line), str(reason)) for line, reason in summary.get("skipped", ())
         ),
-        undone_at=_as_datetime(batch.undone_at),
+        undone_at=as_datetime_or_none(batch.undone_at),
         changes=tuple(
             ContactChange(int(cid), str(name), str(how))
             for cid, name, how in summary.get("changes", ())
@@ -718,7 +643,7 @@ def undo_import(batch_id: int, *, now: datetime | None = None) -> UndoResult:
         if batch is None:
             raise ImportBatchNotFound(f"There is no import #{batch_id}.")
         if batch.undone_at is not None:
-            undone = _as_datetime(batch.undone_at)
+            undone = as_datetime(batch.undone_at)
             when = f" on {local_text(undone)}" if undone else ""
             raise ImportAlreadyUndone(f"Import #{batch_id} was already undone{when}.")
         cursor = db.cursor()
@@ -841,9 +766,10 @@ class CompanyPlanner:
         """The id of the company called ``name``, planned as new when unknown; None if blank."""
         return self._companies.id_for(name, self._keys[name])
 
-    def name_of(self, company_id: int) -> str:
-        """The display name of a known or planned company."""
-        return self._plan.company_names[company_id]
+    @property
+    def company_names(self) -> dict[int, str]:
+        """The display names of the known and planned companies, by id."""
+        return self._plan.company_names
 
     @property
     def new_companies(self) -> list[tuple[int, str, str]]:
@@ -896,7 +822,7 @@ def write_batch(
             source=source, filename=filename, created_at=moment, summary=summary
         ).execute()
     )
-    stamp = moment.strftime(_STAMP)
+    stamp = stored_time(moment)
     cursor = db.cursor()
     cursor.executemany(_COMPANY_SQL, [(*row, stamp) for row in companies.new_companies])
     write_fills(cursor, fills, batch_id, stamp)

@@ -47,12 +47,12 @@ from vobject.icalendar import stringToTextValues  # type: ignore[import-untyped]
 
 from crm.clock import utc_now
 from crm.db import db
-from crm.db.bulk import contact_indexes_deferred
+from crm.db.bulk import Extras, NewContact, write_contacts
 from crm.db.models import Company, Contact, ContactMethod, ContactTopic
-from crm.db.typed import tuples
+from crm.db.typed import as_datetime, stored_time, tuples
 from crm.domain.linkedin import SkippedRow, is_profile_url, normalize_profile_url
 from crm.domain.matching import Verdict
-from crm.domain.text import clean_text, fold, fold_sort_key, sort_key
+from crm.domain.text import clean_text, fold, sort_key
 from crm.domain.validation import MAX_NAME_LENGTH
 from crm.services import imports
 from crm.services.import_matching import (
@@ -78,7 +78,6 @@ _RANK = operator.itemgetter(0)
 _TAB_OR_NEWLINE = re.compile(r"[\t\r\n]")
 _ARCHIVE_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 _UID_NAMESPACE = uuid.UUID("0b5c8f4e-5a42-4c0e-9a51-43f1d3c1a6a5")
-_STAMP = "%Y-%m-%d %H:%M:%S"  # how peewee stores a naive datetime
 _FOLD_AT = 75  # vobject's line length; shorter lines are written as they are
 
 # Google's own labels, not the user's: they would be a topic on every contact.
@@ -143,16 +142,6 @@ class ParsedCards:
         return len(self.cards) + len(self.skipped)
 
 
-def fast_fold(text: str) -> str:
-    """fold(), without its Unicode work for ASCII text (most names, all e-mails)."""
-    return " ".join(text.lower().split()) if text.isascii() else fold(text)
-
-
-def fast_sort_key(text: str) -> str:
-    """sort_key(), without its Unicode work for ASCII text."""
-    return " ".join(text.lower().split()) if text.isascii() else sort_key(text)
-
-
 def derived_uid(
     name: str, phones: Sequence[tuple[str, str]], emails: Sequence[tuple[str, str]] = ()
 ) -> str:
@@ -163,7 +152,7 @@ def derived_uid(
     """
     phone = _NOT_DIGITS.sub("", phones[0][0]) if phones else ""
     email = emails[0][0].lower() if emails else ""
-    return str(uuid.uuid5(_UID_NAMESPACE, f"{fast_fold(name)}|{phone}|{email}"))
+    return str(uuid.uuid5(_UID_NAMESPACE, f"{fold(name)}|{phone}|{email}"))
 
 
 def clean_topics(topics: Iterable[str]) -> tuple[str, ...]:
@@ -1067,99 +1056,36 @@ def _possible(plan: _CardPlan, first_id: int | None) -> list[imports.PossibleDup
     ]
 
 
-_CONTACT_SQL = (
-    "INSERT INTO contact (id, uid, name, sort_key, company_id, role, email, phone, linkedin_url,"
-    " how_met, relationship_note, rapport, keep_in_touch_days, import_batch_id, created_at,"
-    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', NULL, ?, ?, ?)"
-)
-_TOPIC_SQL = "INSERT INTO contact_topic (contact_id, name, position) VALUES (?, ?, ?)"
-_METHOD_SQL = (
-    "INSERT INTO contact_method (contact_id, kind, value, label, position) VALUES (?, ?, ?, ?, ?)"
-)
-_INDEX_SQL = (
-    "INSERT OR REPLACE INTO contact_index (rowid, name, company, role, topics, notes)"
-    " VALUES (?, ?, ?, ?, ?, ?)"
-)
-
-
-class _Folded(dict[str, str]):
-    """fold() of values that repeat across cards (companies, roles), each computed once."""
-
-    def __missing__(self, text: str) -> str:
-        value = self[text] = fast_fold(text)
-        return value
-
-
-def _write_creates(
-    plan: _CardPlan,
-    batch_id: int,
-    stamp: str,
-    companies: imports.CompanyPlanner,
-    first_id: int,
-) -> None:
-    """Insert the new contacts (ids from ``first_id`` on) with their topics, extra methods
-    and search rows."""
-    if not plan.creates:
-        return
-    cursor = db.cursor()
-    folded = _Folded()
-    contacts: list[tuple[object, ...]] = []
-    topics: list[tuple[object, ...]] = []
-    methods: list[tuple[object, ...]] = []
-    index: list[tuple[object, ...]] = []
+def _new_contacts(
+    plan: _CardPlan, batch_id: int, stamp: str, first_id: int
+) -> Iterator[tuple[NewContact, Extras]]:
+    """The rows of the new contacts, ids from ``first_id`` on, with their topics and the
+    e-mails, phones and URLs beyond the first."""
     for contact_id, (card, uid, company_id) in enumerate(plan.creates, start=first_id):
-        email = card.emails[0][0] if card.emails else ""
-        phone = card.phones[0][0] if card.phones else ""
-        name_key = fast_sort_key(card.name)
-        contacts.append(
-            (
-                contact_id,
-                uid,
-                card.name,
-                name_key,
-                company_id,
-                card.role,
-                email,
-                phone,
-                card.linkedin_url,
-                card.how_met,
-                card.note,
-                batch_id,
-                stamp,
-                stamp,
-            )
+        row = NewContact(
+            id=contact_id,
+            uid=uid,
+            name=card.name,
+            sort_key=sort_key(card.name),
+            company_id=company_id,
+            role=card.role,
+            email=card.emails[0][0] if card.emails else "",
+            phone=card.phones[0][0] if card.phones else "",
+            linkedin_url=card.linkedin_url,
+            how_met=card.how_met,
+            relationship_note=card.note,
+            import_batch_id=batch_id,
+            created_at=stamp,
+            updated_at=stamp,
         )
-        if card.topics:
-            topics.extend(
-                (contact_id, topic, position) for position, topic in enumerate(card.topics)
-            )
+        methods: list[tuple[str, str, str]] = []
         if len(card.emails) > 1 or len(card.phones) > 1 or card.urls:
-            extra = [
+            methods = [
                 *(("email", value, label) for value, label in card.emails[1:]),
                 *(("phone", value, label) for value, label in card.phones[1:]),
                 *(("url", value, label) for value, label in card.urls),
             ]
-            methods.extend(
-                (contact_id, kind, value, label, position)
-                for position, (kind, value, label) in enumerate(extra)
-            )
-        # The same text as search.index_contact writes.
-        notes = " ".join(filter(None, (email, card.how_met, card.note)))
-        index.append(
-            (
-                contact_id,
-                fold_sort_key(name_key),
-                folded[companies.name_of(company_id)] if company_id else "",
-                folded[card.role],
-                fast_fold(" ; ".join(card.topics)) if card.topics else "",
-                fast_fold(notes),
-            )
-        )
-    with contact_indexes_deferred(cursor, len(contacts)):
-        cursor.executemany(_CONTACT_SQL, contacts)
-    cursor.executemany(_TOPIC_SQL, topics)
-    cursor.executemany(_METHOD_SQL, methods)
-    cursor.executemany(_INDEX_SQL, index)
+        yield row, (card.topics, methods)
 
 
 def import_cards(
@@ -1187,7 +1113,7 @@ def import_cards(
         dry_run: work out and return what would happen without writing anything.
     """
     moment = (now or utc_now()).replace(microsecond=0)
-    stamp = moment.strftime(_STAMP)
+    stamp = stored_time(moment)
     batch_id: int | None = None
     first_id: int | None = None
     # Planning takes no lock; the write lock is held only for the writing.
@@ -1215,7 +1141,12 @@ def import_cards(
                     companies=companies,
                     possible=_possible(plan, first_id),
                 )
-                _write_creates(plan, batch_id, stamp, companies, first_id)
+                write_contacts(
+                    db.cursor(),
+                    _new_contacts(plan, batch_id, stamp, first_id),
+                    len(plan.creates),
+                    companies.company_names,
+                )
     if progress is not None:
         progress(parsed.rows, parsed.rows)
     return ImportResult(
@@ -1259,10 +1190,6 @@ class _ContactCard:
     updated_at: datetime
     topics: tuple[str, ...]
     methods: tuple[tuple[str, str, str], ...]  # kind, value, label
-
-
-def _as_datetime(value: object) -> datetime:
-    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 def _contact_cards() -> list[_ContactCard]:
@@ -1311,7 +1238,7 @@ def _contact_cards() -> list[_ContactCard]:
                 linkedin_url=url,
                 how_met=how_met,
                 note=note,
-                updated_at=_as_datetime(updated_at),
+                updated_at=as_datetime(updated_at),
                 topics=tuple(topics.get(contact_id, ())),
                 methods=tuple(methods.get(contact_id, ())),
             )
@@ -1545,8 +1472,6 @@ __all__ = [
     "derived_uid",
     "export_vcard_dir",
     "export_vcards",
-    "fast_fold",
-    "fast_sort_key",
     "import_cards",
     "import_vcards",
     "linkedin_profile",

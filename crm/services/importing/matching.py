@@ -68,7 +68,7 @@ def default_phone_region() -> str | None:
 
 
 class Incoming(Protocol):
-    """A person an importer read (vcards.AddressCard has exactly these)."""
+    """A person an importer read (cards.AddressCard has exactly these)."""
 
     @property
     def name(self) -> str: ...

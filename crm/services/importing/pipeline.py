@@ -1,0 +1,362 @@
+"""The one import pipeline: records -> match and plan -> write a batch (undone by batches.py).
+
+A reader turns its file into records (``cards.AddressCard``, or LinkedIn's connections);
+``import_cards`` matches them against the contacts (matching.py), plans what each creates,
+fills or leaves alone, then writes the batch, its companies and fills (``batches.write_batch``)
+and the new contacts (``crm.db.bulk.write_contacts``) in one transaction.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+
+from crm.clock import utc_now
+from crm.db import db
+from crm.db.bulk import Extras, NewContact, write_contacts
+from crm.db.typed import stored_time
+from crm.domain.companies import clean_company_name, company_key
+from crm.domain.linkedin import SkippedRow
+from crm.domain.matching import Verdict
+from crm.domain.text import sort_key
+from crm.services.importing import batches
+from crm.services.importing.batches import ImportResult, PossibleDuplicate, Progress
+from crm.services.importing.cards import AddressCard, ParsedCards, derived_uid
+from crm.services.importing.matching import (
+    Fill,
+    KnownPeople,
+    data_version,
+    default_phone_region,
+    known_contacts,
+    plan_fill,
+)
+from crm.services.tx import reading, writing
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Hold off Python's cyclic garbage collector while an import builds its rows.
+
+    An import makes a few tuples per row and keeps them all until it ends, so the collector
+    would only walk them again and again to find cycles that aren't there.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class _CompanyKeys(dict[str, str]):
+    """company_key() of the company names in a file, each computed once."""
+
+    def __missing__(self, name: str) -> str:
+        value = self[name] = company_key(clean_company_name(name))
+        return value
+
+
+class CompanyPlanner:
+    """Company ids by name for an import, planning (not yet writing) the companies that are new.
+
+    Use it inside ``reading()`` or ``writing()``; ``batches.write_batch`` inserts the
+    companies planned.
+    """
+
+    def __init__(self) -> None:
+        rows = db.cursor().execute("SELECT id, key, name FROM company").fetchall()
+        self._ids = {key: company_id for company_id, key, _name in rows}
+        self._next_id = max((row[0] for row in rows), default=0) + 1
+        self._keys = _CompanyKeys()
+        self.company_names: dict[int, str] = {company_id: name for company_id, _k, name in rows}
+        """The display names of the known and planned companies, by id."""
+        self.new_companies: list[tuple[int, str, str]] = []
+        """(id, name, key) of the companies planned so far."""
+
+    def key(self, name: str) -> str:
+        """The loose key of a company name: "Acme, Inc." and "ACME" share one."""
+        return self._keys[name]
+
+    def id_for(self, name: str) -> int | None:
+        """The id of the company called ``name``, planned as new when unknown; None if blank."""
+        key = self._keys[name]
+        if not key:
+            return None
+        company_id = self._ids.get(key)
+        if company_id is None:
+            company_id = self._ids[key] = self._next_id
+            self._next_id += 1
+            display = clean_company_name(name)
+            self.company_names[company_id] = display
+            self.new_companies.append((company_id, display, key))
+        return company_id
+
+
+def next_contact_id(cursor: sqlite3.Cursor) -> int:
+    """The id the first contact an import creates gets (they are numbered on from it)."""
+    return int((cursor.execute("SELECT MAX(id) FROM contact").fetchone()[0] or 0) + 1)
+
+
+def names_of(
+    cursor: sqlite3.Cursor, possible: Iterable[tuple[int, tuple[int, ...]]]
+) -> dict[int, str]:
+    """The names of the contacts that planned creates look like, for the summary."""
+    ids = sorted({cid for _index, like in possible for cid in like})
+    if not ids:
+        return {}
+    return dict(
+        cursor.execute(
+            "SELECT id, name FROM contact WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(ids),),
+        ).fetchall()
+    )
+
+
+def possible_duplicates(
+    names: Sequence[str],
+    possible: Iterable[tuple[int, tuple[int, ...]]],
+    known_names: dict[int, str],
+    first_id: int | None,
+) -> list[PossibleDuplicate]:
+    """The creates (by index into ``names``) that look like known contacts, with the ids they
+    get from ``first_id`` on (None in a dry run)."""
+    return [
+        PossibleDuplicate(
+            None if first_id is None else first_id + index,
+            names[index],
+            like,
+            tuple(known_names.get(cid, "") for cid in like),
+        )
+        for index, like in possible
+    ]
+
+
+# --- matching, planning and writing (vCards and Google Contacts) -------------------------
+
+
+@dataclass
+class _CardPlan:
+    creates: list[tuple[AddressCard, str, int | None]] = field(default_factory=list)
+    fills: list[Fill] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[SkippedRow] = field(default_factory=list)
+    # Creates (by their index in ``creates``) beside contacts of the same name, for review.
+    possible: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
+    known_names: dict[int, str] = field(default_factory=dict)
+
+
+def _at(card: AddressCard) -> str:
+    """The " (card 3)" after a reason, unless the card is named by its line already."""
+    return "" if card.where == f"line {card.line}" else f" ({card.where})"
+
+
+def _json(values: Iterable[str]) -> str:
+    return json.dumps(sorted(set(values)), ensure_ascii=False)
+
+
+def _known_uids(cards: Sequence[tuple[AddressCard, str]]) -> dict[str, int]:
+    rows = db.cursor().execute(
+        "SELECT uid, id FROM contact WHERE uid IN (SELECT value FROM json_each(?))",
+        (_json(uid for _card, uid in cards),),
+    )
+    return dict(rows.fetchall())
+
+
+def _plan(parsed: ParsedCards, companies: CompanyPlanner, source: str) -> _CardPlan:
+    """Decide what every card does, from one read of the contacts the cards can match.
+
+    A card is its contact when it carries the contact's UID; otherwise the shared rules
+    decide (domain.matching: any identifier, then the name at the same company).
+    """
+    plan = _CardPlan(skipped=list(parsed.skipped))
+    with_uids = [
+        (card, card.uid or derived_uid(card.name, card.phones, card.emails))
+        for card in parsed.cards
+    ]
+    cursor = db.cursor()
+    by_uid = _known_uids(with_uids)
+    region = default_phone_region()
+    known = KnownPeople(cursor, region, phones=any(card.phones for card in parsed.cards))
+
+    seen_uids: dict[str, str] = {}
+    new_emails: dict[str, str] = {}
+    new_urls: dict[str, str] = {}
+    matched: dict[int, str] = {}
+    matches: list[tuple[AddressCard, int]] = []
+    for card, uid in with_uids:
+        if uid in seen_uids:
+            same = "the same UID" if card.uid else "the same name, phone and e-mail"
+            plan.skipped.append(SkippedRow(card.line, f"{same} as {seen_uids[uid]}{_at(card)}"))
+            continue
+        seen_uids[uid] = card.where
+        contact_id = by_uid.get(uid)
+        possible: tuple[int, ...] = ()
+        if contact_id is None:
+            match = known.find(card, companies.key(card.company))
+            if match.verdict is Verdict.AMBIGUOUS:
+                plan.skipped.append(
+                    SkippedRow(
+                        card.line,
+                        f"its e-mails match {len(match.candidates)} contacts{_at(card)}",
+                    )
+                )
+                continue
+            contact_id, possible = match.contact_id, match.possible
+        if contact_id is None:
+            earlier = next(
+                (new_emails[a.lower()] for a, _label in card.emails if a.lower() in new_emails),
+                new_urls.get(card.linkedin_url) if card.linkedin_url else None,
+            )
+            if earlier is not None:
+                plan.skipped.append(SkippedRow(card.line, f"same person as {earlier}{_at(card)}"))
+                continue
+            for address, _label in card.emails:
+                new_emails.setdefault(address.lower(), card.where)
+            if card.linkedin_url:
+                new_urls.setdefault(card.linkedin_url, card.where)
+            if possible:
+                plan.possible.append((len(plan.creates), possible))
+            plan.creates.append((card, uid, companies.id_for(card.company)))
+        elif contact_id in matched:
+            plan.skipped.append(
+                SkippedRow(card.line, f"same contact as {matched[contact_id]}{_at(card)}")
+            )
+        else:
+            matched[contact_id] = card.where
+            matches.append((card, contact_id))
+
+    details = known_contacts(cursor, {contact_id for _card, contact_id in matches})
+    for card, contact_id in matches:
+        fill = plan_fill(
+            details[contact_id],
+            card,
+            (companies.key(card.company), partial(companies.id_for, card.company)),
+            region,
+            source,
+        )
+        if fill:
+            plan.fills.append(fill)
+        else:
+            plan.unchanged += 1
+    plan.known_names = names_of(cursor, plan.possible)
+    plan.skipped.sort(key=lambda row: row.line)
+    return plan
+
+
+def _possible(plan: _CardPlan, first_id: int | None) -> list[PossibleDuplicate]:
+    names = [card.name for card, _uid, _company_id in plan.creates]
+    return possible_duplicates(names, plan.possible, plan.known_names, first_id)
+
+
+def _new_contacts(
+    plan: _CardPlan, batch_id: int, stamp: str, first_id: int
+) -> Iterator[tuple[NewContact, Extras]]:
+    """The rows of the new contacts, ids from ``first_id`` on, with their topics and the
+    e-mails, phones and URLs beyond the first."""
+    for contact_id, (card, uid, company_id) in enumerate(plan.creates, start=first_id):
+        row = NewContact(
+            id=contact_id,
+            uid=uid,
+            name=card.name,
+            sort_key=sort_key(card.name),
+            company_id=company_id,
+            role=card.role,
+            email=card.emails[0][0] if card.emails else "",
+            phone=card.phones[0][0] if card.phones else "",
+            linkedin_url=card.linkedin_url,
+            how_met=card.how_met,
+            relationship_note=card.note,
+            import_batch_id=batch_id,
+            created_at=stamp,
+            updated_at=stamp,
+        )
+        methods: list[tuple[str, str, str]] = []
+        if len(card.emails) > 1 or len(card.phones) > 1 or card.urls:
+            methods = [
+                *(("email", value, label) for value, label in card.emails[1:]),
+                *(("phone", value, label) for value, label in card.phones[1:]),
+                *(("url", value, label) for value, label in card.urls),
+            ]
+        yield row, (card.topics, methods)
+
+
+def import_cards(
+    parsed: ParsedCards,
+    *,
+    source: str,
+    filename: str,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Match, plan and write address-book cards as one undoable import batch.
+
+    Reads the contacts the cards can match once, without a lock, and decides for every card
+    whether it creates a contact, fills and adds to one (matching.plan_fill, which
+    undo takes back exactly) or leaves one alone; then writes it all in one transaction,
+    planning again first if someone else wrote meanwhile.
+
+    Args:
+        parsed: the cards and the rows already skipped while reading.
+        source: the batch's source, "vcard" or "google".
+        filename: the file imported, for the history.
+        now: the import's time (naive UTC).
+        progress: called with (rows, rows) when the import is written.
+        dry_run: work out and return what would happen without writing anything.
+    """
+    moment = (now or utc_now()).replace(microsecond=0)
+    stamp = stored_time(moment)
+    batch_id: int | None = None
+    first_id: int | None = None
+    # Planning takes no lock; the write lock is held only for the writing.
+    with db.connection_context():
+        with reading():
+            version = data_version(db.cursor())
+            companies = CompanyPlanner()
+            plan = _plan(parsed, companies, source)
+        if not dry_run:
+            with writing():
+                if data_version(db.cursor()) != version:
+                    # Someone wrote since the plan was made: plan again against what is there.
+                    companies = CompanyPlanner()
+                    plan = _plan(parsed, companies, source)
+                first_id = next_contact_id(db.cursor())
+                batch_id = batches.write_batch(
+                    source=source,
+                    filename=filename,
+                    moment=moment,
+                    rows=parsed.rows,
+                    created=len(plan.creates),
+                    fills=plan.fills,
+                    unchanged=plan.unchanged,
+                    skipped=plan.skipped,
+                    new_companies=companies.new_companies,
+                    possible=_possible(plan, first_id),
+                )
+                write_contacts(
+                    db.cursor(),
+                    _new_contacts(plan, batch_id, stamp, first_id),
+                    len(plan.creates),
+                    companies.company_names,
+                )
+    if progress is not None:
+        progress(parsed.rows, parsed.rows)
+    return ImportResult(
+        batch_id=batch_id,
+        filename=filename,
+        created=len(plan.creates),
+        updated=len(plan.fills),
+        unchanged=plan.unchanged,
+        skipped=tuple(plan.skipped),
+        companies_created=len(companies.new_companies),
+        dry_run=dry_run,
+        changes=batches.contact_changes(plan.fills),
+        possible_duplicates=tuple(_possible(plan, first_id)),
+    )

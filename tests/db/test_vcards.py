@@ -17,7 +17,7 @@ from crm.db.search import index_contact
 from crm.domain.types import ContactDraft
 from crm.services import vdir
 from crm.services.contacts import create_contact, get_contact, update_contact
-from crm.services.importing import vcard
+from crm.services.importing import vcard_lines
 from crm.services.importing.batches import undo_import
 from crm.services.importing.vcard import VCardError, import_vcards
 from crm.services.tx import reading, writing
@@ -554,18 +554,18 @@ def test_the_line_reader_splits_lines_exactly_as_vobject_does() -> None:
         expected = _vobject_lines(text)
         first, *others = text.split("\n")
         crlf = first + "".join(rng.choice(("\r\n", "\n")) + line for line in others)
-        for mine in (vcard._content_lines(text), vcard._content_lines(crlf, crlf=True)):
+        for mine in (vcard_lines.content_lines(text), vcard_lines.content_lines(crlf, crlf=True)):
             assert len(mine) == len(expected), repr(text)
             for (number, line, group, name, params, *value), wanted in zip(
                 mine, expected, strict=True
             ):
                 if value == [None]:  # left folded, as nothing reads it
                     unfolded = str(line).replace("\r\n", "\n").removesuffix("\r")
-                    line = vcard._FOLD.sub("", unfolded)
+                    line = vcard_lines.FOLD.sub("", unfolded)
                     value = [wanted[-1]]
-                line = line or vcard._joined(group, name, params, *value)
+                line = line or vcard_lines.joined(group, name, params, *value)
                 assert (number, line, group, name, params, *value) == wanted, repr(text)
-        assert list(vcard._content_lines_by_line(text)) == expected, repr(text)
+        assert list(vcard_lines.content_lines_by_line(text)) == expected, repr(text)
 
 
 def test_a_line_without_its_colon_is_an_error_however_many_equals_signs_it_has(

@@ -57,7 +57,7 @@ def _contact_cards() -> list[_ContactCard]:
             ).order_by(ContactMethod.contact, ContactMethod.position, ContactMethod.id)
         ):
             methods.setdefault(contact_id, []).append((kind, value, label))
-        rows = (
+        rows = tuples(
             Contact.select(
                 Contact.id,
                 Contact.uid,
@@ -73,7 +73,6 @@ def _contact_cards() -> list[_ContactCard]:
             )
             .join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
             .order_by(Contact.sort_key, Contact.id)
-            .tuples()
         )
         return [
             _ContactCard(

@@ -101,14 +101,9 @@ _INDEX_SQL = (
 )
 
 
-class NewContact(dict[str, Any]):
-    """A contact row for write_contacts() by column name; a column left out takes the model's
-    default (a KeyError names a column that has none, such as ``uid`` or ``created_at``)."""
-
-    __slots__ = ()
-
-    def __missing__(self, column: str) -> Any:
-        return _CONTACT_DEFAULTS[column]
+NewContact = dict[str, Any]
+"""A contact row for write_contacts() by column name; a column left out takes the model's
+default (a KeyError names a column that has none, such as ``uid`` or ``created_at``)."""
 
 
 Extras = tuple[Sequence[str], Sequence[tuple[str, str, str]]]
@@ -144,7 +139,10 @@ def write_contacts(
             topics: list[tuple[int, str, int]] = []
             methods: list[tuple[int, str, str, str, int]] = []
             index: list[tuple[object, ...]] = []
-            for row, (topic_names, extra_methods) in chunk:
+            values: list[tuple[Any, ...]] = []
+            for given, (topic_names, extra_methods) in chunk:
+                row = {**_CONTACT_DEFAULTS, **given}
+                values.append(_CONTACT_VALUES(row))
                 contact_id = row["id"]
                 if topic_names:
                     topics.extend(
@@ -169,9 +167,11 @@ def write_contacts(
                         ),
                     )
                 )
-            cursor.executemany(_CONTACT_SQL, [_CONTACT_VALUES(row) for row, _extras in chunk])
-            cursor.executemany(_TOPIC_SQL, topics)
-            cursor.executemany(_METHOD_SQL, methods)
+            cursor.executemany(_CONTACT_SQL, values)
+            if topics:
+                cursor.executemany(_TOPIC_SQL, topics)
+            if methods:
+                cursor.executemany(_METHOD_SQL, methods)
             cursor.executemany(_INDEX_SQL, index)
             if progress is not None:
                 progress(len(chunk))

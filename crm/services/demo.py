@@ -1660,22 +1660,22 @@ def _generate_contacts(
         key = name_keys.get(name)
         if key is None:
             key = name_keys[name] = sort_key(name)
-        row = NewContact(
-            id=contact_id,
-            uid=uid,
-            name=name,
-            sort_key=key,
-            company_id=company.id,
-            role=role,
-            email=email,
-            phone=phone,
-            linkedin_url=linkedin_url,
-            how_met=how_met,
-            relationship_note=note,
-            keep_in_touch_days=keep,
-            created_at=stamp,
-            updated_at=stamp,
-        )
+        row: NewContact = {
+            "id": contact_id,
+            "uid": uid,
+            "name": name,
+            "sort_key": key,
+            "company_id": company.id,
+            "role": role,
+            "email": email,
+            "phone": phone,
+            "linkedin_url": linkedin_url,
+            "how_met": how_met,
+            "relationship_note": note,
+            "keep_in_touch_days": keep,
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
         yield row, (topics, ())
 
 

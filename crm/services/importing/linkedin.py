@@ -221,20 +221,20 @@ def _new_contacts(
         how_met = how_met_texts.get(date_key)
         if how_met is None:
             how_met = how_met_texts[date_key] = how_met_text(connection)
-        row = NewContact(
-            id=contact_id,
-            uid=uids.pop(),
-            name=connection.name,
-            sort_key=name_keys.of(connection.name)[0],
-            company_id=company_id,
-            role=connection.position,
-            email=connection.email,
-            linkedin_url=connection.url,
-            how_met=how_met,
-            import_batch_id=batch_id,
-            created_at=stamp,
-            updated_at=stamp,
-        )
+        row: NewContact = {
+            "id": contact_id,
+            "uid": uids.pop(),
+            "name": connection.name,
+            "sort_key": name_keys.of(connection.name)[0],
+            "company_id": company_id,
+            "role": connection.position,
+            "email": connection.email,
+            "linkedin_url": connection.url,
+            "how_met": how_met,
+            "import_batch_id": batch_id,
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
         yield row, NO_EXTRAS
 
 

@@ -261,22 +261,22 @@ def _new_contacts(
     """The rows of the new contacts, ids from ``first_id`` on, with their topics and the
     e-mails, phones and URLs beyond the first."""
     for contact_id, (card, uid, company_id) in enumerate(plan.creates, start=first_id):
-        row = NewContact(
-            id=contact_id,
-            uid=uid,
-            name=card.name,
-            sort_key=sort_key(card.name),
-            company_id=company_id,
-            role=card.role,
-            email=card.emails[0][0] if card.emails else "",
-            phone=card.phones[0][0] if card.phones else "",
-            linkedin_url=card.linkedin_url,
-            how_met=card.how_met,
-            relationship_note=card.note,
-            import_batch_id=batch_id,
-            created_at=stamp,
-            updated_at=stamp,
-        )
+        row: NewContact = {
+            "id": contact_id,
+            "uid": uid,
+            "name": card.name,
+            "sort_key": sort_key(card.name),
+            "company_id": company_id,
+            "role": card.role,
+            "email": card.emails[0][0] if card.emails else "",
+            "phone": card.phones[0][0] if card.phones else "",
+            "linkedin_url": card.linkedin_url,
+            "how_met": card.how_met,
+            "relationship_note": card.note,
+            "import_batch_id": batch_id,
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
         methods: list[tuple[str, str, str]] = []
         if len(card.emails) > 1 or len(card.phones) > 1 or card.urls:
             methods = [

@@ -6,7 +6,7 @@ import operator
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from crm.db.models import Contact
@@ -122,8 +122,8 @@ def write_contacts(
 
     The contacts' ids are new and ascending (above every id in use); ``company_names``
     names their companies for the search index; ``progress`` hears how many were written
-    after each chunk. Call inside the write transaction; the rows are read a chunk at a time,
-    so a generator keeps only one chunk in memory.
+    after each chunk. Call inside the write transaction; a generator's rows are turned into
+    SQL parameters as they come, so no more than one chunk of those is held at a time.
     """
     rows = iter(contacts)
     first = next(rows, None)
@@ -133,14 +133,14 @@ def write_contacts(
     # once any search row a deleted contact may have left at these ids is gone.
     cursor.execute("DELETE FROM contact_index WHERE rowid >= ?", (first[0]["id"],))
     folded = FoldCache()
-    chunks = _chunks(first, rows)
+    pending = chain((first,), rows)
     with contact_indexes_deferred(cursor, count), search_rows_buffered(cursor, count):
-        for chunk in chunks:
+        while True:
             topics: list[tuple[int, str, int]] = []
             methods: list[tuple[int, str, str, str, int]] = []
             index: list[tuple[object, ...]] = []
             values: list[tuple[Any, ...]] = []
-            for given, (topic_names, extra_methods) in chunk:
+            for given, (topic_names, extra_methods) in islice(pending, CHUNK):
                 row = {**_CONTACT_DEFAULTS, **given}
                 values.append(_CONTACT_VALUES(row))
                 contact_id = row["id"]
@@ -167,6 +167,8 @@ def write_contacts(
                         ),
                     )
                 )
+            if not values:
+                break
             cursor.executemany(_CONTACT_SQL, values)
             if topics:
                 cursor.executemany(_TOPIC_SQL, topics)
@@ -174,13 +176,4 @@ def write_contacts(
                 cursor.executemany(_METHOD_SQL, methods)
             cursor.executemany(_INDEX_SQL, index)
             if progress is not None:
-                progress(len(chunk))
-
-
-def _chunks(
-    first: tuple[NewContact, Extras], rest: Iterator[tuple[NewContact, Extras]]
-) -> Iterator[list[tuple[NewContact, Extras]]]:
-    chunk = [first, *islice(rest, CHUNK - 1)]
-    while chunk:
-        yield chunk
-        chunk = list(islice(rest, CHUNK))
+                progress(len(values))

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from crm.clock import utc_now
 from crm.db import db
-from crm.db.bulk import CHUNK, NO_EXTRAS, Extras, NewContact, write_contacts
-from crm.db.typed import stored_time
+from crm.db.bulk import CHUNK, NO_EXTRAS, Extras, NewContact
 from crm.domain.linkedin import (
     Connection,
     LinkedInExportError,
@@ -31,27 +28,20 @@ from crm.domain.matching import Verdict
 from crm.domain.text import fold_sort_key, sort_key
 from crm.services.importing.batches import (
     ImportResult,
-    PossibleDuplicate,
     Progress,
-    contact_changes,
-    write_batch,
 )
 from crm.services.importing.matching import (
-    Fill,
     KnownPeople,
-    data_version,
     default_phone_region,
     known_contacts,
     plan_fill,
 )
 from crm.services.importing.pipeline import (
-    CompanyPlanner,
+    Plan,
     collector_paused,
     names_of,
-    next_contact_id,
-    possible_duplicates,
+    run_import,
 )
-from crm.services.tx import reading, writing
 
 SOURCE_LINKEDIN = "linkedin"
 
@@ -93,16 +83,8 @@ def _uids(count: int) -> list[str]:
     return [f"{prefix}{(start + n) & 0xFFFF_FFFF_FFFF:012x}" for n in range(count)]
 
 
-@dataclass
-class _Plan:
-    creates: list[tuple[Connection, int | None]] = field(default_factory=list)
-    fills: list[Fill] = field(default_factory=list)
-    unchanged: int = 0
-    skipped: list[SkippedRow] = field(default_factory=list)
-    companies: CompanyPlanner = field(default_factory=CompanyPlanner)
-    # Creates (by their index in ``creates``) beside contacts of the same name, for review.
-    possible: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
-    known_names: dict[int, str] = field(default_factory=dict)  # names of those contacts
+_Create = tuple[Connection, int | None]  # the connection, its company's id
+_Plan = Plan[_Create]
 
 
 class _LinkedInPerson:
@@ -141,7 +123,7 @@ class _LinkedInPerson:
 
 def _plan_import(connections: Sequence[Connection], skipped: Sequence[SkippedRow]) -> _Plan:
     """Decide what every row does, from one read of the contacts the file can match."""
-    plan = _Plan(skipped=list(skipped))
+    plan: _Plan = Plan(skipped=list(skipped))
     cursor = db.cursor()
     companies = plan.companies
     region = default_phone_region()
@@ -238,11 +220,6 @@ def _new_contacts(
         yield row, NO_EXTRAS
 
 
-def _possible(plan: _Plan, first_id: int | None) -> list[PossibleDuplicate]:
-    names = [connection.name for connection, _company_id in plan.creates]
-    return possible_duplicates(names, plan.possible, plan.known_names, first_id)
-
-
 def read_export(path: Path) -> ParsedExport:
     """The rows of an export file, read a block at a time (the file is never held whole).
 
@@ -285,8 +262,6 @@ def _import_linkedin(
     path: Path, *, now: datetime | None, progress: Progress | None, dry_run: bool
 ) -> ImportResult:
     parsed = read_export(path)
-    moment = (now or utc_now()).replace(microsecond=0)
-    stamp = stored_time(moment)
     total = len(parsed.connections) + len(parsed.skipped)
     done = 0
 
@@ -297,52 +272,22 @@ def _import_linkedin(
             progress(min(done, total), total)  # a plan made again counts its rows twice
 
     report(0)
-    batch_id: int | None = None
-    first_id: int | None = None
     # Parsing (above) and planning take no lock; the write lock is held only for the writing.
-    with db.connection_context():
-        with reading():
-            version = data_version(db.cursor())
-            plan = _plan_import(parsed.connections, parsed.skipped)
-        report(plan.unchanged + len(plan.skipped))
-        if not dry_run:
-            with writing():
-                cursor = db.cursor()
-                if data_version(cursor) != version:
-                    # Someone wrote since the plan was made: plan again against what is there.
-                    plan = _plan_import(parsed.connections, parsed.skipped)
-                first_id = next_contact_id(cursor)
-                batch_id = write_batch(
-                    source=SOURCE_LINKEDIN,
-                    filename=Path(path).name,
-                    moment=moment,
-                    rows=total,
-                    created=len(plan.creates),
-                    fills=plan.fills,
-                    unchanged=plan.unchanged,
-                    skipped=plan.skipped,
-                    new_companies=plan.companies.new_companies,
-                    possible=_possible(plan, first_id),
-                )
-                write_contacts(
-                    cursor,
-                    _new_contacts(plan, batch_id, stamp, first_id),
-                    len(plan.creates),
-                    plan.companies.company_names,
-                    report,
-                )
-                report(len(plan.fills))
+    result = run_import(
+        source=SOURCE_LINKEDIN,
+        filename=Path(path).name,
+        rows=total,
+        now=now,
+        dry_run=dry_run,
+        plan=partial(_plan_import, parsed.connections, parsed.skipped),
+        new_contacts=_new_contacts,
+        name_of=_connection_name,
+        report=report,
+    )
     if progress is not None and done < total:
         progress(total, total)
-    return ImportResult(
-        batch_id=batch_id,
-        filename=Path(path).name,
-        created=len(plan.creates),
-        updated=len(plan.fills),
-        unchanged=plan.unchanged,
-        skipped=tuple(plan.skipped),
-        companies_created=len(plan.companies.new_companies),
-        dry_run=dry_run,
-        changes=contact_changes(plan.fills),
-        possible_duplicates=tuple(_possible(plan, first_id)),
-    )
+    return result
+
+
+def _connection_name(create: _Create) -> str:
+    return create[0].name

@@ -11,11 +11,12 @@ from __future__ import annotations
 import gc
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from typing import Generic, TypeVar
 
 from crm.clock import utc_now
 from crm.db import db
@@ -37,6 +38,8 @@ from crm.services.importing.matching import (
     plan_fill,
 )
 from crm.services.tx import reading, writing
+
+_Create = TypeVar("_Create")
 
 
 @contextmanager
@@ -138,18 +141,103 @@ def possible_duplicates(
     ]
 
 
-# --- matching, planning and writing (vCards and Google Contacts) -------------------------
-
-
 @dataclass
-class _CardPlan:
-    creates: list[tuple[AddressCard, str, int | None]] = field(default_factory=list)
+class Plan(Generic[_Create]):
+    """What an import will do: the records it creates, the fills, what it leaves alone."""
+
+    creates: list[_Create] = field(default_factory=list)
     fills: list[Fill] = field(default_factory=list)
     unchanged: int = 0
     skipped: list[SkippedRow] = field(default_factory=list)
+    companies: CompanyPlanner = field(default_factory=CompanyPlanner)
     # Creates (by their index in ``creates``) beside contacts of the same name, for review.
     possible: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
-    known_names: dict[int, str] = field(default_factory=dict)
+    known_names: dict[int, str] = field(default_factory=dict)  # names of those contacts
+
+
+NewContacts = Callable[[Plan[_Create], int, str, int], Iterator[tuple[NewContact, Extras]]]
+"""Makes the rows of a plan's creates, given the batch id, the stamp and the first new id."""
+
+
+def run_import(
+    *,
+    source: str,
+    filename: str,
+    rows: int,
+    now: datetime | None,
+    dry_run: bool,
+    plan: Callable[[], Plan[_Create]],
+    new_contacts: NewContacts[_Create],
+    name_of: Callable[[_Create], str],
+    report: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Plan an import without a lock, then write it as one batch in one transaction.
+
+    ``plan`` is called inside ``reading()``, and again inside ``writing()`` if another
+    connection wrote meanwhile; ``report`` hears how many rows are done as it goes.
+    """
+    moment = (now or utc_now()).replace(microsecond=0)
+    stamp = stored_time(moment)
+    batch_id: int | None = None
+    first_id: int | None = None
+    with db.connection_context():
+        with reading():
+            version = data_version(db.cursor())
+            planned = plan()
+        if report is not None:
+            report(planned.unchanged + len(planned.skipped))
+        if not dry_run:
+            with writing():
+                cursor = db.cursor()
+                if data_version(cursor) != version:
+                    # Someone wrote since the plan was made: plan again against what is there.
+                    planned = plan()
+                first_id = next_contact_id(cursor)
+                names = [name_of(create) for create in planned.creates]
+                batch_id = batches.write_batch(
+                    source=source,
+                    filename=filename,
+                    moment=moment,
+                    rows=rows,
+                    created=len(planned.creates),
+                    fills=planned.fills,
+                    unchanged=planned.unchanged,
+                    skipped=planned.skipped,
+                    new_companies=planned.companies.new_companies,
+                    possible=possible_duplicates(
+                        names, planned.possible, planned.known_names, first_id
+                    ),
+                )
+                write_contacts(
+                    cursor,
+                    new_contacts(planned, batch_id, stamp, first_id),
+                    len(planned.creates),
+                    planned.companies.company_names,
+                    report,
+                )
+                if report is not None:
+                    report(len(planned.fills))
+    names = [name_of(create) for create in planned.creates]
+    return ImportResult(
+        batch_id=batch_id,
+        filename=filename,
+        created=len(planned.creates),
+        updated=len(planned.fills),
+        unchanged=planned.unchanged,
+        skipped=tuple(planned.skipped),
+        companies_created=len(planned.companies.new_companies),
+        dry_run=dry_run,
+        changes=batches.contact_changes(planned.fills),
+        possible_duplicates=tuple(
+            possible_duplicates(names, planned.possible, planned.known_names, first_id)
+        ),
+    )
+
+
+# --- matching, planning and writing (vCards and Google Contacts) -------------------------
+
+
+_Card = tuple[AddressCard, str, int | None]  # the card, its UID, its company's id
 
 
 def _at(card: AddressCard) -> str:
@@ -169,13 +257,14 @@ def _known_uids(cards: Sequence[tuple[AddressCard, str]]) -> dict[str, int]:
     return dict(rows.fetchall())
 
 
-def _plan(parsed: ParsedCards, companies: CompanyPlanner, source: str) -> _CardPlan:
+def _plan(parsed: ParsedCards, source: str) -> Plan[_Card]:
     """Decide what every card does, from one read of the contacts the cards can match.
 
     A card is its contact when it carries the contact's UID; otherwise the shared rules
     decide (domain.matching: any identifier, then the name at the same company).
     """
-    plan = _CardPlan(skipped=list(parsed.skipped))
+    plan: Plan[_Card] = Plan(skipped=list(parsed.skipped))
+    companies = plan.companies
     with_uids = [
         (card, card.uid or derived_uid(card.name, card.phones, card.emails))
         for card in parsed.cards
@@ -250,13 +339,8 @@ def _plan(parsed: ParsedCards, companies: CompanyPlanner, source: str) -> _CardP
     return plan
 
 
-def _possible(plan: _CardPlan, first_id: int | None) -> list[PossibleDuplicate]:
-    names = [card.name for card, _uid, _company_id in plan.creates]
-    return possible_duplicates(names, plan.possible, plan.known_names, first_id)
-
-
 def _new_contacts(
-    plan: _CardPlan, batch_id: int, stamp: str, first_id: int
+    plan: Plan[_Card], batch_id: int, stamp: str, first_id: int
 ) -> Iterator[tuple[NewContact, Extras]]:
     """The rows of the new contacts, ids from ``first_id`` on, with their topics and the
     e-mails, phones and URLs beyond the first."""
@@ -311,52 +395,20 @@ def import_cards(
         progress: called with (rows, rows) when the import is written.
         dry_run: work out and return what would happen without writing anything.
     """
-    moment = (now or utc_now()).replace(microsecond=0)
-    stamp = stored_time(moment)
-    batch_id: int | None = None
-    first_id: int | None = None
-    # Planning takes no lock; the write lock is held only for the writing.
-    with db.connection_context():
-        with reading():
-            version = data_version(db.cursor())
-            companies = CompanyPlanner()
-            plan = _plan(parsed, companies, source)
-        if not dry_run:
-            with writing():
-                if data_version(db.cursor()) != version:
-                    # Someone wrote since the plan was made: plan again against what is there.
-                    companies = CompanyPlanner()
-                    plan = _plan(parsed, companies, source)
-                first_id = next_contact_id(db.cursor())
-                batch_id = batches.write_batch(
-                    source=source,
-                    filename=filename,
-                    moment=moment,
-                    rows=parsed.rows,
-                    created=len(plan.creates),
-                    fills=plan.fills,
-                    unchanged=plan.unchanged,
-                    skipped=plan.skipped,
-                    new_companies=companies.new_companies,
-                    possible=_possible(plan, first_id),
-                )
-                write_contacts(
-                    db.cursor(),
-                    _new_contacts(plan, batch_id, stamp, first_id),
-                    len(plan.creates),
-                    companies.company_names,
-                )
+    result = run_import(
+        source=source,
+        filename=filename,
+        rows=parsed.rows,
+        now=now,
+        dry_run=dry_run,
+        plan=partial(_plan, parsed, source),
+        new_contacts=_new_contacts,
+        name_of=_card_name,
+    )
     if progress is not None:
         progress(parsed.rows, parsed.rows)
-    return ImportResult(
-        batch_id=batch_id,
-        filename=filename,
-        created=len(plan.creates),
-        updated=len(plan.fills),
-        unchanged=plan.unchanged,
-        skipped=tuple(plan.skipped),
-        companies_created=len(companies.new_companies),
-        dry_run=dry_run,
-        changes=batches.contact_changes(plan.fills),
-        possible_duplicates=tuple(_possible(plan, first_id)),
-    )
+    return result
+
+
+def _card_name(create: _Card) -> str:
+    return create[0].name

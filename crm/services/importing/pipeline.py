@@ -1,9 +1,11 @@
 """The one import pipeline: records -> match and plan -> write a batch (undone by batches.py).
 
-A reader turns its file into records (``cards.AddressCard``, or LinkedIn's connections);
-``import_cards`` matches them against the contacts (matching.py), plans what each creates,
-fills or leaves alone, then writes the batch, its companies and fills (``batches.write_batch``)
-and the new contacts (``crm.db.bulk.write_contacts``) in one transaction.
+A reader turns its file into records (``cards.AddressCard``, or LinkedIn's connections)
+and a ``Plan``: what each record creates, fills or leaves alone, matched against the
+contacts by matching.py (``import_cards`` does this for address-book cards). ``run_import``
+plans without a lock, then writes the batch, its companies and fills
+(``batches.write_batch``) and the new contacts (``crm.db.bulk.write_contacts``) in one
+transaction.
 """
 
 from __future__ import annotations

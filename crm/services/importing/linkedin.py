@@ -33,13 +33,11 @@ from crm.services.importing.batches import (
 from crm.services.importing.matching import (
     KnownPeople,
     default_phone_region,
-    known_contacts,
-    plan_fill,
 )
 from crm.services.importing.pipeline import (
     Plan,
     collector_paused,
-    names_of,
+    fill_matches,
     run_import,
 )
 
@@ -170,23 +168,7 @@ def _plan_import(connections: Sequence[Connection], skipped: Sequence[SkippedRow
             matched_lines[contact_id] = line
             matches.append((person, contact_id))
 
-    details = known_contacts(cursor, {contact_id for _, contact_id in matches})
-    for person, contact_id in matches:
-        key = companies.key(person.company)
-        fill = plan_fill(
-            details[contact_id],
-            person,
-            (key, partial(companies.id_for, person.company)),
-            region,
-            SOURCE_LINKEDIN,
-        )
-        if fill:
-            plan.fills.append(fill)
-        else:
-            plan.unchanged += 1
-    plan.known_names = names_of(cursor, plan.possible)
-    plan.skipped.sort(key=lambda row: row.line)
-    return plan
+    return fill_matches(plan, cursor, matches, region, SOURCE_LINKEDIN)
 
 
 def _new_contacts(

@@ -33,6 +33,7 @@ from crm.services.importing.batches import ImportResult, PossibleDuplicate, Prog
 from crm.services.importing.cards import AddressCard, ParsedCards, derived_uid
 from crm.services.importing.matching import (
     Fill,
+    Incoming,
     KnownPeople,
     data_version,
     default_phone_region,
@@ -155,6 +156,34 @@ class Plan(Generic[_Create]):
     # Creates (by their index in ``creates``) beside contacts of the same name, for review.
     possible: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
     known_names: dict[int, str] = field(default_factory=dict)  # names of those contacts
+
+
+def fill_matches(
+    plan: Plan[_Create],
+    cursor: sqlite3.Cursor,
+    matches: Sequence[tuple[Incoming, int]],
+    region: str | None,
+    source: str,
+) -> Plan[_Create]:
+    """Finish a plan: what each record matched to a contact adds to it (or that it changes
+    nothing), the names of the contacts its creates look like, its skipped rows in order."""
+    companies = plan.companies
+    details = known_contacts(cursor, {contact_id for _record, contact_id in matches})
+    for record, contact_id in matches:
+        fill = plan_fill(
+            details[contact_id],
+            record,
+            (companies.key(record.company), partial(companies.id_for, record.company)),
+            region,
+            source,
+        )
+        if fill:
+            plan.fills.append(fill)
+        else:
+            plan.unchanged += 1
+    plan.known_names = names_of(cursor, plan.possible)
+    plan.skipped.sort(key=lambda row: row.line)
+    return plan
 
 
 NewContacts = Callable[[Plan[_Create], int, str, int], Iterator[tuple[NewContact, Extras]]]
@@ -323,22 +352,7 @@ def _plan(parsed: ParsedCards, source: str) -> Plan[_Card]:
             matched[contact_id] = card.where
             matches.append((card, contact_id))
 
-    details = known_contacts(cursor, {contact_id for _card, contact_id in matches})
-    for card, contact_id in matches:
-        fill = plan_fill(
-            details[contact_id],
-            card,
-            (companies.key(card.company), partial(companies.id_for, card.company)),
-            region,
-            source,
-        )
-        if fill:
-            plan.fills.append(fill)
-        else:
-            plan.unchanged += 1
-    plan.known_names = names_of(cursor, plan.possible)
-    plan.skipped.sort(key=lambda row: row.line)
-    return plan
+    return fill_matches(plan, cursor, matches, region, source)
 
 
 def _new_contacts(

@@ -16,8 +16,9 @@ from bench.context import NOW, Context
 from bench.files import address_book_vcf, connections_csv
 from bench.stats import Goal, Measurement
 from crm.db import close_database, migrate, open_database
-from crm.services.imports import ImportResult, import_linkedin
-from crm.services.vcards import import_vcards
+from crm.services.importing.batches import ImportResult
+from crm.services.importing.linkedin import import_linkedin
+from crm.services.importing.vcard import import_vcards
 
 LINKEDIN_GOAL = Goal("p50", 0.5)
 VCARD_GOAL = Goal("p50", 3.0)

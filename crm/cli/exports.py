@@ -134,7 +134,7 @@ def _write_export(ctx: click.Context, output: Path | None, text: str) -> bool:
         stdout.write(content)
         stdout.flush()
         return False
-    from crm.services.vcards import write_atomically
+    from crm.services.vdir import write_atomically
 
     try:
         if output.exists() and output.samefile(ctx.find_root().obj["db_path"]):
@@ -189,18 +189,18 @@ def export_vcard_command(
     Phones, khard and vdirsyncer recognise a contact exported again (after an edit) as the
     same card. With --vdir, files of contacts since deleted are removed.
     """
-    from crm.services import vcards
+    from crm.services import vcard_export
 
     _destination(output, vdir)
     database(ctx)
     if vdir is not None:
         try:
-            result = vcards.export_vcard_dir(vdir, version=vcard_version)
+            result = vcard_export.export_vcard_dir(vdir, version=vcard_version)
         except OSError as error:
             fail(f"Can't write to {vdir}: {error.strerror or error}.")
         _report_vdir(result, ("contact", "contacts"), vdir)
         return
-    text, count = vcards.export_vcards(version=vcard_version)
+    text, count = vcard_export.export_vcards(version=vcard_version)
     if _write_export(ctx, output, text):
         echo(f"Exported {_plural(count, 'contact', 'contacts')} to {output}.")
 

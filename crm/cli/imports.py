@@ -75,15 +75,15 @@ def import_linkedin(ctx: click.Context, csv_file: Path, dry_run: bool, as_json: 
     possible duplicates (`crm duplicates`). The import is one batch you can take back with
     `crm import undo`.
     """
-    from crm.services import imports
+    from crm.services.importing import linkedin
 
     database(ctx)
     try:
         with progress_bar(csv_file) as progress:
-            result = imports.import_linkedin(
+            result = linkedin.import_linkedin(
                 csv_file, now=now_of(ctx), progress=progress, dry_run=dry_run
             )
-    except imports.LinkedInExportError as error:
+    except linkedin.LinkedInExportError as error:
         fail(f"{csv_file.name}: {error}")
     report_import(result, as_json)
 
@@ -176,11 +176,11 @@ def _print_result(result: Any) -> None:
 @click.pass_context
 def import_list(ctx: click.Context, limit: int, as_json: bool) -> None:
     """List past imports, newest first."""
-    from crm.services import imports
+    from crm.services.importing import batches as import_batches
     from crm.zone import local_text
 
     database(ctx)
-    batches = imports.list_imports(limit)
+    batches = import_batches.list_imports(limit)
     if as_json:
         payload = [
             {
@@ -216,12 +216,12 @@ def import_list(ctx: click.Context, limit: int, as_json: bool) -> None:
 @click.pass_context
 def import_undo(ctx: click.Context, batch_id: int) -> None:
     """Take back import BATCH: remove the contacts it added, restore the ones it changed."""
-    from crm.services import imports
+    from crm.services.importing import batches as import_batches
 
     database(ctx)
     try:
-        result = imports.undo_import(batch_id, now=now_of(ctx))
-    except (imports.ImportBatchNotFound, imports.ImportAlreadyUndone) as error:
+        result = import_batches.undo_import(batch_id, now=now_of(ctx))
+    except (import_batches.ImportBatchNotFound, import_batches.ImportAlreadyUndone) as error:
         fail(str(error))
     kept = (
         f" Kept {result.kept:,} you have worked with since (conversations, follow-ups…)."
@@ -262,15 +262,15 @@ def import_vcard_command(ctx: click.Context, source: Path, dry_run: bool, as_jso
     UID, then e-mail, then LinkedIn profile, so importing the same cards again changes
     nothing. The import is one batch you can take back with `crm import undo`.
     """
-    from crm.services import vcards
+    from crm.services.importing import vcard
 
     database(ctx)
     try:
         with progress_bar(source, _size(source)) as progress:
-            result = vcards.import_vcards(
+            result = vcard.import_vcards(
                 source, now=now_of(ctx), progress=progress, dry_run=dry_run
             )
-    except vcards.VCardError as error:
+    except vcard.VCardError as error:
         fail(str(error))
     report_import(result, as_json)
 
@@ -286,15 +286,15 @@ def import_google_command(ctx: click.Context, csv_file: Path, dry_run: bool, as_
     Labels become topics. Rows match contacts by e-mail, then LinkedIn profile, so
     importing the same file again changes nothing. Take it back with `crm import undo`.
     """
-    from crm.services import google_contacts
+    from crm.services.importing import google
 
     database(ctx)
     try:
         with progress_bar(csv_file, _size(csv_file)) as progress:
-            result = google_contacts.import_google_contacts(
+            result = google.import_google_contacts(
                 csv_file, now=now_of(ctx), progress=progress, dry_run=dry_run
             )
-    except google_contacts.GoogleContactsError as error:
+    except google.GoogleContactsError as error:
         fail(f"{csv_file.name}: {error}")
     report_import(result, as_json)
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from peewee import JOIN, ModelSelect, fn
 
 from crm.db.database import db
 from crm.db.models import Company, Contact, ContactIndex, ContactTopic
 from crm.db.typed import tuples
-from crm.domain.text import fold
+from crm.domain.text import fold, fold_sort_key, sort_key
 
 INDEX_CHUNK = 5_000
 """Contacts indexed per round trip by index_contacts()."""
@@ -61,19 +61,46 @@ def index_contact(contact_id: int) -> None:
             .order_by(ContactTopic.position)
         )
     ]
-    notes = " ".join(filter(None, (row["email"], row["how_met"], row["relationship_note"])))
+    name, company, role, topic_text, notes = search_columns(
+        sort_key(row["name"]),
+        row["company_name"] or "",
+        row["role"],
+        topics,
+        (row["email"], row["how_met"], row["relationship_note"]),
+        FoldCache(),
+    )
     ContactIndex.replace(
-        rowid=contact_id,
-        name=fold(row["name"]),
-        company=fold(row["company_name"] or ""),
-        role=fold(row["role"]),
-        topics=fold(" ; ".join(topics)),
-        notes=fold(notes),
+        rowid=contact_id, name=name, company=company, role=role, topics=topic_text, notes=notes
     ).execute()
 
 
-class _Folded(dict[str, str]):
-    """fold() of texts, each computed once."""
+def search_columns(
+    name_key: str,
+    company: str,
+    role: str,
+    topics: Sequence[str],
+    notes: Sequence[str],
+    folded: FoldCache,
+) -> tuple[str, str, str, str, str]:
+    """A contact's row of the index (name, company, role, topics, notes), folded.
+
+    ``name_key`` is ``sort_key(name)``, which contacts store already; ``notes`` are the
+    e-mail, how we met and the note; ``folded`` folds the values that repeat across contacts
+    once each.
+    """
+    text = " ".join(filter(None, notes))
+    return (
+        fold_sort_key(name_key),
+        folded[company],
+        folded[role],
+        fold(" ; ".join(topics)) if topics else "",
+        # fold() itself, without two calls for the ASCII text most notes are
+        " ".join(text.lower().split()) if text.isascii() else fold(text),
+    )
+
+
+class FoldCache(dict[str, str]):
+    """fold() of texts that repeat (companies, roles), each computed once."""
 
     def __missing__(self, text: str) -> str:
         value = self[text] = fold(text)
@@ -87,7 +114,7 @@ def index_contacts(contact_ids: Iterable[int]) -> None:
     """
     ids = list(dict.fromkeys(contact_ids))
     cursor = db.cursor()
-    folded = _Folded()  # companies and roles repeat: each is folded once
+    folded = FoldCache()
     for start in range(0, len(ids), INDEX_CHUNK):
         chunk = json.dumps(ids[start : start + INDEX_CHUNK])
         topics: dict[int, list[str]] = {}
@@ -109,11 +136,14 @@ def index_contacts(contact_ids: Iterable[int]) -> None:
             [
                 (
                     contact_id,
-                    fold(name),
-                    folded[company],
-                    folded[role],
-                    fold(" ; ".join(topics.get(contact_id, ()))),
-                    fold(" ".join(filter(None, (email, how_met, note)))),
+                    *search_columns(
+                        sort_key(name),
+                        company,
+                        role,
+                        topics.get(contact_id, ()),
+                        (email, how_met, note),
+                        folded,
+                    ),
                 )
                 for contact_id, name, company, role, email, how_met, note in rows
             ],

@@ -18,7 +18,17 @@ from textual.widgets import Input, Label, ProgressBar, RadioButton, RadioSet, St
 from textual.worker import get_current_worker
 
 from crm.messages import DataChanged
-from crm.services import google_contacts, imports, vcards
+from crm.services.importing.batches import (
+    ImportAlreadyUndone,
+    ImportBatchInfo,
+    ImportBatchNotFound,
+    ImportResult,
+    list_imports,
+    undo_import,
+)
+from crm.services.importing.google import GoogleContactsError, import_google_contacts
+from crm.services.importing.linkedin import LinkedInExportError, import_linkedin
+from crm.services.importing.vcard import VCardError, import_vcards
 from crm.widgets.cells import app_now, short_local, shown
 from crm.widgets.row_list import Column, Row, RowList
 
@@ -34,7 +44,7 @@ class Source:
     label: str
     hint: str
     default: Path
-    run: Callable[..., imports.ImportResult]
+    run: Callable[..., ImportResult]
     errors: tuple[type[Exception], ...]
 
 
@@ -44,24 +54,24 @@ SOURCES = (
         "LinkedIn connections",
         "LinkedIn → Settings → Data privacy → Get a copy of your data → Connections.",
         DEFAULT_EXPORT,
-        imports.import_linkedin,
-        (imports.LinkedInExportError,),
+        import_linkedin,
+        (LinkedInExportError,),
     ),
     Source(
         "vcard",
         "vCards (.vcf file or folder)",
         "A phone's or mail app's address book: one .vcf file, or a folder of them (a vdir).",
         Path("~/Downloads/contacts.vcf"),
-        vcards.import_vcards,
-        (vcards.VCardError,),
+        import_vcards,
+        (VCardError,),
     ),
     Source(
         "google",
         "Google Contacts CSV",
         "contacts.google.com → Export → Google CSV.",
         Path("~/Downloads/contacts.csv"),
-        google_contacts.import_google_contacts,
-        (google_contacts.GoogleContactsError,),
+        import_google_contacts,
+        (GoogleContactsError,),
     ),
 )
 BY_KEY = {source.key: source for source in SOURCES}
@@ -72,7 +82,7 @@ def _named(items: list[str]) -> str:
     return shown + ("; …" if len(items) > SHOWN else "")
 
 
-def summary_text(result: imports.ImportResult) -> str:
+def summary_text(result: ImportResult) -> str:
     """One paragraph of plain text (names are never markup): "Import #3: 7 new, 3 updated
     (Кэти Смирнова: phone, 1 e-mail added; …), 2 possible duplicates (…), 1 unchanged."."""
     parts = [f"{result.created:,} new"]
@@ -112,7 +122,7 @@ class ImportHistory(RowList):
             self.post_message(self.UndoRequested(self.highlighted_key))
 
 
-def history_rows(batches: list[imports.ImportBatchInfo]) -> list[Row]:
+def history_rows(batches: list[ImportBatchInfo]) -> list[Row]:
     """One row per import, undone ones dimmed."""
     rows = []
     for batch in batches:
@@ -155,12 +165,12 @@ class ImportScreen(ModalScreen[None]):
     class HistoryLoaded(Message):
         """Earlier imports arrived."""
 
-        batches: list[imports.ImportBatchInfo]
+        batches: list[ImportBatchInfo]
 
     def __init__(self, source: str = "linkedin") -> None:
         super().__init__()
         self.source = BY_KEY[source]
-        self._batches: dict[int, imports.ImportBatchInfo] = {}
+        self._batches: dict[int, ImportBatchInfo] = {}
         self._to_review = 0
 
     def compose(self) -> ComposeResult:
@@ -207,7 +217,7 @@ class ImportScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True, group="import-history", exit_on_error=False)
     def load_history(self) -> None:
         """Fetch earlier imports."""
-        batches = imports.list_imports(limit=20)
+        batches = list_imports(limit=20)
         if not get_current_worker().is_cancelled:
             self.post_message(self.HistoryLoaded(batches))
 
@@ -271,8 +281,8 @@ class ImportScreen(ModalScreen[None]):
     def run_undo(self, batch_id: int) -> None:
         """Undo one import."""
         try:
-            result = imports.undo_import(batch_id, now=app_now(self))
-        except (imports.ImportBatchNotFound, imports.ImportAlreadyUndone) as error:
+            result = undo_import(batch_id, now=app_now(self))
+        except (ImportBatchNotFound, ImportAlreadyUndone) as error:
             self.post_message(self.Finished(str(error), failed=True))
             return
         kept = f", kept {result.kept} you have worked with since" if result.kept else ""

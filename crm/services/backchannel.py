@@ -20,7 +20,7 @@ from crm.db.models import (
     Opportunity,
     Reference,
 )
-from crm.db.typed import tuples
+from crm.db.typed import as_datetime_or_none, tuples
 from crm.domain.backchannel import (
     CandidateFacts,
     RankedCandidate,
@@ -131,8 +131,6 @@ def _facts(
         .where(Contact.id.in_(ids))
     ):
         last, count = touches.get(cid, (None, 0))
-        if isinstance(last, str):
-            last = datetime.fromisoformat(last)
         facts.append(
             CandidateFacts(
                 contact_id=cid,
@@ -143,7 +141,7 @@ def _facts(
                 referred=cid in referrer_ids,
                 is_interviewer=cid in interviewer_ids,
                 is_reference=cid in references,
-                last_touch_at=last,
+                last_touch_at=as_datetime_or_none(last),
                 touches=int(count),
                 rapport=rapport,
             )

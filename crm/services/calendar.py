@@ -31,7 +31,7 @@ from crm.domain.types import FollowUpKind
 from crm.services.conversations import FOLLOW_UP_TITLES
 from crm.services.followups import opportunity_title
 from crm.services.tx import reading
-from crm.services.vcards import ExportResult, sync_vdir, vdir_file_name
+from crm.services.vdir import ExportResult, sync_vdir, vdir_file_name
 
 PRODID = "-//crm//crm export//EN"
 CALENDAR_NAME = "Job search"

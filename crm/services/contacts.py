@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import peewee
 
@@ -18,7 +18,7 @@ from crm.db.models import (
     Contact,
     ContactTopic,
 )
-from crm.db.typed import tuples
+from crm.db.typed import as_datetime, as_datetime_or_none, tuples
 from crm.domain.companies import clean_company_name, company_key
 from crm.domain.text import sort_key
 from crm.domain.types import ContactDetail, ContactDraft, ContactRow
@@ -302,6 +302,7 @@ def get_contact(contact_id: int, *, now: datetime | None = None) -> ContactDetai
         touches,
         is_reference,
     ) = row
+    keep = keep_in_touch_days  # an INTEGER column, or NULL
     return ContactDetail(
         id=contact_id,
         name=str(name),
@@ -313,22 +314,15 @@ def get_contact(contact_id: int, *, now: datetime | None = None) -> ContactDetai
         how_met=str(how_met),
         topics=tuple(json.loads(str(topics))),
         relationship_note=str(note),
-        keep_in_touch_days=int(keep_in_touch_days) if keep_in_touch_days is not None else None,
+        keep_in_touch_days=None if keep is None else int(cast("int", keep)),
         rapport=str(rapport),
-        created_at=_as_datetime(created_at),
-        updated_at=_as_datetime(updated_at),
-        last_touch_at=_as_datetime(last_touch),
+        created_at=as_datetime(created_at),
+        updated_at=as_datetime(updated_at),
+        last_touch_at=as_datetime_or_none(last_touch),
         interactions=int(touches or 0),  # type: ignore[call-overload]
         is_reference=bool(is_reference),
         overdue=overdue,
     )
-
-
-def _as_datetime(value: object) -> datetime | None:
-    """A timestamp read with plain SQL comes back as text; turn it into a datetime."""
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value))
 
 
 def rebuild_index() -> int:

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from crm.db import db, search
-from crm.db.bulk import contact_indexes_deferred
+from crm.db.bulk import Extras, NewContact, write_contacts
 from crm.db.models import (
     Company,
     Connection,
@@ -26,9 +27,9 @@ from crm.db.models import (
     Reference,
     ReferenceGiven,
 )
-from crm.db.typed import tuples
+from crm.db.typed import stored_time, tuples
 from crm.domain.companies import clean_company_name, company_key
-from crm.domain.text import fold, sort_key
+from crm.domain.text import sort_key
 from crm.services.contacts import company_id_for
 from crm.services.demo_data.names import CULTURES as _CULTURES
 from crm.services.demo_data.names import HOW_MET as _HOW_MET
@@ -254,20 +255,9 @@ def _write_sample_person(p: SamplePerson, company_ids: dict[str, int], now: date
 # =============================================================================================
 
 
-_CONTACT_SQL = (
-    "INSERT INTO contact (id, uid, name, sort_key, company_id, role, email, phone, linkedin_url,"
-    " how_met, relationship_note, rapport, keep_in_touch_days, import_batch_id, created_at,"
-    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, NULL, ?, ?)"
-)
 _COMPANY_SQL = (
     "INSERT INTO company (id, name, key, website, notes, created_at) VALUES (?, ?, ?, ?, '', ?)"
 )
-_TOPIC_SQL = "INSERT INTO contact_topic (contact_id, name, position) VALUES (?, ?, ?)"
-_INDEX_SQL = (
-    "INSERT INTO contact_index (rowid, name, company, role, topics, notes)"
-    " VALUES (?, ?, ?, ?, ?, ?)"
-)
-_STAMP = "%Y-%m-%d %H:%M:%S"  # how peewee stores a naive datetime
 _TWO_YEARS = 2 * 365 * 24 * 3600
 _EPOCH = datetime(1970, 1, 1)
 
@@ -277,7 +267,6 @@ class _GeneratedCompany(NamedTuple):
     name: str
     culture: str
     domain: str
-    folded: str
 
 
 def _generate_companies(
@@ -305,7 +294,7 @@ def _generate_companies(
             company_id = next_id
             next_id += 1
             rows.append((company_id, name, key, f"https://{domain}", stamp))
-        companies.append(_GeneratedCompany(company_id, name, culture, domain, fold(name)))
+        companies.append(_GeneratedCompany(company_id, name, culture, domain))
     return companies, rows
 
 
@@ -322,23 +311,18 @@ def add_generated_contacts(count: int, *, seed: int = 2026, now: datetime) -> in
         existing = dict(cursor.execute("SELECT key, id FROM company").fetchall())
         next_company_id = (cursor.execute("SELECT MAX(id) FROM company").fetchone()[0] or 0) + 1
         first_id = (cursor.execute("SELECT MAX(id) FROM contact").fetchone()[0] or 0) + 1
-        company_stamp = (now - timedelta(days=800)).strftime(_STAMP)
+        company_stamp = stored_time(now - timedelta(days=800))
         companies, company_rows = _generate_companies(
             rng, max(1, round(count / 20)), existing, next_company_id, company_stamp
         )
-        rows = _generate_contacts(rng, seed, first_id, count, companies, now)
         cursor.executemany(_COMPANY_SQL, company_rows)
-        with contact_indexes_deferred(cursor, count):
-            cursor.executemany(_CONTACT_SQL, rows.contacts)
-        cursor.executemany(_TOPIC_SQL, rows.topics)
-        cursor.executemany(_INDEX_SQL, rows.search)
+        write_contacts(
+            cursor,
+            _generate_contacts(rng, seed, first_id, count, companies, now),
+            count,
+            {company.id: company.name for company in companies},
+        )
     return count
-
-
-class _GeneratedRows(NamedTuple):
-    contacts: list[tuple[object, ...]]
-    topics: list[tuple[int, str, int]]
-    search: list[tuple[int, str, str, str, str, str]]
 
 
 def _generate_contacts(
@@ -348,22 +332,14 @@ def _generate_contacts(
     count: int,
     companies: list[_GeneratedCompany],
     now: datetime,
-) -> _GeneratedRows:
-    """The rows of the contact, contact_topic and contact_index tables for new contacts."""
+) -> Iterator[tuple[NewContact, Extras]]:
+    """The rows of new contacts, with their topics, made as they are written."""
     # uids must stay unique when the same seed is used twice on one database.
     uid_rng = random.Random(f"crm-demo-uid:{seed}:{first_id}")
     random_ = rng.random
-    names: dict[str, tuple[str, str]] = {}  # name -> (sort key, folded)
-    folded: dict[str, str] = {}
+    name_keys: dict[str, str] = {}
     days: dict[int, str] = {}
     now_seconds = int((now - _EPOCH).total_seconds())
-    rows = _GeneratedRows([], [], [])
-
-    def fold_cached(text: str) -> str:
-        value = folded.get(text)
-        if value is None:
-            value = folded[text] = fold(text)
-        return value
 
     for contact_id in range(first_id, first_id + count):
         company = _pick(rng, companies)
@@ -396,45 +372,28 @@ def _generate_contacts(
         if date is None:
             date = days[day] = (_EPOCH + timedelta(days=day)).strftime("%Y-%m-%d")
         hour, minute = divmod(second // 60, 60)
-        stamp = f"{date} {hour:02d}:{minute:02d}:{second % 60:02d}"
+        stamp = f"{date} {hour:02d}:{minute:02d}:{second % 60:02d}"  # as stored_time() writes
         uid = str(uuid.UUID(int=uid_rng.getrandbits(128), version=4))
-        keys = names.get(name)
-        if keys is None:
-            keys = names[name] = (sort_key(name), fold(name))
-        rows.contacts.append(
-            (
-                contact_id,
-                uid,
-                name,
-                keys[0],
-                company.id,
-                role,
-                email,
-                phone,
-                linkedin_url,
-                how_met,
-                note,
-                keep,
-                stamp,
-                stamp,
-            )
-        )
-        for position, topic in enumerate(topics):
-            rows.topics.append((contact_id, topic, position))
-        # The same text as search.index_contact writes; e-mails here are ASCII lower case
-        # (fold leaves them as they are), the rest is folded once per distinct value.
-        notes = " ".join(filter(None, (email, fold_cached(how_met), fold_cached(note))))
-        rows.search.append(
-            (
-                contact_id,
-                keys[1],
-                company.folded,
-                fold_cached(role),
-                fold_cached(" ; ".join(topics)),
-                notes,
-            )
-        )
-    return rows
+        key = name_keys.get(name)
+        if key is None:
+            key = name_keys[name] = sort_key(name)
+        row: NewContact = {
+            "id": contact_id,
+            "uid": uid,
+            "name": name,
+            "sort_key": key,
+            "company_id": company.id,
+            "role": role,
+            "email": email,
+            "phone": phone,
+            "linkedin_url": linkedin_url,
+            "how_met": how_met,
+            "relationship_note": note,
+            "keep_in_touch_days": keep,
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
+        yield row, (topics, ())
 
 
 __all__ = [

@@ -12,7 +12,7 @@ from peewee import JOIN
 from crm.clock import utc_now
 from crm.db import db
 from crm.db.models import Contact, FollowUp, Interaction, Interview
-from crm.db.typed import tuples
+from crm.db.typed import as_datetime, stored_time, tuples
 from crm.domain.followups import (
     PendingFollowUp,
     PlannedFollowUp,
@@ -221,7 +221,7 @@ def agenda(
     moment = now or utc_now()
     horizon = moment + timedelta(days=UPCOMING_DAYS)
     zone = tz or UTC
-    bounds = {"now": _stamp(moment), "horizon": _stamp(horizon), "limit": limit}
+    bounds = {"now": stored_time(moment), "horizon": stored_time(horizon), "limit": limit}
     with reading():
         regular = [
             _agenda_item(row, moment, zone)
@@ -264,8 +264,8 @@ def agenda(
 def _agenda_item(row: tuple[Any, ...], now: datetime, tz: tzinfo) -> AgendaItem:
     """A follow-up row as the agenda shows it; the domain says where it stands."""
     fid, cid, name, kind, start_text, end_text, snoozed_text, oid, role, company, note = row
-    start, end = _as_datetime(start_text), _as_datetime(end_text)
-    snoozed = _as_datetime(snoozed_text) if snoozed_text is not None else None
+    start, end = as_datetime(start_text), as_datetime(end_text)
+    snoozed = as_datetime(snoozed_text) if snoozed_text is not None else None
     state = follow_up_state(start, end, done_at=None, snoozed_until=snoozed, now=now, tz=tz)
     return AgendaItem(
         id=fid,
@@ -281,15 +281,6 @@ def _agenda_item(row: tuple[Any, ...], now: datetime, tz: tzinfo) -> AgendaItem:
         note=note,
         snoozed_until=snoozed,
     )
-
-
-def _stamp(moment: datetime) -> str:
-    """A naive UTC datetime as Peewee stores it, so SQL text comparison orders it rightly."""
-    return moment.isoformat(sep=" ")
-
-
-def _as_datetime(value: Any) -> datetime:
-    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
 _SECTION_ORDER: dict[str, Callable[[AgendaItem], tuple[datetime, int]]] = {
@@ -364,16 +355,16 @@ def _dropped_rings(now: datetime) -> list[DroppedRing]:
     for oid, start, end, snoozed in db.execute_sql(_PENDING_OF_SQL, (json.dumps(ids),)):
         follow_ups[oid].append(
             RingFollowUp(
-                _as_datetime(start),
-                _as_datetime(end),
+                as_datetime(start),
+                as_datetime(end),
                 None,
-                _as_datetime(snoozed) if snoozed is not None else None,
+                as_datetime(snoozed) if snoozed is not None else None,
             )
         )
     interviews: dict[int, list[RingInterview]] = {oid: [] for oid in ids}
     for oid, starts, done in db.execute_sql(_ROUNDS_OF_SQL, (json.dumps(ids),)):
         interviews[oid].append(
-            RingInterview(_as_datetime(starts), _as_datetime(done) if done is not None else None)
+            RingInterview(as_datetime(starts), as_datetime(done) if done is not None else None)
         )
     views = [
         OpportunityRingView(oid, Stage(stage), tuple(follow_ups[oid]), tuple(interviews[oid]))
@@ -383,7 +374,7 @@ def _dropped_rings(now: datetime) -> list[DroppedRing]:
     if not dropped_ids:
         return []
     last_touch = {
-        oid: _as_datetime(at)
+        oid: as_datetime(at)
         for oid, at in db.execute_sql(_LAST_TOUCH_SQL, {"ids": json.dumps(sorted(dropped_ids))})
     }
     people = _opportunity_people(list(dropped_ids))

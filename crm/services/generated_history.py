@@ -23,7 +23,6 @@ from crm.services.tx import writing
 BUSIEST_EVENTS = 1_000
 """The first generated contact gets this many conversations: the longest timeline to open."""
 
-_STAMP = "%Y-%m-%d %H:%M:%S"  # how peewee stores a naive datetime
 _TWO_YEARS = 2 * 365 * 24 * 3600
 _CHANNELS = tuple(Channel)
 _KINDS = (
@@ -118,7 +117,7 @@ def add_generated_history(
 
 
 class _Stamps:
-    """Text timestamps relative to ``now``, cached per second offset's day."""
+    """Text timestamps relative to ``now`` as ``stored_time`` writes them, the dates cached."""
 
     def __init__(self, now: datetime) -> None:
         self.now = now

@@ -26,7 +26,7 @@ from crm.db.models import (
     Opportunity,
     Reference,
 )
-from crm.db.typed import tuples
+from crm.db.typed import as_datetime_or_none, tuples
 from crm.domain.backchannel import Tier, should_reach_backchannel
 from crm.domain.casual import CasualFacts, CasualSuggestion, suggest_casual_touch
 from crm.domain.cold import (
@@ -139,12 +139,6 @@ def _stoppable(stop: Callable[[], bool] | None) -> Iterator[None]:
         connection.set_progress_handler(None, 0)
 
 
-def _as_datetime(value: object) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value))
-
-
 def _open_opportunities() -> list[tuple[int, str, str, bool]]:
     closed = [stage.value for stage in CLOSED_STAGES]
     return list(
@@ -215,7 +209,7 @@ def cold_contacts(now: datetime, *, limit: int | None = None) -> tuple[list[Cold
             yield ColdFacts(
                 contact_id=cid,
                 name=name,
-                last_touch_at=_as_datetime(last),
+                last_touch_at=as_datetime_or_none(last),
                 known_since=datetime.fromisoformat(created),
                 interval_days=interval,
                 sort_key=key,
@@ -294,8 +288,8 @@ def casual_ideas(now: datetime) -> list[CasualIdea]:
                     topics=tuple(topics.get(cid, ())),
                     thank_yous_pending=cid in pending_thanks,
                     casual_touches=int(casual_counts.get(cid, 0)),
-                    last_touch_at=_as_datetime(last_touch.get(cid)),
-                    next_check_in_at=_as_datetime(next_check_in.get(cid)),
+                    last_touch_at=as_datetime_or_none(last_touch.get(cid)),
+                    next_check_in_at=as_datetime_or_none(next_check_in.get(cid)),
                 ),
                 now,
             )
@@ -321,7 +315,7 @@ def backchannel_ideas(now: datetime) -> list[BackchannelIdea]:
         )
         if not should_reach_backchannel(len(done)):
             continue
-        second_round_at = _as_datetime(done[1][1])
+        second_round_at = as_datetime_or_none(done[1][1])
         latest = done[-1][0]
         candidates = backchannel.for_interview(latest, now=now).candidates
         for candidate in candidates:

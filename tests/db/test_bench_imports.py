@@ -10,8 +10,8 @@ from bench.context import NOW, TINY, Context
 from bench.files import address_book_vcf, connections_csv
 from bench.imports import measure
 from crm.domain.linkedin import parse_export
-from crm.services.imports import import_linkedin
-from crm.services.vcards import import_vcards, parse_vcards
+from crm.services.importing.linkedin import import_linkedin
+from crm.services.importing.vcard import import_vcards, parse_vcards
 
 
 def test_the_benchmark_runs_at_tiny_size(tmp_path: Path) -> None:

@@ -9,16 +9,16 @@ import pytest
 
 from crm.db import db
 from crm.db.models import Contact, ContactMethod, ContactTopic, ImportBatch
-from crm.services.google_contacts import (
+from crm.services.importing.batches import list_imports, undo_import
+from crm.services.importing.google import (
     CURRENT,
     LEGACY,
     GoogleContactsError,
     import_google_contacts,
     parse_google_csv,
 )
-from crm.services.imports import list_imports, undo_import
+from crm.services.importing.vcard import import_vcards
 from crm.services.tx import reading
-from crm.services.vcards import import_vcards
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 CURRENT_CSV = FIXTURES / "google" / "contacts_current.csv"

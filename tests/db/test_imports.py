@@ -12,19 +12,18 @@ from hypothesis import strategies as st
 
 from crm.db import db
 from crm.db.models import Company, Contact, ImportBatch, ImportChange
-from crm.db.search import index_contact
+from crm.db.search import FoldCache, index_contact
 from crm.domain.text import fold, sort_key
 from crm.domain.types import Channel, ContactDraft, InteractionKind
-from crm.services import imports
 from crm.services.contacts import create_contact, get_contact, search_contacts
-from crm.services.imports import (
+from crm.services.importing import batches, linkedin
+from crm.services.importing.batches import (
     ImportAlreadyUndone,
     ImportBatchNotFound,
-    LinkedInExportError,
-    import_linkedin,
     list_imports,
     undo_import,
 )
+from crm.services.importing.linkedin import LinkedInExportError, import_linkedin
 from crm.services.tx import reading, writing
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "linkedin"
@@ -404,7 +403,7 @@ def test_a_bulk_import_that_fails_while_writing_leaves_no_trace(
     def fail(*_args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(imports, "_uids", fail)  # inside the bulk write, index settings raised
+    monkeypatch.setattr(linkedin, "_uids", fail)  # inside the bulk write, index settings raised
     with pytest.raises(OSError):
         import_linkedin(big, now=NOW)
     monkeypatch.undo()
@@ -429,7 +428,7 @@ def test_history_lists_batches_newest_first(db_path: Path) -> None:
         4,
     )
     assert latest.created_at == LATER and latest.undone_at is None
-    assert imports.get_import(first.batch_id or 0).skipped[0].line == 13
+    assert batches.get_import(first.batch_id or 0).skipped[0].line == 13
     with reading():
         assert ImportBatch.select().count() == 2
 
@@ -439,8 +438,8 @@ def test_history_lists_batches_newest_first(db_path: Path) -> None:
 
 @given(st.text(max_size=40))
 def test_fast_folding_equals_fold_and_sort_key(text: str) -> None:
-    assert imports._fold(text) == fold(text)
-    name_keys = imports._NameKeys()
+    assert FoldCache()[text] == fold(text)
+    name_keys = linkedin._NameKeys()
     assert name_keys.of(text) == (sort_key(text), fold(text))
     assert name_keys.of(f"{text} {text[::-1]}") == (  # again, from the words' cache
         sort_key(f"{text} {text[::-1]}"),
@@ -451,7 +450,7 @@ def test_fast_folding_equals_fold_and_sort_key(text: str) -> None:
 def test_generated_uids_are_version_4_and_distinct() -> None:
     import uuid
 
-    uids = imports._uids(1000)
+    uids = linkedin._uids(1000)
     assert len(set(uids)) == 1000
     assert all(uuid.UUID(u).version == 4 and str(uuid.UUID(u)) == u for u in uids)
 
@@ -494,7 +493,8 @@ def test_any_text_file_imports_or_fails_with_the_export_error(
 def test_undo_keeps_imported_people_the_user_has_worked_with(tmp_path, db_path, now) -> None:  # type: ignore[no-untyped-def]
     from crm.domain.types import LogDraft
     from crm.services import contacts as contact_service
-    from crm.services import conversations, imports
+    from crm.services import conversations
+    from crm.services.importing import batches, linkedin
 
     csv_file = tmp_path / "Connections.csv"
     csv_file.write_text(
@@ -503,12 +503,12 @@ def test_undo_keeps_imported_people_the_user_has_worked_with(tmp_path, db_path, 
         "Bob,Stone,https://www.linkedin.com/in/bobstone,,Globex,SRE,16 Mar 2023\n",
         encoding="utf-8",
     )
-    result = imports.import_linkedin(csv_file, now=now)
+    result = linkedin.import_linkedin(csv_file, now=now)
     [ann] = contact_service.search_contacts("ann lee")
     conversations.log_conversation(
         LogDraft(ann.id, Channel.CALL, InteractionKind.CHECK_IN, now, "Coffee"), now=now
     )
-    undone = imports.undo_import(result.batch_id, now=now)
+    undone = batches.undo_import(result.batch_id, now=now)
     assert (undone.removed, undone.kept) == (1, 1)
     assert [c.name for c in contact_service.search_contacts("ann lee")] == ["Ann Lee"]
     assert contact_service.search_contacts("bob stone") == []

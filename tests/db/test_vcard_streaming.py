@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from crm.services import vcards
-from crm.services.vcards import ParsedCards, VCardError, parse_vcards
+from crm.services.importing import vcard_lines
+from crm.services.importing.cards import ParsedCards
+from crm.services.importing.vcard import VCardError, parse_vcards
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "vcard"
 PHOTO = base64.b64encode(bytes(range(256)) * 40).decode()
@@ -59,15 +60,15 @@ def test_blocks_read_with_photos_dropped_give_the_same_cards(
 ) -> None:
     path = tmp_path / "book.vcf"
     path.write_bytes(INPUTS[name])
-    monkeypatch.setattr(vcards, "READ_SIZE", block)
-    kept = vcards._read_bytes(path, path.name)
+    monkeypatch.setattr(vcard_lines, "READ_SIZE", block)
+    kept = vcard_lines.read_bytes(path, path.name)
     assert _parse(kept) == _parse(INPUTS[name])
 
 
 def test_a_photo_costs_nothing_to_keep(tmp_path: Path) -> None:
     path = tmp_path / "book.vcf"
     path.write_bytes(_book())
-    kept = vcards._read_bytes(path, path.name)
+    kept = vcard_lines.read_bytes(path, path.name)
     assert PHOTO[1000:1100].encode() not in kept and b"x" * 5000 not in kept
     parsed = _parse(kept)
     assert isinstance(parsed, ParsedCards)

@@ -15,11 +15,13 @@ from crm.db import close_database, db, migrate, open_database
 from crm.db.models import Contact, ContactMethod, ContactTopic, ImportBatch
 from crm.db.search import index_contact
 from crm.domain.types import ContactDraft
-from crm.services import vcards
+from crm.services import vdir
 from crm.services.contacts import create_contact, get_contact, update_contact
-from crm.services.imports import undo_import
+from crm.services.importing import vcard_lines
+from crm.services.importing.batches import undo_import
+from crm.services.importing.vcard import VCardError, import_vcards
 from crm.services.tx import reading, writing
-from crm.services.vcards import VCardError, export_vcard_dir, export_vcards, import_vcards
+from crm.services.vcard_export import export_vcard_dir, export_vcards
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "vcard"
 ANDROID = FIXTURES / "android_21.vcf"
@@ -507,11 +509,11 @@ def test_vdir_export_rewrites_the_same_uid_file_and_removes_deleted(
 
 
 def test_vdir_file_names_are_safe(db_path: Path) -> None:
-    assert vcards.vdir_file_name("abc-123", ".vcf") == "abc-123.vcf"
-    assert vcards.vdir_file_name("urn:uuid:x/y", ".vcf") == "urn%3Auuid%3Ax%2Fy.vcf"
-    assert vcards.vdir_file_name("../etc", ".vcf").endswith(".vcf")
-    assert "/" not in vcards.vdir_file_name("../etc", ".vcf")
-    assert len(vcards.vdir_file_name("x" * 500, ".ics")) == 44
+    assert vdir.vdir_file_name("abc-123", ".vcf") == "abc-123.vcf"
+    assert vdir.vdir_file_name("urn:uuid:x/y", ".vcf") == "urn%3Auuid%3Ax%2Fy.vcf"
+    assert vdir.vdir_file_name("../etc", ".vcf").endswith(".vcf")
+    assert "/" not in vdir.vdir_file_name("../etc", ".vcf")
+    assert len(vdir.vdir_file_name("x" * 500, ".ics")) == 44
 
 
 # --- the line reader ---------------------------------------------------------------------
@@ -552,18 +554,18 @@ def test_the_line_reader_splits_lines_exactly_as_vobject_does() -> None:
         expected = _vobject_lines(text)
         first, *others = text.split("\n")
         crlf = first + "".join(rng.choice(("\r\n", "\n")) + line for line in others)
-        for mine in (vcards._content_lines(text), vcards._content_lines(crlf, crlf=True)):
+        for mine in (vcard_lines.content_lines(text), vcard_lines.content_lines(crlf, crlf=True)):
             assert len(mine) == len(expected), repr(text)
             for (number, line, group, name, params, *value), wanted in zip(
                 mine, expected, strict=True
             ):
                 if value == [None]:  # left folded, as nothing reads it
                     unfolded = str(line).replace("\r\n", "\n").removesuffix("\r")
-                    line = vcards._FOLD.sub("", unfolded)
+                    line = vcard_lines.FOLD.sub("", unfolded)
                     value = [wanted[-1]]
-                line = line or vcards._joined(group, name, params, *value)
+                line = line or vcard_lines.joined(group, name, params, *value)
                 assert (number, line, group, name, params, *value) == wanted, repr(text)
-        assert list(vcards._content_lines_by_line(text)) == expected, repr(text)
+        assert list(vcard_lines.content_lines_by_line(text)) == expected, repr(text)
 
 
 def test_a_line_without_its_colon_is_an_error_however_many_equals_signs_it_has(

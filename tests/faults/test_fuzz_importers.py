@@ -22,12 +22,10 @@ from crm.services import (
     demo,
     exchange,
     followups,
-    google_contacts,
-    imports,
     suggestions,
-    vcards,
 )
-from crm.services.imports import ImportResult
+from crm.services.importing import google, linkedin, vcard
+from crm.services.importing.batches import ImportResult
 from tests.faults.fuzzing import fuzz_settings
 from tests.faults.mutations import bad_files, edited_documents
 from tests.faults.test_json_stream import assert_read_alike
@@ -146,8 +144,8 @@ def test_linkedin_import(workspaces, templates, data: bytes, dry_run: bool) -> N
     path = workspace.file("Connections.csv", data)
     try_import(
         workspace,
-        lambda: imports.import_linkedin(path, now=NOW, dry_run=dry_run),
-        imports.LinkedInExportError,
+        lambda: linkedin.import_linkedin(path, now=NOW, dry_run=dry_run),
+        linkedin.LinkedInExportError,
     )
 
 
@@ -159,8 +157,8 @@ def test_google_contacts_import(workspaces, templates, data: bytes, dry_run: boo
     path = workspace.file("contacts.csv", data)
     try_import(
         workspace,
-        lambda: google_contacts.import_google_contacts(path, now=NOW, dry_run=dry_run),
-        google_contacts.GoogleContactsError,
+        lambda: google.import_google_contacts(path, now=NOW, dry_run=dry_run),
+        google.GoogleContactsError,
     )
 
 
@@ -187,8 +185,8 @@ def test_vcard_import(  # type: ignore[no-untyped-def]
         source = workspace.file("contacts.vcf", b"".join(cards))
     try_import(
         workspace,
-        lambda: vcards.import_vcards(source, now=NOW, dry_run=dry_run),
-        vcards.VCardError,
+        lambda: vcard.import_vcards(source, now=NOW, dry_run=dry_run),
+        vcard.VCardError,
     )
 
 

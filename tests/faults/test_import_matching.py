@@ -19,9 +19,10 @@ from crm.db.models import Contact, ContactMethod, ContactTopic
 from crm.domain.text import fold
 from crm.domain.types import ContactDraft
 from crm.services.contacts import create_contact, get_contact, update_contact
-from crm.services.imports import import_linkedin, list_imports, undo_import
+from crm.services.importing.batches import list_imports, undo_import
+from crm.services.importing.linkedin import import_linkedin
+from crm.services.importing.vcard import import_vcards
 from crm.services.tx import reading
-from crm.services.vcards import import_vcards
 from tests.faults.snapshots import Snapshot, snapshot
 
 pytestmark = pytest.mark.faults

@@ -21,18 +21,18 @@ from pathlib import Path
 from crm.domain.linkedin import SkippedRow, csv_problem, match_header
 from crm.domain.text import clean_text
 from crm.domain.validation import MAX_NAME_LENGTH
-from crm.services.imports import ImportResult, Progress
-from crm.services.vcards import (
+from crm.services.importing.batches import ImportResult, Progress
+from crm.services.importing.cards import (
     AddressCard,
     ParsedCards,
     clean_email,
     clean_phone,
     clean_topics,
-    import_cards,
     linkedin_profile,
     phone_key,
     unique_methods,
 )
+from crm.services.importing.pipeline import import_cards
 
 SOURCE_GOOGLE = "google"
 SEPARATOR = " ::: "

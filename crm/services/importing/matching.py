@@ -21,7 +21,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from crm.db.search import index_contacts
 from crm.domain.linkedin import normalize_profile_url
@@ -68,7 +68,7 @@ def default_phone_region() -> str | None:
 
 
 class Incoming(Protocol):
-    """A person an importer read (vcards.AddressCard has exactly these)."""
+    """A person an importer read (cards.AddressCard has exactly these)."""
 
     @property
     def name(self) -> str: ...
@@ -134,7 +134,7 @@ class KnownPeople:
             if facts is not None and value:
                 slot = {"url": 2, "email": 3, "phone": 4}.get(kind)
                 if slot is not None:
-                    facts[slot].append(value)
+                    cast("list[str]", facts[slot]).append(value)
         for contact_id, (_name, _company, urls, emails, numbers) in self._facts.items():
             for url in urls:
                 profile = _profile(url) if "linkedin" in url.lower() else ""
@@ -244,7 +244,21 @@ def known_contacts(cursor: sqlite3.Cursor, ids: Iterable[int]) -> dict[int, Know
     """The matched contacts' fields, extra methods and topics, by id."""
     wanted = json.dumps(sorted(set(ids)))
     contacts = {
-        row[0]: KnownContact(*row[:11], typed=bool(row[11]), source=row[12] or "")
+        row[0]: KnownContact(
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            row[5],
+            row[6],
+            row[7],
+            row[8],
+            row[9],
+            row[10],
+            typed=bool(row[11]),
+            source=row[12] or "",
+        )
         for row in cursor.execute(
             "SELECT c.id, c.name, c.company_id, COALESCE(co.key, ''), c.role, c.email, c.phone,"
             " c.linkedin_url, c.how_met, c.relationship_note, c.updated_at,"

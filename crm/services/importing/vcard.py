@@ -9,7 +9,7 @@ minutes), its ``parseParams`` and list splitting (``stringToTextValues``), then 
 card's properties here. vobject's ``readComponents`` builds a tree of Python objects per line,
 too slow for big address books, and its text decoding keeps only what comes before the first
 unescaped comma of a NOTE or TITLE, which vCard 2.1 doesn't escape.
-tests/db/test_vcards.py checks it against vobject card by card.
+tests/services/test_vcards.py checks it against vobject card by card.
 """
 
 from __future__ import annotations

@@ -11,24 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from crm.cli import cli
-from crm.cli.backups import backup_command, restore_command
-from crm.cli.exports import export_group
-from crm.cli.imports import import_group, import_json_command
 from crm.db import close_database, migrate, open_database
 from crm.services.demo import write_sample
 from tests.cli.test_cli import crm
 
 NOW = "2026-11-18 15:00"
-
-
-@pytest.fixture(autouse=True)
-def registered() -> None:
-    """The commands as cli.py and cli_imports.py register them (a no-op once they do)."""
-    cli.add_command(export_group)
-    cli.add_command(backup_command)
-    cli.add_command(restore_command)
-    import_group.add_command(import_json_command, "json")
 
 
 @pytest.fixture

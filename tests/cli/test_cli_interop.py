@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import click
 import pytest
 import vobject
 from icalendar import Calendar
 
-from crm.cli import cli
-from crm.cli.exports import export_ics_command, export_vcard_command
-from crm.cli.imports import import_google_command, import_group, import_vcard_command
 from tests.cli.test_cli import crm
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -21,23 +16,6 @@ APPLE = str(FIXTURES / "vcard" / "apple_30.vcf")
 ANDROID = str(FIXTURES / "vcard" / "android_21.vcf")
 VDIR = str(FIXTURES / "vcard" / "vdir")
 GOOGLE = str(FIXTURES / "google" / "contacts_current.csv")
-
-
-@pytest.fixture(autouse=True)
-def registered(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The commands as crm.cli registers them (added here until it does)."""
-    for command in (import_vcard_command, import_google_command):
-        if command.name not in import_group.commands:
-            monkeypatch.setitem(import_group.commands, str(command.name), command)
-    export = cli.commands.get("export")
-    if export is None:
-        export = click.Group("export")
-        monkeypatch.setitem(cli.commands, "export", export)
-    assert isinstance(export, click.Group)
-    for command in (export_vcard_command, export_ics_command):
-        if command.name not in export.commands:
-            monkeypatch.setitem(export.commands, str(command.name), command)
-    yield
 
 
 @pytest.fixture

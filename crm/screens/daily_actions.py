@@ -26,7 +26,14 @@ from crm.messages import (
     LogRequested,
     SnoozeRequested,
 )
-from crm.services import contacts, conversation_edits, conversations, followups, opportunities
+from crm.services import (
+    contacts,
+    conversation_edits,
+    conversations,
+    followups,
+    interviews,
+    opportunities,
+)
 from crm.widgets.cells import app_now, short_local
 from crm.widgets.row_keys import contact_of
 from crm.widgets.row_list import RowList
@@ -342,7 +349,7 @@ class DailyLoop:
         """Save a new interview round (and the opportunity's referrer, if newly given)."""
         if draft.referrer_id is not None:
             opportunities.add_helper(draft.opportunity_id, draft.referrer_id)
-        return opportunities.add_interview(
+        return interviews.add_interview(
             draft.opportunity_id,
             draft.starts_at,
             interviewer_ids=list(draft.interviewer_ids),
@@ -354,7 +361,7 @@ class DailyLoop:
     def finish_interview(self, interview_id: int) -> None:
         """Mark an interview done, which plans the thank-yous."""
         self.write(
-            lambda: opportunities.mark_interview_done(interview_id, now=self._now()),
+            lambda: interviews.mark_interview_done(interview_id, now=self._now()),
             lambda created: f"Interview done: {len(created)} thank-you follow-up(s) planned.",
         )
 

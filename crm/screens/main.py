@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -32,17 +31,18 @@ from crm.messages import (
 )
 from crm.screens.daily_actions import DailyLoop
 from crm.screens.editing import ContactEditor
-from crm.services import contacts, conversations, opportunities
+from crm.screens.main_keys import MAIN_BINDINGS, help_sections
+from crm.screens.main_verbs import MainVerbs
+from crm.services import conversations, opportunities
 from crm.services.watch import ChangeWatch
 from crm.widgets.cells import app_now
 from crm.widgets.contact_card import ContactCard
 from crm.widgets.contact_list import ContactList
-from crm.widgets.follow_up_list import FollowUpList
 from crm.widgets.frame_hold import FrameHold
 from crm.widgets.interviews_pane import InterviewsPane
 from crm.widgets.key_bar import KeyBar
 from crm.widgets.read_only_banner import ReadOnlyBanner
-from crm.widgets.row_keys import InterviewKey, contact_of, opportunity_of
+from crm.widgets.row_keys import contact_of, opportunity_of
 from crm.widgets.row_list import RowList
 from crm.widgets.search_box import SearchBox
 from crm.widgets.timeline_pane import Subject, TimelinePane
@@ -77,69 +77,7 @@ class MainScreen(Screen[None]):
     AUTO_FOCUS = "#today-list"
     """Focus starts on Today's list: focusing the tabs first, then moving, restyles them twice."""
 
-    BINDINGS = [
-        Binding("f1", "show_tab('today')", "Today", tooltip="What you owe today", id="tab-today"),
-        Binding(
-            "f2", "show_tab('contacts')", "Contacts", tooltip="All contacts", id="tab-contacts"
-        ),
-        Binding(
-            "f3",
-            "show_tab('interviews')",
-            "Interviews",
-            tooltip="Opportunities and interviews",
-            id="tab-interviews",
-        ),
-        Binding(
-            "f4",
-            "focus_timeline",
-            "Timeline",
-            show=False,
-            tooltip="Focus the timeline",
-            id="focus-timeline",
-        ),
-        Binding(
-            "slash",
-            "focus_search",
-            "Search",
-            show=False,
-            tooltip="Filter contacts by name or company",
-            id="main-search",
-        ),
-        Binding("ctrl+f", "focus_search", "Search", show=False, id="main-search-ctrl"),
-        Binding("ctrl+n", "new_contact", "New contact", show=False, id="main-new-contact"),
-        Binding(
-            "f5",
-            "toggle_side",
-            "Card",
-            show=False,
-            tooltip="Show or hide the card and timeline beside the list",
-            id="toggle-side",
-        ),
-        Binding(
-            "b",
-            "backchannel",
-            "Back channel",
-            show=False,
-            tooltip="Who could speak about you at this company or interview",
-            id="backchannel",
-        ),
-        Binding(
-            "R",
-            "references",
-            "References",
-            show=False,
-            tooltip="Your reference list",
-            id="references",
-        ),
-        Binding(
-            "ctrl+z",
-            "undo_delete",
-            "Undo delete",
-            show=False,
-            tooltip="Bring back the contact or conversation deleted last",
-            id="undo-delete",
-        ),
-    ]
+    BINDINGS = MAIN_BINDINGS
 
     @dataclass
     class CardLoaded(Message):
@@ -174,6 +112,8 @@ class MainScreen(Screen[None]):
         """Adds and edits contacts from this screen."""
         self.daily = DailyLoop(self, keep_deleted=self.deleted.append)
         """Logs conversations, moves follow-ups, interviews and opportunities along."""
+        self.verbs = MainVerbs(self, self.daily, self.deleted, lambda: self.shown_contact)
+        """Opens the other screens and runs the palette's verbs."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -432,7 +372,7 @@ class MainScreen(Screen[None]):
         from crm.screens.contact_screen import ContactScreen
 
         screen = ContactScreen(message.contact_id, keep_deleted=self.deleted.append)
-        self.app.push_screen(screen, self._returned)
+        self.app.push_screen(screen, self.verbs.returned)
 
     @on(RowList.Selected, "#today-list, #timeline")
     def jump_to_row_contact(self, message: RowList.Selected) -> None:
@@ -548,104 +488,33 @@ class MainScreen(Screen[None]):
         else:
             self.daily.ask_stage(summary.id, summary.stage, summary.title)
 
-    # --- the back channel and references ------------------------------------------------------
+    # --- other screens and palette verbs (MainVerbs) ----------------------------------------
 
     def action_backchannel(self) -> None:
-        """Open the back-channel map for whatever is highlighted: an interview, an opportunity's
-        company, or a contact's company."""
-        from crm.screens.backchannel_screen import BackchannelScreen
-
-        focused = self.focused
-        interviews = self.query_one(InterviewsPane)
-        key = focused.highlighted_key if isinstance(focused, RowList) else None
-        if isinstance(key, InterviewKey):
-            self.app.push_screen(BackchannelScreen(interview_id=key.interview_id), self._returned)
-            return
-        company = ""
-        opportunity_id = opportunity_of(key)
-        if opportunity_id is not None:
-            summary = next((s for s in interviews.summaries if s.id == opportunity_id), None)
-            company = summary.company if summary is not None else ""
-        elif isinstance(focused, ContactList) and focused.highlighted is not None:
-            company = focused.highlighted.company
-        elif self.shown_contact is not None:
-            company = self.shown_contact.company
-        if not company:
-            self.notify("Highlight an interview, an opportunity, or a contact at a company first.")
-            return
-        self.app.push_screen(BackchannelScreen(company=company), self._returned)
+        self.verbs.open_backchannel()
 
     def action_references(self) -> None:
-        from crm.screens.references_screen import ReferencesScreen
-
-        self.app.push_screen(ReferencesScreen(), self._returned)
-
-    # --- deleting, undoing, duplicates -------------------------------------------------------
+        self.verbs.open_references()
 
     @on(DeleteRequested)
     def confirm_delete(self, message: DeleteRequested) -> None:
         message.stop()
-        from crm.screens.confirm import ConfirmDialog
-
-        dialog = ConfirmDialog(
-            f"Delete {message.name}?",
-            "Their conversations and follow-ups go with them. You can undo this with Ctrl+Z "
-            "(or “Undo the last delete” in the palette) until you quit.",
-            yes="Delete",
-        )
-        self.app.push_screen(dialog, partial(self._delete_if_confirmed, message.contact_id))
-
-    def _delete_if_confirmed(self, contact_id: int, confirmed: bool | None) -> None:
-        from crm.services import merging
-
-        if confirmed:
-            self.daily.write(partial(merging.delete_contact, contact_id), self._deleted)
-
-    def _deleted(self, deleted: DeletedContact) -> str:
-        """Keep what's needed to undo the delete (from the worker that deleted)."""
-        self.deleted.append(deleted)
-        return f"Deleted {deleted.name}. Ctrl+Z brings them back."
+        self.verbs.confirm_delete(message.contact_id, message.name)
 
     def action_undo_delete(self) -> None:
-        from crm.services import merging
-
-        if not self.deleted:
-            self.notify("Nothing deleted this session.")
-            return
-        deleted = self.deleted.pop()
-        if not isinstance(deleted, merging.DeletedContact):
-            self.daily.restore_conversation(deleted)
-            return
-        self.daily.write(
-            partial(merging.restore_contact, deleted),
-            lambda _: f"{deleted.name} is back.",
-            lambda _: self._go_to_from_worker(deleted.contact_id),
-        )
-
-    def _go_to_from_worker(self, contact_id: int) -> None:
-        self.app.call_from_thread(self.post_message, GoToContact(contact_id))
+        self.verbs.undo_delete()
 
     def action_find_duplicates(self) -> None:
-        from crm.screens.duplicates_screen import DuplicatesScreen
-
-        self.app.push_screen(DuplicatesScreen(), self._returned)
+        self.verbs.find_duplicates()
 
     def action_import_linkedin(self, source: str = "linkedin") -> None:
-        from crm.screens.import_screen import ImportScreen
-
-        self.app.push_screen(ImportScreen(source), self._returned)
+        self.verbs.open_import(source)
 
     def action_import_vcard(self) -> None:
-        self.action_import_linkedin("vcard")
+        self.verbs.open_import("vcard")
 
     def action_import_google(self) -> None:
-        self.action_import_linkedin("google")
-
-    def _returned(self, _: object = None) -> None:
-        """Back from a screen that may have written: show the changes."""
-        self.post_message(DataChanged())
-
-    # --- palette verbs -----------------------------------------------------------------------
+        self.verbs.open_import("google")
 
     def action_log_highlighted(self) -> None:
         """Log a conversation with whoever the card shows (or nobody yet)."""
@@ -663,13 +532,7 @@ class MainScreen(Screen[None]):
         self.set_focus(self.query_one(TimelinePane))
 
     def action_rebuild_search_index(self) -> None:
-        self.rebuild_index()
-
-    @work(thread=True, group="save", exit_on_error=False)
-    def rebuild_index(self) -> None:
-        """Rebuild the contact search index."""
-        count = contacts.rebuild_index()
-        self.app.call_from_thread(self.notify, f"Search index rebuilt: {count} contacts.")
+        self.verbs.rebuild_index()
 
     @on(DataChanged)
     def reload_everything(self, message: DataChanged) -> None:
@@ -690,28 +553,7 @@ class MainScreen(Screen[None]):
 
     def help_sections(self) -> list[tuple[str, list[Binding]]]:
         """Every key, grouped for the help screen."""
-        from crm.screens.backchannel_screen import BackchannelList
-        from crm.screens.contact_form import ContactForm
-        from crm.screens.contact_screen import ContactScreen
-        from crm.screens.references_screen import ReferenceList
-
-        def keys(bindings: object) -> list[Binding]:
-            return [b for b in bindings if isinstance(b, Binding) and b.id]  # type: ignore[attr-defined]
-
-        return [
-            (
-                "Today and timeline",
-                keys(RowList.BINDINGS) + keys(FollowUpList.BINDINGS) + keys(TimelinePane.BINDINGS),
-            ),
-            ("Contacts list", keys(ContactList.BINDINGS)),
-            ("Filter box", keys(SearchBox.BINDINGS)),
-            ("Interviews", keys(InterviewsPane.BINDINGS)),
-            ("Contact form", keys(ContactForm.BINDINGS)),
-            ("Contact screen", keys(ContactScreen.BINDINGS)),
-            ("Back channel (b)", keys(BackchannelList.BINDINGS)),
-            ("References (R)", keys(ReferenceList.BINDINGS)),
-            ("Everywhere", keys(self.BINDINGS) + keys(type(self.app).BINDINGS)),
-        ]
+        return help_sections([*self.BINDINGS, *type(self.app).BINDINGS])
 
     def show_help(self) -> None:
         from crm.screens.help import HelpScreen

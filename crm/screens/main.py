@@ -3,23 +3,19 @@ the right. It owns the wiring between panes: they post messages, it pushes state
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, TabbedContent, TabPane
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
 from crm.domain.text import picture_controls
-from crm.domain.types import ContactDetail, TimelineEntry
+from crm.domain.types import ContactDetail
 from crm.messages import (
     ContactSaved,
     DataChanged,
@@ -32,20 +28,20 @@ from crm.messages import (
 from crm.screens.daily_actions import DailyLoop
 from crm.screens.editing import ContactEditor
 from crm.screens.main_keys import MAIN_BINDINGS, help_sections
+from crm.screens.main_side import CardLoaded, RestOfTimeline, SidePanes
 from crm.screens.main_verbs import MainVerbs
-from crm.services import conversations, opportunities
+from crm.services import opportunities
 from crm.services.watch import ChangeWatch
-from crm.widgets.cells import app_now
 from crm.widgets.contact_card import ContactCard
 from crm.widgets.contact_list import ContactList
 from crm.widgets.frame_hold import FrameHold
 from crm.widgets.interviews_pane import InterviewsPane
 from crm.widgets.key_bar import KeyBar
 from crm.widgets.read_only_banner import ReadOnlyBanner
-from crm.widgets.row_keys import contact_of, opportunity_of
+from crm.widgets.row_keys import contact_of
 from crm.widgets.row_list import RowList
 from crm.widgets.search_box import SearchBox
-from crm.widgets.timeline_pane import Subject, TimelinePane
+from crm.widgets.timeline_pane import TimelinePane
 from crm.widgets.title_bar import TitleBar
 from crm.widgets.today_pane import TodayPane
 
@@ -60,9 +56,6 @@ TABS: dict[str, type[Widget]] = {
 }
 NARROW_BELOW = 100
 """Terminal columns under which the card and timeline fold away beside the lists."""
-CARD_DELAY_WHILE_TYPING = 0.15
-"""Seconds of no typing before the card follows the filter's top row."""
-FIRST_TIMELINE_ROWS = 60  # a tall terminal's screenful
 WATCH_SECONDS = 1.0
 """How often the app looks for writes by other processes: a second is as quick as a person
 would expect a cron job's change to appear, and the look costs microseconds."""
@@ -79,30 +72,10 @@ class MainScreen(Screen[None]):
 
     BINDINGS = MAIN_BINDINGS
 
-    @dataclass
-    class CardLoaded(Message):
-        """The highlighted contact's details arrived, with their timeline."""
-
-        contact: ContactDetail | None
-        timeline: list[TimelineEntry] | None = None
-        now: datetime | None = None
-
-    @dataclass
-    class RestOfTimeline(Message):
-        """The rest of a contact's timeline, after the first screenful came with the card."""
-
-        contact_id: int
-        timeline: list[TimelineEntry]
-        now: datetime
-
     def __init__(self) -> None:
         super().__init__()
-        self.shown_contact: ContactDetail | None = None
-        """The contact whose details the card shows."""
-        self._card_timer: Timer | None = None
-        self._card_pending: int | None = None
-        self._card_why = ""
-        """The why of the follow-up row that the card was opened from (empty for a contact)."""
+        self.side = SidePanes(self)
+        """Shows the highlighted contact or opportunity in the card and timeline."""
         self.deleted: list[DeletedContact | DeletedConversation] = []
         """Contacts and conversations deleted this session, newest last: Ctrl+Z brings them
         back."""
@@ -204,41 +177,29 @@ class MainScreen(Screen[None]):
     def back_to_list(self) -> None:
         self.set_focus(self.contact_list)
 
-    # --- the subject: card and timeline ------------------------------------------------------
+    # --- the subject: card and timeline (SidePanes) -----------------------------------------
 
-    @on(ContactList.Highlighted)
-    def show_highlighted_contact(self, message: ContactList.Highlighted) -> None:
-        message.stop()
-        if self.query_one(TabbedContent).active != "contacts" or isinstance(
-            self.focused, TimelinePane
-        ):
-            return
-        if isinstance(self.focused, SearchBox):
-            # While a filter is typed the top row changes with every key: show its card once
-            # typing pauses, so the list's next frame doesn't wait behind card and timeline.
-            self._card_pending = message.contact_id
-            if self._card_timer is None:
-                self._card_timer = self.set_timer(CARD_DELAY_WHILE_TYPING, self._show_pending_card)
-            else:
-                self._card_timer.reset()
-            return
-        self.show_contact(message.contact_id)
+    @property
+    def shown_contact(self) -> ContactDetail | None:
+        """The contact whose details the card shows."""
+        return self.side.shown_contact
 
     @property
     def card_pending(self) -> bool:
         """Whether the card waits for typing to pause before following the list."""
-        return self._card_timer is not None
+        return self.side.card_pending
 
-    def _show_pending_card(self) -> None:
-        self._card_timer = None
-        self.show_contact(self._card_pending)
+    @on(ContactList.Highlighted)
+    def show_highlighted_contact(self, message: ContactList.Highlighted) -> None:
+        message.stop()
+        self.side.follow_contact_list(message.contact_id)
 
     @on(RowList.Highlighted, "#today-list, #interviews-list")
     def show_highlighted_row(self, message: RowList.Highlighted) -> None:
         message.stop()
         if not message.row_list.has_focus and self.focused is not None:
             return
-        self.show_subject_of(
+        self.side.show_subject_of(
             message.key, prefer_opportunity=message.row_list.id == "interviews-list"
         )
 
@@ -255,113 +216,24 @@ class MainScreen(Screen[None]):
         if isinstance(focused, (TodayPane, InterviewsPane)):
             key = focused.highlighted_key
             if key is not None:
-                self.show_subject_of(key, prefer_opportunity=isinstance(focused, InterviewsPane))
+                self.side.show_subject_of(
+                    key, prefer_opportunity=isinstance(focused, InterviewsPane)
+                )
         elif isinstance(focused, ContactList) and focused.highlighted is not None:
             if self.shown_contact is None or self.shown_contact.id != focused.highlighted.id:
                 self.show_contact(focused.highlighted.id)
 
-    def show_subject_of(self, key: object, *, prefer_opportunity: bool) -> None:
-        """Show the contact or opportunity a row is about."""
-        contact_id, opportunity_id = contact_of(key), opportunity_of(key)
-        why = getattr(key, "why", "")
-        if opportunity_id is not None and (prefer_opportunity or contact_id is None):
-            self.show_opportunity(opportunity_id, why=why)
-        elif contact_id is not None:
-            self.show_contact(contact_id, why=why)
-
     def show_contact(self, contact_id: int | None, *, why: str = "") -> None:
         """Show a contact's card and timeline, with the why of the row that led there."""
-        self.workers.cancel_group(self, "timeline-rest")  # the rest of whoever was shown
-        self._card_why = why
-        self.load_card(contact_id)
-
-    def show_opportunity(self, opportunity_id: int, *, why: str = "") -> None:
-        """Show an opportunity's card and timeline."""
-        self._card_why = why
-        pane = self.query_one(InterviewsPane)
-        summary = next((s for s in pane.summaries if s.id == opportunity_id), None)
-        if summary is None:
-            self.load_opportunity_card(opportunity_id)
-            return
-        self.query_one(ContactCard).show_opportunity(summary, app_now(self), why)
-        self.query_one("#contact-card").border_title = "Opportunity"
-        self.shown_contact = None
-        self.query_one(TimelinePane).show_subject(
-            Subject(opportunity_id=opportunity_id, title=summary.title)
-        )
-
-    @work(thread=True, exclusive=True, group="contact-card", exit_on_error=False)
-    def load_opportunity_card(self, opportunity_id: int) -> None:
-        """Fetch an opportunity the interviews pane hasn't loaded yet."""
-        try:
-            summary = opportunities.get_opportunity(opportunity_id)
-        except opportunities.NotFound:
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_summary, summary)
-
-    def _show_summary(self, summary: object) -> None:
-        from crm.domain.types import OpportunitySummary
-
-        assert isinstance(summary, OpportunitySummary)
-        self.query_one(ContactCard).show_opportunity(summary, app_now(self), self._card_why)
-        self.query_one("#contact-card").border_title = "Opportunity"
-        self.query_one(TimelinePane).show_subject(
-            Subject(opportunity_id=summary.id, title=summary.title)
-        )
-
-    @work(thread=True, exclusive=True, group="contact-card", exit_on_error=False)
-    def load_card(self, contact_id: int | None) -> None:
-        """Fetch the highlighted contact's details for the card, and their timeline."""
-        now, worker = app_now(self), get_current_worker()
-        # Card and the timeline's first screenful arrive together, in one frame, and the rest
-        # follows: a long timeline then opens as fast as a short one.
-        detail, entries = conversations.contact_with_timeline(
-            contact_id,
-            now=now,
-            first_rows=FIRST_TIMELINE_ROWS,
-            cancelled=lambda: worker.is_cancelled,
-        )
-        if not worker.is_cancelled:
-            self.post_message(self.CardLoaded(detail, entries, now))
-
-    def _load_rest_if_still_shown(self, contact_id: int, now: datetime) -> None:
-        if self.query_one(TimelinePane).shown.contact_id == contact_id:
-            self.load_rest_of_timeline(contact_id, now)
-
-    @work(thread=True, exclusive=True, group="timeline-rest", exit_on_error=False)
-    def load_rest_of_timeline(self, contact_id: int, now: datetime) -> None:
-        """Fetch a long timeline whole, once its first screenful is on screen."""
-        rest = conversations.timeline(contact_id=contact_id, now=now)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.RestOfTimeline(contact_id, rest, now))
+        self.side.show_contact(contact_id, why=why)
 
     @on(CardLoaded)
     def show_card(self, message: CardLoaded) -> None:
-        self.shown_contact = message.contact
-        self.query_one(ContactCard).show(message.contact, app_now(self), self._card_why)
-        self.query_one("#contact-card").border_title = "Contact"
-        timeline = self.query_one(TimelinePane)
-        if message.contact is not None:
-            subject = Subject(contact_id=message.contact.id, title=message.contact.name)
-            if message.timeline is not None and message.now is not None:
-                timeline.show_loaded(subject, message.timeline, message.now)
-                if len(message.timeline) >= FIRST_TIMELINE_ROWS:
-                    # Fetched after the frame: converting ~1,000 rows in a thread while
-                    # this frame is drawn made the two take turns with the GIL.
-                    self.call_after_refresh(
-                        self._load_rest_if_still_shown, message.contact.id, message.now
-                    )
-            else:
-                timeline.show_subject(subject)
-        elif timeline.subject.contact_id is not None:
-            timeline.show_subject(Subject())
+        self.side.show_card(message)
 
     @on(RestOfTimeline)
     def show_rest_of_timeline(self, message: RestOfTimeline) -> None:
-        timeline = self.query_one(TimelinePane)
-        if timeline.shown.contact_id == message.contact_id == timeline.subject.contact_id:
-            timeline.show_loaded(timeline.shown, message.timeline, message.now)
+        self.side.show_rest_of_timeline(message)
 
     # --- jumping -----------------------------------------------------------------------------
 
@@ -429,7 +301,7 @@ class MainScreen(Screen[None]):
             self.contact_list.load("", focus_contact=message.contact_id)
         else:
             self.contact_list.reload(focus_contact=message.contact_id)
-        self.load_card(message.contact_id)
+        self.side.load_card(message.contact_id)
 
     # --- the daily loop ----------------------------------------------------------------------
 
@@ -544,10 +416,10 @@ class MainScreen(Screen[None]):
         self.contact_list.reload()
         card = self.query_one(ContactCard)
         if self.shown_contact is not None:
-            self.load_card(self.shown_contact.id)
+            self.side.load_card(self.shown_contact.id)
         elif card.opportunity is not None:
             # Lists no longer re-announce an unchanged row, so refresh the card here.
-            self.load_opportunity_card(card.opportunity.id)
+            self.side.load_opportunity_card(card.opportunity.id)
 
     # --- help and errors ---------------------------------------------------------------------
 

@@ -208,3 +208,29 @@ def test_the_back_channel_suggestions_leave_out_every_interviewer_of_the_process
     # Mark interviewed in round two and knows Ann of round three: still an interviewer.
     named = {idea.name for idea in suggestions.today(now=now).backchannel}
     assert "Mark Farmingham" not in named and "Ann Lee" not in named
+
+
+# --- giving a reference, with what the app's note says -----------------------------------------
+
+
+def test_giving_a_reference_returns_the_process_and_the_bonus_point(
+    world: dict[str, int], now: datetime
+) -> None:
+    given = references.give_reference_noted(
+        world["mark"], world["opp"], expected_call_at=now + 2 * D, now=now
+    )
+    assert given.opportunity == "Staff Engineer at Initech"
+    assert given.talking_point  # Mark knows Ann, who interviews for it
+    notes = references.reference_notes(world["mark"], world["opp"])
+    assert given.talking_point == notes.talking_point
+    with reading():
+        planned = list(
+            FollowUp.select(FollowUp.kind, FollowUp.note)
+            .where(FollowUp.id.in_(given.planned))
+            .tuples()
+        )
+    assert planned == [(FollowUpKind.BRIEF_REFERENCE.value, given.talking_point)]
+    plain = references.give_reference_noted(world["eve"], world["other"], now=now)
+    assert (plain.opportunity, plain.talking_point) == ("SRE at Globex", "")
+    with pytest.raises(InvalidInput, match="already given"):
+        references.give_reference_noted(world["mark"], world["opp"], now=now)

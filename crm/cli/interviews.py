@@ -36,13 +36,13 @@ def interview_add(
 ) -> None:
     """Schedule an interview round; prints its id."""
     from crm.domain.validation import InvalidInput
-    from crm.services import opportunities
+    from crm.services import interviews, opportunities
 
     database(ctx)
     starts_at = parse_moment(ctx, at_text, "--at", "future")
     interviewer_ids = [contact_id_of(name) for name in interviewers]
     try:
-        new_id = opportunities.add_interview(
+        new_id = interviews.add_interview(
             opportunity_id,
             starts_at,
             interviewer_ids=interviewer_ids,
@@ -68,14 +68,12 @@ def interview_add(
 def interview_done(ctx: click.Context, interview_id: int, at_text: str | None) -> None:
     """Mark an interview done and plan the thank-you notes."""
     from crm.domain.validation import InvalidInput
-    from crm.services import opportunities
+    from crm.services import interviews, opportunities
 
     database(ctx)
     ended_at = parse_moment(ctx, at_text, "--at", "past") if at_text else None
     try:
-        created = opportunities.mark_interview_done(
-            interview_id, ended_at=ended_at, now=now_of(ctx)
-        )
+        created = interviews.mark_interview_done(interview_id, ended_at=ended_at, now=now_of(ctx))
     except (InvalidInput, opportunities.NotFound) as error:
         fail(str(error))
     echo(f"Interview #{interview_id} done; {len(created)} follow-ups planned.")

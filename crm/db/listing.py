@@ -11,6 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from crm.db.database import db
+from crm.db.typed import stored_time
 
 # Shares of all contacts matching a filter above which a different plan finds a name-ordered
 # page faster, chosen on the benchmark's worst cases (figures in docs/performance.md).
@@ -35,11 +36,6 @@ _CONDITIONS = {
         "EXISTS (SELECT 1 FROM contact_index f WHERE contact_index MATCH ? AND f.rowid = c.id)"
     ),
 }
-
-
-def _stamp(moment: datetime) -> str:
-    """A datetime as Peewee stores it, so text comparison orders it correctly."""
-    return moment.isoformat(sep=" ")
 
 
 def count_all() -> int:
@@ -104,7 +100,7 @@ def overdue_counts(contact_ids: list[int], now: datetime) -> list[tuple[int, int
     if not contact_ids:
         return []
     marks = ",".join("?" * len(contact_ids))
-    stamp = _stamp(now)
+    stamp = stored_time(now)
     sql = (
         "SELECT contact_id, COUNT(*) FROM follow_up "
         # "+done_at": keep the planner off the (done_at, window_end) index, which walks every

@@ -1,4 +1,8 @@
-"""Reading LinkedIn's Connections.csv export: find the header, check every row, normalise URLs."""
+"""Reading LinkedIn's Connections.csv export: decode it, find the header, check every row.
+
+The header's names per language are in ``crm.domain.linkedin_header``, the profile-URL
+rules in ``crm.domain.linkedin_urls``.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import AnyStr, BinaryIO, NamedTuple
-from urllib.parse import urlsplit
 
+from crm.domain.linkedin_header import match_header
+from crm.domain.linkedin_urls import COMMON_PROFILE, is_profile_url, normalize_profile_url
 from crm.domain.text import clean_text, strip_case_and_marks
 
 MAX_NAME_LENGTH = 200  # as domain.validation: longer names could not be edited afterwards
@@ -59,111 +64,6 @@ class ParsedExport:
     skipped: tuple[SkippedRow, ...]
     header_line: int
     language: str  # of the header: "en", "de", …
-
-
-# --- the header ----------------------------------------------------------------------------
-
-FIELDS = ("first_name", "last_name", "url", "email", "company", "position", "connected_on")
-
-# Column names per export language, matched after folding case, accents, spaces and dashes.
-# English and German are LinkedIn's own; the others follow LinkedIn's translations.
-HEADER_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
-    "en": {
-        "first_name": ("First Name",),
-        "last_name": ("Last Name",),
-        "url": ("URL", "Profile URL"),
-        "email": ("Email Address", "E-mail Address", "Email"),
-        "company": ("Company",),
-        "position": ("Position",),
-        "connected_on": ("Connected On",),
-    },
-    "de": {
-        "first_name": ("Vorname",),
-        "last_name": ("Nachname",),
-        "url": ("URL",),
-        "email": ("E-Mail-Adresse", "E-Mail"),
-        "company": ("Unternehmen", "Firma"),
-        "position": ("Position",),
-        "connected_on": ("Verbunden am", "Vernetzt am"),
-    },
-    "fr": {
-        "first_name": ("Prénom",),
-        "last_name": ("Nom", "Nom de famille"),
-        "url": ("URL",),
-        "email": ("Adresse e-mail", "E-mail"),
-        "company": ("Entreprise",),
-        "position": ("Poste",),
-        "connected_on": ("Connecté le", "Date de connexion"),
-    },
-    "es": {
-        "first_name": ("Nombre",),
-        "last_name": ("Apellidos", "Apellido"),
-        "url": ("URL",),
-        "email": ("Dirección de correo electrónico", "Correo electrónico"),
-        "company": ("Empresa",),
-        "position": ("Cargo", "Puesto"),
-        "connected_on": ("Conectado el", "Fecha de conexión"),
-    },
-    "pt": {
-        "first_name": ("Nome",),
-        "last_name": ("Sobrenome", "Apelido"),
-        "url": ("URL",),
-        "email": ("Endereço de e-mail", "E-mail"),
-        "company": ("Empresa",),
-        "position": ("Cargo",),
-        "connected_on": ("Conectado em", "Data da conexão"),
-    },
-    "it": {
-        "first_name": ("Nome",),
-        "last_name": ("Cognome",),
-        "url": ("URL",),
-        "email": ("Indirizzo email", "Indirizzo e-mail", "E-mail"),
-        "company": ("Azienda",),
-        "position": ("Posizione", "Ruolo"),
-        "connected_on": ("Collegato il", "Collegamento il", "Data di collegamento"),
-    },
-    "nl": {
-        "first_name": ("Voornaam",),
-        "last_name": ("Achternaam",),
-        "url": ("URL",),
-        "email": ("E-mailadres",),
-        "company": ("Bedrijf",),
-        "position": ("Functie", "Positie"),
-        "connected_on": ("Verbonden op", "Connectie sinds"),
-    },
-}
-_NOT_LETTERS = re.compile(r"[\W_]+")
-
-
-def _header_key(cell: str) -> str:
-    """A column name folded so that "E-Mail-Adresse" and "email adresse" compare equal."""
-    return _NOT_LETTERS.sub("", strip_case_and_marks(cell))
-
-
-_COLUMN_LOOKUP: dict[str, dict[str, str]] = {
-    language: {_header_key(alias): field for field, aliases in names.items() for alias in aliases}
-    for language, names in HEADER_NAMES.items()
-}
-
-
-def match_header(cells: list[str]) -> tuple[str, dict[str, int]] | None:
-    """The language and field -> column map of a header row, or None if it isn't one.
-
-    A header needs the first and last name columns and at least one other known column; the
-    URL column is absent from exports made before 2019. Unknown columns are ignored.
-    """
-    keys = [_header_key(cell) for cell in cells]
-    best: tuple[str, dict[str, int]] | None = None
-    for language, lookup in _COLUMN_LOOKUP.items():
-        columns: dict[str, int] = {}
-        for index, key in enumerate(keys):
-            field = lookup.get(key)
-            if field is not None and field not in columns:
-                columns[field] = index
-        if "first_name" in columns and "last_name" in columns and len(columns) >= 3:
-            if best is None or len(columns) > len(best[1]):
-                best = (language, columns)
-    return best
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -216,117 +116,6 @@ def how_met_text(connection: Connection) -> str:
     if raw and len(raw) <= 40:
         return f"LinkedIn connection since {raw}"
     return "LinkedIn connection"
-
-
-# --- profile URLs --------------------------------------------------------------------------
-
-# How nearly every export writes a profile, already canonical but for the host: a shortcut.
-# A slug may hold %XX escapes; those of non-ASCII bytes (8X to FX) in upper case are kept as
-# they are when the text they decode to is lower case already (_canonical_profile_path).
-_COMMON_PROFILE = re.compile(r"https://(?:www\.|[a-z]{2}\.)?linkedin\.com(/in/[a-z0-9-]+)/?\Z")
-_ENCODED_PROFILE = re.compile(
-    r"https://(?:www\.|[a-z]{2}\.)?linkedin\.com"
-    r"(/in/[a-z0-9-]*(?:%[89A-F][0-9A-F][a-z0-9-]*)+)/?\Z"
-)
-# A LinkedIn address, on any subdomain (www, de, m…), with or without a scheme or port.
-_LINKEDIN = re.compile(
-    r"^(?:https?://)?(?:[a-z0-9-]+\.)*linkedin\.com\.?(?::\d*)?(/[^?#]*)?(?:[?#].*)?$",
-    re.IGNORECASE | re.DOTALL,
-)
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_TAB_AND_NEWLINES = str.maketrans("", "", "\t\r\n")
-_HOST_EDGES = re.compile(r"\A\s+|[\s.]+\Z")
-_SLASHES = re.compile(r"/{2,}")
-_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
-_UNSAFE = re.compile(r"[^A-Za-z0-9/\-_.~!$&'()*+,;=:@]+")  # what a path may not hold as is
-
-
-def normalize_profile_url(url: str) -> str:
-    """One canonical form per profile URL, so the same person matches whatever the spelling.
-
-    https, no ``www.`` or country subdomain (``de.linkedin.com``), no query, fragment or
-    trailing slash, a lower-case path, and non-ASCII slugs percent-encoded as UTF-8 whether
-    they came encoded (``j%C3%B6rg``) or not (``jörg``). Returns "" for a blank cell.
-    """
-    path = _canonical_profile_path(url)
-    if path is not None:
-        return "https://linkedin.com" + path
-    return _normalize_general(url)
-
-
-def _canonical_profile_path(url: str) -> str | None:
-    """The path of a profile URL written one of the common ways, or None.
-
-    None means "not sure": normalize_profile_url then takes the general path, which gives
-    the same answer for every URL this one accepts (tests/domain/test_linkedin_urls.py).
-    """
-    found = _COMMON_PROFILE.match(url)
-    if found is not None:
-        return found[1]
-    found = _ENCODED_PROFILE.match(url)
-    if found is None:
-        return None
-    path = found[1]
-    # Only bytes 0x80-0xFF are escaped, so the runs decode as one string would, and bytes that
-    # aren't UTF-8 come back as the same escapes: the path is canonical if it is lower case.
-    escaped = path.replace("%", "\\x").encode("ascii").decode("unicode_escape")
-    text = escaped.encode("latin-1").decode("utf-8", "surrogateescape")
-    return path if text.lower() == text else None
-
-
-def _normalize_general(url: str) -> str:
-    """normalize_profile_url without its shortcut: any spelling of any URL."""
-    text = url.strip().translate(_TAB_AND_NEWLINES)  # dropped, as browsers (and urlsplit) do
-    if not text:
-        return ""
-    found = _LINKEDIN.match(text)
-    if found:
-        return "https://linkedin.com" + _canonical_path(found[1] or "")
-    return _normalize_any_url(text)
-
-
-def _normalize_any_url(text: str) -> str:
-    """normalize_profile_url for addresses the LinkedIn pattern doesn't cover."""
-    if not _SCHEME.match(text):
-        text = "https://" + text.lstrip("/")
-    try:
-        parts = urlsplit(text)
-        host = _HOST_EDGES.sub("", parts.hostname or "")
-    except ValueError:  # e.g. an invalid IPv6 host
-        return text
-    if host == "linkedin.com" or host.endswith(".linkedin.com"):
-        host = "linkedin.com"
-    return "https://" + host + _canonical_path(parts.path)
-
-
-def _canonical_path(path: str) -> str:
-    """Lower case, single slashes, none at the end, and one way of writing every character."""
-    if path.isascii() and "%" not in path:
-        return _quote(_SLASHES.sub("/", path.lower()).rstrip("/"))
-    return _quote(_SLASHES.sub("/", _unquote(path).lower()).rstrip("/"))
-
-
-def _unquote(path: str) -> str:
-    """Decode %XX runs as UTF-8; bytes that aren't UTF-8 survive as surrogates (see _quote)."""
-    if "%" not in path:
-        return path
-    return _ESCAPES.sub(
-        lambda run: bytes.fromhex(run[0].replace("%", "")).decode("utf-8", "surrogateescape"),
-        path,
-    )
-
-
-def _quote(path: str) -> str:
-    """Percent-encode (upper-case hex, UTF-8) everything a URL path can't hold as it is."""
-    return _UNSAFE.sub(
-        lambda run: "%" + run[0].encode("utf-8", "surrogateescape").hex("%").upper(),
-        path,
-    )
-
-
-def is_profile_url(url: str) -> bool:
-    """Whether a normalised URL is a LinkedIn address with a path (a profile, not the site)."""
-    return url.startswith("https://linkedin.com/") and len(url) > len("https://linkedin.com/")
 
 
 # --- decoding ------------------------------------------------------------------------------
@@ -540,7 +329,7 @@ def read_export_stream(stream: BinaryIO) -> ParsedExport:
         columns.get(name, width) for name in ("url", "email", "company", "position", "connected_on")
     )
     padding = [""] * (width + 1)
-    common_profile = _COMMON_PROFILE.match
+    common_profile = COMMON_PROFILE.match
     make = tuple.__new__  # what Connection(...) calls, without its Python-level step
     line = header_line + 1  # where the next row starts
     try:
@@ -601,8 +390,6 @@ def read_export_stream(stream: BinaryIO) -> ParsedExport:
 
 
 __all__ = [
-    "FIELDS",
-    "HEADER_NAMES",
     "Connection",
     "LinkedInExportError",
     "ParsedExport",
@@ -610,9 +397,6 @@ __all__ = [
     "export_lines",
     "format_day",
     "how_met_text",
-    "is_profile_url",
-    "match_header",
-    "normalize_profile_url",
     "parse_connected_on",
     "parse_export",
     "read_export_stream",

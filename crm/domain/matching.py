@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
-from crm.domain.linkedin import normalize_profile_url
+from crm.domain.linkedin_urls import normalize_profile_url
 from crm.domain.text import fold, fold_sort_key
 
 _NOT_WORD = re.compile(r"[^\w]+")

@@ -20,9 +20,9 @@ from crm.domain.log_defaults import BACK_CHANNEL
 from crm.domain.text import picture_controls
 from crm.domain.types import FollowUpKind
 from crm.messages import DataChanged, LogRequested
-from crm.screens.daily_actions import USER_ERRORS, OverlayScreen
-from crm.services import backchannel, followups
-from crm.services.backchannel import BackchannelMap
+from crm.screens.daily_actions import OverlayScreen
+from crm.services import backchannel
+from crm.services.backchannel import BackchannelMap, PlannedNote
 from crm.widgets.cells import app_now, short_local, shown_text
 from crm.widgets.key_bar import KeyBar
 from crm.widgets.row_list import Column, Row, RowList
@@ -429,30 +429,21 @@ class BackchannelScreen(OverlayScreen):
                 self.backchannel_map,
             )
 
-    @work(thread=True, group="save", exit_on_error=False)
     def plan(self, kind: FollowUpKind, contact_id: int, name: str, shown: BackchannelMap) -> None:
         """Plan a heads-up or an "I just interviewed" note, unless one is already pending."""
-        assert shown.interview_id is not None
-        now = app_now(self)
+        interview_id = shown.interview_id
+        assert interview_id is not None
         what = PLANNED_WHAT[kind]
-        already = followups.pending_window_end(kind, contact_id, shown.opportunity_id)
-        if already is not None:
-            note = f"{what} to {name} is already planned, due by {short_local(already)}."
-            self.app.call_from_thread(self.app.notify, note, severity="warning")
-            return
-        try:
-            if kind is FollowUpKind.HEADS_UP:
-                follow_up_id = backchannel.plan_heads_up(contact_id, shown.interview_id, now=now)
-            else:
-                follow_up_id = backchannel.plan_tell_interviewed(
-                    contact_id, shown.interview_id, now=now
-                )
-        except USER_ERRORS as error:
-            self.daily.fail(error)
-            return
-        due = followups.window_end(follow_up_id)
-        self.daily.changed(
-            f"{what} to {name} planned" + (f", due by {short_local(due)}." if due else ".")
+
+        def due(note: PlannedNote) -> str:
+            return f", due by {short_local(note.due)}." if note.due else "."
+
+        self.daily.write(
+            lambda: backchannel.plan_note(kind, contact_id, interview_id, now=app_now(self)),
+            lambda note: f"{what} to {name} planned{due(note)}",
+            unchanged=lambda note: (
+                None if note.planned else f"{what} to {name} is already planned{due(note)}"
+            ),
         )
 
     @on(DataChanged)

@@ -26,7 +26,14 @@ from crm.messages import (
     LogRequested,
     SnoozeRequested,
 )
-from crm.services import contacts, conversation_edits, conversations, followups, opportunities
+from crm.services import (
+    contacts,
+    conversation_edits,
+    conversations,
+    followups,
+    interviews,
+    opportunities,
+)
 from crm.widgets.cells import app_now, short_local
 from crm.widgets.row_keys import contact_of
 from crm.widgets.row_list import RowList
@@ -70,11 +77,17 @@ class DailyLoop:
         save: Callable[[], ResultT],
         said: Callable[[ResultT], str],
         then: Callable[[ResultT], None] | None = None,
+        *,
+        unchanged: Callable[[ResultT], str | None] | None = None,
     ) -> None:
         """Run ``save`` in a thread worker, then say what it did (``said``), reload and run
-        ``then``, or say why it couldn't."""
+        ``then``, or say why it couldn't. ``unchanged`` gives the warning to show instead,
+        with no reload, when the result says nothing was written."""
         self.screen.run_worker(
-            partial(self._write, save, said, then), thread=True, group="save", exit_on_error=False
+            partial(self._write, save, said, then, unchanged),
+            thread=True,
+            group="save",
+            exit_on_error=False,
         )
 
     def _write(
@@ -82,11 +95,17 @@ class DailyLoop:
         save: Callable[[], ResultT],
         said: Callable[[ResultT], str],
         then: Callable[[ResultT], None] | None,
+        unchanged: Callable[[ResultT], str | None] | None = None,
     ) -> None:
         try:
             result = save()
         except USER_ERRORS as error:
             self.fail(error)
+            return
+        warning = unchanged(result) if unchanged is not None else None
+        if warning is not None:
+            app = self.screen.app
+            app.call_from_thread(partial(app.notify, warning, severity="warning", markup=False))
             return
         self.changed(said(result))
         if then is not None:
@@ -342,7 +361,7 @@ class DailyLoop:
         """Save a new interview round (and the opportunity's referrer, if newly given)."""
         if draft.referrer_id is not None:
             opportunities.add_helper(draft.opportunity_id, draft.referrer_id)
-        return opportunities.add_interview(
+        return interviews.add_interview(
             draft.opportunity_id,
             draft.starts_at,
             interviewer_ids=list(draft.interviewer_ids),
@@ -354,7 +373,7 @@ class DailyLoop:
     def finish_interview(self, interview_id: int) -> None:
         """Mark an interview done, which plans the thank-yous."""
         self.write(
-            lambda: opportunities.mark_interview_done(interview_id, now=self._now()),
+            lambda: interviews.mark_interview_done(interview_id, now=self._now()),
             lambda created: f"Interview done: {len(created)} thank-you follow-up(s) planned.",
         )
 

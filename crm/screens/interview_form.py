@@ -16,7 +16,7 @@ from crm.domain.types import HelperRole, OpportunitySummary
 from crm.domain.when import WhenError, parse_when
 from crm.screens.form import FormScreen, form_bindings, form_footer
 from crm.screens.lookup import resolve_contacts, resolve_optional_contact
-from crm.services.opportunities import DEFAULT_INTERVIEW_MINUTES
+from crm.services.interviews import DEFAULT_INTERVIEW_MINUTES
 from crm.widgets.cells import app_now, shown_text
 from crm.widgets.opportunity_select import OpportunitySelect
 from crm.widgets.suggesters import ContactSuggester, split_names

@@ -3,24 +3,19 @@ the right. It owns the wiring between panes: they post messages, it pushes state
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from functools import partial
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, TabbedContent, TabPane
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
 from crm.domain.text import picture_controls
-from crm.domain.types import ContactDetail, TimelineEntry
+from crm.domain.types import ContactDetail
 from crm.messages import (
     ContactSaved,
     DataChanged,
@@ -32,20 +27,21 @@ from crm.messages import (
 )
 from crm.screens.daily_actions import DailyLoop
 from crm.screens.editing import ContactEditor
-from crm.services import contacts, conversations, opportunities
+from crm.screens.main_keys import MAIN_BINDINGS, help_sections
+from crm.screens.main_side import CardLoaded, RestOfTimeline, SidePanes
+from crm.screens.main_verbs import MainVerbs
+from crm.services import opportunities
 from crm.services.watch import ChangeWatch
-from crm.widgets.cells import app_now
 from crm.widgets.contact_card import ContactCard
 from crm.widgets.contact_list import ContactList
-from crm.widgets.follow_up_list import FollowUpList
 from crm.widgets.frame_hold import FrameHold
 from crm.widgets.interviews_pane import InterviewsPane
 from crm.widgets.key_bar import KeyBar
 from crm.widgets.read_only_banner import ReadOnlyBanner
-from crm.widgets.row_keys import InterviewKey, contact_of, opportunity_of
+from crm.widgets.row_keys import contact_of
 from crm.widgets.row_list import RowList
 from crm.widgets.search_box import SearchBox
-from crm.widgets.timeline_pane import Subject, TimelinePane
+from crm.widgets.timeline_pane import TimelinePane
 from crm.widgets.title_bar import TitleBar
 from crm.widgets.today_pane import TodayPane
 
@@ -60,9 +56,6 @@ TABS: dict[str, type[Widget]] = {
 }
 NARROW_BELOW = 100
 """Terminal columns under which the card and timeline fold away beside the lists."""
-CARD_DELAY_WHILE_TYPING = 0.15
-"""Seconds of no typing before the card follows the filter's top row."""
-FIRST_TIMELINE_ROWS = 60  # a tall terminal's screenful
 WATCH_SECONDS = 1.0
 """How often the app looks for writes by other processes: a second is as quick as a person
 would expect a cron job's change to appear, and the look costs microseconds."""
@@ -77,94 +70,12 @@ class MainScreen(Screen[None]):
     AUTO_FOCUS = "#today-list"
     """Focus starts on Today's list: focusing the tabs first, then moving, restyles them twice."""
 
-    BINDINGS = [
-        Binding("f1", "show_tab('today')", "Today", tooltip="What you owe today", id="tab-today"),
-        Binding(
-            "f2", "show_tab('contacts')", "Contacts", tooltip="All contacts", id="tab-contacts"
-        ),
-        Binding(
-            "f3",
-            "show_tab('interviews')",
-            "Interviews",
-            tooltip="Opportunities and interviews",
-            id="tab-interviews",
-        ),
-        Binding(
-            "f4",
-            "focus_timeline",
-            "Timeline",
-            show=False,
-            tooltip="Focus the timeline",
-            id="focus-timeline",
-        ),
-        Binding(
-            "slash",
-            "focus_search",
-            "Search",
-            show=False,
-            tooltip="Filter contacts by name or company",
-            id="main-search",
-        ),
-        Binding("ctrl+f", "focus_search", "Search", show=False, id="main-search-ctrl"),
-        Binding("ctrl+n", "new_contact", "New contact", show=False, id="main-new-contact"),
-        Binding(
-            "f5",
-            "toggle_side",
-            "Card",
-            show=False,
-            tooltip="Show or hide the card and timeline beside the list",
-            id="toggle-side",
-        ),
-        Binding(
-            "b",
-            "backchannel",
-            "Back channel",
-            show=False,
-            tooltip="Who could speak about you at this company or interview",
-            id="backchannel",
-        ),
-        Binding(
-            "R",
-            "references",
-            "References",
-            show=False,
-            tooltip="Your reference list",
-            id="references",
-        ),
-        Binding(
-            "ctrl+z",
-            "undo_delete",
-            "Undo delete",
-            show=False,
-            tooltip="Bring back the contact or conversation deleted last",
-            id="undo-delete",
-        ),
-    ]
-
-    @dataclass
-    class CardLoaded(Message):
-        """The highlighted contact's details arrived, with their timeline."""
-
-        contact: ContactDetail | None
-        timeline: list[TimelineEntry] | None = None
-        now: datetime | None = None
-
-    @dataclass
-    class RestOfTimeline(Message):
-        """The rest of a contact's timeline, after the first screenful came with the card."""
-
-        contact_id: int
-        timeline: list[TimelineEntry]
-        now: datetime
+    BINDINGS = MAIN_BINDINGS
 
     def __init__(self) -> None:
         super().__init__()
-        self.shown_contact: ContactDetail | None = None
-        """The contact whose details the card shows."""
-        self._card_timer: Timer | None = None
-        self._card_pending: int | None = None
-        self._card_why = ""
-        """The why of the follow-up row that the card was opened from (empty for a contact)."""
+        self.side = SidePanes(self)
+        """Shows the highlighted contact or opportunity in the card and timeline."""
         self.deleted: list[DeletedContact | DeletedConversation] = []
         """Contacts and conversations deleted this session, newest last: Ctrl+Z brings them
         back."""
@@ -174,6 +85,8 @@ class MainScreen(Screen[None]):
         """Adds and edits contacts from this screen."""
         self.daily = DailyLoop(self, keep_deleted=self.deleted.append)
         """Logs conversations, moves follow-ups, interviews and opportunities along."""
+        self.verbs = MainVerbs(self, self.daily, self.deleted, lambda: self.shown_contact)
+        """Opens the other screens and runs the palette's verbs."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -264,41 +177,29 @@ class MainScreen(Screen[None]):
     def back_to_list(self) -> None:
         self.set_focus(self.contact_list)
 
-    # --- the subject: card and timeline ------------------------------------------------------
+    # --- the subject: card and timeline (SidePanes) -----------------------------------------
 
-    @on(ContactList.Highlighted)
-    def show_highlighted_contact(self, message: ContactList.Highlighted) -> None:
-        message.stop()
-        if self.query_one(TabbedContent).active != "contacts" or isinstance(
-            self.focused, TimelinePane
-        ):
-            return
-        if isinstance(self.focused, SearchBox):
-            # While a filter is typed the top row changes with every key: show its card once
-            # typing pauses, so the list's next frame doesn't wait behind card and timeline.
-            self._card_pending = message.contact_id
-            if self._card_timer is None:
-                self._card_timer = self.set_timer(CARD_DELAY_WHILE_TYPING, self._show_pending_card)
-            else:
-                self._card_timer.reset()
-            return
-        self.show_contact(message.contact_id)
+    @property
+    def shown_contact(self) -> ContactDetail | None:
+        """The contact whose details the card shows."""
+        return self.side.shown_contact
 
     @property
     def card_pending(self) -> bool:
         """Whether the card waits for typing to pause before following the list."""
-        return self._card_timer is not None
+        return self.side.card_pending
 
-    def _show_pending_card(self) -> None:
-        self._card_timer = None
-        self.show_contact(self._card_pending)
+    @on(ContactList.Highlighted)
+    def show_highlighted_contact(self, message: ContactList.Highlighted) -> None:
+        message.stop()
+        self.side.follow_contact_list(message.contact_id)
 
     @on(RowList.Highlighted, "#today-list, #interviews-list")
     def show_highlighted_row(self, message: RowList.Highlighted) -> None:
         message.stop()
         if not message.row_list.has_focus and self.focused is not None:
             return
-        self.show_subject_of(
+        self.side.show_subject_of(
             message.key, prefer_opportunity=message.row_list.id == "interviews-list"
         )
 
@@ -315,113 +216,24 @@ class MainScreen(Screen[None]):
         if isinstance(focused, (TodayPane, InterviewsPane)):
             key = focused.highlighted_key
             if key is not None:
-                self.show_subject_of(key, prefer_opportunity=isinstance(focused, InterviewsPane))
+                self.side.show_subject_of(
+                    key, prefer_opportunity=isinstance(focused, InterviewsPane)
+                )
         elif isinstance(focused, ContactList) and focused.highlighted is not None:
             if self.shown_contact is None or self.shown_contact.id != focused.highlighted.id:
                 self.show_contact(focused.highlighted.id)
 
-    def show_subject_of(self, key: object, *, prefer_opportunity: bool) -> None:
-        """Show the contact or opportunity a row is about."""
-        contact_id, opportunity_id = contact_of(key), opportunity_of(key)
-        why = getattr(key, "why", "")
-        if opportunity_id is not None and (prefer_opportunity or contact_id is None):
-            self.show_opportunity(opportunity_id, why=why)
-        elif contact_id is not None:
-            self.show_contact(contact_id, why=why)
-
     def show_contact(self, contact_id: int | None, *, why: str = "") -> None:
         """Show a contact's card and timeline, with the why of the row that led there."""
-        self.workers.cancel_group(self, "timeline-rest")  # the rest of whoever was shown
-        self._card_why = why
-        self.load_card(contact_id)
-
-    def show_opportunity(self, opportunity_id: int, *, why: str = "") -> None:
-        """Show an opportunity's card and timeline."""
-        self._card_why = why
-        pane = self.query_one(InterviewsPane)
-        summary = next((s for s in pane.summaries if s.id == opportunity_id), None)
-        if summary is None:
-            self.load_opportunity_card(opportunity_id)
-            return
-        self.query_one(ContactCard).show_opportunity(summary, app_now(self), why)
-        self.query_one("#contact-card").border_title = "Opportunity"
-        self.shown_contact = None
-        self.query_one(TimelinePane).show_subject(
-            Subject(opportunity_id=opportunity_id, title=summary.title)
-        )
-
-    @work(thread=True, exclusive=True, group="contact-card", exit_on_error=False)
-    def load_opportunity_card(self, opportunity_id: int) -> None:
-        """Fetch an opportunity the interviews pane hasn't loaded yet."""
-        try:
-            summary = opportunities.get_opportunity(opportunity_id)
-        except opportunities.NotFound:
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_summary, summary)
-
-    def _show_summary(self, summary: object) -> None:
-        from crm.domain.types import OpportunitySummary
-
-        assert isinstance(summary, OpportunitySummary)
-        self.query_one(ContactCard).show_opportunity(summary, app_now(self), self._card_why)
-        self.query_one("#contact-card").border_title = "Opportunity"
-        self.query_one(TimelinePane).show_subject(
-            Subject(opportunity_id=summary.id, title=summary.title)
-        )
-
-    @work(thread=True, exclusive=True, group="contact-card", exit_on_error=False)
-    def load_card(self, contact_id: int | None) -> None:
-        """Fetch the highlighted contact's details for the card, and their timeline."""
-        now, worker = app_now(self), get_current_worker()
-        # Card and the timeline's first screenful arrive together, in one frame, and the rest
-        # follows: a long timeline then opens as fast as a short one.
-        detail, entries = conversations.contact_with_timeline(
-            contact_id,
-            now=now,
-            first_rows=FIRST_TIMELINE_ROWS,
-            cancelled=lambda: worker.is_cancelled,
-        )
-        if not worker.is_cancelled:
-            self.post_message(self.CardLoaded(detail, entries, now))
-
-    def _load_rest_if_still_shown(self, contact_id: int, now: datetime) -> None:
-        if self.query_one(TimelinePane).shown.contact_id == contact_id:
-            self.load_rest_of_timeline(contact_id, now)
-
-    @work(thread=True, exclusive=True, group="timeline-rest", exit_on_error=False)
-    def load_rest_of_timeline(self, contact_id: int, now: datetime) -> None:
-        """Fetch a long timeline whole, once its first screenful is on screen."""
-        rest = conversations.timeline(contact_id=contact_id, now=now)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.RestOfTimeline(contact_id, rest, now))
+        self.side.show_contact(contact_id, why=why)
 
     @on(CardLoaded)
     def show_card(self, message: CardLoaded) -> None:
-        self.shown_contact = message.contact
-        self.query_one(ContactCard).show(message.contact, app_now(self), self._card_why)
-        self.query_one("#contact-card").border_title = "Contact"
-        timeline = self.query_one(TimelinePane)
-        if message.contact is not None:
-            subject = Subject(contact_id=message.contact.id, title=message.contact.name)
-            if message.timeline is not None and message.now is not None:
-                timeline.show_loaded(subject, message.timeline, message.now)
-                if len(message.timeline) >= FIRST_TIMELINE_ROWS:
-                    # Fetched after the frame: converting ~1,000 rows in a thread while
-                    # this frame is drawn made the two take turns with the GIL.
-                    self.call_after_refresh(
-                        self._load_rest_if_still_shown, message.contact.id, message.now
-                    )
-            else:
-                timeline.show_subject(subject)
-        elif timeline.subject.contact_id is not None:
-            timeline.show_subject(Subject())
+        self.side.show_card(message)
 
     @on(RestOfTimeline)
     def show_rest_of_timeline(self, message: RestOfTimeline) -> None:
-        timeline = self.query_one(TimelinePane)
-        if timeline.shown.contact_id == message.contact_id == timeline.subject.contact_id:
-            timeline.show_loaded(timeline.shown, message.timeline, message.now)
+        self.side.show_rest_of_timeline(message)
 
     # --- jumping -----------------------------------------------------------------------------
 
@@ -432,7 +244,7 @@ class MainScreen(Screen[None]):
         from crm.screens.contact_screen import ContactScreen
 
         screen = ContactScreen(message.contact_id, keep_deleted=self.deleted.append)
-        self.app.push_screen(screen, self._returned)
+        self.app.push_screen(screen, self.verbs.returned)
 
     @on(RowList.Selected, "#today-list, #timeline")
     def jump_to_row_contact(self, message: RowList.Selected) -> None:
@@ -489,7 +301,7 @@ class MainScreen(Screen[None]):
             self.contact_list.load("", focus_contact=message.contact_id)
         else:
             self.contact_list.reload(focus_contact=message.contact_id)
-        self.load_card(message.contact_id)
+        self.side.load_card(message.contact_id)
 
     # --- the daily loop ----------------------------------------------------------------------
 
@@ -548,104 +360,33 @@ class MainScreen(Screen[None]):
         else:
             self.daily.ask_stage(summary.id, summary.stage, summary.title)
 
-    # --- the back channel and references ------------------------------------------------------
+    # --- other screens and palette verbs (MainVerbs) ----------------------------------------
 
     def action_backchannel(self) -> None:
-        """Open the back-channel map for whatever is highlighted: an interview, an opportunity's
-        company, or a contact's company."""
-        from crm.screens.backchannel_screen import BackchannelScreen
-
-        focused = self.focused
-        interviews = self.query_one(InterviewsPane)
-        key = focused.highlighted_key if isinstance(focused, RowList) else None
-        if isinstance(key, InterviewKey):
-            self.app.push_screen(BackchannelScreen(interview_id=key.interview_id), self._returned)
-            return
-        company = ""
-        opportunity_id = opportunity_of(key)
-        if opportunity_id is not None:
-            summary = next((s for s in interviews.summaries if s.id == opportunity_id), None)
-            company = summary.company if summary is not None else ""
-        elif isinstance(focused, ContactList) and focused.highlighted is not None:
-            company = focused.highlighted.company
-        elif self.shown_contact is not None:
-            company = self.shown_contact.company
-        if not company:
-            self.notify("Highlight an interview, an opportunity, or a contact at a company first.")
-            return
-        self.app.push_screen(BackchannelScreen(company=company), self._returned)
+        self.verbs.open_backchannel()
 
     def action_references(self) -> None:
-        from crm.screens.references_screen import ReferencesScreen
-
-        self.app.push_screen(ReferencesScreen(), self._returned)
-
-    # --- deleting, undoing, duplicates -------------------------------------------------------
+        self.verbs.open_references()
 
     @on(DeleteRequested)
     def confirm_delete(self, message: DeleteRequested) -> None:
         message.stop()
-        from crm.screens.confirm import ConfirmDialog
-
-        dialog = ConfirmDialog(
-            f"Delete {message.name}?",
-            "Their conversations and follow-ups go with them. You can undo this with Ctrl+Z "
-            "(or “Undo the last delete” in the palette) until you quit.",
-            yes="Delete",
-        )
-        self.app.push_screen(dialog, partial(self._delete_if_confirmed, message.contact_id))
-
-    def _delete_if_confirmed(self, contact_id: int, confirmed: bool | None) -> None:
-        from crm.services import merging
-
-        if confirmed:
-            self.daily.write(partial(merging.delete_contact, contact_id), self._deleted)
-
-    def _deleted(self, deleted: DeletedContact) -> str:
-        """Keep what's needed to undo the delete (from the worker that deleted)."""
-        self.deleted.append(deleted)
-        return f"Deleted {deleted.name}. Ctrl+Z brings them back."
+        self.verbs.confirm_delete(message.contact_id, message.name)
 
     def action_undo_delete(self) -> None:
-        from crm.services import merging
-
-        if not self.deleted:
-            self.notify("Nothing deleted this session.")
-            return
-        deleted = self.deleted.pop()
-        if not isinstance(deleted, merging.DeletedContact):
-            self.daily.restore_conversation(deleted)
-            return
-        self.daily.write(
-            partial(merging.restore_contact, deleted),
-            lambda _: f"{deleted.name} is back.",
-            lambda _: self._go_to_from_worker(deleted.contact_id),
-        )
-
-    def _go_to_from_worker(self, contact_id: int) -> None:
-        self.app.call_from_thread(self.post_message, GoToContact(contact_id))
+        self.verbs.undo_delete()
 
     def action_find_duplicates(self) -> None:
-        from crm.screens.duplicates_screen import DuplicatesScreen
-
-        self.app.push_screen(DuplicatesScreen(), self._returned)
+        self.verbs.find_duplicates()
 
     def action_import_linkedin(self, source: str = "linkedin") -> None:
-        from crm.screens.import_screen import ImportScreen
-
-        self.app.push_screen(ImportScreen(source), self._returned)
+        self.verbs.open_import(source)
 
     def action_import_vcard(self) -> None:
-        self.action_import_linkedin("vcard")
+        self.verbs.open_import("vcard")
 
     def action_import_google(self) -> None:
-        self.action_import_linkedin("google")
-
-    def _returned(self, _: object = None) -> None:
-        """Back from a screen that may have written: show the changes."""
-        self.post_message(DataChanged())
-
-    # --- palette verbs -----------------------------------------------------------------------
+        self.verbs.open_import("google")
 
     def action_log_highlighted(self) -> None:
         """Log a conversation with whoever the card shows (or nobody yet)."""
@@ -663,13 +404,7 @@ class MainScreen(Screen[None]):
         self.set_focus(self.query_one(TimelinePane))
 
     def action_rebuild_search_index(self) -> None:
-        self.rebuild_index()
-
-    @work(thread=True, group="save", exit_on_error=False)
-    def rebuild_index(self) -> None:
-        """Rebuild the contact search index."""
-        count = contacts.rebuild_index()
-        self.app.call_from_thread(self.notify, f"Search index rebuilt: {count} contacts.")
+        self.verbs.rebuild_index()
 
     @on(DataChanged)
     def reload_everything(self, message: DataChanged) -> None:
@@ -681,37 +416,16 @@ class MainScreen(Screen[None]):
         self.contact_list.reload()
         card = self.query_one(ContactCard)
         if self.shown_contact is not None:
-            self.load_card(self.shown_contact.id)
+            self.side.load_card(self.shown_contact.id)
         elif card.opportunity is not None:
             # Lists no longer re-announce an unchanged row, so refresh the card here.
-            self.load_opportunity_card(card.opportunity.id)
+            self.side.load_opportunity_card(card.opportunity.id)
 
     # --- help and errors ---------------------------------------------------------------------
 
     def help_sections(self) -> list[tuple[str, list[Binding]]]:
         """Every key, grouped for the help screen."""
-        from crm.screens.backchannel_screen import BackchannelList
-        from crm.screens.contact_form import ContactForm
-        from crm.screens.contact_screen import ContactScreen
-        from crm.screens.references_screen import ReferenceList
-
-        def keys(bindings: object) -> list[Binding]:
-            return [b for b in bindings if isinstance(b, Binding) and b.id]  # type: ignore[attr-defined]
-
-        return [
-            (
-                "Today and timeline",
-                keys(RowList.BINDINGS) + keys(FollowUpList.BINDINGS) + keys(TimelinePane.BINDINGS),
-            ),
-            ("Contacts list", keys(ContactList.BINDINGS)),
-            ("Filter box", keys(SearchBox.BINDINGS)),
-            ("Interviews", keys(InterviewsPane.BINDINGS)),
-            ("Contact form", keys(ContactForm.BINDINGS)),
-            ("Contact screen", keys(ContactScreen.BINDINGS)),
-            ("Back channel (b)", keys(BackchannelList.BINDINGS)),
-            ("References (R)", keys(ReferenceList.BINDINGS)),
-            ("Everywhere", keys(self.BINDINGS) + keys(type(self.app).BINDINGS)),
-        ]
+        return help_sections([*self.BINDINGS, *type(self.app).BINDINGS])
 
     def show_help(self) -> None:
         from crm.screens.help import HelpScreen

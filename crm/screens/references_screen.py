@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from rich.console import Group
 from rich.text import Text
@@ -17,7 +18,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm.domain.log_defaults import REFERENCE
 from crm.messages import DataChanged, LogRequested
-from crm.screens.daily_actions import USER_ERRORS, DailyLoop, OverlayScreen
+from crm.screens.daily_actions import DailyLoop, OverlayScreen
 from crm.screens.reference_form import (
     GiveDraft,
     GiveReferenceForm,
@@ -26,7 +27,7 @@ from crm.screens.reference_form import (
     ReferenceSheetDialog,
     RemoveReferenceDialog,
 )
-from crm.services import opportunities, references
+from crm.services import references
 from crm.services.references import ReferenceView
 from crm.widgets.cells import app_now, short_local, shown_text
 from crm.widgets.key_bar import KeyBar
@@ -376,37 +377,33 @@ class ReferencesScreen(OverlayScreen):
         message.stop()
         contact_id, name = message.contact_id, message.name
         view = self._view(contact_id)
-
-        def closed(draft: GiveDraft | None) -> None:
-            self.save_giving(contact_id, name, draft)
-
         warnings = view.warnings if view is not None else ()
-        self.app.push_screen(GiveReferenceForm(name, warnings=warnings), closed)
+        self.app.push_screen(
+            GiveReferenceForm(name, warnings=warnings),
+            partial(self._give_form_closed, contact_id, name),
+        )
 
-    @work(thread=True, group="save", exit_on_error=False)
-    def save_giving(self, contact_id: int, name: str, draft: GiveDraft | None) -> None:
+    def _give_form_closed(self, contact_id: int, name: str, draft: GiveDraft | None) -> None:
         """Record the giving; the service plans "brief your reference" before the call."""
         if draft is None:
-            return
-        try:
-            references.give_reference(
-                contact_id,
-                draft.opportunity_id,
-                expected_call_at=draft.expected_call_at,
-                now=app_now(self),
-            )
-            label = opportunities.opportunity_label(draft.opportunity_id)
-            notes = references.reference_notes(contact_id, draft.opportunity_id)
-        except USER_ERRORS as error:
-            self.daily.fail(error)
             return
         call = (
             f" before the call on {short_local(draft.expected_call_at)}"
             if draft.expected_call_at
             else ""
         )
-        bonus = f" Bonus points: {notes.talking_point}." if notes.talking_point else ""
-        self.daily.changed(f"{name} given for {label}: brief them{call}.{bonus}")
+        self.daily.write(
+            lambda: references.give_reference_noted(
+                contact_id,
+                draft.opportunity_id,
+                expected_call_at=draft.expected_call_at,
+                now=app_now(self),
+            ),
+            lambda given: (
+                f"{name} given for {given.opportunity}: brief them{call}."
+                + (f" Bonus points: {given.talking_point}." if given.talking_point else "")
+            ),
+        )
 
     @on(ReferenceList.BriefedRequested)
     def briefed(self, message: ReferenceList.BriefedRequested) -> None:

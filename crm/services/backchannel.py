@@ -32,7 +32,7 @@ from crm.domain.companies import company_key
 from crm.domain.followups import PlannedFollowUp
 from crm.domain.types import CLOSED_STAGES, FollowUpKind
 from crm.domain.validation import InvalidInput
-from crm.services.followups import create_follow_ups
+from crm.services.followups import create_follow_ups, pending_window_end, window_end
 from crm.services.process_people import helper_ids, helpers_by_opportunity
 from crm.services.tx import reading, writing
 from crm.zone import local_text
@@ -49,6 +49,16 @@ class BackchannelMap:
     opportunity_id: int | None = None
     interview_starts_at: datetime | None = None
     interview_done: bool = False
+
+
+@dataclass(frozen=True)
+class PlannedNote:
+    """A heads-up or "I just interviewed" note asked for: planned now, or pending already."""
+
+    planned: bool
+    """False when one for this person and process was pending already, so nothing was written."""
+    due: datetime | None
+    """When the new note, or the one already pending, is due by."""
 
 
 class NothingToMap(LookupError):
@@ -299,3 +309,22 @@ def plan_tell_interviewed(
             interview_id=interview_id,
         )
         return create_follow_ups([plan], now=moment)[0]
+
+
+def plan_note(
+    kind: FollowUpKind, contact_id: int, interview_id: int, *, now: datetime | None = None
+) -> PlannedNote:
+    """Plan a heads-up (HEADS_UP) or an "I just interviewed" note (TELL_INTERVIEWED) for an
+    interview, unless one of that kind for this person and process is still pending."""
+    if kind not in (FollowUpKind.HEADS_UP, FollowUpKind.TELL_INTERVIEWED):
+        raise ValueError(f"Not a back-channel note: {kind}")
+    with reading():
+        opportunity_id = _interview(interview_id).opportunity_id
+    already = pending_window_end(kind, contact_id, opportunity_id)
+    if already is not None:
+        return PlannedNote(planned=False, due=already)
+    if kind is FollowUpKind.HEADS_UP:
+        follow_up_id = plan_heads_up(contact_id, interview_id, now=now)
+    else:
+        follow_up_id = plan_tell_interviewed(contact_id, interview_id, now=now)
+    return PlannedNote(planned=True, due=window_end(follow_up_id))

@@ -1,11 +1,11 @@
-"""Opportunities and their interview rounds: add, change stage, mark an interview done."""
+"""Opportunities: add, edit, move through stages (closing settles follow-ups), helpers, lists."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import fields, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from peewee import fn
@@ -21,7 +21,7 @@ from crm.db.models import (
     Opportunity,
 )
 from crm.db.typed import tuples
-from crm.domain.followups import explain_late, tell_outcome_plans, thank_you_cadence
+from crm.domain.followups import tell_outcome_plans
 from crm.domain.types import (
     CANCELLED_BY_CLOSE,
     CANCELLED_BY_REOPEN,
@@ -40,9 +40,7 @@ from crm.services.process_people import add_helpers, helpers_by_opportunity
 from crm.services.process_people import helper_ids as helper_ids_of
 from crm.services.process_people import remove_helper as remove_helper_row
 from crm.services.tx import reading, writing
-from crm.zone import local_text
 
-DEFAULT_INTERVIEW_MINUTES = 60
 STAGE_ORDER = list(Stage)
 
 
@@ -301,119 +299,6 @@ def next_stage(stage: Stage, step: int = 1) -> Stage:
     """The stage ``step`` places along the pipeline, stopping at either end."""
     index = min(max(STAGE_ORDER.index(stage) + step, 0), len(STAGE_ORDER) - 1)
     return STAGE_ORDER[index]
-
-
-def add_interview(
-    opportunity_id: int,
-    starts_at: datetime,
-    *,
-    interviewer_ids: list[int],
-    minutes: int = DEFAULT_INTERVIEW_MINUTES,
-    kind: str = "",
-    now: datetime | None = None,
-) -> int:
-    """Schedule an interview round with its interviewers; returns its id."""
-    if minutes <= 0 or minutes > 24 * 60:
-        raise InvalidInput("An interview lasts between 1 minute and 24 hours.")
-    with writing():
-        if Opportunity.get_or_none(Opportunity.id == opportunity_id) is None:
-            raise NotFound(f"There is no opportunity #{opportunity_id}.")
-        unique_ids = list(dict.fromkeys(interviewer_ids))
-        known = {c for (c,) in tuples(Contact.select(Contact.id).where(Contact.id.in_(unique_ids)))}
-        missing = [str(i) for i in unique_ids if i not in known]
-        if missing:
-            raise InvalidInput(f"No contact with id {', '.join(missing)}.")
-        interview_id = int(
-            Interview.insert(
-                opportunity=opportunity_id,
-                starts_at=starts_at,
-                ends_at=starts_at + timedelta(minutes=minutes),
-                kind=one_line(kind),
-            ).execute()
-        )
-        if unique_ids:
-            InterviewInterviewer.insert_many(
-                [{"interview": interview_id, "contact": c} for c in unique_ids]
-            ).execute()
-        stage = Stage(Opportunity.get_by_id(opportunity_id).stage)
-        if STAGE_ORDER.index(stage) < STAGE_ORDER.index(Stage.INTERVIEWING) and stage.is_open:
-            Opportunity.update(stage=Stage.INTERVIEWING.value, updated_at=now or utc_now()).where(
-                Opportunity.id == opportunity_id
-            ).execute()
-        return interview_id
-
-
-def mark_interview_done(
-    interview_id: int, *, ended_at: datetime | None = None, now: datetime | None = None
-) -> list[int]:
-    """Record that an interview happened and plan its thank-yous; returns the new follow-ups.
-
-    The end defaults to the scheduled end, or now if that is still ahead.
-    """
-    moment = now or utc_now()
-    with writing():
-        interview = Interview.get_or_none(Interview.id == interview_id)
-        if interview is None:
-            raise NotFound(f"There is no interview #{interview_id}.")
-        if interview.done_at is not None:
-            raise InvalidInput(
-                f"Interview #{interview_id} was already marked done "
-                f"({local_text(interview.done_at)})."
-            )
-        end = ended_at or min(interview.ends_at, moment)
-        if end <= interview.starts_at:
-            raise InvalidInput(
-                f"Interview #{interview_id} starts {local_text(interview.starts_at)}; "
-                "it can't be done before it has started."
-            )
-        opportunity = Opportunity.get_by_id(interview.opportunity_id)
-        interviewer_ids = [
-            c
-            for (c,) in tuples(
-                InterviewInterviewer.select(InterviewInterviewer.contact)
-                .where(InterviewInterviewer.interview == interview_id)
-                .order_by(InterviewInterviewer.id)
-            )
-        ]
-        Interview.update(done_at=end, ends_at=end).where(Interview.id == interview_id).execute()
-        planned = thank_you_cadence(
-            end,
-            interviewer_ids,
-            opportunity_id=opportunity.id,
-            interview_id=interview_id,
-            helper_ids=helper_ids_of(opportunity.id),
-            quiet=opportunity.quiet,
-            already_thanked=_thanked_helpers(opportunity.id, interview_id),
-        )
-        late = explain_late(planned, now=moment, cause="the interview ended", cause_at=end)
-        return create_follow_ups(late, now=moment)
-
-
-def _thanked_helpers(opportunity_id: int, interview_id: int) -> set[int]:
-    """Who in this process needs no helper's thank-you: those thanked (or due one) already,
-    and the interviewers of its other rounds held, whom their thank-you e-mail reached."""
-    thanked = {
-        cid
-        for (cid,) in tuples(
-            FollowUp.select(FollowUp.contact).where(
-                (FollowUp.opportunity == opportunity_id)
-                & (FollowUp.kind == FollowUpKind.THANK_REFERRER.value)
-            )
-        )
-    }
-    interviewed = {
-        cid
-        for (cid,) in tuples(
-            InterviewInterviewer.select(InterviewInterviewer.contact)
-            .join(Interview)
-            .where(
-                (Interview.opportunity == opportunity_id)
-                & (Interview.id != interview_id)
-                & Interview.done_at.is_null(False)
-            )
-        )
-    }
-    return thanked | interviewed
 
 
 def opportunity_label(opportunity_id: int | None) -> str:

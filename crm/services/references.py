@@ -65,6 +65,18 @@ class ReferenceNotes:
 
 
 @dataclass(frozen=True)
+class GivenReference:
+    """A reference just handed to an employer, and what the note saying so needs."""
+
+    planned: tuple[int, ...]
+    """The follow-ups it planned: the brief, and the thank-you if the process has closed."""
+    opportunity: str
+    """ "Role at Company"."""
+    talking_point: str
+    """The bonus talking point the brief carries (empty when there is none)."""
+
+
+@dataclass(frozen=True)
 class Briefing:
     """A briefing recorded, and the "brief your reference" follow-ups it settled."""
 
@@ -230,6 +242,21 @@ def give_reference(
     now: datetime | None = None,
 ) -> list[int]:
     """Hand a reference to an employer: plans "brief your reference" before the call."""
+    return list(
+        give_reference_noted(
+            contact_id, opportunity_id, expected_call_at=expected_call_at, now=now
+        ).planned
+    )
+
+
+def give_reference_noted(
+    contact_id: int,
+    opportunity_id: int,
+    *,
+    expected_call_at: datetime | None = None,
+    now: datetime | None = None,
+) -> GivenReference:
+    """`give_reference`, returning with the follow-ups it planned what the app's note says."""
     moment = now or utc_now()
     with writing():
         reference = _reference(contact_id)
@@ -254,11 +281,16 @@ def give_reference(
         known = _interviewers_known([contact_id], [opportunity_id]).get(
             (contact_id, opportunity_id), ()
         )
+        talking_point = bonus_talking_point(known)
         # The brief is where the user acts on it, so it carries the bonus talking point.
-        planned = [replace(plan, note=bonus_talking_point(known))]
+        planned = [replace(plan, note=talking_point)]
         if not Stage(opportunity.stage).is_open:
             planned.append(thank_reference_plan(contact_id, moment, opportunity_id=opportunity_id))
-        return create_follow_ups(planned, now=moment)
+        return GivenReference(
+            planned=tuple(create_follow_ups(planned, now=moment)),
+            opportunity=opportunity_title(opportunity.role, opportunity.company.name),
+            talking_point=talking_point,
+        )
 
 
 def plan_thanks_on_close(opportunity_id: int, *, now: datetime) -> list[int]:

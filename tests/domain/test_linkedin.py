@@ -13,13 +13,12 @@ from hypothesis import strategies as st
 from crm.domain.linkedin import (
     Connection,
     LinkedInExportError,
-    _normalize_any_url,
     how_met_text,
-    match_header,
-    normalize_profile_url,
     parse_connected_on,
     parse_export,
 )
+from crm.domain.linkedin_header import match_header
+from crm.domain.linkedin_urls import _normalize_any_url, normalize_profile_url
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "linkedin"
 HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from crm.domain.linkedin import (
+from crm.domain.linkedin_urls import (
     _canonical_profile_path,
     _normalize_general,
     is_profile_url,

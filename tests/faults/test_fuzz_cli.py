@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from crm.cli import cli
 from crm.db import DatabaseError, close_database, migrate, open_database
 from crm.domain.types import Channel, ContactDraft, InteractionKind, Stage
-from crm.services import contacts, opportunities
+from crm.services import contacts, interviews, opportunities
 from tests.faults.fuzzing import fuzz_settings
 
 pytestmark = pytest.mark.faults
@@ -167,7 +167,7 @@ def cli_db(tmp_path: Path, now: datetime) -> Iterator[Path]:
     contacts.create_contact(ContactDraft(name="Кэти Смирнова", company="Initech"))
     contacts.create_contact(ContactDraft(name="山田 太郎", company="Acme"))
     opportunity = opportunities.add_opportunity("Acme", "Staff Engineer", now=now)
-    opportunities.add_interview(
+    interviews.add_interview(
         opportunity, now - timedelta(hours=5), interviewer_ids=[ann], now=now - timedelta(days=2)
     )
     close_database()

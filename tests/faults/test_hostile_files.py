@@ -22,7 +22,7 @@ import pytest
 from crm.cli import main
 from crm.db import close_database, migrate, open_database
 from crm.domain.types import ContactDraft
-from crm.services import contacts, demo, opportunities
+from crm.services import contacts, demo, interviews, opportunities
 from tests.faults.probe_migration import add_probe_migration
 from tests.tui.helpers import build_app, plain_text, settle
 
@@ -139,10 +139,10 @@ def read_only_db(request: pytest.FixtureRequest, tmp_path: Path, now: datetime) 
     ann = contacts.create_contact(ContactDraft(name="Ann Lee", company="Acme"))
     contacts.create_contact(ContactDraft(name="Кэти Смирнова", company="Initech"))
     opportunity = opportunities.add_opportunity("Acme", "Staff Engineer", now=now)
-    opportunities.add_interview(
+    interviews.add_interview(
         opportunity, now - timedelta(hours=5), interviewer_ids=[ann], now=now - timedelta(days=2)
     )
-    opportunities.mark_interview_done(1, now=now)
+    interviews.mark_interview_done(1, now=now)
     close_database()
     locked = path if request.param == "file" else folder
     mode = locked.stat().st_mode

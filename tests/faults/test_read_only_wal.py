@@ -21,7 +21,7 @@ import pytest
 
 from crm.db import close_database, migrate, open_database
 from crm.domain.types import ContactDraft
-from crm.services import contacts, opportunities
+from crm.services import contacts, interviews, opportunities
 from tests.faults.test_hostile_files import (
     NOW,
     assert_refused_in_one_line,
@@ -49,13 +49,13 @@ def _make_database_with_rows_only_in_its_wal(folder: Path, live: Path, now: date
         open_database(live / NAME)
         zoe = contacts.create_contact(ContactDraft(name="Zoë Brontë", company="Initech"))
         opportunity = opportunities.add_opportunity("Initech", "Staff Engineer", now=now)
-        opportunities.add_interview(
+        interviews.add_interview(
             opportunity,
             now - timedelta(hours=5),
             interviewer_ids=[zoe],
             now=now - timedelta(days=2),
         )
-        opportunities.mark_interview_done(1, now=now)  # due: a thank-you to Zoë
+        interviews.mark_interview_done(1, now=now)  # due: a thank-you to Zoë
         close_database()
         for name in (NAME, f"{NAME}-wal"):
             shutil.copyfile(live / name, folder / name)

@@ -23,6 +23,7 @@ from crm.services import (
     contacts,
     conversations,
     followups,
+    interviews,
     opportunities,
     references,
     suggestions,
@@ -47,23 +48,23 @@ def world(db_path: Path, now: datetime) -> dict[str, int]:
     ids["opp"] = opportunities.add_opportunity(
         "Acme", "Staff Engineer", referrer_id=ids["katie"], now=now - timedelta(days=20)
     )
-    first = opportunities.add_interview(
+    first = interviews.add_interview(
         ids["opp"],
         now - timedelta(days=10),
         interviewer_ids=[ids["ann"]],
         now=now - timedelta(days=19),
     )
-    second = opportunities.add_interview(
+    second = interviews.add_interview(
         ids["opp"],
         now - timedelta(days=3),
         interviewer_ids=[ids["bob"]],
         now=now - timedelta(days=19),
     )
-    ids["next"] = opportunities.add_interview(
+    ids["next"] = interviews.add_interview(
         ids["opp"], now + timedelta(days=4), interviewer_ids=[ids["ann"], ids["bob"]], now=now
     )
-    opportunities.mark_interview_done(first, now=now - timedelta(days=9))
-    opportunities.mark_interview_done(second, now=now - timedelta(days=2))
+    interviews.mark_interview_done(first, now=now - timedelta(days=9))
+    interviews.mark_interview_done(second, now=now - timedelta(days=2))
     connections.add_connection(ids["mark"], ids["bob"], source=ConnectionSource.LINKEDIN_MUTUAL)
     connections.add_connection(ids["eve"], ids["ann"], source=ConnectionSource.SAME_TEAM)
     references.save_reference(
@@ -92,7 +93,7 @@ def test_company_map_ranks_referrer_and_mutual_connections_first(world, now) -> 
 
 def test_quiet_opportunity_maps_only_interviewers(world, now) -> None:  # type: ignore[no-untyped-def]
     quiet = opportunities.add_opportunity("Globex", "SRE", quiet=True, now=now)
-    interview = opportunities.add_interview(
+    interview = interviews.add_interview(
         quiet, now + timedelta(days=1), interviewer_ids=[world["sam"]], now=now
     )
     connections.add_connection(world["katie"], world["sam"])

@@ -13,7 +13,8 @@ from crm.domain.types import ContactDraft
 from crm.services import followups
 from crm.services.calendar import export_calendar, export_calendar_dir
 from crm.services.contacts import create_contact
-from crm.services.opportunities import add_interview, add_opportunity, mark_interview_done
+from crm.services.interviews import add_interview, mark_interview_done
+from crm.services.opportunities import add_opportunity
 from crm.services.tx import reading, writing
 
 NOW = datetime(2026, 11, 18, 15, 0, 0)

@@ -13,7 +13,7 @@ from crm.db.models import FollowUp, Interaction
 from crm.domain.conversations import CANCELLED_BY_UNLOG, ConversationEdit
 from crm.domain.types import Channel, ContactDraft, InteractionKind, LogDraft, LogResult
 from crm.domain.validation import InvalidInput
-from crm.services import contacts, conversation_edits, conversations, opportunities
+from crm.services import contacts, conversation_edits, conversations, interviews, opportunities
 from crm.services.tx import reading
 
 NOW = datetime(2026, 11, 18, 15, 0)
@@ -55,10 +55,10 @@ def thanked(db_path: Path) -> dict[str, int]:
     """Ann interviewed the user yesterday; the thank-you e-mail to her is logged."""
     ann = person("Ann Interviewer")
     opp = opportunities.add_opportunity("Acme", "Staff Engineer", now=NOW - 9 * D)
-    interview = opportunities.add_interview(
+    interview = interviews.add_interview(
         opp, ENDED - H, interviewer_ids=[ann], minutes=60, now=NOW - 5 * D
     )
-    opportunities.mark_interview_done(interview, ended_at=ENDED, now=NOW)
+    interviews.mark_interview_done(interview, ended_at=ENDED, now=NOW)
     [email] = of_kind(ann, "thank-you-email")
     result = log(ann, SENT, InteractionKind.THANK_YOU, Channel.EMAIL)
     [note] = of_kind(ann, "handwritten-note")

@@ -21,7 +21,7 @@ from crm.domain.types import (
     Stage,
 )
 from crm.domain.validation import InvalidInput
-from crm.services import conversations, followups, opportunities
+from crm.services import conversations, followups, interviews, opportunities
 from crm.services.contacts import create_contact
 from crm.services.followups import create_follow_ups
 from crm.services.tx import reading, writing
@@ -138,7 +138,7 @@ def round_one(db_path: Path) -> dict[str, int]:
     opp = opportunities.add_opportunity(
         "Acme", "Staff Engineer", referrer_id=katie, now=NOW - 9 * D
     )
-    interview = opportunities.add_interview(
+    interview = interviews.add_interview(
         opp, STARTS, interviewer_ids=[ann, bo], minutes=60, now=NOW - 5 * D
     )
     return {"katie": katie, "ann": ann, "bo": bo, "opp": opp, "interview": interview}
@@ -151,7 +151,7 @@ def test_interview_done_plans_a_thank_you_email_per_interviewer_and_thanks_the_r
     round_one: dict[str, int],
 ) -> None:
     r = round_one
-    created = opportunities.mark_interview_done(r["interview"], ended_at=ENDED, now=NOW)
+    created = interviews.mark_interview_done(r["interview"], ended_at=ENDED, now=NOW)
     assert len(created) == 3
     assert pending() == [
         (r["ann"], "thank-you-email", ENDED + 2 * H, ENDED + 48 * H, r["opp"]),
@@ -166,7 +166,7 @@ def test_interview_done_plans_a_thank_you_email_per_interviewer_and_thanks_the_r
 
 
 def test_interview_done_defaults_to_the_scheduled_end(round_one: dict[str, int]) -> None:
-    opportunities.mark_interview_done(round_one["interview"], now=NOW)
+    interviews.mark_interview_done(round_one["interview"], now=NOW)
     scheduled_end = STARTS + 60 * timedelta(minutes=1)
     assert {(start, end) for _, kind, start, end, _ in pending() if kind == "thank-you-email"} == {
         (scheduled_end + 2 * H, scheduled_end + 48 * H)
@@ -176,36 +176,36 @@ def test_interview_done_defaults_to_the_scheduled_end(round_one: dict[str, int])
 def test_interview_marked_done_before_its_scheduled_end_ends_now(db_path: Path) -> None:
     ann = person("Ann")
     opp = opportunities.add_opportunity("Acme", "Engineer", now=NOW)
-    interview = opportunities.add_interview(
+    interview = interviews.add_interview(
         opp, NOW - 20 * timedelta(minutes=1), interviewer_ids=[ann]
     )
-    opportunities.mark_interview_done(interview, now=NOW)
+    interviews.mark_interview_done(interview, now=NOW)
     assert pending() == [(ann, "thank-you-email", NOW + 2 * H, NOW + 48 * H, opp)]
 
 
 def test_a_quiet_opportunity_thanks_the_interviewers_but_not_the_referrer(db_path: Path) -> None:
     katie, ann = person("Katie"), person("Ann")
     opp = opportunities.add_opportunity("Acme", "Engineer", referrer_id=katie, quiet=True, now=NOW)
-    interview = opportunities.add_interview(opp, STARTS, interviewer_ids=[ann])
-    assert len(opportunities.mark_interview_done(interview, ended_at=ENDED, now=NOW)) == 1
+    interview = interviews.add_interview(opp, STARTS, interviewer_ids=[ann])
+    assert len(interviews.mark_interview_done(interview, ended_at=ENDED, now=NOW)) == 1
     assert pending() == [(ann, "thank-you-email", ENDED + 2 * H, ENDED + 48 * H, opp)]
 
 
 def test_an_opportunity_without_a_referrer_plans_no_referrer_thank_you(db_path: Path) -> None:
     ann = person("Ann")
     opp = opportunities.add_opportunity("Acme", "Engineer", now=NOW)
-    interview = opportunities.add_interview(opp, STARTS, interviewer_ids=[ann])
-    opportunities.mark_interview_done(interview, ended_at=ENDED, now=NOW)
+    interview = interviews.add_interview(opp, STARTS, interviewer_ids=[ann])
+    interviews.mark_interview_done(interview, ended_at=ENDED, now=NOW)
     assert [kind for _, kind, *_ in pending()] == ["thank-you-email"]
 
 
 def test_marking_an_interview_done_twice_is_refused_and_creates_nothing(
     round_one: dict[str, int],
 ) -> None:
-    opportunities.mark_interview_done(round_one["interview"], ended_at=ENDED, now=NOW)
+    interviews.mark_interview_done(round_one["interview"], ended_at=ENDED, now=NOW)
     before = pending()
     with pytest.raises(InvalidInput, match="already marked done"):
-        opportunities.mark_interview_done(round_one["interview"], ended_at=NOW, now=NOW + H)
+        interviews.mark_interview_done(round_one["interview"], ended_at=NOW, now=NOW + H)
     assert pending() == before and count(FollowUp) == 3
     with reading():
         assert Interview.get_by_id(round_one["interview"]).done_at == ENDED
@@ -213,11 +213,11 @@ def test_marking_an_interview_done_twice_is_refused_and_creates_nothing(
 
 def test_an_unknown_interview_or_opportunity_is_not_found(db_path: Path) -> None:
     with pytest.raises(opportunities.NotFound, match="#404"):
-        opportunities.mark_interview_done(404, now=NOW)
+        interviews.mark_interview_done(404, now=NOW)
     with pytest.raises(opportunities.NotFound, match="#404"):
         opportunities.set_stage(404, Stage.OFFER, now=NOW)
     with pytest.raises(opportunities.NotFound, match="#404"):
-        opportunities.add_interview(404, STARTS, interviewer_ids=[], now=NOW)
+        interviews.add_interview(404, STARTS, interviewer_ids=[], now=NOW)
     assert count(Interview) == 0
 
 
@@ -225,7 +225,7 @@ def test_the_thank_you_email_closes_that_persons_task_and_plans_the_note_from_wh
     round_one: dict[str, int],
 ) -> None:
     r = round_one
-    opportunities.mark_interview_done(r["interview"], ended_at=ENDED, now=NOW)
+    interviews.mark_interview_done(r["interview"], ended_at=ENDED, now=NOW)
     ann_email, bo_email = (
         pending_id(r["ann"], FollowUpKind.THANK_YOU_EMAIL),
         pending_id(r["bo"], FollowUpKind.THANK_YOU_EMAIL),
@@ -246,7 +246,7 @@ def test_a_thank_you_by_another_channel_does_not_close_the_email_task(
     round_one: dict[str, int],
 ) -> None:
     r = round_one
-    opportunities.mark_interview_done(r["interview"], ended_at=ENDED, now=NOW)
+    interviews.mark_interview_done(r["interview"], ended_at=ENDED, now=NOW)
     log(r["ann"], ENDED + 3 * H, channel=Channel.CALL, kind=InteractionKind.THANK_YOU)
     assert pending(contact=r["ann"], kind="thank-you-email")
     assert not pending(kind="handwritten-note")
@@ -254,7 +254,7 @@ def test_a_thank_you_by_another_channel_does_not_close_the_email_task(
 
 def test_thanking_the_referrer_closes_the_referrer_task(round_one: dict[str, int]) -> None:
     r = round_one
-    opportunities.mark_interview_done(r["interview"], ended_at=ENDED, now=NOW)
+    interviews.mark_interview_done(r["interview"], ended_at=ENDED, now=NOW)
     task = pending_id(r["katie"], FollowUpKind.THANK_REFERRER)
     result = log(r["katie"], ENDED + H, channel=Channel.MESSAGE, kind=InteractionKind.THANK_YOU)
     assert result.opportunity_id == r["opp"]
@@ -273,7 +273,7 @@ def one_opening(db_path: Path) -> dict[str, int]:
     """
     rita = person("Rita Recruiter")
     opp = opportunities.add_opportunity("Acme", "Engineer", now=NOW - 9 * D)
-    opportunities.add_interview(opp, NOW - 8 * D, interviewer_ids=[rita], now=NOW - 9 * D)
+    interviews.add_interview(opp, NOW - 8 * D, interviewer_ids=[rita], now=NOW - 9 * D)
     return {"rita": rita, "opp": opp}
 
 
@@ -386,7 +386,7 @@ def test_a_touch_about_another_opportunity_leaves_this_check_in_open(db_path: Pa
     acme = opportunities.add_opportunity("Acme", "Engineer", now=NOW - 9 * D)
     globex = opportunities.add_opportunity("Globex", "Engineer", now=NOW - 9 * D)
     for opp in (acme, globex):  # she ran both phone screens
-        opportunities.add_interview(opp, NOW - 8 * D, interviewer_ids=[rita], now=NOW - 9 * D)
+        interviews.add_interview(opp, NOW - 8 * D, interviewer_ids=[rita], now=NOW - 9 * D)
     log(rita, NOW - 2 * D, opportunity_id=acme, next_touch=NOW + D)
     log(rita, NOW - 2 * D, opportunity_id=globex, next_touch=NOW + 2 * D)
     acme_check_in, globex_check_in = _check_ins(rita)

@@ -353,15 +353,15 @@ def test_several_helpers_and_cancelled_follow_ups_survive_a_round_trip(
     db_path: Path, tmp_path: Path, now: datetime
 ) -> None:
     from crm.domain.types import HelperRole, Stage
-    from crm.services import opportunities
+    from crm.services import interviews, opportunities
 
     katie = contacts.create_contact(ContactDraft(name="Katie"), now=now)
     sam = contacts.create_contact(ContactDraft(name="Sam"), now=now)
     opp = opportunities.add_opportunity(
         "Acme", "Engineer", referrer_ids=[katie], pulled_strings_ids=[sam], now=now
     )
-    interview = opportunities.add_interview(opp, now, interviewer_ids=[sam], now=now)
-    opportunities.mark_interview_done(interview, ended_at=now.replace(minute=30), now=now)
+    interview = interviews.add_interview(opp, now, interviewer_ids=[sam], now=now)
+    interviews.mark_interview_done(interview, ended_at=now.replace(minute=30), now=now)
     opportunities.set_stage(opp, Stage.REJECTED, now=now)
     document = exchange.export_document()
     assert document["opportunities"][0]["helpers"] == [

@@ -20,7 +20,7 @@ from crm.domain.types import (
     LogWarningKind,
 )
 from crm.domain.validation import InvalidInput
-from crm.services import conversations, followups, opportunities
+from crm.services import conversations, followups, interviews, opportunities
 from crm.services.contacts import create_contact
 from crm.services.tx import reading, writing
 
@@ -64,7 +64,7 @@ def process(db_path: Path) -> dict[str, int]:
     opp = opportunities.add_opportunity(
         "Initech", "Staff Engineer", referrer_id=katie, now=NOW - 20 * D
     )
-    opportunities.add_interview(opp, NOW - 7 * D, interviewer_ids=[ann], now=NOW - 10 * D)
+    interviews.add_interview(opp, NOW - 7 * D, interviewer_ids=[ann], now=NOW - 10 * D)
     return {"ann": ann, "katie": katie, "opp": opp}
 
 
@@ -182,7 +182,7 @@ def test_someone_who_pulled_strings_needs_no_ring_either(process: dict[str, int]
 
 
 def test_a_referrer_who_also_interviewed_keeps_the_ring(process: dict[str, int]) -> None:
-    opportunities.add_interview(
+    interviews.add_interview(
         process["opp"], NOW - 2 * D, interviewer_ids=[process["katie"]], now=NOW - 3 * D
     )
     result = log(process["katie"], opportunity_id=process["opp"])

@@ -23,6 +23,7 @@ from crm.services import (
     connections,
     contacts,
     conversations,
+    interviews,
     merging,
     opportunities,
     process_people,
@@ -53,10 +54,10 @@ def pair(db_path: Path, now: datetime) -> dict[str, int]:
         "friend": person("Katie Morgan", "Acme"),
     }
     ids["opp"] = opportunities.add_opportunity("Acme", "SRE", referrer_id=ids["other"], now=now)
-    ids["interview"] = opportunities.add_interview(
+    ids["interview"] = interviews.add_interview(
         ids["opp"], now - timedelta(hours=3), interviewer_ids=[ids["other"], ids["keep"]], now=now
     )
-    opportunities.mark_interview_done(ids["interview"], now=now)
+    interviews.mark_interview_done(ids["interview"], now=now)
     conversations.log_conversation(
         LogDraft(ids["other"], Channel.CALL, InteractionKind.CHECK_IN, now, "Call"), now=now
     )

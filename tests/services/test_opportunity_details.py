@@ -9,7 +9,7 @@ import pytest
 
 from crm.domain.types import ContactDraft, HelperRole, OpportunityDetails, Stage
 from crm.domain.validation import InvalidInput, url_problem
-from crm.services import opportunities
+from crm.services import interviews, opportunities
 from crm.services.contacts import create_contact
 
 DETAILS = OpportunityDetails(
@@ -98,8 +98,8 @@ def test_one_opportunity_comes_with_its_own_interviews_only(db_path: Path, now: 
     bo = create_contact(ContactDraft(name="Bo"), now=now)
     first = opportunities.add_opportunity("Initech", "SRE", now=now)
     second = opportunities.add_opportunity("Globex", "SRE", now=now)
-    opportunities.add_interview(first, now + timedelta(days=1), interviewer_ids=[ann], now=now)
-    opportunities.add_interview(second, now + timedelta(days=2), interviewer_ids=[bo], now=now)
+    interviews.add_interview(first, now + timedelta(days=1), interviewer_ids=[ann], now=now)
+    interviews.add_interview(second, now + timedelta(days=2), interviewer_ids=[bo], now=now)
     summary = opportunities.get_opportunity(second)
     assert [i.interviewers for i in summary.interviews] == [((bo, "Bo"),)]
     assert summary.stage is Stage.INTERVIEWING

@@ -13,7 +13,14 @@ from crm.domain.cold import ColdContact
 from crm.domain.followups import PlannedFollowUp
 from crm.domain.types import ContactDraft, FollowUpKind, FollowUpState, HelperRole, Stage
 from crm.domain.validation import InvalidInput
-from crm.services import conversations, followups, opportunities, references, suggestions
+from crm.services import (
+    conversations,
+    followups,
+    interviews,
+    opportunities,
+    references,
+    suggestions,
+)
 from crm.services.contacts import create_contact, get_contact
 from crm.services.followups import create_follow_ups
 from crm.services.tx import reading, writing
@@ -77,10 +84,10 @@ def process(db_path: Path) -> dict[str, int]:
         pulled_strings_ids=[ids["sam"]],
         now=NOW - 20 * D,
     )
-    ids["interview"] = opportunities.add_interview(
+    ids["interview"] = interviews.add_interview(
         ids["opp"], NOW - D - 2 * H, interviewer_ids=[ids["ann"], ids["bo"]], now=NOW - 10 * D
     )
-    opportunities.mark_interview_done(ids["interview"], now=NOW - D)
+    interviews.mark_interview_done(ids["interview"], now=NOW - D)
     ids["check_in"] = check_in(ids["ann"], ids["opp"], NOW + 3 * D)
     return ids
 
@@ -129,10 +136,10 @@ def test_each_helper_is_thanked_once_after_the_first_round_only(process: dict[st
         (process["rita"], "thank-referrer"),
         (process["sam"], "thank-referrer"),
     ]
-    second = opportunities.add_interview(
+    second = interviews.add_interview(
         process["opp"], NOW - 3 * H, interviewer_ids=[process["bo"]], now=NOW - D
     )
-    created = opportunities.mark_interview_done(second, now=NOW)
+    created = interviews.mark_interview_done(second, now=NOW)
     with reading():
         kinds = [FollowUp.get_by_id(fid).kind for fid in created]
     assert kinds == ["thank-you-email"]
@@ -141,10 +148,10 @@ def test_each_helper_is_thanked_once_after_the_first_round_only(process: dict[st
 def test_a_helper_who_interviewed_is_not_thanked_as_a_helper_later(db_path: Path) -> None:
     katie, ann = person("Katie"), person("Ann")
     opp = opportunities.add_opportunity("Acme", "Engineer", referrer_ids=[katie], now=NOW - 9 * D)
-    first = opportunities.add_interview(opp, NOW - 5 * D, interviewer_ids=[katie], now=NOW - 9 * D)
-    opportunities.mark_interview_done(first, now=NOW - 4 * D)
-    second = opportunities.add_interview(opp, NOW - 2 * H, interviewer_ids=[ann], now=NOW - D)
-    opportunities.mark_interview_done(second, now=NOW)
+    first = interviews.add_interview(opp, NOW - 5 * D, interviewer_ids=[katie], now=NOW - 9 * D)
+    interviews.mark_interview_done(first, now=NOW - 4 * D)
+    second = interviews.add_interview(opp, NOW - 2 * H, interviewer_ids=[ann], now=NOW - D)
+    interviews.mark_interview_done(second, now=NOW)
     assert [k for c, k, *_ in follow_ups(opp) if c == katie] == ["thank-you-email"]
 
 
@@ -156,11 +163,11 @@ def test_on_the_interview_day_the_interviewer_is_not_never_in_touch(db_path: Pat
     # her interval is 21 days, so without the interview she is "4 days past the interval".
     ann = person("Ann Lee", added=NOW - 25 * D)
     opp = opportunities.add_opportunity("Acme", "Engineer", now=NOW - 25 * D)
-    interview = opportunities.add_interview(opp, NOW - 3 * H, interviewer_ids=[ann], now=NOW - D)
+    interview = interviews.add_interview(opp, NOW - 3 * H, interviewer_ids=[ann], now=NOW - D)
     cold_before, _ = cold_contacts(NOW)
     assert [(c.name, c.last_touch_at, c.days_over) for c in cold_before] == [("Ann Lee", None, 4)]
 
-    opportunities.mark_interview_done(interview, now=NOW)
+    interviews.mark_interview_done(interview, now=NOW)
 
     cold, total = cold_contacts(NOW)
     assert (cold, total) == ([], 0)
@@ -174,10 +181,8 @@ def test_on_the_interview_day_the_interviewer_is_not_never_in_touch(db_path: Pat
 def test_a_later_conversation_is_still_the_last_touch(db_path: Path) -> None:
     ann = person("Ann Lee")
     opp = opportunities.add_opportunity("Acme", "Engineer", now=NOW - 9 * D)
-    interview = opportunities.add_interview(
-        opp, NOW - 5 * D, interviewer_ids=[ann], now=NOW - 9 * D
-    )
-    opportunities.mark_interview_done(interview, now=NOW - 4 * D)
+    interview = interviews.add_interview(opp, NOW - 5 * D, interviewer_ids=[ann], now=NOW - 9 * D)
+    interviews.mark_interview_done(interview, now=NOW - 4 * D)
     assert get_contact(ann, now=NOW).last_touch_at == NOW - 5 * D + H
     from crm.domain.types import Channel, InteractionKind, LogDraft
 
@@ -192,7 +197,7 @@ def test_a_later_conversation_is_still_the_last_touch(db_path: Path) -> None:
 def test_a_scheduled_interview_is_not_yet_a_touch(db_path: Path) -> None:
     ann = person("Ann Lee")
     opp = opportunities.add_opportunity("Acme", "Engineer", now=NOW - 9 * D)
-    opportunities.add_interview(opp, NOW + D, interviewer_ids=[ann], now=NOW)
+    interviews.add_interview(opp, NOW + D, interviewer_ids=[ann], now=NOW)
     assert get_contact(ann, now=NOW).last_touch_at is None
 
 
@@ -202,10 +207,8 @@ def test_a_scheduled_interview_is_not_yet_a_touch(db_path: Path) -> None:
 def test_an_interview_marked_done_late_says_why_its_follow_ups_are_overdue(db_path: Path) -> None:
     ann, katie = person("Ann Lee"), person("Katie")
     opp = opportunities.add_opportunity("Acme", "Engineer", referrer_ids=[katie], now=NOW - 9 * D)
-    interview = opportunities.add_interview(
-        opp, NOW - 6 * D, interviewer_ids=[ann], now=NOW - 9 * D
-    )
-    opportunities.mark_interview_done(interview, now=NOW)
+    interview = interviews.add_interview(opp, NOW - 6 * D, interviewer_ids=[ann], now=NOW - 9 * D)
+    interviews.mark_interview_done(interview, now=NOW)
     overdue = followups.agenda(now=NOW, tz=UTC).overdue
     assert [(item.contact, item.note) for item in overdue] == [
         ("Ann Lee", "planned late: the interview ended 5 days ago"),
@@ -330,10 +333,8 @@ def test_reopening_brings_back_what_is_still_ahead_and_cancels_what_the_close_pl
 def test_a_dropped_ring_counts_the_held_round_as_the_last_touch(db_path: Path) -> None:
     ann = person("Ann Lee")
     opp = opportunities.add_opportunity("Acme", "Engineer", now=NOW - 9 * D)
-    interview = opportunities.add_interview(
-        opp, NOW - 3 * D, interviewer_ids=[ann], now=NOW - 9 * D
-    )
-    to_do = list(opportunities.mark_interview_done(interview, now=NOW - 2 * D))
+    interview = interviews.add_interview(opp, NOW - 3 * D, interviewer_ids=[ann], now=NOW - 9 * D)
+    to_do = list(interviews.mark_interview_done(interview, now=NOW - 2 * D))
     while to_do:  # a thank-you marked done plans the note: settle that too
         to_do += [note.id for note in followups.complete(to_do.pop(), now=NOW - 2 * D)]
     [ring] = followups.agenda(now=NOW, tz=UTC).rings_dropped

@@ -18,6 +18,7 @@ from crm.services import (
     connections,
     contacts,
     followups,
+    interviews,
     opportunities,
     references,
     suggestions,
@@ -43,7 +44,7 @@ def world(db_path: Path, now: datetime) -> dict[str, int]:
     }
     ids["opp"] = opportunities.add_opportunity("Initech", "Staff Engineer", now=now - 10 * D)
     ids["other"] = opportunities.add_opportunity("Globex", "SRE", now=now - 10 * D)
-    opportunities.add_interview(ids["opp"], now + 3 * D, interviewer_ids=[ids["ann"]], now=now)
+    interviews.add_interview(ids["opp"], now + 3 * D, interviewer_ids=[ids["ann"]], now=now)
     connections.add_connection(ids["ann"], ids["mark"])
     for who in ("mark", "eve"):
         references.save_reference(ids[who], relationship="Manager", talking_points="Grew fast")
@@ -171,10 +172,10 @@ def test_an_upcoming_interview_holds_the_ring_and_a_lead_has_none(
 @pytest.fixture
 def rounds(world: dict[str, int], now: datetime) -> dict[str, int]:
     """Initech: a first round with Bob (done), a second with Ann, who knows Mark (ahead)."""
-    first = opportunities.add_interview(
+    first = interviews.add_interview(
         world["opp"], now - 2 * D, interviewer_ids=[world["bob"]], now=now - 5 * D
     )
-    opportunities.mark_interview_done(first, now=now - 2 * D + H)
+    interviews.mark_interview_done(first, now=now - 2 * D + H)
     return {**world, "first": first}
 
 
@@ -200,10 +201,36 @@ def test_telling_an_interviewer_of_the_process_is_refused(
 def test_the_back_channel_suggestions_leave_out_every_interviewer_of_the_process(
     rounds: dict[str, int], now: datetime
 ) -> None:
-    second = opportunities.add_interview(
+    second = interviews.add_interview(
         rounds["opp"], now - D, interviewer_ids=[rounds["mark"]], now=now - 5 * D
     )
-    opportunities.mark_interview_done(second, now=now - D + H)
+    interviews.mark_interview_done(second, now=now - D + H)
     # Mark interviewed in round two and knows Ann of round three: still an interviewer.
     named = {idea.name for idea in suggestions.today(now=now).backchannel}
     assert "Mark Farmingham" not in named and "Ann Lee" not in named
+
+
+# --- giving a reference, with what the app's note says -----------------------------------------
+
+
+def test_giving_a_reference_returns_the_process_and_the_bonus_point(
+    world: dict[str, int], now: datetime
+) -> None:
+    given = references.give_reference_noted(
+        world["mark"], world["opp"], expected_call_at=now + 2 * D, now=now
+    )
+    assert given.opportunity == "Staff Engineer at Initech"
+    assert given.talking_point  # Mark knows Ann, who interviews for it
+    notes = references.reference_notes(world["mark"], world["opp"])
+    assert given.talking_point == notes.talking_point
+    with reading():
+        planned = list(
+            FollowUp.select(FollowUp.kind, FollowUp.note)
+            .where(FollowUp.id.in_(given.planned))
+            .tuples()
+        )
+    assert planned == [(FollowUpKind.BRIEF_REFERENCE.value, given.talking_point)]
+    plain = references.give_reference_noted(world["eve"], world["other"], now=now)
+    assert (plain.opportunity, plain.talking_point) == ("SRE at Globex", "")
+    with pytest.raises(InvalidInput, match="already given"):
+        references.give_reference_noted(world["mark"], world["opp"], now=now)

@@ -16,7 +16,7 @@ from crm.domain.types import (
     LogDraft,
     TimelineEntry,
 )
-from crm.services import contacts, conversations, followups, opportunities
+from crm.services import contacts, conversations, followups, interviews, opportunities
 
 
 @pytest.fixture
@@ -49,10 +49,10 @@ def history(db_path: Path, now: datetime) -> dict[str, int]:
         ),
         now=now,
     )
-    interview = opportunities.add_interview(
+    interview = interviews.add_interview(
         initech, ago(1), interviewer_ids=[ann], kind="onsite", now=ago(3)
     )
-    (thank_you,) = opportunities.mark_interview_done(interview, now=now)
+    (thank_you,) = interviews.mark_interview_done(interview, now=now)
     return {"ann": ann, "bob": bob, "initech": initech, "thank_you": thank_you}
 
 

@@ -336,7 +336,8 @@ async def test_a_long_timeline_shows_its_first_screenful_then_all_of_it(
     from datetime import timedelta
 
     from crm.domain.types import Channel, InteractionKind, LogDraft, TimelineEntry
-    from crm.screens.main import FIRST_TIMELINE_ROWS, MainScreen
+    from crm.screens.main import MainScreen
+    from crm.screens.main_side import FIRST_TIMELINE_ROWS
     from crm.services import conversations as conversations_service
     from crm.services.conversations import log_conversation
     from crm.widgets.timeline_pane import TimelinePane

@@ -15,7 +15,7 @@ from crm.screens.confirm import ConfirmDialog
 from crm.screens.contact_screen import ContactScreen
 from crm.screens.conversation_screen import ConversationScreen
 from crm.screens.log_form import LogForm
-from crm.services import contacts, conversations, opportunities
+from crm.services import contacts, conversations, interviews, opportunities
 from crm.services.tx import reading
 from crm.widgets.row_keys import InteractionKey
 from crm.widgets.timeline_pane import TimelinePane
@@ -32,14 +32,14 @@ def thanked(now: datetime) -> dict[str, int]:
     """Kat interviewed the user this morning; the thank-you e-mail to her is logged."""
     kat = contacts.create_contact(ContactDraft(name="Kat Ng", company="Initech"))
     opp = opportunities.add_opportunity("Initech", "Staff Engineer", now=now - timedelta(days=9))
-    interview = opportunities.add_interview(
+    interview = interviews.add_interview(
         opp,
         now - timedelta(hours=6),
         interviewer_ids=[kat],
         minutes=60,
         now=now - timedelta(days=3),
     )
-    opportunities.mark_interview_done(interview, ended_at=now - timedelta(hours=5), now=now)
+    interviews.mark_interview_done(interview, ended_at=now - timedelta(hours=5), now=now)
     result = conversations.log_conversation(
         LogDraft(
             contact_id=kat,

@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import TabbedContent
 
 from crm.domain.types import ContactDraft, FollowUpKind
-from crm.services import contacts, followups, opportunities
+from crm.services import contacts, followups, interviews, opportunities
 from crm.widgets.contact_list import ContactList
 from crm.widgets.interviews_pane import InterviewsPane
 from crm.widgets.row_keys import FollowUpKey, InterviewKey
@@ -26,7 +26,7 @@ def scenario(now: datetime) -> dict[str, int]:
     ids["opportunity"] = opportunities.add_opportunity(
         "Acme", "Staff Engineer", referrer_id=ids["Katie Morgan"], now=now - timedelta(days=10)
     )
-    ids["interview"] = opportunities.add_interview(
+    ids["interview"] = interviews.add_interview(
         ids["opportunity"],
         now - timedelta(hours=5),
         interviewer_ids=[ids["Ann Lee"], ids["Bob Stone"]],
@@ -76,7 +76,7 @@ async def test_overdue_items_are_red_on_today_and_in_the_timeline(
     db_path: Path, now: datetime
 ) -> None:
     ids = scenario(now - timedelta(days=3))
-    opportunities.mark_interview_done(ids["interview"], now=now - timedelta(days=3))
+    interviews.mark_interview_done(ids["interview"], now=now - timedelta(days=3))
     app = build_app(db_path, now)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -99,7 +99,7 @@ async def test_overdue_items_are_red_on_today_and_in_the_timeline(
 
 async def test_d_marks_done_and_s_snoozes(db_path: Path, now: datetime) -> None:
     ids = scenario(now)
-    opportunities.mark_interview_done(ids["interview"], now=now)
+    interviews.mark_interview_done(ids["interview"], now=now)
     app = build_app(db_path, now)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -125,7 +125,7 @@ async def test_d_marks_done_and_s_snoozes(db_path: Path, now: datetime) -> None:
 
 async def test_enter_on_today_jumps_to_the_contact(db_path: Path, now: datetime) -> None:
     ids = scenario(now)
-    opportunities.mark_interview_done(ids["interview"], now=now)
+    interviews.mark_interview_done(ids["interview"], now=now)
     app = build_app(db_path, now)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -167,7 +167,7 @@ async def test_log_a_conversation_entirely_by_keyboard(db_path: Path, now: datet
     from crm.services.tx import reading
 
     ids = scenario(now)
-    opportunities.mark_interview_done(ids["interview"], now=now)
+    interviews.mark_interview_done(ids["interview"], now=now)
     app = build_app(db_path, now)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -247,7 +247,7 @@ async def test_d_and_s_work_on_the_contact_screen_too(db_path: Path, now: dateti
     from crm.screens.contact_screen import ContactScreen
 
     ids = scenario(now)
-    opportunities.mark_interview_done(ids["interview"], now=now)
+    interviews.mark_interview_done(ids["interview"], now=now)
     agenda = followups.agenda(now=now)
 
     def thank_you_to(name: str) -> int:
@@ -292,7 +292,7 @@ async def test_the_interviews_pane_shows_every_helper_and_closing_settles_the_pr
     sam = contacts.create_contact(ContactDraft(name="Sam Stone", company="Hooli"))
     opportunities.add_helper(ids["opportunity"], rita, now=now)
     opportunities.add_helper(ids["opportunity"], sam, HelperRole.PULLED_STRINGS, now=now)
-    opportunities.mark_interview_done(ids["interview"], now=now)
+    interviews.mark_interview_done(ids["interview"], now=now)
     app = build_app(db_path, now)
     async with app.run_test(size=(160, 36)) as pilot:
         await settle(pilot)
@@ -331,13 +331,13 @@ async def test_a_follow_up_planned_late_says_why_in_the_timeline(
     db_path: Path, now: datetime
 ) -> None:
     ids = scenario(now)
-    late = opportunities.add_interview(
+    late = interviews.add_interview(
         ids["opportunity"],
         now - timedelta(days=6),
         interviewer_ids=[ids["Bob Stone"]],
         now=now - timedelta(days=9),
     )
-    opportunities.mark_interview_done(late, now=now)
+    interviews.mark_interview_done(late, now=now)
     app = build_app(db_path, now)
     async with app.run_test(size=(160, 36)) as pilot:
         await settle(pilot)
@@ -352,7 +352,7 @@ async def test_the_timeline_shows_what_a_close_cancelled(db_path: Path, now: dat
     from crm.domain.types import Stage
 
     ids = scenario(now)
-    opportunities.mark_interview_done(ids["interview"], now=now - timedelta(hours=3))
+    interviews.mark_interview_done(ids["interview"], now=now - timedelta(hours=3))
     opportunities.set_stage(ids["opportunity"], Stage.WITHDRAWN, now=now)
     app = build_app(db_path, now)
     async with app.run_test(size=(160, 36)) as pilot:

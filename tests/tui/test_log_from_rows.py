@@ -12,7 +12,7 @@ from crm.domain.types import Channel, ContactDraft, FollowUpKind, InteractionKin
 from crm.screens.backchannel_screen import BackchannelList, BackchannelScreen
 from crm.screens.log_form import LogForm
 from crm.screens.references_screen import ReferenceList, ReferencesScreen
-from crm.services import contacts, followups, opportunities
+from crm.services import contacts, followups, interviews, opportunities
 from crm.widgets.row_keys import FollowUpKey
 from crm.widgets.today_pane import TodayPane
 from tests.tui.helpers import build_app, settle
@@ -34,10 +34,10 @@ async def test_l_on_a_thank_you_row_logs_the_thank_you_and_settles_it(
 ) -> None:
     ann = contacts.create_contact(ContactDraft(name="Ann Lee", company="Initech"))
     opp = opportunities.add_opportunity("Initech", "Staff Engineer", now=now - timedelta(days=2))
-    interview = opportunities.add_interview(
+    interview = interviews.add_interview(
         opp, now - timedelta(hours=3), interviewer_ids=[ann], now=now - timedelta(days=1)
     )
-    opportunities.mark_interview_done(interview, now=now)
+    interviews.mark_interview_done(interview, now=now)
     app = build_app(db_path, now)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)

@@ -12,7 +12,7 @@ from textual.widgets import Input, TextArea
 from crm.db.models import FollowUp, Interaction
 from crm.domain.types import ContactDraft, FollowUpKind, LogDraft
 from crm.screens.log_form import LogForm
-from crm.services import contacts, opportunities
+from crm.services import contacts, interviews, opportunities
 from crm.services.tx import reading
 from crm.widgets.contact_card import ContactCard
 from crm.widgets.row_keys import FollowUpKey, RingKey
@@ -31,7 +31,7 @@ def process(now: datetime) -> dict[str, int]:
     """Staff Engineer at Initech, whose first round Ann ran last week."""
     ann = contacts.create_contact(ContactDraft(name="Ann [b]Lee[/b]", company="Initech"))
     opp = opportunities.add_opportunity("Initech", "Staff Engineer", now=now - timedelta(days=9))
-    opportunities.add_interview(
+    interviews.add_interview(
         opp, now - timedelta(days=7), interviewer_ids=[ann], now=now - timedelta(days=8)
     )
     return {"ann": ann, "opp": opp}
@@ -160,10 +160,10 @@ async def test_marking_a_thank_you_email_done_plans_the_note_and_says_so(
     db_path: Path, now: datetime
 ) -> None:
     ids = process(now)
-    interview = opportunities.add_interview(
+    interview = interviews.add_interview(
         ids["opp"], now - timedelta(hours=3), interviewer_ids=[ids["ann"]], now=now
     )
-    opportunities.mark_interview_done(interview, now=now)
+    interviews.mark_interview_done(interview, now=now)
     app = build_app(db_path, now)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -184,10 +184,10 @@ async def test_the_card_says_why_while_a_follow_up_is_highlighted(
     db_path: Path, now: datetime
 ) -> None:
     ids = process(now)
-    interview = opportunities.add_interview(
+    interview = interviews.add_interview(
         ids["opp"], now - timedelta(hours=3), interviewer_ids=[ids["ann"]], now=now
     )
-    opportunities.mark_interview_done(interview, now=now)
+    interviews.mark_interview_done(interview, now=now)
     opportunities.add_opportunity("Globex", "SRE", now=now)
     app = build_app(db_path, now)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -209,10 +209,10 @@ async def test_a_follow_up_highlighted_on_the_timeline_shows_its_why(
     db_path: Path, now: datetime
 ) -> None:
     ids = process(now)
-    interview = opportunities.add_interview(
+    interview = interviews.add_interview(
         ids["opp"], now - timedelta(hours=3), interviewer_ids=[ids["ann"]], now=now
     )
-    opportunities.mark_interview_done(interview, now=now)
+    interviews.mark_interview_done(interview, now=now)
     app = build_app(db_path, now)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)

@@ -8,7 +8,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from crm.services import backups, followups, opportunities
+from crm.services import backups, followups, interviews
 from crm.widgets.contact_list import ContactList
 from crm.widgets.today_pane import TodayPane
 from tests.tui.helpers import build_app, settle
@@ -41,7 +41,7 @@ async def test_a_follow_up_done_from_a_shell_leaves_the_open_app(
     db_path: Path, now: datetime
 ) -> None:
     ids = scenario(now)
-    opportunities.mark_interview_done(ids["interview"], now=now)
+    interviews.mark_interview_done(ids["interview"], now=now)
     app = build_app(db_path, now)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -54,7 +54,7 @@ async def test_a_restore_from_a_shell_shows_in_the_open_app(
     db_path: Path, now: datetime, tmp_path: Path
 ) -> None:
     ids = scenario(now)
-    opportunities.mark_interview_done(ids["interview"], now=now)
+    interviews.mark_interview_done(ids["interview"], now=now)
     copy = tmp_path / "before.sqlite3"
     backups.backup_database(db_path, copy)
     app = build_app(db_path, now)
@@ -72,7 +72,7 @@ async def test_the_cursor_stays_on_its_follow_up_when_another_process_changes_th
     db_path: Path, now: datetime
 ) -> None:
     ids = scenario(now)
-    opportunities.mark_interview_done(ids["interview"], now=now)
+    interviews.mark_interview_done(ids["interview"], now=now)
     app = build_app(db_path, now)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)

@@ -8,7 +8,8 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from crm.domain.linkedin import SkippedRow, is_profile_url, normalize_profile_url
+from crm.domain.linkedin import SkippedRow
+from crm.domain.linkedin_urls import is_profile_url, normalize_profile_url
 from crm.domain.text import fold
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

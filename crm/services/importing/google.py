@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from crm.domain.linkedin import SkippedRow, csv_problem, match_header
+from crm.domain.linkedin import SkippedRow, csv_problem
+from crm.domain.linkedin_header import match_header
 from crm.domain.text import clean_text
 from crm.domain.validation import MAX_NAME_LENGTH
 from crm.services.importing.batches import ImportResult, Progress

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, cast
 
 from crm.db.search import index_contacts
-from crm.domain.linkedin import normalize_profile_url
+from crm.domain.linkedin_urls import normalize_profile_url
 from crm.domain.matching import (
     Match,
     Person,

@@ -329,6 +329,10 @@ class TimelineEntry:
     opportunity: str = ""
     why: str = ""
     """A follow-up's one-line why from the playbook."""
+    follow_up_kind: FollowUpKind | None = None
+    """What a follow-up asks for: `l` on its row logs that kind of conversation."""
+    opportunity_id: int | None = None
+    """The opportunity a follow-up belongs to, if any."""
 
 
 @dataclass(frozen=True)

@@ -288,7 +288,7 @@ _TIMELINE_SQL = {
     ),
     "follow-up": (
         "SELECT f.id, f.kind, f.contact_id, c.name, f.window_start, f.window_end, f.done_at,"
-        " f.snoozed_until, f.note, o.role, co.name, f.cancelled_by"
+        " f.snoozed_until, f.note, o.role, co.name, f.cancelled_by, f.opportunity_id"
         " FROM follow_up f JOIN contact c ON c.id = f.contact_id"
         " LEFT JOIN opportunity o ON o.id = f.opportunity_id"
         " LEFT JOIN company co ON co.id = o.company_id"
@@ -379,6 +379,7 @@ def timeline(
         role,
         company,
         cancelled_by,
+        opportunity_id,
     ) in follow_ups:
         window_end = datetime.fromisoformat(end)
         done_at = _moment(done)
@@ -402,6 +403,8 @@ def timeline(
                 state=state,
                 opportunity=opportunity_title(role, company),
                 why=why_of(FollowUpKind(kind)),
+                follow_up_kind=FollowUpKind(kind),
+                opportunity_id=opportunity_id,
             )
         )
     for iid, starts, kind, done, role, company in interviews:

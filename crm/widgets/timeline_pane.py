@@ -53,10 +53,11 @@ def timeline_rows(entries: list[TimelineEntry], now: datetime, *, show_contact: 
             key = FollowUpKey(
                 entry.id,
                 entry.contact_id or 0,
-                None,
+                entry.opportunity_id,
                 f"{entry.title} — {entry.contact}",
                 pending,
                 why=entry.why,
+                kind=entry.follow_up_kind,
             )
         elif entry.what == "interaction":
             title = entry.title

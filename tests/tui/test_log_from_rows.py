@@ -9,11 +9,14 @@ from pathlib import Path
 from textual.widgets import Select
 
 from crm.domain.types import Channel, ContactDraft, FollowUpKind, InteractionKind
+from crm.messages import GoToContact
 from crm.screens.backchannel_screen import BackchannelList, BackchannelScreen
+from crm.screens.contact_screen import ContactScreen
 from crm.screens.log_form import LogForm
 from crm.screens.references_screen import ReferenceList, ReferencesScreen
 from crm.services import contacts, followups, interviews, opportunities
 from crm.widgets.row_keys import FollowUpKey
+from crm.widgets.timeline_pane import TimelinePane
 from crm.widgets.today_pane import TodayPane
 from tests.tui.helpers import build_app, settle
 from tests.tui.test_backchannel_references import SIZE, interview_of, move_to, notes, pending
@@ -59,6 +62,38 @@ async def test_l_on_a_thank_you_row_logs_the_thank_you_and_settles_it(
     kinds = {i.kind for i in agenda.overdue + agenda.due + agenda.upcoming}
     assert FollowUpKind.THANK_YOU_EMAIL not in kinds
     assert FollowUpKind.HANDWRITTEN_NOTE in kinds  # the e-mail went out: the note is next
+
+
+async def test_l_on_a_thank_you_row_of_the_timeline_logs_the_thank_you(
+    db_path: Path, now: datetime
+) -> None:
+    ann = contacts.create_contact(ContactDraft(name="Ann Lee", company="Initech"))
+    opp = opportunities.add_opportunity("Initech", "Staff Engineer", now=now - timedelta(days=2))
+    interview = opportunities.add_interview(
+        opp, now - timedelta(hours=3), interviewer_ids=[ann], now=now - timedelta(days=1)
+    )
+    opportunities.mark_interview_done(interview, now=now)
+    app = build_app(db_path, now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.screen.post_message(GoToContact(ann))
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactScreen)
+        timeline = app.screen.query_one(TimelinePane)
+        timeline.focus()
+        move_to_row(
+            timeline,
+            lambda key: (
+                isinstance(key, FollowUpKey) and key.title.startswith("Send a thank-you e-mail")
+            ),
+        )
+        await pilot.press("l")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, LogForm)
+        assert form_fields(form) == (InteractionKind.THANK_YOU, Channel.EMAIL, opp)
 
 
 async def test_l_on_the_back_channel_logs_a_back_channel_talk(demo_db: Path, now: datetime) -> None:

@@ -69,10 +69,10 @@ async def test_l_on_a_thank_you_row_of_the_timeline_logs_the_thank_you(
 ) -> None:
     ann = contacts.create_contact(ContactDraft(name="Ann Lee", company="Initech"))
     opp = opportunities.add_opportunity("Initech", "Staff Engineer", now=now - timedelta(days=2))
-    interview = opportunities.add_interview(
+    interview = interviews.add_interview(
         opp, now - timedelta(hours=3), interviewer_ids=[ann], now=now - timedelta(days=1)
     )
-    opportunities.mark_interview_done(interview, now=now)
+    interviews.mark_interview_done(interview, now=now)
     app = build_app(db_path, now)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)

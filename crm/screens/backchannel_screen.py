@@ -440,9 +440,8 @@ class BackchannelScreen(OverlayScreen):
 
         self.daily.write(
             lambda: backchannel.plan_note(kind, contact_id, interview_id, now=app_now(self)),
-            lambda note: f"{what} to {name} planned{due(note)}",
-            unchanged=lambda note: (
-                None if note.planned else f"{what} to {name} is already planned{due(note)}"
+            lambda note: (
+                f"{what} to {name} {'planned' if note.planned else 'is already planned'}{due(note)}"
             ),
         )
 

@@ -77,14 +77,11 @@ class DailyLoop:
         save: Callable[[], ResultT],
         said: Callable[[ResultT], str],
         then: Callable[[ResultT], None] | None = None,
-        *,
-        unchanged: Callable[[ResultT], str | None] | None = None,
     ) -> None:
         """Run ``save`` in a thread worker, then say what it did (``said``), reload and run
-        ``then``, or say why it couldn't. ``unchanged`` gives the warning to show instead,
-        with no reload, when the result says nothing was written."""
+        ``then``, or say why it couldn't."""
         self.screen.run_worker(
-            partial(self._write, save, said, then, unchanged),
+            partial(self._write, save, said, then),
             thread=True,
             group="save",
             exit_on_error=False,
@@ -95,17 +92,11 @@ class DailyLoop:
         save: Callable[[], ResultT],
         said: Callable[[ResultT], str],
         then: Callable[[ResultT], None] | None,
-        unchanged: Callable[[ResultT], str | None] | None = None,
     ) -> None:
         try:
             result = save()
         except USER_ERRORS as error:
             self.fail(error)
-            return
-        warning = unchanged(result) if unchanged is not None else None
-        if warning is not None:
-            app = self.screen.app
-            app.call_from_thread(partial(app.notify, warning, severity="warning", markup=False))
             return
         self.changed(said(result))
         if then is not None:

@@ -318,13 +318,14 @@ def plan_note(
     interview, unless one of that kind for this person and process is still pending."""
     if kind not in (FollowUpKind.HEADS_UP, FollowUpKind.TELL_INTERVIEWED):
         raise ValueError(f"Not a back-channel note: {kind}")
-    with reading():
+    # One transaction: another crm can't plan the same note between the look and the write.
+    with writing():
         opportunity_id = _interview(interview_id).opportunity_id
-    already = pending_window_end(kind, contact_id, opportunity_id)
-    if already is not None:
-        return PlannedNote(planned=False, due=already)
-    if kind is FollowUpKind.HEADS_UP:
-        follow_up_id = plan_heads_up(contact_id, interview_id, now=now)
-    else:
-        follow_up_id = plan_tell_interviewed(contact_id, interview_id, now=now)
-    return PlannedNote(planned=True, due=window_end(follow_up_id))
+        already = pending_window_end(kind, contact_id, opportunity_id)
+        if already is not None:
+            return PlannedNote(planned=False, due=already)
+        if kind is FollowUpKind.HEADS_UP:
+            follow_up_id = plan_heads_up(contact_id, interview_id, now=now)
+        else:
+            follow_up_id = plan_tell_interviewed(contact_id, interview_id, now=now)
+        return PlannedNote(planned=True, due=window_end(follow_up_id))

@@ -288,3 +288,19 @@ def test_time_1000_vcard_puts_to_radicale(tmp_path: Path) -> None:
         print(f"\n1000 PUTs to Radicale: {time.monotonic() - start:.1f} s")
     finally:
         server.kill()
+
+
+def test_caldav_make_calendar_and_plain_mkcol(dav_server: DavServer, phone: Phone) -> None:
+    # The caldav library's own call makes a VTODO-only calendar with a display name on both.
+    phone.principal.make_calendar(name="crm follow-ups", supported_calendar_component_set=["VTODO"])
+    assert [(c.name, c.components) for c in phone.collections()] == [("crm follow-ups", ("VTODO",))]
+    # The fallback for address books (plain MKCOL, then PROPPATCH the resourcetype) only works
+    # on Xandikos: Radicale refuses a plain MKCOL there. Extended MKCOL works on both.
+    href = phone.home("addressbook") + "plain/"
+    assert (
+        phone.request("MKCOL", href).status == {"radicale": 403, "xandikos": 201}[dav_server.name]
+    )
+    # Radicale's OPTIONS does not advertise sync-collection, though it answers the REPORT.
+    dav = phone.request("OPTIONS", "/").headers["dav"]
+    assert "extended-mkcol" in dav
+    assert ("sync-collection" in dav) is (dav_server.name == "xandikos")

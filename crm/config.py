@@ -20,6 +20,33 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class SyncSettings:
+    """``[sync]``: the CalDAV/CardDAV server crm mirrors follow-ups, interviews and contacts to."""
+
+    url: str = ""
+    """The server or principal URL; the collections are found by discovery. "" turns sync off."""
+    username: str = ""
+    password_command: tuple[str, ...] = ()
+    """A command whose first line of output is the password (``pass show dav``), run without a
+    shell."""
+    password_env: str = ""
+    """The environment variable holding the password, when there is no command."""
+    tasks: str = "crm follow-ups"
+    events: str = "crm interviews"
+    addressbook: str = "crm"
+    tasks_as_events: bool = False
+    """For servers without tasks (Google): follow-ups become timed events."""
+    ca_file: str = ""
+    """A PEM file of the private CA the server's certificate is checked against."""
+    every: int = 0
+    """Minutes between automatic syncs while the app is open (and one at start); 0: by hand."""
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.url)
+
+
+@dataclass(frozen=True)
 class Settings:
     """What the user can configure."""
 
@@ -36,6 +63,8 @@ class Settings:
 
     theme: str = ""
     """``[ui] theme``: the Textual theme the app opens with; empty: Textual's default."""
+
+    sync: SyncSettings = field(default_factory=SyncSettings)
 
 
 def load_settings(path: Path) -> Settings:
@@ -57,6 +86,11 @@ def load_settings(path: Path) -> Settings:
 
         [ui]
         theme = "nord"
+
+        [sync]
+        url = "https://dav.example.org/"
+        username = "me"
+        password_command = "pass show dav"
     """
     try:
         text = path.read_text(encoding="utf-8")
@@ -88,6 +122,7 @@ def load_settings(path: Path) -> Settings:
         time_zone=_time_zone(data, path),
         keys=_keys(data, path),
         theme=_theme(data, path),
+        sync=_sync(data, path),
     )
 
 
@@ -116,6 +151,54 @@ def _theme(data: dict[str, object], path: Path) -> str:
     if not isinstance(theme, str):
         raise ConfigError(f'{path}: [ui] theme must be a theme name in quotes, such as "nord".')
     return theme.strip()
+
+
+_SYNC_TEXT = ("url", "username", "password_env", "tasks", "events", "addressbook", "ca_file")
+MAX_SYNC_EVERY = 24 * 60
+
+
+def _sync(data: dict[str, object], path: Path) -> SyncSettings:
+    """``[sync]``, with each value checked; whether the server answers is the sync's to say."""
+    import shlex
+
+    section = data.get("sync", {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [sync] must be a table (url, username, password_command...).")
+    values: dict[str, str] = {}
+    for name in _SYNC_TEXT:
+        value = section.get(name, getattr(SyncSettings, name))
+        if not isinstance(value, str) or "\0" in value:
+            raise ConfigError(f"{path}: [sync] {name} must be text in quotes.")
+        values[name] = value.strip()
+    url = values["url"]
+    if url and not url.lower().startswith(("https://", "http://")):
+        raise ConfigError(f"{path}: [sync] url must start with https:// (or http://).")
+    for name in ("tasks", "events", "addressbook"):
+        if url and not values[name]:
+            raise ConfigError(f"{path}: [sync] {name} must name a collection.")
+    command = section.get("password_command", "")
+    if isinstance(command, str):
+        try:
+            argv = tuple(shlex.split(command))
+        except ValueError as error:
+            raise ConfigError(f"{path}: [sync] password_command: {error}.") from error
+    elif isinstance(command, list) and all(isinstance(part, str) for part in command):
+        argv = tuple(command)
+    else:
+        raise ConfigError(f"{path}: [sync] password_command must be a command in quotes.")
+    as_events = section.get("tasks_as_events", False)
+    if not isinstance(as_events, bool):
+        raise ConfigError(f"{path}: [sync] tasks_as_events must be true or false.")
+    every = section.get("every", 0)
+    if not isinstance(every, int) or isinstance(every, bool) or not 0 <= every <= MAX_SYNC_EVERY:
+        raise ConfigError(
+            f"{path}: [sync] every must be a whole number of minutes, 0 (by hand) to "
+            f"{MAX_SYNC_EVERY:,}."
+        )
+    unknown = sorted(set(section) - {*_SYNC_TEXT, "password_command", "tasks_as_events", "every"})
+    if unknown:
+        raise ConfigError(f"{path}: [sync] has no setting {unknown[0][:40]!r}.")
+    return SyncSettings(password_command=argv, tasks_as_events=as_events, every=every, **values)
 
 
 def _time_zone(data: dict[str, object], path: Path) -> str:

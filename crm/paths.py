@@ -27,8 +27,20 @@ def db_path(option: str | os.PathLike[str] | None = None) -> Path:
     return default_db_path()
 
 
+_config_option: Path | None = None
+
+
+def use_config(option: str | os.PathLike[str] | None) -> None:
+    """Make ``--config FILE`` the config file for this process (None: back to the default)."""
+    global _config_option
+    _config_option = Path(option).expanduser() if option else None
+
+
 def config_path() -> Path:
-    """The config file: ``CRM_CONFIG`` or ``config.toml`` in the user's config directory."""
+    """The config file: ``--config``, then ``CRM_CONFIG``, then ``config.toml`` in the user's
+    config directory."""
+    if _config_option is not None:
+        return _config_option
     from_env = os.environ.get(CONFIG_ENV)
     if from_env:
         return Path(from_env).expanduser()

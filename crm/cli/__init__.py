@@ -28,6 +28,7 @@ from crm.cli import (
     keys,
     opportunities,
     references,
+    sync,
 )
 from crm.cli.context import (
     WAITING_MESSAGE,
@@ -60,6 +61,12 @@ DEBUG_ENV = "CRM_DEBUG"
     help=f"Database file (default: the user data folder; env {paths.DB_ENV}).",
 )
 @click.option(
+    "--config",
+    "config_option",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"Config file (default: config.toml in the user config folder; env {paths.CONFIG_ENV}).",
+)
+@click.option(
     "--now",
     "now_text",
     metavar="WHEN",
@@ -67,8 +74,11 @@ DEBUG_ENV = "CRM_DEBUG"
 )
 @click.version_option(__version__, "--version", prog_name="crm")
 @click.pass_context
-def cli(ctx: click.Context, db_option: Path | None, now_text: str | None) -> None:
+def cli(
+    ctx: click.Context, db_option: Path | None, config_option: Path | None, now_text: str | None
+) -> None:
     """A keyboard-driven CRM for your job search. Without a command, opens the app."""
+    paths.use_config(config_option)
     ctx.obj = {
         "db_path": paths.db_path(db_option),
         "db_given": db_option is not None,
@@ -292,5 +302,6 @@ for _command in (
     backups.backup_command,
     backups.restore_command,
     keys.keys_command,
+    sync.sync_command,
 ):
     cli.add_command(_command)

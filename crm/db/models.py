@@ -303,6 +303,61 @@ class ContactIndex(FTS5Model):
         options = {"tokenize": "unicode61 remove_diacritics 2", "prefix": "1 2 3"}
 
 
+class SyncCollection(BaseModel):
+    """A server collection crm syncs with ("tasks", "events", "cards"), and where it left off."""
+
+    name = CharField(unique=True)
+    url = CharField(default="")
+    source = CharField(default="")  # the [sync] url, user and name that found ``url``
+    sync_token = CharField(default="")  # RFC 6578 token of the last sync, "" when none
+    clock = IntegerField(default=-1)  # SyncClock.ticks when this collection last matched crm
+
+    class Meta:
+        table_name = "sync_collection"
+
+
+class SyncItem(BaseModel):
+    """One item crm has on a server: where it is, its ETag, and what both sides agreed on last."""
+
+    collection = CharField()
+    uid = CharField()  # the crm item's uid (contact, follow-up, interview); the href's if foreign
+    server_uid = CharField(default="")  # the UID inside the server's item, when not ``uid``
+    href = CharField()
+    etag = CharField(default="")
+    pushed = CharField(default="")  # digest of the body the server holds, as crm last saw it
+    base = TextField(default="")  # JSON of the synced fields both sides had at the last sync
+    state = CharField(default="")  # "" synced; "deleted" on the server; "foreign" not crm's
+    synced_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "sync_item"
+        indexes = ((("collection", "uid"), True),)
+
+
+class SyncEvent(BaseModel):
+    """The sync history: what a sync did that the user may want to know or undo."""
+
+    at = DateTimeField(index=True)
+    collection = CharField()
+    uid = CharField(default="")
+    contact = ForeignKeyField(Contact, null=True, on_delete="SET NULL", backref="sync_events")
+    action = CharField()  # domain.sync.SyncAction
+    detail = TextField(default="")  # JSON: the field, the value kept and the value lost, ...
+
+    class Meta:
+        table_name = "sync_event"
+
+
+class SyncClock(BaseModel):
+    """One row whose ticks go up (by triggers) whenever anything a sync sends changes, so a
+    sync with nothing new locally is told in one read."""
+
+    ticks = IntegerField(default=0)
+
+    class Meta:
+        table_name = "sync_clock"
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     Company,
     ImportBatch,
@@ -319,4 +374,8 @@ ALL_MODELS: tuple[type[Model], ...] = (
     Connection,
     Reference,
     ReferenceGiven,
+    SyncCollection,
+    SyncItem,
+    SyncEvent,
+    SyncClock,
 )

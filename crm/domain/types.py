@@ -94,6 +94,8 @@ CANCELLED_BY_CLOSE = "close"
 """FollowUp.cancelled_by for a follow-up its process's close cancelled."""
 CANCELLED_BY_REOPEN = "reopen"
 """FollowUp.cancelled_by for what a close planned, cancelled when the process reopened."""
+CANCELLED_BY_PHONE = "phone"
+"""FollowUp.cancelled_by for a follow-up whose task was deleted on the phone (a sync saw it)."""
 
 
 class HelperRole(StrEnum):

@@ -274,6 +274,19 @@ def _components(now: datetime | None) -> list[tuple[str, Event | Todo]]:
     ]
 
 
+def interview_events(stamp: datetime) -> dict[str, str]:
+    """Each interview as its own iCalendar text (an event with a reminder), by UID.
+
+    Interviewers are named in the description, never as attendees: a server would e-mail
+    attendees an invitation.
+    """
+    interviews, _ = _entries()
+    return {
+        entry.uid: _calendar([_event(entry, stamp)]).to_ical().decode("utf-8")
+        for entry in interviews
+    }
+
+
 def export_calendar(*, now: datetime | None = None) -> tuple[str, int]:
     """Interviews and pending follow-ups as one iCalendar text; returns (text, entries).
 

@@ -35,6 +35,7 @@ from crm.domain.ring import log_gives_up_ring
 from crm.domain.text import sort_key
 from crm.domain.types import (
     CANCELLED_BY_CLOSE,
+    CANCELLED_BY_PHONE,
     CANCELLED_BY_REOPEN,
     CLOSED_STAGES,
     ContactDetail,
@@ -454,6 +455,7 @@ CANCELLED_WHY = {
     CANCELLED_BY_CLOSE: "cancelled (process closed)",
     CANCELLED_BY_REOPEN: "cancelled (process reopened)",
     CANCELLED_BY_UNLOG: "cancelled (its conversation was corrected or deleted)",
+    CANCELLED_BY_PHONE: "dismissed (its task was deleted on the phone)",
 }
 """How a cancelled follow-up reads in the timeline and `crm` output."""
 

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from crm.domain.conversations import CANCELLED_BY_UNLOG
 from crm.domain.types import (
     CANCELLED_BY_CLOSE,
+    CANCELLED_BY_PHONE,
     CANCELLED_BY_REOPEN,
     Channel,
     ConnectionSource,
@@ -132,7 +134,17 @@ FOLLOW_UP_FIELDS = (
     Field("done_at", MAYBE_TIME),
     Field("snoozed_until", MAYBE_TIME),
     Field("note", TEXT),
-    Field("cancelled_by", TEXT, choices=("", CANCELLED_BY_CLOSE, CANCELLED_BY_REOPEN)),
+    Field(
+        "cancelled_by",
+        TEXT,
+        choices=(
+            "",
+            CANCELLED_BY_CLOSE,
+            CANCELLED_BY_REOPEN,
+            CANCELLED_BY_UNLOG,
+            CANCELLED_BY_PHONE,
+        ),
+    ),
     Field("created_at", TIME),
 )
 CONNECTION_FIELDS = (

@@ -1,0 +1,77 @@
+"""Interviews as calendar events, one way: crm's interviews are the truth.
+
+An event edited on the phone is set back to crm's version (and the report says so: change the
+interview in crm); an event deleted on the phone is not sent again, and is reported.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from icalendar import Calendar
+
+from crm.db.models import Interview
+from crm.db.typed import tuples
+from crm.domain.sync import SyncAction, SyncReport
+from crm.services.calendar import interview_events
+from crm.services.sync import state
+from crm.services.sync.engine import LocalItem, Pulled
+from crm.services.sync.state import ItemState
+
+# Every event carries the same DTSTAMP, so an unchanged interview renders to the same bytes.
+STAMP = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def summary_of(body: str) -> tuple[str, str]:
+    """(UID, SUMMARY) of the first event or task in an iCalendar text; blanks if unreadable."""
+    try:
+        calendar = Calendar.from_ical(body)
+    except ValueError:
+        return "", ""
+    for component in calendar.walk():
+        if component.name in ("VEVENT", "VTODO"):
+            return str(component.get("uid", "")), str(component.get("summary", ""))
+    return "", ""
+
+
+class InterviewEvents:
+    name = "events"
+    kind = "calendar"
+    content_type = "text/calendar"
+    suffix = ".ics"
+
+    def local(self, server_uids: dict[str, str]) -> dict[str, LocalItem]:
+        return {
+            uid: LocalItem(uid, body, "", summary_of(body)[1])
+            for uid, body in interview_events(STAMP).items()
+        }
+
+    def uid_of(self, body: str) -> str:
+        return summary_of(body)[0]
+
+    def pulled(
+        self, known: ItemState, body: str, now: datetime, report: SyncReport
+    ) -> Pulled | None:
+        if _exists(known.uid):
+            what = summary_of(body)[1] or known.uid
+            report.note(self.name, SyncAction.CHANGED_ON_PHONE, what, "crm's version sent back")
+        return Pulled(server_current=False)
+
+    def foreign(
+        self, href: str, uid: str, body: str, now: datetime, report: SyncReport
+    ) -> ItemState | None:
+        what = summary_of(body)[1] or uid
+        report.note(self.name, SyncAction.FOREIGN, what)
+        state.record(self.name, SyncAction.FOREIGN, now, uid=uid, summary=what)
+        return ItemState(uid or href, href, "", "", "", "foreign", uid)
+
+    def gone(self, known: ItemState, now: datetime, report: SyncReport) -> ItemState | None:
+        if not _exists(known.uid):
+            return None
+        report.note(self.name, SyncAction.KEPT_OFF_SERVER, known.uid)
+        state.record(self.name, SyncAction.KEPT_OFF_SERVER, now, uid=known.uid)
+        return ItemState(known.uid, known.href, "", "", "", "deleted")
+
+
+def _exists(uid: str) -> bool:
+    return any(tuples(Interview.select(Interview.id).where(Interview.uid == uid).limit(1)))

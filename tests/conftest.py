@@ -36,6 +36,7 @@ def private_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep every test away from the user's real database and config."""
     monkeypatch.delenv(paths.DB_ENV, raising=False)
     monkeypatch.setenv(paths.CONFIG_ENV, str(tmp_path / "config" / "config.toml"))
+    paths.use_config(None)  # a --config from an earlier test's in-process run
     monkeypatch.setattr(paths, "default_db_path", lambda: tmp_path / "default" / "crm.sqlite3")
 
 

@@ -111,10 +111,39 @@ def sync_collection(run: Run) -> None:
         with writing():
             state.forget(name)
     _pull(run, changed, deleted, known, by_href)
+    before = run.report.of(name).sent + run.report.of(name).deleted
     seen = _push(run, known)
-    if not run.dry_run:
-        with writing():
-            state.save_collection(CollectionState(name, run.url, listing.token, seen, run.source))
+    if run.dry_run:
+        return
+    token = listing.token
+    if run.report.of(name).sent + run.report.of(name).deleted != before:
+        token = _token_after_own_writes(run, token, known)
+    with writing():
+        state.save_collection(CollectionState(name, run.url, token, seen, run.source))
+
+
+def _token_after_own_writes(run: Run, token: str, known: dict[str, ItemState]) -> str:
+    """A token that covers crm's own writes, when nobody else wrote meanwhile.
+
+    Keeping the token from before them would be wrong, not just slow: an item crm creates and
+    the phone deletes before the next sync is, to that old token, an item that never existed.
+    """
+    if not token:
+        return token
+    after = run.server.listing(run.url, token)
+    if after.complete:
+        return token
+    mine = {item.href: item for item in known.values()}
+    for href, etag in after.changed.items():
+        item = mine.get(href)
+        if item is None or (item.etag and item.etag != etag):
+            return token  # someone else changed something: the next sync reads it
+        if not item.etag:
+            item.etag = etag
+            _save(run, item)
+    if any(href in mine for href in after.deleted):
+        return token
+    return after.token
 
 
 def _deleted(listing: Listing, by_href: dict[str, ItemState]) -> list[str]:

@@ -52,7 +52,9 @@ def sync(settings: SyncSettings, *, now: datetime, dry_run: bool = False) -> Syn
         sides = _sides(settings)
         urls = _known_urls(settings, sides) or _discover(server, settings, sides, dry_run)
         for (side, name, component), url in zip(sides, urls, strict=True):
-            if not url:
+            if not url:  # a dry run, and the collection isn't there yet: all of it would go
+                with reading():
+                    report.of(side.name).sent += len(side.local({}))
                 continue
             run = Run(server, url, side, now, report, _source(settings, name, component), dry_run)
             sync_collection(run)

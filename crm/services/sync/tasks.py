@@ -165,7 +165,7 @@ def _alarm(summary: str, at: datetime) -> Alarm:
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", summary)
-    alarm.add("trigger", _utc(at))  # absolute: VALUE=DATE-TIME
+    alarm.add("trigger", _utc(at), parameters={"VALUE": "DATE-TIME"})
     return alarm
 
 

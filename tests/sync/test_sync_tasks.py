@@ -62,7 +62,7 @@ def test_first_sync_makes_the_collections_and_sends_every_pending_follow_up(
     assert kinds[EVENTS].kind == "calendar"
     tasks = {t.uid: t for t in synced.phone.tasks(TASKS)}
     assert set(tasks) == set(pending)
-    for uid, (kind, name, email, start, end) in pending.items():
+    for uid, (_kind, name, email, start, end) in pending.items():
         todo = _component(tasks[uid].ical, "VTODO")
         assert name in str(todo["SUMMARY"])
         assert todo["DTSTART"].dt == _utc(start) and todo["DUE"].dt == _utc(end)

@@ -53,8 +53,10 @@ class CrmApp(App[None]):
         settings: Settings | None = None,
     ) -> None:
         super().__init__()
+        self.settings = current_settings() if settings is None else settings
+        """The user's config file, read once at start."""
         choices = check_ui_settings(
-            current_settings() if settings is None else settings,
+            self.settings,
             lambda: {bound.id for bound in all_bound_keys()},
             self.available_themes,
         )

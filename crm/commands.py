@@ -119,6 +119,11 @@ class ActionCommands(Provider):
             "Same e-mail, same LinkedIn, or same name at one company",
         ),
         ("Rebuild the search index", "rebuild_search_index", "If search ever misses someone"),
+        (
+            "Sync now",
+            "sync_now",
+            "Follow-ups, interviews and contacts with your CalDAV/CardDAV server ([sync])",
+        ),
     )
 
     async def discover(self) -> Hits:

@@ -136,3 +136,22 @@ class SyncReport:
     @property
     def changed_anything(self) -> bool:
         return any(c.sent or c.received or c.deleted for c in self.collections.values())
+
+
+def status_label(
+    *, last_synced: datetime | None, failure: str, running: bool, now: datetime
+) -> str:
+    """What the title bar says of sync: "syncing…", "synced 2 min ago", "sync failed: why"."""
+    if running:
+        return "syncing…"
+    if failure:
+        return f"sync failed: {failure}"
+    if last_synced is None:
+        return ""
+    minutes = max(0, int((now - last_synced).total_seconds() // 60))
+    if minutes < 1:
+        return "synced just now"
+    if minutes < 60:
+        return f"synced {minutes} min ago"
+    hours = minutes // 60
+    return f"synced {hours} h ago" if hours < 48 else f"synced {hours // 24} days ago"

@@ -29,6 +29,7 @@ from crm.screens.daily_actions import DailyLoop
 from crm.screens.editing import ContactEditor
 from crm.screens.main_keys import MAIN_BINDINGS, help_sections
 from crm.screens.main_side import CardLoaded, RestOfTimeline, SidePanes
+from crm.screens.main_sync import PhoneSync
 from crm.screens.main_verbs import MainVerbs
 from crm.services import opportunities
 from crm.services.watch import ChangeWatch
@@ -87,6 +88,8 @@ class MainScreen(Screen[None]):
         """Logs conversations, moves follow-ups, interviews and opportunities along."""
         self.verbs = MainVerbs(self, self.daily, self.deleted, lambda: self.shown_contact)
         """Opens the other screens and runs the palette's verbs."""
+        self.phone_sync: PhoneSync | None = None
+        """Syncs with the CalDAV/CardDAV server in [sync], by hand or every few minutes."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -115,6 +118,12 @@ class MainScreen(Screen[None]):
         self.app.first_frame_shown()  # type: ignore[attr-defined]
         self._watch.settle()
         self.set_interval(WATCH_SECONDS, self._look_for_other_writers, name="watch")
+        self.phone_sync = PhoneSync(
+            self,
+            self.app.settings.sync,  # type: ignore[attr-defined]
+            self.app.clock,  # type: ignore[attr-defined]
+        )
+        self.phone_sync.start()
 
     def _look_for_other_writers(self) -> None:
         """Show what another process wrote (cron's `crm log`, a restore) within a second."""
@@ -405,6 +414,10 @@ class MainScreen(Screen[None]):
 
     def action_rebuild_search_index(self) -> None:
         self.verbs.rebuild_index()
+
+    def action_sync_now(self) -> None:
+        if self.phone_sync is not None:
+            self.phone_sync.run(by_hand=True)
 
     @on(DataChanged)
     def reload_everything(self, message: DataChanged) -> None:

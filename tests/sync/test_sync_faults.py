@@ -1,0 +1,142 @@
+"""A sync cut off (server stopped, kill -9) or raced (the phone edits between crm's read and
+its write): the next sync finishes the job, nothing duplicated, nothing lost."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crm.services.sync.dav import Server
+from tests.dav_servers import DavServer
+from tests.sync.conftest import Synced
+
+pytestmark = pytest.mark.slow
+TASKS = "crm follow-ups"
+
+
+def _rows(db: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
+    with closing(sqlite3.connect(db)) as connection:
+        return connection.execute(sql, params).fetchall()
+
+
+def _process(synced: Synced, *args: str) -> subprocess.Popen[str]:
+    env = {
+        **os.environ,
+        "CRM_DB": str(synced.db),
+        "CRM_CONFIG": str(synced.config),
+        "CRM_TEST_DAV_PASSWORD": synced.server.password or "none",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "crm", "--now", "2026-11-18 15:00", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _many_follow_ups(synced: Synced) -> None:
+    synced.ok("demo", "--no-open", "--contacts", "150", "--follow-ups", "150")
+
+
+def _check_whole(synced: Synced) -> None:
+    """Every pending follow-up is on the server once, every task there is crm's, and the
+    database is sound."""
+    assert _rows(synced.db, "PRAGMA integrity_check") == [("ok",)]
+    pending = {uid for (uid,) in _rows(synced.db, "SELECT uid FROM follow_up WHERE done_at IS NULL")}
+    tasks = [t.uid for t in synced.phone.tasks(TASKS) if t.status == "NEEDS-ACTION"]
+    assert len(tasks) == len(set(tasks)), "a task was duplicated"
+    assert set(tasks) == pending
+    synced_items = _rows(
+        synced.db, "SELECT count(*), count(DISTINCT href) FROM sync_item WHERE collection = 'tasks'"
+    )
+    assert synced_items[0][0] == synced_items[0][1]
+
+
+def test_the_server_stopped_mid_sync_then_a_clean_sync_finishes(synced: Synced) -> None:
+    _many_follow_ups(synced)
+    before = _rows(synced.db, "SELECT count(*) FROM follow_up")
+    sync = _process(synced, "sync")
+    _wait_for_items(synced.server, 20)
+    synced.server.kill()
+    _, err = sync.communicate(timeout=60)
+    assert sync.returncode != 0 and err.count("\n") == 1, err
+    assert _rows(synced.db, "PRAGMA integrity_check") == [("ok",)]
+    assert _rows(synced.db, "SELECT count(*) FROM follow_up") == before
+    synced.server.restart()
+    synced.sync()
+    _check_whole(synced)
+    again = synced.sync()
+    assert again["collections"] == {}
+
+
+def test_kill_9_at_random_points_then_a_clean_sync(synced: Synced) -> None:
+    _many_follow_ups(synced)
+    chance = random.Random(17)
+    for _ in range(4):
+        sync = _process(synced, "sync")
+        time.sleep(chance.uniform(0.2, 2.5))
+        sync.send_signal(signal.SIGKILL)
+        sync.wait(timeout=30)
+        assert _rows(synced.db, "PRAGMA integrity_check") == [("ok",)]
+        # Something changes on both sides between the cut-off syncs.
+        pending = _rows(
+            synced.db, "SELECT id FROM follow_up WHERE done_at IS NULL ORDER BY id LIMIT 1"
+        )
+        synced.ok("followup", "done", str(pending[0][0]))
+    synced.sync()
+    _check_whole(synced)
+    assert synced.sync()["collections"] == {}
+
+
+def test_a_phone_edit_between_crms_read_and_write_is_not_lost(
+    synced: Synced, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced.ok("demo", "--no-open")
+    synced.sync()
+    uid, fid = _rows(
+        synced.db,
+        "SELECT uid, id FROM follow_up WHERE done_at IS NULL AND kind != 'thank-you-email'"
+        " ORDER BY id LIMIT 1",
+    )[0]
+    # crm changes the follow-up (so the sync will PUT it) ...
+    synced.ok("followup", "snooze", str(fid), "--until", "2026-11-25 09:00")
+    # ... and the phone ticks it off just before crm's PUT reaches the server.
+    real_put = Server.put
+    raced: list[str] = []
+
+    def put_after_the_phone(self: Server, href: str, *args: Any, **kwargs: Any) -> str:
+        if not raced and href.endswith(f"{uid}.ics"):
+            raced.append(href)
+            synced.phone.complete(uid)
+        return real_put(self, href, *args, **kwargs)
+
+    monkeypatch.setattr(Server, "put", put_after_the_phone)
+    report = synced.sync()
+    assert raced, "the race was run"
+    assert any(n["action"] == "done on the phone" for n in report["notes"])
+    [(done_at,)] = _rows(synced.db, "SELECT done_at FROM follow_up WHERE id = ?", fid)
+    assert done_at is not None, "the phone's tick survived crm's write"
+    task = next(t for t in synced.phone.tasks(TASKS) if t.uid == uid)
+    assert task.status == "COMPLETED"
+
+
+def _wait_for_items(server: DavServer, count: int) -> None:
+    """Until the server holds ``count`` items written by crm (a sync is well under way)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        held = sum(1 for path in server.folder.rglob("*.ics"))
+        if held >= count:
+            return
+        time.sleep(0.02)
+    raise AssertionError("the sync never got going")

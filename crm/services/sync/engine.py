@@ -83,6 +83,7 @@ class Run:
     report: SyncReport
     source: str = ""
     dry_run: bool = False
+    created: bool = False  # crm created items on the server this run
 
 
 def sync_collection(run: Run) -> None:
@@ -112,9 +113,12 @@ def sync_collection(run: Run) -> None:
             state.forget(name)
     _pull(run, changed, deleted, known, by_href)
     seen = _push(run, known)
+    # A token from before crm's creations can't report their deletion (Xandikos doesn't: they
+    # didn't exist then), so the next sync lists everything once instead.
+    token = "" if run.created else listing.token
     if not run.dry_run:
         with writing():
-            state.save_collection(CollectionState(name, run.url, listing.token, seen, run.source))
+            state.save_collection(CollectionState(name, run.url, token, seen, run.source))
 
 
 def _deleted(listing: Listing, by_href: dict[str, ItemState]) -> list[str]:
@@ -137,6 +141,7 @@ def _pull(
     bodies = run.server.fetch(run.url, side.kind, changed) if changed else {}
     with reading():
         ours = side.local({})
+    superseded: list[ItemState] = []
     for href, (etag, body) in bodies.items():
         uid = side.uid_of(body)
         item = by_href.get(href) or _by_body_uid(known, uid)
@@ -165,8 +170,16 @@ def _pull(
                     continue
                 made.etag = etag
                 fresh = made
+                earlier = known.get(fresh.uid)
+                if earlier is not None and earlier.href != href:
+                    superseded.append(earlier)  # crm's own copy of what the phone now holds
             state.save_item(name, fresh, run.now)
             known[fresh.uid] = fresh
+    for earlier in superseded:
+        try:
+            run.server.delete(earlier.href, earlier.etag)
+        except Conflict:
+            pass  # changed on the server meanwhile: the next sync brings it in and merges it
     for href in deleted:
         item = by_href[href]
         report.deleted += 1
@@ -236,6 +249,7 @@ def _put(
 ) -> None:
     side, name = run.side, run.side.name
     href = item.href if item is not None else urljoin(run.url, quote(uid) + side.suffix)
+    run.created = run.created or item is None
     for _ in range(RETRIES):
         try:
             etag = run.server.put(

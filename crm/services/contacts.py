@@ -16,6 +16,7 @@ from crm.db import listing, search
 from crm.db.models import (
     Company,
     Contact,
+    ContactMethod,
     ContactTopic,
 )
 from crm.db.typed import as_datetime, as_datetime_or_none, tuples
@@ -103,6 +104,74 @@ def update_contact(contact_id: int, draft: ContactDraft, *, now: datetime | None
             raise ContactNotFound(f"There is no contact #{contact_id}.")
         _write_topics(contact_id, draft.topics)
         search.index_contact(contact_id)
+
+
+@dataclass(frozen=True)
+class CardFields:
+    """The fields a contact shares with its address-book card (what CardDAV sync brings back).
+
+    E-mails, phones and URLs are (value, label), the primary one first; the LinkedIn profile
+    is ``linkedin_url``, the other web addresses ``urls``.
+    """
+
+    name: str
+    company: str
+    role: str
+    note: str
+    emails: tuple[tuple[str, str], ...]
+    phones: tuple[tuple[str, str], ...]
+    linkedin_url: str
+    urls: tuple[tuple[str, str], ...]
+    topics: tuple[str, ...]
+
+
+def update_card_fields(contact_id: int, fields: CardFields, *, now: datetime | None = None) -> None:
+    """Save what a card says of a contact, keeping everything crm alone knows of them
+    (rapport, keep-in-touch, how you met, connections), with its search entry, in one
+    transaction.
+
+    Raises:
+        ContactNotFound: no such contact.
+        InvalidInput: the card's values can't be saved (nothing was).
+    """
+    moment = now or utc_now()
+    with writing():
+        row = (
+            Contact.select(Contact.how_met, Contact.keep_in_touch_days, Contact.rapport)
+            .where(Contact.id == contact_id)
+            .tuples()
+            .first()
+        )
+        if row is None:
+            raise ContactNotFound(f"There is no contact #{contact_id}.")
+        how_met, keep_in_touch_days, rapport = row
+        draft = ContactDraft(
+            name=fields.name,
+            company=fields.company,
+            role=fields.role,
+            email=fields.emails[0][0] if fields.emails else "",
+            phone=fields.phones[0][0] if fields.phones else "",
+            linkedin_url=fields.linkedin_url,
+            how_met=how_met,
+            topics=fields.topics,
+            relationship_note=fields.note,
+            keep_in_touch_days=keep_in_touch_days,
+            rapport=rapport,
+        )
+        update_contact(contact_id, draft, now=moment)
+        ContactMethod.delete().where(ContactMethod.contact == contact_id).execute()
+        extra = [
+            *(("email", value, label) for value, label in fields.emails[1:]),
+            *(("phone", value, label) for value, label in fields.phones[1:]),
+            *(("url", value, label) for value, label in fields.urls),
+        ]
+        if extra:
+            ContactMethod.insert_many(
+                [
+                    {"contact": contact_id, "kind": k, "value": v, "label": lb, "position": i}
+                    for i, (k, v, lb) in enumerate(extra)
+                ]
+            ).execute()
 
 
 # --- reading -------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +26,7 @@ _FOLD_AT = 75  # vobject's line length; shorter lines are written as they are
 
 
 @dataclass(frozen=True)
-class _ContactCard:
+class VCardContact:
     uid: str
     name: str
     company: str
@@ -38,44 +39,52 @@ class _ContactCard:
     updated_at: datetime
     topics: tuple[str, ...]
     methods: tuple[tuple[str, str, str], ...]  # kind, value, label
+    contact_id: int = 0
 
 
-def _contact_cards() -> list[_ContactCard]:
-    """Every contact with its topics and extra methods, in name order (one read)."""
+def contact_cards(contact_ids: Collection[int] | None = None) -> list[VCardContact]:
+    """Every contact (or those in ``contact_ids``) with its topics and extra methods, in name
+    order (one read)."""
     with reading():
+        topic_query = ContactTopic.select(ContactTopic.contact, ContactTopic.name)
+        method_query = ContactMethod.select(
+            ContactMethod.contact, ContactMethod.kind, ContactMethod.value, ContactMethod.label
+        )
+        contact_query = Contact.select(
+            Contact.id,
+            Contact.uid,
+            Contact.name,
+            Company.name,
+            Contact.role,
+            Contact.email,
+            Contact.phone,
+            Contact.linkedin_url,
+            Contact.how_met,
+            Contact.relationship_note,
+            Contact.updated_at,
+        )
+        if contact_ids is not None:
+            wanted = list(contact_ids)
+            topic_query = topic_query.where(ContactTopic.contact.in_(wanted))
+            method_query = method_query.where(ContactMethod.contact.in_(wanted))
+            contact_query = contact_query.where(Contact.id.in_(wanted))
         topics: dict[int, list[str]] = {}
         for contact_id, name in tuples(
-            ContactTopic.select(ContactTopic.contact, ContactTopic.name).order_by(
-                ContactTopic.contact, ContactTopic.position, ContactTopic.id
-            )
+            topic_query.order_by(ContactTopic.contact, ContactTopic.position, ContactTopic.id)
         ):
             topics.setdefault(contact_id, []).append(name)
         methods: dict[int, list[tuple[str, str, str]]] = {}
         for contact_id, kind, value, label in tuples(
-            ContactMethod.select(
-                ContactMethod.contact, ContactMethod.kind, ContactMethod.value, ContactMethod.label
-            ).order_by(ContactMethod.contact, ContactMethod.position, ContactMethod.id)
+            method_query.order_by(ContactMethod.contact, ContactMethod.position, ContactMethod.id)
         ):
             methods.setdefault(contact_id, []).append((kind, value, label))
         rows = tuples(
-            Contact.select(
-                Contact.id,
-                Contact.uid,
-                Contact.name,
-                Company.name,
-                Contact.role,
-                Contact.email,
-                Contact.phone,
-                Contact.linkedin_url,
-                Contact.how_met,
-                Contact.relationship_note,
-                Contact.updated_at,
-            )
-            .join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
-            .order_by(Contact.sort_key, Contact.id)
+            contact_query.join(
+                Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id)
+            ).order_by(Contact.sort_key, Contact.id)
         )
         return [
-            _ContactCard(
+            VCardContact(
                 uid=uid,
                 name=name,
                 company=company or "",
@@ -88,6 +97,7 @@ def _contact_cards() -> list[_ContactCard]:
                 updated_at=as_datetime(updated_at),
                 topics=tuple(topics.get(contact_id, ())),
                 methods=tuple(methods.get(contact_id, ())),
+                contact_id=contact_id,
             )
             for (
                 contact_id,
@@ -173,7 +183,7 @@ class _CardWriter:
         return self._out.getvalue()
 
 
-def vcard_text(card: _ContactCard, version: str = "3.0") -> str:
+def vcard_text(card: VCardContact, version: str = "3.0") -> str:
     """One contact as a vCard ("3.0" or "4.0"), CRLF line ends."""
     writer = _CardWriter(version)
     writer.line("BEGIN", "VCARD")
@@ -219,7 +229,7 @@ def _check_version(version: str) -> None:
 def export_vcards(*, version: str = "3.0") -> tuple[str, int]:
     """Every contact as vCards in one text; returns (text, number of cards)."""
     _check_version(version)
-    cards = _contact_cards()
+    cards = contact_cards()
     return "".join(vcard_text(card, version) for card in cards), len(cards)
 
 
@@ -232,6 +242,6 @@ def export_vcard_dir(directory: Path, *, version: str = "3.0") -> ExportResult:
     _check_version(version)
     items = [
         (vdir_file_name(card.uid, ".vcf"), vcard_text(card, version).encode("utf-8"))
-        for card in _contact_cards()
+        for card in contact_cards()
     ]
     return sync_vdir(Path(directory), items, suffix=".vcf", ours=f"PRODID:{PRODID}".encode())

@@ -83,6 +83,7 @@ class Run:
     report: SyncReport
     source: str = ""
     dry_run: bool = False
+    created: bool = False  # crm created items on the server this run
 
 
 def sync_collection(run: Run) -> None:
@@ -126,23 +127,26 @@ def _token_after_own_writes(run: Run, token: str, known: dict[str, ItemState]) -
     """A token that covers crm's own writes, when nobody else wrote meanwhile.
 
     Keeping the token from before them would be wrong, not just slow: an item crm creates and
-    the phone deletes before the next sync is, to that old token, an item that never existed.
+    the phone deletes before the next sync is, to that old token, an item that never existed
+    (Xandikos says nothing of it). When someone else wrote too, the next sync lists everything
+    once instead.
     """
+    fallback = "" if run.created else token
     if not token:
         return token
     after = run.server.listing(run.url, token)
     if after.complete:
-        return token
+        return fallback
     mine = {item.href: item for item in known.values()}
     for href, etag in after.changed.items():
         item = mine.get(href)
         if item is None or (item.etag and item.etag != etag):
-            return token  # someone else changed something: the next sync reads it
+            return fallback  # someone else changed something: the next sync reads it
         if not item.etag:
             item.etag = etag
             _save(run, item)
     if any(href in mine for href in after.deleted):
-        return token
+        return fallback
     return after.token
 
 
@@ -166,6 +170,7 @@ def _pull(
     bodies = run.server.fetch(run.url, side.kind, changed) if changed else {}
     with reading():
         ours = side.local({})
+    superseded: list[ItemState] = []
     for href, (etag, body) in bodies.items():
         uid = side.uid_of(body)
         item = by_href.get(href) or _by_body_uid(known, uid)
@@ -194,8 +199,16 @@ def _pull(
                     continue
                 made.etag = etag
                 fresh = made
+                earlier = known.get(fresh.uid)
+                if earlier is not None and earlier.href != href:
+                    superseded.append(earlier)  # crm's own copy of what the phone now holds
             state.save_item(name, fresh, run.now)
             known[fresh.uid] = fresh
+    for earlier in superseded:
+        try:
+            run.server.delete(earlier.href, earlier.etag)
+        except Conflict:
+            pass  # changed on the server meanwhile: the next sync brings it in and merges it
     for href in deleted:
         item = by_href[href]
         report.deleted += 1
@@ -265,6 +278,7 @@ def _put(
 ) -> None:
     side, name = run.side, run.side.name
     href = item.href if item is not None else urljoin(run.url, quote(uid) + side.suffix)
+    run.created = run.created or item is None
     for _ in range(RETRIES):
         try:
             etag = run.server.put(

@@ -11,6 +11,7 @@ from datetime import datetime
 from crm.config import SyncSettings
 from crm.domain.sync import SyncReport
 from crm.services.sync import state
+from crm.services.sync.cards import ContactCards
 from crm.services.sync.dav import CALDAV, CARDDAV, Server, SyncError, password
 from crm.services.sync.engine import Run, Side, sync_collection
 from crm.services.sync.events import InterviewEvents
@@ -29,6 +30,7 @@ def _sides(settings: SyncSettings) -> list[tuple[Side, str, str]]:
             "VEVENT" if settings.tasks_as_events else "VTODO",
         ),
         (InterviewEvents(), settings.events, "VEVENT"),
+        (ContactCards(settings.addressbook), settings.addressbook, ""),
     ]
     return sides
 

@@ -209,6 +209,13 @@ class XandikosServer(DavServer):
     username = "user"
     password = "unused"
 
+    def prepare(self) -> None:
+        super().prepare()
+        # A server killed mid-write leaves git's lock files (then every write is 423 Locked);
+        # starting it again after a crash is when an administrator would clear them.
+        for lock in (self.folder / "data").rglob("*.lock"):
+            lock.unlink()
+
     def command(self) -> list[str]:
         return [
             sys.executable,

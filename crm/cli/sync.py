@@ -49,6 +49,7 @@ def _payload(report: SyncReport) -> dict[str, Any]:
         "collections": {
             name: {"sent": c.sent, "received": c.received, "deleted": c.deleted}
             for name, c in report.collections.items()
+            if c.sent or c.received or c.deleted
         },
         "notes": [
             {

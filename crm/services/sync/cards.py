@@ -130,6 +130,9 @@ class ContactCards:
         base = _base(_values_of_contact(card), _rev(card.updated_at))
         return LocalItem(card.uid, vcard_text(shown, "3.0"), base, card.name)
 
+    def owns(self, uids: list[str]) -> set[str]:
+        return {uid for (uid,) in tuples(Contact.select(Contact.uid).where(Contact.uid.in_(uids)))}
+
     def uid_of(self, body: str) -> str:
         read = read_server_card(body, "")
         return read.card.uid if read is not None and read.card is not None else ""

@@ -56,6 +56,10 @@ class Side(Protocol):
 
     def uid_of(self, body: str) -> str: ...
 
+    def owns(self, uids: list[str]) -> set[str]:
+        """Which of these UIDs are crm's items (in any state: a done follow-up too)."""
+        ...
+
     def pulled(
         self, known: ItemState, body: str, now: datetime, report: SyncReport
     ) -> Pulled | None:
@@ -169,7 +173,7 @@ def _pull(
     report = run.report.of(name)
     bodies = run.server.fetch(run.url, side.kind, changed) if changed else {}
     with reading():
-        ours = side.local({})
+        ours = side.owns([side.uid_of(body) for _, body in bodies.values()]) if bodies else set()
     superseded: list[ItemState] = []
     for href, (etag, body) in bodies.items():
         uid = side.uid_of(body)

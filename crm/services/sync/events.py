@@ -46,6 +46,11 @@ class InterviewEvents:
             for uid, body in interview_events(STAMP).items()
         }
 
+    def owns(self, uids: list[str]) -> set[str]:
+        return {
+            uid for (uid,) in tuples(Interview.select(Interview.uid).where(Interview.uid.in_(uids)))
+        }
+
     def uid_of(self, body: str) -> str:
         return summary_of(body)[0]
 

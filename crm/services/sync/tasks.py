@@ -267,6 +267,11 @@ class FollowUpTasks:
             items[row.uid] = LocalItem(row.uid, body, base, row.title)
         return items
 
+    def owns(self, uids: list[str]) -> set[str]:
+        return {
+            uid for (uid,) in tuples(FollowUp.select(FollowUp.uid).where(FollowUp.uid.in_(uids)))
+        }
+
     def uid_of(self, body: str) -> str:
         component = _component(body)
         return str(component.get("uid", "")) if component is not None else ""

@@ -76,6 +76,8 @@ def test_every_benchmark_runs_once_on_tiny_data(tmp_path, capsys) -> None:
         "LinkedIn import",
         "vCard import",
         "Peak memory",
+        "Sync: crm sync, first",
+        "Sync: crm sync, no change",
     ]
     if instructions.available():
         expected_names += ["Cold start in instructions: crm", "Cold start in instructions: Today"]

@@ -303,12 +303,13 @@ def test_a_card_deleted_on_the_server_keeps_the_contact_and_is_not_sent_again(
 
 
 def _send_again(synced: Synced, contact_id: int) -> None:
-    from crm.db.database import open_database
-    from crm.services.sync.cards import send_again
-
-    open_database(synced.db)
-    assert send_again(contact_id) is True
-    assert send_again(contact_id) is False
+    out = synced.ok("sync", "send-again", str(contact_id), now="2026-11-18 18:30")
+    assert "next sync" in out
+    code, out, err = synced.crm("sync", "send-again", str(contact_id), now="2026-11-18 18:30")
+    assert code == 1 and out == "" and "wasn't kept off the server" in err
+    # The history tells the story, newest first.
+    lines = synced.ok("sync", "history", str(contact_id)).splitlines()
+    assert "sent again" in lines[0] and "deleted on the server" in lines[-1]
 
 
 def test_a_contact_deleted_in_crm_is_deleted_on_the_server(synced: Synced) -> None:

@@ -175,6 +175,9 @@ def test_a_task_deleted_on_the_phone_is_dismissed_and_not_sent_again(synced: Syn
     assert _rows(synced.db, "SELECT action FROM sync_event WHERE uid = ?", uid) == [
         ("deleted on the phone",)
     ]
+    [line] = json.loads(synced.ok("sync", "history", "--json"))
+    assert line["action"] == "deleted on the phone" and line["what"] in report["notes"][0]["what"]
+    assert "deleted on the phone" in synced.ok("sync", "history")
     synced.sync()
     assert uid not in {t.uid for t in synced.phone.tasks(TASKS)}
 

@@ -6,7 +6,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from crm.db.models import SyncClock, SyncCollection, SyncEvent, SyncItem
+from peewee import JOIN
+
+from crm.db.models import Contact, SyncClock, SyncCollection, SyncEvent, SyncItem
 from crm.db.typed import as_datetime, tuples
 from crm.domain.sync import SyncAction
 
@@ -153,16 +155,31 @@ class HistoryLine:
     collection: str
     action: str
     detail: dict[str, object]
+    contact: str = ""
+
+
+def read_history(contact_id: int | None = None, limit: int = 200) -> list[HistoryLine]:
+    """The newest sync history lines, of one contact or of all (opens its own connection)."""
+    from crm.services.tx import reading
+
+    with reading():
+        return history(contact_id, limit)
 
 
 def history(contact_id: int | None = None, limit: int = 200) -> list[HistoryLine]:
     """The newest sync history lines, of one contact or of all."""
-    query = SyncEvent.select(
-        SyncEvent.at, SyncEvent.collection, SyncEvent.action, SyncEvent.detail
-    ).order_by(SyncEvent.at.desc(), SyncEvent.id.desc())
+    query = (
+        SyncEvent.select(
+            SyncEvent.at, SyncEvent.collection, SyncEvent.action, SyncEvent.detail, Contact.name
+        )
+        .join(Contact, JOIN.LEFT_OUTER, on=(SyncEvent.contact == Contact.id))
+        .order_by(SyncEvent.at.desc(), SyncEvent.id.desc())
+    )
     if contact_id is not None:
         query = query.where(SyncEvent.contact == contact_id)
     return [
-        HistoryLine(as_datetime(at), collection, action, json.loads(detail) if detail else {})
-        for at, collection, action, detail in tuples(query.limit(limit))
+        HistoryLine(
+            as_datetime(at), collection, action, json.loads(detail) if detail else {}, name or ""
+        )
+        for at, collection, action, detail, name in tuples(query.limit(limit))
     ]

@@ -53,7 +53,9 @@ def _check_whole(synced: Synced) -> None:
     """Every pending follow-up is on the server once, every task there is crm's, and the
     database is sound."""
     assert _rows(synced.db, "PRAGMA integrity_check") == [("ok",)]
-    pending = {uid for (uid,) in _rows(synced.db, "SELECT uid FROM follow_up WHERE done_at IS NULL")}
+    pending = {
+        uid for (uid,) in _rows(synced.db, "SELECT uid FROM follow_up WHERE done_at IS NULL")
+    }
     tasks = [t.uid for t in synced.phone.tasks(TASKS) if t.status == "NEEDS-ACTION"]
     assert len(tasks) == len(set(tasks)), "a task was duplicated"
     assert set(tasks) == pending

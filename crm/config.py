@@ -25,6 +25,9 @@ class SyncSettings:
 
     url: str = ""
     """The server or principal URL; the collections are found by discovery. "" turns sync off."""
+    carddav_url: str = ""
+    """Where the address book is, for providers with a separate contacts server (iCloud,
+    Fastmail); "" means ``url``."""
     username: str = ""
     password_command: tuple[str, ...] = ()
     """A command whose first line of output is the password (``pass show dav``), run without a
@@ -153,7 +156,16 @@ def _theme(data: dict[str, object], path: Path) -> str:
     return theme.strip()
 
 
-_SYNC_TEXT = ("url", "username", "password_env", "tasks", "events", "addressbook", "ca_file")
+_SYNC_TEXT = (
+    "url",
+    "carddav_url",
+    "username",
+    "password_env",
+    "tasks",
+    "events",
+    "addressbook",
+    "ca_file",
+)
 MAX_SYNC_EVERY = 24 * 60
 
 
@@ -171,8 +183,9 @@ def _sync(data: dict[str, object], path: Path) -> SyncSettings:
             raise ConfigError(f"{path}: [sync] {name} must be text in quotes.")
         values[name] = value.strip()
     url = values["url"]
-    if url and not url.lower().startswith(("https://", "http://")):
-        raise ConfigError(f"{path}: [sync] url must start with https:// (or http://).")
+    for name in ("url", "carddav_url"):
+        if values[name] and not values[name].lower().startswith(("https://", "http://")):
+            raise ConfigError(f"{path}: [sync] {name} must start with https:// (or http://).")
     for name in ("tasks", "events", "addressbook"):
         if url and not values[name]:
             raise ConfigError(f"{path}: [sync] {name} must name a collection.")

@@ -155,19 +155,18 @@ class Server:
 
     # --- discovery ---------------------------------------------------------------------------
 
-    def principal_url(self) -> str:
+    def principal_url(self, start: str = "") -> str:
+        """The user's principal, asked of ``start`` (the [sync] url unless another is given)."""
+        start = start or self.settings.url
         found, _ = self._multistatus(
-            self.settings.url,
-            "PROPFIND",
-            _propfind([(DAV, "current-user-principal")]),
-            "0",
+            start, "PROPFIND", _propfind([(DAV, "current-user-principal")]), "0"
         )
         for _, _, props in found:
             element = props.get(tag(DAV, "current-user-principal"))
             href = None if element is None else element.find(tag(DAV, "href"))
             if href is not None and href.text:
-                return urljoin(self.settings.url, href.text.strip())
-        return self.settings.url
+                return urljoin(start, href.text.strip())
+        return start
 
     def home(self, principal: str, namespace: str, name: str) -> str:
         found, _ = self._multistatus(principal, "PROPFIND", _propfind([(namespace, name)]), "0")

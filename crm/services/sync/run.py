@@ -36,7 +36,7 @@ def _sides(settings: SyncSettings) -> list[tuple[Side, str, str]]:
 
 
 def _source(settings: SyncSettings, name: str, component: str) -> str:
-    return "|".join((settings.url, settings.username, name, component))
+    return "|".join((settings.url, settings.carddav_url, settings.username, name, component))
 
 
 def sync(settings: SyncSettings, *, now: datetime, dry_run: bool = False) -> SyncReport:
@@ -82,6 +82,9 @@ def _discover(
     server: Server, settings: SyncSettings, sides: list[tuple[Side, str, str]], dry_run: bool
 ) -> list[str]:
     principal = server.principal_url()
+    book_principal = (
+        server.principal_url(settings.carddav_url) if settings.carddav_url else principal
+    )
     homes: dict[str, str] = {}
     urls = []
     for side, name, component in sides:
@@ -90,7 +93,7 @@ def _discover(
             homes["calendar"] = home
             urls.append(server.calendar(home, name, component, create=not dry_run))
         else:
-            home = homes.get("book") or server.home(principal, CARDDAV, "addressbook-home-set")
+            home = homes.get("book") or server.home(book_principal, CARDDAV, "addressbook-home-set")
             homes["book"] = home
             urls.append(server.addressbook(home, name, create=not dry_run))
     return urls

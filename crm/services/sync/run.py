@@ -10,12 +10,9 @@ from datetime import datetime
 
 from crm.config import SyncSettings
 from crm.domain.sync import SyncReport
-from crm.services.sync import state
-from crm.services.sync.cards import ContactCards
+from crm.services.sync import quick, state
 from crm.services.sync.dav import CALDAV, CARDDAV, Server, SyncError, password
 from crm.services.sync.engine import Run, Side, sync_collection
-from crm.services.sync.events import InterviewEvents
-from crm.services.sync.tasks import FollowUpTasks
 from crm.services.tx import reading
 
 __all__ = ["SyncError", "sync"]
@@ -23,24 +20,28 @@ __all__ = ["SyncError", "sync"]
 
 def _sides(settings: SyncSettings) -> list[tuple[Side, str, str]]:
     """(side, collection name on the server, component) for each collection crm keeps."""
-    sides: list[tuple[Side, str, str]] = [
-        (
-            FollowUpTasks(as_events=settings.tasks_as_events),
-            settings.tasks,
-            "VEVENT" if settings.tasks_as_events else "VTODO",
-        ),
-        (InterviewEvents(), settings.events, "VEVENT"),
-        (ContactCards(settings.addressbook), settings.addressbook, ""),
+    # Imported here: a sync with nothing new (quick.py) never needs the renderers.
+    from crm.services.sync.cards import ContactCards
+    from crm.services.sync.events import InterviewEvents
+    from crm.services.sync.tasks import FollowUpTasks
+
+    made: dict[str, Side] = {
+        "tasks": FollowUpTasks(as_events=settings.tasks_as_events),
+        "events": InterviewEvents(),
+        "cards": ContactCards(settings.addressbook),
+    }
+    return [
+        (made[name], server_name, component)
+        for name, server_name, component in quick.collections(settings)
     ]
-    return sides
 
 
-def _source(settings: SyncSettings, name: str, component: str) -> str:
-    return "|".join((settings.url, settings.carddav_url, settings.username, name, component))
-
-
-def sync(settings: SyncSettings, *, now: datetime, dry_run: bool = False) -> SyncReport:
+def sync(
+    settings: SyncSettings, *, now: datetime, dry_run: bool = False, secret: str | None = None
+) -> SyncReport:
     """Sync follow-ups, interviews and contacts with the server in ``settings``.
+
+    ``secret`` is the password when the caller already has it (else [sync] says how to get it).
 
     Raises:
         SyncError: the server can't be reached or used; nothing was changed locally by the
@@ -48,8 +49,13 @@ def sync(settings: SyncSettings, *, now: datetime, dry_run: bool = False) -> Syn
     """
     if not settings.configured:
         raise SyncError("Sync is not set up: add a [sync] url to the config (see: crm locate).")
+    secret = password(settings) if secret is None else secret
+    if not dry_run:
+        asked = quick.nothing_new(settings, secret)
+        if asked is not None:
+            return SyncReport(requests=asked)
     report = SyncReport(dry_run=dry_run)
-    server = Server(settings, password(settings))
+    server = Server(settings, secret)
     try:
         sides = _sides(settings)
         urls = _known_urls(settings, sides) or _discover(server, settings, sides, dry_run)
@@ -58,7 +64,9 @@ def sync(settings: SyncSettings, *, now: datetime, dry_run: bool = False) -> Syn
                 with reading():
                     report.of(side.name).sent += len(side.local({}))
                 continue
-            run = Run(server, url, side, now, report, _source(settings, name, component), dry_run)
+            run = Run(
+                server, url, side, now, report, quick.source(settings, name, component), dry_run
+            )
             sync_collection(run)
     finally:
         report.requests = server.requests
@@ -71,7 +79,7 @@ def _known_urls(settings: SyncSettings, sides: list[tuple[Side, str, str]]) -> l
     with reading():
         saved = [state.collection(side.name) for side, _, _ in sides]
     if all(
-        s.url and s.source == _source(settings, name, component)
+        s.url and s.source == quick.source(settings, name, component)
         for s, (_, name, component) in zip(saved, sides, strict=True)
     ):
         return [s.url for s in saved]

@@ -319,3 +319,21 @@ def test_a_contact_deleted_in_crm_is_deleted_on_the_server(synced: Synced) -> No
     synced.ok("contact", "delete", str(cid), "--yes")
     synced.sync(now=LATER)
     assert uids[NAMES[1]] not in {c.uid for c in synced.phone.cards("crm")}
+
+
+def test_what_the_phone_added_that_crm_doesnt_keep_survives_crms_edits(synced: Synced) -> None:
+    """A birthday, an address, a nickname added on the phone stay on the card when crm sends
+    the contact again."""
+    uids = _seed(synced)
+    uid = uids[NAMES[0]]
+    extra = "BDAY:1990-04-01\nADR;TYPE=work:;;1 Main St;London;;N1 9GU;UK\nNICKNAME:Katya\n"
+    synced.phone.edit_card(uid, lambda text: text.replace("END:VCARD", extra + "END:VCARD"))
+    synced.sync(now=LATER)
+    _local_edit(synced, NAMES[0], "2026-11-18 17:00", role="Head of Talent")
+    report = synced.sync(now="2026-11-18 18:00")
+    assert report["collections"]["cards"]["sent"] == 1
+    card = _card(synced, uid)
+    assert "TITLE:Head of Talent" in card
+    for line in ("BDAY:1990-04-01", "1 Main St", "NICKNAME:Katya"):
+        assert line in card, card
+    assert synced.sync(now="2026-11-18 18:30")["collections"] == {}

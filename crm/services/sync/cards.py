@@ -11,7 +11,7 @@ deleted on the server leaves its contact alone and is not sent again until ``sen
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -90,8 +90,49 @@ def _values_of_card(card: AddressCard) -> Values:
     }
 
 
-def _base(values: Values, rev: str) -> str:
-    return json.dumps({**values, "rev": rev}, ensure_ascii=False, sort_keys=True)
+def _base(values: Values, rev: str, extra: Sequence[str] = ()) -> str:
+    kept = {"extra": list(extra)} if extra else {}
+    return json.dumps({**values, "rev": rev, **kept}, ensure_ascii=False, sort_keys=True)
+
+
+# What crm writes into a card itself; anything else a phone put there (a photo, an address,
+# a birthday) is carried along unchanged whenever crm sends the card back.
+_OWN_PROPERTIES = frozenset(
+    {
+        "BEGIN", "END", "VERSION", "PRODID", "UID", "REV", "FN", "N", "EMAIL", "TEL", "ORG",
+        "TITLE", "NOTE", "URL", "CATEGORIES", "X-ABLABEL",
+    }
+)  # fmt: skip
+
+
+def _extra_lines(body: str) -> list[str]:
+    """The properties of a server card that crm doesn't write, each as one unfolded line."""
+    lines: list[str] = []
+    for raw in body.replace("\r\n", "\n").split("\n"):
+        if raw[:1] in (" ", "\t") and lines:
+            lines[-1] += raw[1:]
+        elif raw:
+            lines.append(raw)
+    kept = []
+    for line in lines:
+        name = line.split(":", 1)[0].split(";", 1)[0].rsplit(".", 1)[-1].upper()
+        if name not in _OWN_PROPERTIES:
+            kept.append(line)
+    return kept
+
+
+def _with_extra(text: str, extra: Sequence[str]) -> str:
+    if not extra:
+        return text
+    end = text.rindex("END:VCARD")
+    return text[:end] + "".join(f"{line}\r\n" for line in extra) + text[end:]
+
+
+def _extra_of(base: str) -> list[str]:
+    if not base:
+        return []
+    extra = json.loads(base).get("extra", [])
+    return [str(line) for line in extra] if isinstance(extra, list) else []
 
 
 def _read_base(text: str) -> tuple[dict[str, FieldValue] | None, str]:
@@ -100,6 +141,7 @@ def _read_base(text: str) -> tuple[dict[str, FieldValue] | None, str]:
         return None, ""
     raw = json.loads(text)
     rev = str(raw.pop("rev", ""))
+    raw.pop("extra", None)
     return {k: tuple(v) if isinstance(v, list) else str(v) for k, v in raw.items()}, rev
 
 
@@ -123,12 +165,25 @@ class ContactCards:
         self.book = book
 
     def local(self, server_uids: dict[str, str]) -> dict[str, LocalItem]:
-        return {card.uid: self._item(card, server_uids) for card in contact_cards()}
+        extras = {
+            uid: _extra_of(base)
+            for uid, base in tuples(
+                SyncItem.select(SyncItem.uid, SyncItem.base).where(
+                    (SyncItem.collection == self.name) & SyncItem.base.contains('"extra"')
+                )
+            )
+        }
+        return {
+            card.uid: self._item(card, server_uids, extras.get(card.uid, ()))
+            for card in contact_cards()
+        }
 
-    def _item(self, card: VCardContact, server_uids: dict[str, str]) -> LocalItem:
+    def _item(
+        self, card: VCardContact, server_uids: dict[str, str], extra: Sequence[str] = ()
+    ) -> LocalItem:
         shown = card if card.uid not in server_uids else replace(card, uid=server_uids[card.uid])
-        base = _base(_values_of_contact(card), _rev(card.updated_at))
-        return LocalItem(card.uid, vcard_text(shown, "3.0"), base, card.name)
+        base = _base(_values_of_contact(card), _rev(card.updated_at), extra)
+        return LocalItem(card.uid, _with_extra(vcard_text(shown, "3.0"), extra), base, card.name)
 
     def owns(self, uids: list[str]) -> set[str]:
         return {uid for (uid,) in tuples(Contact.select(Contact.uid).where(Contact.uid.in_(uids)))}
@@ -193,7 +248,10 @@ class ContactCards:
                 contact_id=contact.contact_id,
                 fields=changed,
             )
-        return Pulled(_base(merged.values, sent_rev), server_current=not merged.remote_changed)
+        return Pulled(
+            _base(merged.values, sent_rev, _extra_lines(body)),
+            server_current=not merged.remote_changed,
+        )
 
     def foreign(
         self, href: str, uid: str, body: str, now: datetime, report: SyncReport
@@ -216,7 +274,8 @@ class ContactCards:
         contact_id, contact_uid = contact
         mine = contact_cards([contact_id])[0]
         server_uid = "" if contact_uid == card.uid else card.uid
-        item = self._item(mine, {contact_uid: server_uid} if server_uid else {})
+        extra = _extra_lines(body)
+        item = self._item(mine, {contact_uid: server_uid} if server_uid else {}, extra)
         # Same values on both sides: nothing to send; else crm's merged card goes back.
         same = _values_of_contact(mine) == _values_of_card(card)
         report.note(self.name, SyncAction.CREATED_ON_PHONE, mine.name)
@@ -234,7 +293,7 @@ class ContactCards:
             href,
             "",
             digest(item.body) if same else "",
-            _base(_values_of_card(card), _rev(read.rev) if read.rev else ""),
+            _base(_values_of_card(card), _rev(read.rev) if read.rev else "", extra),
             "",
             server_uid,
         )

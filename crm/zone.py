@@ -27,7 +27,7 @@ _BAD_KEY = (KeyError, ValueError, OSError)
 def user_zone() -> tzinfo:
     """The user's time zone, resolved once per process (per ``TZ`` and config path)."""
     # Keyed on what it is read from, so a test (or a long process) that changes TZ is heard.
-    key = (os.environ.get("TZ"), os.environ.get(paths.CONFIG_ENV, ""))
+    key = (os.environ.get("TZ"), str(paths.config_path()))
     zone = _cache.get(key)
     if zone is None:
         zone = _cache[key] = _resolve()

@@ -246,3 +246,19 @@ def test_the_json_report_is_valid_for_a_first_sync(synced: Synced) -> None:
     _demo(synced)
     out = synced.ok("sync", "--json")
     assert json.loads(out)["dry_run"] is False
+
+
+def test_a_due_date_without_a_time_is_that_day_in_the_users_zone(synced: Synced) -> None:
+    """Phones often keep a due date alone (DUE;VALUE=DATE); crm reads it as that day where
+    the user lives, not in UTC."""
+    from datetime import date
+
+    synced.config.write_text(synced.config.read_text() + '\n[time]\nzone = "Asia/Tokyo"\n')
+    _demo(synced)
+    synced.sync()
+    uid = next(iter(_pending(synced.db)))
+    synced.phone.move_due(uid, date(2026, 11, 27))
+    synced.sync()
+    [(snoozed,)] = _rows(synced.db, "SELECT snoozed_until FROM follow_up WHERE uid = ?", uid)
+    # Midnight on the 27th in Tokyo is 15:00 UTC on the 26th.
+    assert _utc(snoozed) == datetime(2026, 11, 26, 15, 0, tzinfo=UTC)

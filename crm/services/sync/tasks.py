@@ -28,6 +28,7 @@ from crm.services.calendar import PRODID
 from crm.services.sync import state
 from crm.services.sync.engine import LocalItem, Pulled
 from crm.services.sync.state import ItemState
+from crm.zone import user_zone
 
 EVENT_MINUTES = 30
 
@@ -236,11 +237,11 @@ def _moment(component: Todo | Event, name: str) -> datetime | None:
     if prop is None:
         return None
     value = prop.dt
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            return value  # floating: taken as UTC, as crm stores
-        return value.astimezone(UTC).replace(tzinfo=None)
-    return datetime(value.year, value.month, value.day)
+    if not isinstance(value, datetime):  # a date alone: that day, from its start, the user's
+        value = datetime(value.year, value.month, value.day)
+    if value.tzinfo is None:  # floating: the time the user reads on their phone
+        value = value.replace(tzinfo=user_zone())
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 class FollowUpTasks:

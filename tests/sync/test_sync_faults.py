@@ -142,3 +142,20 @@ def _wait_for_items(server: DavServer, count: int) -> None:
             return
         time.sleep(0.02)
     raise AssertionError("the sync never got going")
+
+
+def test_two_syncs_at_once_and_a_writer_beside_them(synced: Synced) -> None:
+    """cron's sync, the app's sync and the user's typing, all at once: nothing duplicated."""
+    _many_follow_ups(synced)
+    first, second = _process(synced, "sync"), _process(synced, "sync")
+    for index in range(5):
+        synced.ok("contact", "add", f"Typed meanwhile {index}", "--company", "Globex")
+    for process in (first, second):
+        _, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+    synced.sync()
+    _check_whole(synced)
+    cards = [card.uid for card in synced.phone.cards("crm")]
+    assert len(cards) == len(set(cards))
+    assert len(cards) == _rows(synced.db, "SELECT count(*) FROM contact")[0][0]
+    assert synced.sync()["collections"] == {}

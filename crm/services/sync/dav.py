@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
 
@@ -29,6 +30,8 @@ CALSERVER = "http://calendarserver.org/ns/"
 PASSWORD_SECONDS = 60
 TIMEOUT_SECONDS = 30
 MULTIGET_BATCH = 200
+LOCKED_WAITS = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 0)
+"""Seconds to wait before asking again when the server says 423 Locked (then give up)."""
 
 
 class SyncError(Exception):
@@ -128,6 +131,18 @@ class Server:
 
     def request(
         self, url: str, method: str, body: str = "", headers: dict[str, str] | None = None
+    ) -> DAVResponse:
+        for wait in LOCKED_WAITS:
+            response = self._once(url, method, body, headers)
+            if response.status != 423:
+                return response
+            # Locked: another client is writing the collection right now (Xandikos locks its
+            # store for each write); a moment later it is free.
+            time.sleep(wait)
+        return response  # still locked: the caller says so in one line
+
+    def _once(
+        self, url: str, method: str, body: str, headers: dict[str, str] | None
     ) -> DAVResponse:
         from caldav.lib import error as dav_error
 
@@ -229,9 +244,9 @@ class Server:
         )
         response = self.request(url, "MKCALENDAR", body, {"Content-Type": "application/xml"})
         if response.status not in (200, 201):
-            raise SyncError(
-                f"{self.host} refused to make the calendar {name!r} "
-                f"(HTTP {response.status}); make it by hand or name another in [sync]."
+            # Another sync (cron's, the app's) may have just made it.
+            return self.calendar(home, name, component, create=False) or self._refused(
+                name, "calendar", response.status
             )
         return url
 
@@ -253,11 +268,17 @@ class Server:
         )
         response = self.request(url, "MKCOL", body, {"Content-Type": "application/xml"})
         if response.status not in (200, 201):
-            raise SyncError(
-                f"{self.host} refused to make the address book {name!r} "
-                f"(HTTP {response.status}); make it by hand or name another in [sync]."
+            # Another sync (cron's, the app's) may have just made it.
+            return self.addressbook(home, name, create=False) or self._refused(
+                name, "address book", response.status
             )
         return url
+
+    def _refused(self, name: str, what: str, status: int) -> NoReturn:
+        raise SyncError(
+            f"{self.host} refused to make the {what} {name!r} (HTTP {status}); "
+            "make it by hand or name another in [sync]."
+        )
 
     # --- items -------------------------------------------------------------------------------
 

@@ -122,7 +122,7 @@ class ActionCommands(Provider):
         (
             "Sync now",
             "sync_now",
-            "Follow-ups, interviews and contacts with your CalDAV/CardDAV server ([sync])",
+            "Follow-ups, interviews and contacts with your CalDAV/CardDAV server",
         ),
     )
 

@@ -87,3 +87,11 @@ async def test_sync_now_without_a_server_says_how_to_set_it_up(
         await _palette(pilot, "sync now")
         await settle(pilot)
         assert any("Sync is not set up" in str(n.message) for n in app._notifications)
+
+
+def test_palette_help_texts_have_no_markup_brackets() -> None:
+    """The palette reads help as markup: "[sync]" showed as "()" there."""
+    from crm.commands import ActionCommands
+
+    for name, _action, help_text in ActionCommands.COMMANDS:
+        assert "[" not in help_text and "[" not in name, name

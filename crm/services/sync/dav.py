@@ -116,7 +116,7 @@ class Server:
         self.client: DAVClient = DAVClient(
             url=settings.url,
             username=settings.username or None,
-            password=secret or None,
+            password=secret if settings.username else (secret or None),
             ssl_verify_cert=verify,
             timeout=TIMEOUT_SECONDS,
             enable_rfc6764=False,

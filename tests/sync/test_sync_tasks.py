@@ -262,3 +262,41 @@ def test_a_due_date_without_a_time_is_that_day_in_the_users_zone(synced: Synced)
     [(snoozed,)] = _rows(synced.db, "SELECT snoozed_until FROM follow_up WHERE uid = ?", uid)
     # Midnight on the 27th in Tokyo is 15:00 UTC on the 26th.
     assert _utc(snoozed) == datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
+
+
+def test_an_interview_event_edited_on_the_phone_is_set_back_and_a_deleted_one_kept_off(
+    synced: Synced,
+) -> None:
+    _demo(synced)
+    synced.sync()
+    first, second = sorted(e.uid for e in synced.phone.events(EVENTS))[:2]
+
+    def rename(component: Any) -> None:
+        component.pop("SUMMARY")
+        component.add("SUMMARY", "Renamed on the phone")
+
+    synced.phone._edit(first, "VEVENT", rename)
+    synced.phone.delete(second)
+    report = synced.sync()
+    actions = sorted((n["action"], n["what"].startswith("Interview:")) for n in report["notes"])
+    assert actions == [
+        ("changed on the phone", True),
+        ("deleted on the server: not sent again", True),
+    ]
+    events = {e.uid: e for e in synced.phone.events(EVENTS)}
+    assert events[first].summary.startswith("Interview:")  # crm's interviews are the truth
+    assert second not in events
+    synced.sync()
+    assert second not in {e.uid for e in synced.phone.events(EVENTS)}
+
+
+def test_a_follow_up_done_in_crm_leaves_the_calendar_when_tasks_are_events(
+    synced: Synced,
+) -> None:
+    synced.configure(tasks_as_events=True)
+    _demo(synced)
+    synced.sync()
+    uid, fid, _ = _thank_you(synced.db)
+    synced.ok("followup", "done", str(fid))
+    synced.sync()
+    assert uid not in {e.uid for e in synced.phone.events(TASKS)}

@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 
 from icalendar import Calendar
 
-from crm.db.models import Interview
+from crm.db.models import Company, Interview, Opportunity
 from crm.db.typed import tuples
 from crm.domain.sync import SyncAction, SyncReport
-from crm.services.calendar import interview_events
+from crm.services.calendar import interview_events, interview_summary
 from crm.services.sync import state
 from crm.services.sync.engine import LocalItem, Pulled
 from crm.services.sync.state import ItemState
@@ -58,7 +58,7 @@ class InterviewEvents:
         self, known: ItemState, body: str, now: datetime, report: SyncReport
     ) -> Pulled | None:
         if _exists(known.uid):
-            what = summary_of(body)[1] or known.uid
+            what = _summary(known.uid)
             report.note(self.name, SyncAction.CHANGED_ON_PHONE, what, "crm's version sent back")
         return Pulled(server_current=False)
 
@@ -73,9 +73,22 @@ class InterviewEvents:
     def gone(self, known: ItemState, now: datetime, report: SyncReport) -> ItemState | None:
         if not _exists(known.uid):
             return None
-        report.note(self.name, SyncAction.KEPT_OFF_SERVER, known.uid)
-        state.record(self.name, SyncAction.KEPT_OFF_SERVER, now, uid=known.uid)
+        what = _summary(known.uid)
+        report.note(self.name, SyncAction.KEPT_OFF_SERVER, what)
+        state.record(self.name, SyncAction.KEPT_OFF_SERVER, now, uid=known.uid, what=what)
         return ItemState(known.uid, known.href, "", "", "", "deleted")
+
+
+def _summary(uid: str) -> str:
+    row = (
+        Interview.select(Opportunity.role, Company.name)
+        .join(Opportunity)
+        .join(Company)
+        .where(Interview.uid == uid)
+        .tuples()
+        .first()
+    )
+    return interview_summary(row[0], row[1]) if row else uid
 
 
 def _exists(uid: str) -> bool:

@@ -300,3 +300,24 @@ def test_a_follow_up_done_in_crm_leaves_the_calendar_when_tasks_are_events(
     synced.ok("followup", "done", str(fid))
     synced.sync()
     assert uid not in {e.uid for e in synced.phone.events(TASKS)}
+
+
+def test_dry_run_after_changes_on_both_sides_says_so_and_changes_nothing(
+    synced: Synced,
+) -> None:
+    _demo(synced)
+    synced.sync()
+    uid = next(iter(_pending(synced.db)))
+    synced.phone.complete(uid)
+    synced.ok("contact", "add", "Ngozi Okafor", "--company", "Umbrella")
+    before, tasks_before = _file_digest(synced.db), synced.phone.tasks(TASKS)
+    cards_before = len(synced.phone.cards("crm"))
+    report = synced.sync("--dry-run")
+    assert report["collections"]["tasks"]["received"] == 1
+    assert report["collections"]["cards"]["sent"] == 1
+    assert _file_digest(synced.db) == before
+    assert len(synced.phone.cards("crm")) == cards_before
+    assert [t.status for t in synced.phone.tasks(TASKS)] == [t.status for t in tasks_before]
+    real = synced.sync()
+    assert real["collections"]["cards"]["sent"] == 1
+    assert [n["action"] for n in real["notes"]] == ["done on the phone"]

@@ -159,3 +159,32 @@ def test_two_syncs_at_once_and_a_writer_beside_them(synced: Synced) -> None:
     assert len(cards) == len(set(cards))
     assert len(cards) == _rows(synced.db, "SELECT count(*) FROM contact")[0][0]
     assert synced.sync()["collections"] == {}
+
+
+def test_a_sync_stopped_between_bringing_in_and_sending_loses_no_later_change(
+    synced: Synced, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import crm.services.sync.engine as engine
+
+    synced.ok("contact", "add", "Ada Obi", "--company", "Initech", "--role", "Recruiter")
+    synced.sync()
+    [card] = synced.phone.cards("crm")
+    synced.phone.edit_card(card.uid, lambda text: text.replace("Recruiter", "Head of Talent"))
+
+    def stopped(*_args: object, **_kwargs: object) -> int:
+        raise KeyboardInterrupt  # the process dies here, as after a kill
+
+    with monkeypatch.context() as patch:
+        patch.setattr(engine, "_push", stopped)
+        code, _, _ = synced.crm("sync")
+        assert code != 0
+    assert _rows(synced.db, "SELECT role FROM contact") == [("Head of Talent",)]
+    # Later, crm changes the contact: the next sync must send it.
+    with closing(sqlite3.connect(synced.db)) as connection, connection:
+        connection.execute(
+            "UPDATE contact SET relationship_note = 'Met at PyCon',"
+            " updated_at = '2026-11-18 16:00:00'"
+        )
+    synced.sync(now="2026-11-18 16:30")
+    [card] = synced.phone.cards("crm")
+    assert "Met at PyCon" in card.vcard and "Head of Talent" in card.vcard

@@ -8,7 +8,7 @@ shows up next time as an item crm knows by its UID, and is adopted instead of du
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 from urllib.parse import quote, urljoin
@@ -193,21 +193,23 @@ def _pull(
                 if result is None:
                     state.drop_item(name, item.uid)
                     continue
-                pushed = "" if not result.server_current else "current"
                 fresh = ItemState(
-                    item.uid, href, etag, pushed, result.base, result.state, item.server_uid
+                    item.uid, href, etag, "", result.base, result.state, item.server_uid
                 )
+                current = result.server_current
             else:
                 made = side.foreign(href, uid, body, run.now, run.report)
                 if made is None:
                     continue
                 made.etag = etag
-                fresh = made
+                fresh, current = made, False
                 earlier = known.get(fresh.uid)
                 if earlier is not None and earlier.href != href:
                     superseded.append(earlier)  # crm's own copy of what the phone now holds
             state.save_item(name, fresh, run.now)
-            known[fresh.uid] = fresh
+            # "Current" lives in memory only: a sync stopped before its push must not leave
+            # an item marked as needing nothing, or a later change in crm would never go.
+            known[fresh.uid] = replace(fresh, pushed="current") if current else fresh
     for earlier in superseded:
         try:
             run.server.delete(earlier.href, earlier.etag)

@@ -188,3 +188,29 @@ def test_a_sync_stopped_between_bringing_in_and_sending_loses_no_later_change(
     synced.sync(now="2026-11-18 16:30")
     [card] = synced.phone.cards("crm")
     assert "Met at PyCon" in card.vcard and "Head of Talent" in card.vcard
+
+
+def test_a_put_the_server_took_but_crm_never_noted_is_not_taken_for_the_phones(
+    synced: Synced, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import crm.services.sync.engine as engine
+
+    synced.ok("demo", "--no-open")
+    synced.sync()
+    fid, uid = _rows(
+        synced.db, "SELECT id, uid FROM follow_up WHERE done_at IS NULL ORDER BY id LIMIT 1"
+    )[0]
+    synced.ok("followup", "snooze", str(fid), "--until", "2026-11-30 09:00")
+
+    def killed(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt  # right after the server took the PUT
+
+    with monkeypatch.context() as patch:
+        patch.setattr(engine, "_save", killed)
+        assert synced.crm("sync")[0] != 0
+    report = synced.sync()
+    assert report["notes"] == [], "crm's own snooze came back as a phone's move"
+    assert _rows(synced.db, "SELECT count(*) FROM sync_event") == [(0,)]
+    [(snoozed,)] = _rows(synced.db, "SELECT snoozed_until FROM follow_up WHERE id = ?", fid)
+    assert snoozed == "2026-11-30 09:00:00"
+    assert uid in {t.uid for t in synced.phone.tasks(TASKS)}

@@ -296,7 +296,13 @@ class FollowUpTasks:
             self._note(report, row, SyncAction.DONE_ON_PHONE, now)
         elif status == "CANCELLED":
             self._dismiss(row, now, report)
-        elif due is not None and base.get("due") and due.isoformat() != base["due"]:
+        elif (
+            due is not None
+            and base.get("due")
+            and due.isoformat() != base["due"]
+            # crm's own new date, sent by a sync stopped before it could note so, isn't a move
+            and due != (_window(row)[0] if self.as_events else _window(row)[1])
+        ):
             try:
                 followups.snooze(row.id, due, now=now)
             except InvalidInput:

@@ -16,7 +16,8 @@ def _tables(connection: sqlite3.Connection) -> list[str]:
     ).fetchall()
     virtual = [name for name, sql in rows if sql and sql.upper().startswith("CREATE VIRTUAL")]
     shadows = {name for name, _ in rows for table in virtual if name.startswith(f"{table}_")}
-    return sorted(name for name, _ in rows if name not in shadows)
+    # sync_clock only counts writes (an undo is more writes, not fewer): it holds no data.
+    return sorted(name for name, _ in rows if name not in shadows and name != "sync_clock")
 
 
 def snapshot(path: Path) -> Snapshot:

@@ -214,3 +214,21 @@ def test_a_put_the_server_took_but_crm_never_noted_is_not_taken_for_the_phones(
     [(snoozed,)] = _rows(synced.db, "SELECT snoozed_until FROM follow_up WHERE id = ?", fid)
     assert snoozed == "2026-11-30 09:00:00"
     assert uid in {t.uid for t in synced.phone.tasks(TASKS)}
+
+
+def test_a_sync_token_the_server_no_longer_knows_means_listing_everything_once(
+    synced: Synced,
+) -> None:
+    """Radicale refuses an unknown token with 403 (valid-sync-token), Xandikos with 412:
+    neither is a wrong password, and the sync goes on from a full listing."""
+    synced.ok("demo", "--no-open")
+    synced.sync()
+    synced.sync()
+    with closing(sqlite3.connect(synced.db)) as connection, connection:
+        connection.execute("UPDATE sync_collection SET sync_token = sync_token || 'x'")
+    synced.phone.complete(synced.phone.tasks(TASKS)[0].uid)
+    report = synced.sync()
+    assert [n["action"] for n in report["notes"]] == ["done on the phone"]
+    assert sum(c["sent"] for c in report["collections"].values()) == 0
+    _check_whole(synced)
+    assert synced.sync()["collections"] == {}

@@ -149,7 +149,11 @@ class Server:
         self.requests += 1
         try:
             return self.client.request(url, method, body, headers or {})
-        except dav_error.AuthorizationError:
+        except dav_error.AuthorizationError as error:
+            if getattr(error, "status", None) == 403:
+                # Forbidden is not a wrong password: an expired sync token (Radicale says
+                # valid-sync-token this way), a collection that exists already, a right missing.
+                raise _StatusError(403, "Forbidden", self.host) from None
             raise SyncError(
                 f"{self.host} refused the user name or password ([sync] username, "
                 "password_command)."
@@ -165,7 +169,7 @@ class Server:
             headers["Depth"] = depth
         response = self.request(url, method, body, headers)
         if response.status not in (200, 207):
-            raise _StatusError(response.status, _reason(response))
+            raise _StatusError(response.status, _reason(response), self.host)
         return _responses(response.tree, url)
 
     # --- discovery ---------------------------------------------------------------------------
@@ -242,11 +246,16 @@ class Server:
             f'<C:supported-calendar-component-set><C:comp name="{component}"/>'
             f"</C:supported-calendar-component-set></D:prop></D:set></C:mkcalendar>"
         )
-        response = self.request(url, "MKCALENDAR", body, {"Content-Type": "application/xml"})
-        if response.status not in (200, 201):
+        try:
+            status = self.request(
+                url, "MKCALENDAR", body, {"Content-Type": "application/xml"}
+            ).status
+        except _StatusError as error:
+            status = error.status
+        if status not in (200, 201):
             # Another sync (cron's, the app's) may have just made it.
             return self.calendar(home, name, component, create=False) or self._refused(
-                name, "calendar", response.status
+                name, "calendar", status
             )
         return url
 
@@ -266,11 +275,14 @@ class Server:
             f"<D:displayname>{escape(name)}</D:displayname>"
             f"</D:prop></D:set></D:mkcol>"
         )
-        response = self.request(url, "MKCOL", body, {"Content-Type": "application/xml"})
-        if response.status not in (200, 201):
+        try:
+            status = self.request(url, "MKCOL", body, {"Content-Type": "application/xml"}).status
+        except _StatusError as error:
+            status = error.status
+        if status not in (200, 201):
             # Another sync (cron's, the app's) may have just made it.
             return self.addressbook(home, name, create=False) or self._refused(
-                name, "address book", response.status
+                name, "address book", status
             )
         return url
 
@@ -380,9 +392,13 @@ class Server:
             )
 
 
-class _StatusError(Exception):
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(f"HTTP {status} {reason}".strip())
+class _StatusError(SyncError):
+    """An answer other than the one asked for; callers that can go on another way catch it,
+    and for the rest it is the one line the user reads."""
+
+    def __init__(self, status: int, reason: str, host: str = "") -> None:
+        said = f"HTTP {status} {reason}".strip()
+        super().__init__(f"{host} answered {said}." if host else said)
         self.status = status
 
 

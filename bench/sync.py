@@ -256,6 +256,8 @@ def _server_answers(database: Path, server: object) -> float:
     from contextlib import closing
     from urllib.parse import urlsplit
 
+    from crm.services.sync.dav import sync_report
+
     with closing(sqlite3.connect(database)) as connection:
         saved = connection.execute("SELECT url, sync_token FROM sync_collection").fetchall()
     login = base64.b64encode(
@@ -265,13 +267,11 @@ def _server_answers(database: Path, server: object) -> float:
     for url, token in saved:
         parts = urlsplit(url)
         connection = http.client.HTTPConnection(parts.netloc, timeout=30)
-        body = (
-            '<?xml version="1.0" encoding="utf-8"?><D:sync-collection xmlns:D="DAV:">'
-            f"<D:sync-token>{token}</D:sync-token><D:sync-level>1</D:sync-level>"
-            "<D:prop><D:getetag/></D:prop></D:sync-collection>"
-        )
         connection.request(
-            "REPORT", parts.path, body=body, headers={"Authorization": f"Basic {login}"}
+            "REPORT",
+            parts.path,
+            body=sync_report(token),
+            headers={"Authorization": f"Basic {login}"},
         )
         connection.getresponse().read()
         connection.close()

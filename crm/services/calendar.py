@@ -82,106 +82,114 @@ def _utc(value: object) -> datetime:
 def _entries() -> tuple[list[_InterviewEntry], list[_FollowUpEntry]]:
     """Every interview and every pending follow-up, read in one connection."""
     with reading():
-        interviewers: dict[int, list[_Interviewer]] = defaultdict(list)
-        for interview_id, name, role, company in tuples(
-            InterviewInterviewer.select(
-                InterviewInterviewer.interview, Contact.name, Contact.role, Company.name
+        return _interview_entries(), _follow_up_entries()
+
+
+def _interview_entries() -> list[_InterviewEntry]:
+    """Every interview, with its interviewers (inside a connection)."""
+    interviewers: dict[int, list[_Interviewer]] = defaultdict(list)
+    for interview_id, name, role, company in tuples(
+        InterviewInterviewer.select(
+            InterviewInterviewer.interview, Contact.name, Contact.role, Company.name
+        )
+        .join(Contact)
+        .join(Company, JOIN.LEFT_OUTER)
+        .order_by(InterviewInterviewer.id)
+    ):
+        interviewers[interview_id].append(_Interviewer(name, role, company or ""))
+    return [
+        _InterviewEntry(
+            uid=uid,
+            starts_at=_utc(starts_at),
+            ends_at=_utc(ends_at),
+            role=role,
+            company=company,
+            kind=kind,
+            location=location,
+            notes=notes,
+            done=done_at is not None,
+            interviewers=tuple(interviewers[interview_id]),
+        )
+        for (
+            interview_id,
+            uid,
+            starts_at,
+            ends_at,
+            kind,
+            location,
+            notes,
+            done_at,
+            role,
+            company,
+        ) in tuples(
+            Interview.select(
+                Interview.id,
+                Interview.uid,
+                Interview.starts_at,
+                Interview.ends_at,
+                Interview.kind,
+                Interview.location,
+                Interview.notes,
+                Interview.done_at,
+                Opportunity.role,
+                Company.name,
+            )
+            .join(Opportunity)
+            .join(Company)
+            .order_by(Interview.starts_at, Interview.id)
+        )
+    ]
+
+
+def _follow_up_entries() -> list[_FollowUpEntry]:
+    """Every pending follow-up (inside a connection)."""
+    interview = Interview.alias()
+    return [
+        _FollowUpEntry(
+            uid=uid,
+            kind=kind,
+            contact=contact,
+            opportunity=opportunity_title(role, company),
+            window_start=_utc(window_start),
+            window_end=_utc(window_end),
+            snoozed_until=_utc(snoozed) if snoozed else None,
+            note=note,
+            interview_uid=interview_uid or "",
+        )
+        for (
+            uid,
+            kind,
+            contact,
+            role,
+            company,
+            window_start,
+            window_end,
+            snoozed,
+            note,
+            interview_uid,
+        ) in tuples(
+            FollowUp.select(
+                FollowUp.uid,
+                FollowUp.kind,
+                Contact.name,
+                Opportunity.role,
+                Company.name,
+                FollowUp.window_start,
+                FollowUp.window_end,
+                FollowUp.snoozed_until,
+                FollowUp.note,
+                interview.uid,
             )
             .join(Contact)
+            .switch(FollowUp)
+            .join(Opportunity, JOIN.LEFT_OUTER)
             .join(Company, JOIN.LEFT_OUTER)
-            .order_by(InterviewInterviewer.id)
-        ):
-            interviewers[interview_id].append(_Interviewer(name, role, company or ""))
-        interviews = [
-            _InterviewEntry(
-                uid=uid,
-                starts_at=_utc(starts_at),
-                ends_at=_utc(ends_at),
-                role=role,
-                company=company,
-                kind=kind,
-                location=location,
-                notes=notes,
-                done=done_at is not None,
-                interviewers=tuple(interviewers[interview_id]),
-            )
-            for (
-                interview_id,
-                uid,
-                starts_at,
-                ends_at,
-                kind,
-                location,
-                notes,
-                done_at,
-                role,
-                company,
-            ) in tuples(
-                Interview.select(
-                    Interview.id,
-                    Interview.uid,
-                    Interview.starts_at,
-                    Interview.ends_at,
-                    Interview.kind,
-                    Interview.location,
-                    Interview.notes,
-                    Interview.done_at,
-                    Opportunity.role,
-                    Company.name,
-                )
-                .join(Opportunity)
-                .join(Company)
-                .order_by(Interview.starts_at, Interview.id)
-            )
-        ]
-        interview = Interview.alias()
-        follow_ups = [
-            _FollowUpEntry(
-                uid=uid,
-                kind=kind,
-                contact=contact,
-                opportunity=opportunity_title(role, company),
-                window_start=_utc(window_start),
-                window_end=_utc(window_end),
-                snoozed_until=_utc(snoozed) if snoozed else None,
-                note=note,
-                interview_uid=interview_uid or "",
-            )
-            for (
-                uid,
-                kind,
-                contact,
-                role,
-                company,
-                window_start,
-                window_end,
-                snoozed,
-                note,
-                interview_uid,
-            ) in tuples(
-                FollowUp.select(
-                    FollowUp.uid,
-                    FollowUp.kind,
-                    Contact.name,
-                    Opportunity.role,
-                    Company.name,
-                    FollowUp.window_start,
-                    FollowUp.window_end,
-                    FollowUp.snoozed_until,
-                    FollowUp.note,
-                    interview.uid,
-                )
-                .join(Contact)
-                .switch(FollowUp)
-                .join(Opportunity, JOIN.LEFT_OUTER)
-                .join(Company, JOIN.LEFT_OUTER)
-                .switch(FollowUp)
-                .join(interview, JOIN.LEFT_OUTER, on=(FollowUp.interview == interview.id))
-                .where(FollowUp.done_at.is_null())
-                .order_by(FollowUp.window_end, FollowUp.id)
-            )
-        ]
-    return interviews, follow_ups
+            .switch(FollowUp)
+            .join(interview, JOIN.LEFT_OUTER, on=(FollowUp.interview == interview.id))
+            .where(FollowUp.done_at.is_null())
+            .order_by(FollowUp.window_end, FollowUp.id)
+        )
+    ]
 
 
 def _when(moment: datetime) -> str:
@@ -280,7 +288,8 @@ def interview_events(stamp: datetime) -> dict[str, str]:
     Interviewers are named in the description, never as attendees: a server would e-mail
     attendees an invitation.
     """
-    interviews, _ = _entries()
+    with reading():
+        interviews = _interview_entries()
     return {
         entry.uid: _calendar([_event(entry, stamp)]).to_ical().decode("utf-8")
         for entry in interviews

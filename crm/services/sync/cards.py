@@ -213,16 +213,13 @@ class ContactCards:
         merged = merge_fields(base, local, remote, local_at=contact.updated_at, remote_at=remote_at)
         for conflict in merged.conflicts:
             kept, lost = _shown(conflict.kept), _shown(conflict.lost)
-            report.note(
-                self.name,
-                SyncAction.CONFLICT,
-                contact.name,
-                f"{conflict.field}: kept {kept}, lost {lost}",
-            )
-            state.record(
+            state.tell(
+                report,
                 self.name,
                 SyncAction.CONFLICT,
                 now,
+                contact.name,
+                said=f"{conflict.field}: kept {kept}, lost {lost}",
                 uid=known.uid,
                 contact_id=contact.contact_id,
                 field=conflict.field,
@@ -239,11 +236,13 @@ class ContactCards:
             except (InvalidInput, ContactNotFound) as error:
                 report.note(self.name, SyncAction.CHANGED_ON_PHONE, contact.name, str(error))
                 return Pulled(known.base, server_current=False)
-            report.note(self.name, SyncAction.CHANGED_ON_PHONE, contact.name, ", ".join(changed))
-            state.record(
+            state.tell(
+                report,
                 self.name,
                 SyncAction.CHANGED_ON_PHONE,
                 now,
+                contact.name,
+                said=", ".join(changed),
                 uid=known.uid,
                 contact_id=contact.contact_id,
                 fields=changed,
@@ -258,9 +257,9 @@ class ContactCards:
     ) -> ItemState | None:
         read = read_server_card(body, href)
         if read is None or read.card is None:
-            report.note(self.name, SyncAction.FOREIGN, uid or href, "not a person's card")
-            state.record(self.name, SyncAction.FOREIGN, now, uid=uid)
-            return ItemState(uid or href, href, "", "", "", "foreign", uid)
+            return state.left_alone(
+                report, self.name, href, uid, "", now, said="not a person's card"
+            )
         card = read.card
         result = import_cards(
             read.parsed, source=SOURCE_CARDDAV, filename=self.book or "address book", now=now
@@ -268,9 +267,7 @@ class ContactCards:
         contact = _imported(card)
         if contact is None:
             why = result.skipped[0].reason if result.skipped else "not imported"
-            report.note(self.name, SyncAction.FOREIGN, card.name, why)
-            state.record(self.name, SyncAction.FOREIGN, now, uid=uid, why=why)
-            return ItemState(uid or href, href, "", "", "", "foreign", uid)
+            return state.left_alone(report, self.name, href, uid, card.name, now, said=why)
         contact_id, contact_uid = contact
         mine = contact_cards([contact_id])[0]
         server_uid = "" if contact_uid == card.uid else card.uid
@@ -278,11 +275,12 @@ class ContactCards:
         item = self._item(mine, {contact_uid: server_uid} if server_uid else {}, extra)
         # Same values on both sides: nothing to send; else crm's merged card goes back.
         same = _values_of_contact(mine) == _values_of_card(card)
-        report.note(self.name, SyncAction.CREATED_ON_PHONE, mine.name)
-        state.record(
+        state.tell(
+            report,
             self.name,
             SyncAction.CREATED_ON_PHONE,
             now,
+            mine.name,
             uid=contact_uid,
             contact_id=contact_id,
             batch=result.batch_id,
@@ -303,11 +301,13 @@ class ContactCards:
         if not found:
             return None
         contact = found[0]
-        report.note(self.name, SyncAction.DELETED_ON_SERVER, contact.name, "not sent again")
-        state.record(
+        state.tell(
+            report,
             self.name,
             SyncAction.DELETED_ON_SERVER,
             now,
+            contact.name,
+            said="not sent again",
             uid=known.uid,
             contact_id=contact.contact_id,
         )

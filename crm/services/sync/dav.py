@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 import subprocess
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NoReturn
+from functools import partial
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
 
@@ -59,6 +60,16 @@ class Collection:
     url: str
     kind: str  # "calendar" or "addressbook"
     hrefs: dict[str, str] = field(default_factory=dict)
+
+
+def sync_report(token: str) -> str:
+    """The RFC 6578 sync-collection REPORT asking what changed since ``token`` (ETags only)."""
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<D:sync-collection xmlns:D="DAV:">'
+        f"<D:sync-token>{escape(token)}</D:sync-token><D:sync-level>1</D:sync-level>"
+        "<D:prop><D:getetag/></D:prop></D:sync-collection>"
+    )
 
 
 def tag(namespace: str, name: str) -> str:
@@ -238,7 +249,6 @@ class Server:
                 return url
         if not create:
             return ""
-        url = urljoin(home, _slug(name) + "/")
         body = (
             f'<?xml version="1.0" encoding="utf-8"?>'
             f'<C:mkcalendar xmlns:D="DAV:" xmlns:C="{CALDAV}"><D:set><D:prop>'
@@ -246,18 +256,14 @@ class Server:
             f'<C:supported-calendar-component-set><C:comp name="{component}"/>'
             f"</C:supported-calendar-component-set></D:prop></D:set></C:mkcalendar>"
         )
-        try:
-            status = self.request(
-                url, "MKCALENDAR", body, {"Content-Type": "application/xml"}
-            ).status
-        except _StatusError as error:
-            status = error.status
-        if status not in (200, 201):
-            # Another sync (cron's, the app's) may have just made it.
-            return self.calendar(home, name, component, create=False) or self._refused(
-                name, "calendar", status
-            )
-        return url
+        return self._make(
+            home,
+            name,
+            "MKCALENDAR",
+            body,
+            "calendar",
+            partial(self.calendar, home, name, component, create=False),
+        )
 
     def addressbook(self, home: str, name: str, *, create: bool = True) -> str:
         """The URL of the address book called ``name``; made if missing (with ``create``;
@@ -267,7 +273,6 @@ class Server:
                 return url
         if not create:
             return ""
-        url = urljoin(home, _slug(name) + "/")
         body = (
             f'<?xml version="1.0" encoding="utf-8"?>'
             f'<D:mkcol xmlns:D="DAV:" xmlns:A="{CARDDAV}"><D:set><D:prop>'
@@ -275,18 +280,30 @@ class Server:
             f"<D:displayname>{escape(name)}</D:displayname>"
             f"</D:prop></D:set></D:mkcol>"
         )
+        return self._make(
+            home,
+            name,
+            "MKCOL",
+            body,
+            "address book",
+            partial(self.addressbook, home, name, create=False),
+        )
+
+    def _make(
+        self, home: str, name: str, method: str, body: str, what: str, again: Callable[[], str]
+    ) -> str:
+        """Make a collection under ``home``; ``again`` looks for it when the server refuses,
+        since another sync (cron's, the app's) may have just made it."""
+        url = urljoin(home, _slug(name) + "/")
         try:
-            status = self.request(url, "MKCOL", body, {"Content-Type": "application/xml"}).status
+            status = self.request(url, method, body, {"Content-Type": "application/xml"}).status
         except _StatusError as error:
             status = error.status
-        if status not in (200, 201):
-            # Another sync (cron's, the app's) may have just made it.
-            return self.addressbook(home, name, create=False) or self._refused(
-                name, "address book", status
-            )
-        return url
-
-    def _refused(self, name: str, what: str, status: int) -> NoReturn:
+        if status in (200, 201):
+            return url
+        found = again()
+        if found:
+            return found
         raise SyncError(
             f"{self.host} refused to make the {what} {name!r} (HTTP {status}); "
             "make it by hand or name another in [sync]."
@@ -297,14 +314,8 @@ class Server:
     def listing(self, url: str, token: str) -> Listing:
         """What changed since ``token``: by sync-collection when the server has it, else every
         item's ETag (the caller compares them with what it knows)."""
-        body = (
-            '<?xml version="1.0" encoding="utf-8"?>'
-            '<D:sync-collection xmlns:D="DAV:">'
-            f"<D:sync-token>{escape(token)}</D:sync-token><D:sync-level>1</D:sync-level>"
-            "<D:prop><D:getetag/></D:prop></D:sync-collection>"
-        )
         try:
-            found, new_token = self._multistatus(url, "REPORT", body, None)
+            found, new_token = self._multistatus(url, "REPORT", sync_report(token), None)
         except _StatusError as error:
             if token and error.status in (403, 409, 410, 412):  # the token expired: start over
                 return self.listing(url, "")

@@ -172,11 +172,12 @@ def _pull(
     side, name = run.side, run.side.name
     report = run.report.of(name)
     bodies = run.server.fetch(run.url, side.kind, changed) if changed else {}
+    uids = {href: side.uid_of(body) for href, (_, body) in bodies.items()}
     with reading():
-        ours = side.owns([side.uid_of(body) for _, body in bodies.values()]) if bodies else set()
+        ours = side.owns(list(uids.values())) if uids else set()
     superseded: list[ItemState] = []
     for href, (etag, body) in bodies.items():
-        uid = side.uid_of(body)
+        uid = uids[href]
         item = by_href.get(href) or _by_body_uid(known, uid)
         if item is None and uid in ours:
             # crm sent it but was stopped before recording it: adopt it, don't duplicate it.

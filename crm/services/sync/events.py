@@ -65,17 +65,13 @@ class InterviewEvents:
     def foreign(
         self, href: str, uid: str, body: str, now: datetime, report: SyncReport
     ) -> ItemState | None:
-        what = summary_of(body)[1] or uid
-        report.note(self.name, SyncAction.FOREIGN, what)
-        state.record(self.name, SyncAction.FOREIGN, now, uid=uid, summary=what)
-        return ItemState(uid or href, href, "", "", "", "foreign", uid)
+        return state.left_alone(report, self.name, href, uid, summary_of(body)[1], now)
 
     def gone(self, known: ItemState, now: datetime, report: SyncReport) -> ItemState | None:
         if not _exists(known.uid):
             return None
         what = _summary(known.uid)
-        report.note(self.name, SyncAction.KEPT_OFF_SERVER, what)
-        state.record(self.name, SyncAction.KEPT_OFF_SERVER, now, uid=known.uid, what=what)
+        state.tell(report, self.name, SyncAction.KEPT_OFF_SERVER, now, what, uid=known.uid)
         return ItemState(known.uid, known.href, "", "", "", "deleted")
 
 

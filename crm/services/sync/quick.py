@@ -18,10 +18,10 @@ import os
 import ssl
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
-from xml.sax.saxutils import escape
 
 from crm.config import SyncSettings
 from crm.services.sync import state
+from crm.services.sync.dav import sync_report
 from crm.services.tx import reading
 
 TIMEOUT_SECONDS = 10
@@ -83,12 +83,7 @@ def _unchanged(
     if connection is None:
         connection = _connect(parts.scheme, parts.netloc, settings)
         connections[key] = connection
-    body = (
-        '<?xml version="1.0" encoding="utf-8"?>'
-        '<D:sync-collection xmlns:D="DAV:">'
-        f"<D:sync-token>{escape(token)}</D:sync-token><D:sync-level>1</D:sync-level>"
-        "<D:prop><D:getetag/></D:prop></D:sync-collection>"
-    ).encode()
+    body = sync_report(token).encode()
     headers = {"Content-Type": 'application/xml; charset="utf-8"'}
     if settings.username or secret:
         login = base64.b64encode(f"{settings.username}:{secret}".encode()).decode("ascii")

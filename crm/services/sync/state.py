@@ -10,7 +10,8 @@ from peewee import JOIN
 
 from crm.db.models import Contact, SyncClock, SyncCollection, SyncEvent, SyncItem
 from crm.db.typed import as_datetime, tuples
-from crm.domain.sync import SyncAction
+from crm.domain.sync import SyncAction, SyncReport
+from crm.services.tx import reading
 
 
 @dataclass
@@ -149,6 +150,39 @@ def record(
     ).execute()
 
 
+def tell(
+    report: SyncReport,
+    name: str,
+    action: SyncAction,
+    now: datetime,
+    what: str,
+    *,
+    said: str = "",
+    uid: str = "",
+    contact_id: int | None = None,
+    **detail: object,
+) -> None:
+    """Say something in this sync's report and keep it in the sync history."""
+    report.note(name, action, what, said)
+    record(name, action, now, uid=uid, contact_id=contact_id, what=what, **detail)
+
+
+def left_alone(
+    report: SyncReport,
+    name: str,
+    href: str,
+    uid: str,
+    what: str,
+    now: datetime,
+    *,
+    said: str = "",
+) -> ItemState:
+    """An item crm didn't make (a hand-made task, a card it can't read): reported once, and
+    remembered so that it is never touched or reported again."""
+    tell(report, name, SyncAction.FOREIGN, now, what or uid or href, said=said, uid=uid)
+    return ItemState(uid or href, href, "", "", "", "foreign", uid)
+
+
 @dataclass(frozen=True)
 class HistoryLine:
     at: datetime
@@ -160,8 +194,6 @@ class HistoryLine:
 
 def read_history(contact_id: int | None = None, limit: int = 200) -> list[HistoryLine]:
     """The newest sync history lines, of one contact or of all (opens its own connection)."""
-    from crm.services.tx import reading
-
     with reading():
         return history(contact_id, limit)
 

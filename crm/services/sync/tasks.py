@@ -318,9 +318,7 @@ class FollowUpTasks:
     ) -> ItemState | None:
         component = _component(body)
         summary = str(component.get("summary", "")) if component is not None else ""
-        report.note(self.name, SyncAction.FOREIGN, summary or uid)
-        state.record(self.name, SyncAction.FOREIGN, now, uid=uid, summary=summary)
-        return ItemState(uid or href, href, "", "", "", "foreign", uid)
+        return state.left_alone(report, self.name, href, uid, summary, now)
 
     def gone(self, known: ItemState, now: datetime, report: SyncReport) -> ItemState | None:
         rows = _rows(FollowUp.uid == known.uid)
@@ -338,7 +336,14 @@ class FollowUpTasks:
     def _note(
         self, report: SyncReport, row: _Row, action: SyncAction, now: datetime, **detail: object
     ) -> None:
-        report.note(self.name, action, row.title, str(detail.get("due", "")))
-        state.record(
-            self.name, action, now, uid=row.uid, contact_id=row.contact_id, what=row.title, **detail
+        state.tell(
+            report,
+            self.name,
+            action,
+            now,
+            row.title,
+            said=str(detail.get("due", "")),
+            uid=row.uid,
+            contact_id=row.contact_id,
+            **detail,
         )

@@ -51,6 +51,13 @@ class SnoozeRequested(Message):
 
 
 @dataclass
+class DraftRequested(Message):
+    """The user wants the message a follow-up asks for, drafted."""
+
+    follow_up_id: int
+
+
+@dataclass
 class DataChanged(Message):
     """Something was written; panes showing derived data should reload."""
 

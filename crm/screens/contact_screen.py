@@ -20,6 +20,7 @@ from textual.worker import get_current_worker
 from crm.domain.text import picture_controls
 from crm.domain.types import ContactDetail
 from crm.messages import (
+    DraftRequested,
     ContactSaved,
     DataChanged,
     FollowUpDoneRequested,
@@ -184,6 +185,11 @@ class ContactScreen(Screen[None]):
     def mark_follow_up_done(self, message: FollowUpDoneRequested) -> None:
         message.stop()
         self.daily.complete_follow_up(message.follow_up_id)
+
+    @on(DraftRequested)
+    def write_message(self, message: DraftRequested) -> None:
+        message.stop()
+        self.daily.open_draft(message.follow_up_id)
 
     @on(SnoozeRequested)
     def snooze(self, message: SnoozeRequested) -> None:

@@ -20,6 +20,7 @@ from crm.domain.playbook import log_lines, planned_lines, stage_change_lines, wa
 from crm.domain.types import LogDraft, LogResult, OpportunitySummary, Stage
 from crm.domain.validation import InvalidInput
 from crm.messages import (
+    DraftRequested,
     DataChanged,
     FollowUpDoneRequested,
     GoToContact,
@@ -169,6 +170,43 @@ class DailyLoop:
         for warning in result.warnings:
             self.warn(warning_line(warning, surface="app"))
         return "\n".join(log_lines(result, tz=user_zone()))
+
+    # --- writing the message a follow-up asks for -----------------------------------------
+
+    def open_draft(self, follow_up_id: int) -> None:
+        """Draft the follow-up's message, then show it with the ring check; what the user
+        marks as sent is logged as that follow-up's conversation."""
+        self.screen.run_worker(
+            partial(self._open_draft, follow_up_id),
+            thread=True,
+            group="open-draft",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def _open_draft(self, follow_up_id: int) -> None:
+        from crm.screens.draft_screen import DraftScreen
+        from crm.services.drafts import DraftError, draft_for
+
+        now, tz = self._now(), user_zone()
+        try:
+            draft = draft_for(follow_up_id, now=now, tz=tz)
+        except (DraftError, *USER_ERRORS) as error:
+            self.fail(error)
+            return
+        screen = DraftScreen(draft, now=now, tz=tz)
+        self.screen.app.call_from_thread(
+            self.screen.app.push_screen, screen, partial(self._draft_closed, follow_up_id)
+        )
+
+    def _draft_closed(self, follow_up_id: int, sent: str | None) -> None:
+        from crm.services.drafts import log_sent
+
+        if sent is not None:
+            self.write(
+                lambda: log_sent(follow_up_id, sent, now=self._now(), tz=user_zone()),
+                self._logged,
+            )
 
     # --- a logged conversation: open, correct, delete -------------------------------------
 
@@ -418,6 +456,11 @@ class OverlayScreen(Screen[None]):
     def mark_follow_up_done(self, message: FollowUpDoneRequested) -> None:
         message.stop()
         self.daily.complete_follow_up(message.follow_up_id)
+
+    @on(DraftRequested)
+    def write_message(self, message: DraftRequested) -> None:
+        message.stop()
+        self.daily.open_draft(message.follow_up_id)
 
     @on(SnoozeRequested)
     def snooze(self, message: SnoozeRequested) -> None:

@@ -9,13 +9,15 @@ from time import sleep
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
+from textual.content import Content
 from textual.message import Message
-from textual.widgets import Checkbox, Input, Label, Select, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 from textual.worker import get_current_worker
 
 from crm.domain.conversations import ConversationView
 from crm.domain.followups import CHECK_IN_BUSINESS_DAYS, default_next_touch
 from crm.domain.log_defaults import CHECK_IN, LogDefaults
+from crm.domain.ring_check import RingVerdict, check_ring, find_commitment
 from crm.domain.types import Channel, Direction, InteractionKind, LogDraft
 from crm.domain.when import WhenError, parse_next_touch, parse_when, to_local
 from crm.screens.form import FormScreen, form_bindings, form_footer
@@ -186,6 +188,7 @@ class LogForm(FormScreen[LogDraft | None]):
                 yield Input(id="field-next", compact=True)
                 yield Label("They'll reply by", classes="form-label")
                 yield Input(placeholder=PROMISE_PLACEHOLDER, id="field-promised", compact=True)
+            yield Static(id="ring-hint", classes="dialog-hint")
             yield from form_footer(
                 "Ctrl+S saves · Enter saves (in Summary: a new line) · Tab moves · Esc cancels"
             )
@@ -315,20 +318,51 @@ class LogForm(FormScreen[LogDraft | None]):
         text = self._text("when")
         return parse_when(text, now=now, tz=self.tz, direction="past") if text else now
 
+    def _occurred_or_now(self) -> datetime:
+        try:
+            return self._occurred_at()
+        except WhenError:
+            return app_now(self)
+
+    @on(TextArea.Changed, "#field-summary")
+    def check_summary(self) -> None:
+        """Say quietly, as the summary is typed, whether it keeps the ring."""
+        summary = self.query_one("#field-summary", TextArea).text
+        hint = self.query_one("#ring-hint", Static)
+        check = check_ring(summary, now=self._occurred_or_now(), tz=self.tz)
+        if not summary.strip() or check.verdict is RingVerdict.SILENT:
+            hint.update("")
+        elif check.verdict is RingVerdict.GIVEN_UP:
+            quoted = ", ".join(f"“{phrase.phrase}”" for phrase in check.phrases)
+            hint.update(
+                Content.assemble(
+                    ("Gives up the ring: ", "$text-warning"), f"{quoted} · try: {check.suggestion}"
+                )
+            )
+        elif check.commitment is not None:
+            hint.update(
+                Content.assemble(("Keeps the ring: ", "$text-success"), check.commitment.phrase)
+            )
+        self.refresh_next_placeholder()
+
     @on(Input.Changed, "#field-when")
     @on(Select.Changed, "#field-opportunity")
     def refresh_next_placeholder(self) -> None:
-        """Say what an empty Next touch means: the default (open opportunity) or nothing."""
+        """Say what an empty Next touch means: the day the summary commits to, the default
+        (open opportunity) or nothing."""
         if self.editing is not None:
             return  # a correction plans no new next touch
         next_field = self.query_one("#field-next", Input)
+        occurred_at = self._occurred_or_now()
+        summary = self.query_one("#field-summary", TextArea).text
+        commitment = find_commitment(summary, said_at=occurred_at, tz=self.tz)
+        if commitment is not None and commitment.due is not None:
+            due = to_local(commitment.due, self.tz)
+            next_field.placeholder = f"default: your word in the summary ({due:%a %d %b %H:%M})"
+            return
         if self.selected_opportunity() is None:
             next_field.placeholder = f"optional: {NEXT_EXAMPLES}"
             return
-        try:
-            occurred_at = self._occurred_at()
-        except WhenError:
-            occurred_at = app_now(self)
         default = to_local(default_next_touch(occurred_at, tz=self.tz), self.tz)
         next_field.placeholder = (
             f"default: in {CHECK_IN_BUSINESS_DAYS} business days ({default:%a %d %b})"

@@ -17,6 +17,7 @@ from textual.worker import Worker, WorkerState
 from crm.domain.text import picture_controls
 from crm.domain.types import ContactDetail
 from crm.messages import (
+    DraftRequested,
     ContactSaved,
     DataChanged,
     DeleteRequested,
@@ -327,6 +328,11 @@ class MainScreen(Screen[None]):
     def mark_follow_up_done(self, message: FollowUpDoneRequested) -> None:
         message.stop()
         self.daily.complete_follow_up(message.follow_up_id)
+
+    @on(DraftRequested)
+    def write_message(self, message: DraftRequested) -> None:
+        message.stop()
+        self.daily.open_draft(message.follow_up_id)
 
     @on(SnoozeRequested)
     def snooze(self, message: SnoozeRequested) -> None:

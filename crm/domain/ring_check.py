@@ -20,7 +20,6 @@ from typing import Any
 
 from crm.domain.day_words import LANGUAGES, MONTHS, WEEKDAYS, on_day
 from crm.domain.followups import default_next_touch
-from crm.domain.when import WhenError, parse_when
 from crm.domain.zones import to_local
 
 
@@ -310,6 +309,9 @@ def _end_of_week(today: date) -> date:
 
 def _english(phrase: str, today: date) -> date | None:
     """An English day expression read by the date parser (the one ``--next`` uses)."""
+    # Imported here, as below: the app's first frame may import this module but not the parser.
+    from crm.domain.when import WhenError, parse_when
+
     try:
         return parse_when(phrase, now=datetime.combine(today, datetime.min.time()), tz=UTC).date()
     except WhenError:
@@ -456,7 +458,10 @@ def _read_day(norm: str, start: int, end: int, today: date) -> _Day | None:
 
 def _due(day: _Day, said_at: datetime, tz: tzinfo) -> datetime | None:
     """The moment a day (and time) names, as naive UTC, read by the date parser for DST."""
-    clock = " ".join(day.clock.replace(".", "").split()) if day.clock else "09:00"
+    from crm.domain.when import FUTURE_DEFAULT_TIME, WhenError, parse_when
+
+    clock = day.clock or f"{FUTURE_DEFAULT_TIME:%H:%M}"
+    clock = " ".join(clock.replace(".", "").split())
     try:
         return parse_when(f"{day.day.isoformat()} {clock}", now=said_at, tz=tz)
     except WhenError:

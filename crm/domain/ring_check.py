@@ -143,7 +143,11 @@ def _normalized(text: str) -> str:
 
 _FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "ё": "е", "‐": "-", "‑": "-"})
 
-_SENTENCE_END = re.compile(r"[.!?…;]+(?=\s|$|[\"”»)])|\n\s*\n")
+# A full stop after a month's or a clock's abbreviation ("Dec. 10", "3 p.m.") ends no sentence.
+_SENTENCE_END = re.compile(
+    r"(?<!jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec|p\.m|a\.m)"
+    r"[.!?…;]+(?=\s|$|[\"”»)])|\n\s*\n"
+)
 _WORD = re.compile(r"[\w'-]+")
 
 
@@ -423,7 +427,7 @@ _DAYS: tuple[tuple[re.Pattern[str], _DayReader], ...] = tuple(
 
 _TIME = compile_pattern(
     r"\b(?:(?:at|в|во|sa|ng|by|around) )?(?:alas-?)?"
-    r"(?P<clock>\d{1,2}(?::\d{2})? ?[ap]\.?m\b\.?|\d{1,2}:\d{2}\b)"
+    r"(?P<clock>\d{1,2}(?::\d{2})? ?(?:[ap]\.m\.|[ap]m\b)|\d{1,2}:\d{2}\b)"
 )
 
 

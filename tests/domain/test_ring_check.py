@@ -308,6 +308,8 @@ def test_owning_closing(language: str, day: date, sentence: str) -> None:
         ("Tatawagan ko kayo pagkalipas ng dalawang araw", datetime(2026, 12, 5, 9, 0)),
         ("Tatawagan ko kayo sa loob ng dalawang araw", datetime(2026, 12, 5, 9, 0)),
         ("В пятницу позвоню", datetime(2026, 12, 4, 9, 0)),
+        ("I'll call you on Dec. 10 at 3 p.m. Thanks.", datetime(2026, 12, 10, 15, 0)),
+        ("I’ll text her tomorrow at 10am.", datetime(2026, 12, 4, 10, 0)),
     ],
 )
 def test_the_day_of_a_commitment(text: str, due: datetime) -> None:
@@ -324,7 +326,7 @@ def test_the_phrase_runs_from_the_step_to_its_day() -> None:
 
 def test_the_day_must_be_in_the_commitments_sentence() -> None:
     found = find_commitment("Met on Friday. I'll call you.", said_at=NOW, tz=UTC_TZ)
-    assert found is not None and found.due is None
+    assert found is not None and found.due is None and found.phrase == "I'll call you"
 
 
 def test_a_day_is_the_users_local_day_and_keeps_nine_across_dst() -> None:

@@ -85,8 +85,12 @@ class _Language:
     markers: frozenset[str]
 
 
+_FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "ё": "е", "‐": "-", "‑": "-"})
+
+
 def compile_pattern(pattern: str) -> re.Pattern[str]:
     """A data pattern as a regex: a space matches any run of whitespace (a wrapped line too)."""
+    pattern = pattern.translate(_FOLD).replace("Ё", "Е")  # read as the text is: ё as е, ’ as '
     return re.compile(pattern.replace(" ?", r"\s*").replace(" ", r"\s+"), re.IGNORECASE)
 
 
@@ -140,8 +144,6 @@ def _normalized(text: str) -> str:
         out.append(lower)
     return "".join(out).translate(_FOLD)
 
-
-_FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "ё": "е", "‐": "-", "‑": "-"})
 
 # A full stop after a month's or a clock's abbreviation ("Dec. 10", "3 p.m.") ends no sentence.
 _SENTENCE_END = re.compile(

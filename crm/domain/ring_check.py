@@ -313,15 +313,25 @@ def _end_of_week(today: date) -> date:
     return today + timedelta(days=(4 - today.weekday()) % 7)
 
 
-def _english(phrase: str, today: date) -> date | None:
-    """An English day expression read by the date parser (the one ``--next`` uses)."""
-    # Imported here, as below: the app's first frame may import this module but not the parser.
-    from crm.domain.when import WhenError, parse_when
+def _parsed(words: Callable[[re.Match[str]], str]) -> _DayReader:
+    """A reader that hands the English words ``words`` makes of a match to the date parser."""
 
-    try:
-        return parse_when(phrase, now=datetime.combine(today, datetime.min.time()), tz=UTC).date()
-    except WhenError:
-        return None
+    def read(match: re.Match[str], today: date) -> date | None:
+        # Imported here, as below: the app's first frame may import this module, not the parser.
+        from crm.domain.when import WhenError, parse_when
+
+        start_of_today = datetime.combine(today, datetime.min.time())
+        try:
+            return parse_when(words(match), now=start_of_today, tz=UTC).date()
+        except WhenError:
+            return None
+
+    return read
+
+
+def _month_first(match: re.Match[str]) -> str:
+    """ "10th of December, 2026" as the parser reads it: "dec 10 2026"."""
+    return " ".join(filter(None, (match["mon"].rstrip(".")[:3], match["d"], match["y"])))
 
 
 def _weekday_index(match: re.Match[str], names: tuple[str, ...], prefix_len: int) -> int:
@@ -354,29 +364,25 @@ def _in_units(unit_days: int) -> _DayReader:
 _DAYS: tuple[tuple[re.Pattern[str], _DayReader], ...] = tuple(
     (compile_pattern(pattern), reader)
     for pattern, reader in (
-        # English
+        # English: the words the date parser reads, put the way it reads them.
         (r"\b(?:the )?day after tomorrow\b", _by_offset(2)),
-        (r"\btomorrow\b", _by_offset(1)),
-        (r"\b(?:next|early next) week\b", lambda _m, today: _next_monday(today)),
-        (r"\b(?:(?:by )?(?:the )?end of (?:the |this )?week|eow)\b", lambda _m, t: _end_of_week(t)),
-        (
-            rf"\bin {_EN_NUMBER} (?P<u>days?|weeks?)\b",
-            lambda m, today: (
-                today + timedelta(days=_number(m["n"]) * (7 if m["u"].startswith("w") else 1))
-            ),
-        ),
-        (r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b", lambda m, t: _english(m.group(), t)),
+        (r"\btomorrow\b", _parsed(lambda _m: "tomorrow")),
+        (r"\b(?:next|early next) week\b", _parsed(lambda _m: "next week")),
+        (r"\b(?:(?:by )?(?:the )?end of (?:the |this )?week|eow)\b", _parsed(lambda _m: "eow")),
+        (rf"\bin {_EN_NUMBER} (?P<u>days?|weeks?)\b", _parsed(lambda m: m.group())),
+        (r"\b\d{4}-\d{2}-\d{2}\b", _parsed(lambda m: m.group())),
         (
             rf"\b{_EN_MONTH} (?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (?P<y>\d{{4}}))?",
-            lambda m, t: _month_day(m, MONTHS["en"], t),
+            _parsed(_month_first),
         ),
         (
             rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_EN_MONTH}(?:,? (?P<y>\d{{4}}))?",
-            lambda m, t: _month_day(m, MONTHS["en"], t),
+            _parsed(_month_first),
         ),
         (
+            # "next fri" is the parser's "the coming one, never today": the rule for a weekday.
             rf"\b(?:(?:on|by|next|this|before|until) )?{_EN_WEEKDAY}\b",
-            lambda m, t: _next_weekday(t, _weekday_index(m, WEEKDAYS["en"], 2)),
+            _parsed(lambda m: f"next {m['wd']}"),
         ),
         # Russian
         (r"\bпослезавтра\b", _by_offset(2)),

@@ -147,7 +147,7 @@ def _normalized(text: str) -> str:
 
 # A full stop after a month's or a clock's abbreviation ("Dec. 10", "3 p.m.") ends no sentence.
 _SENTENCE_END = re.compile(
-    r"(?<!jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec|p\.m|a\.m)"
+    r"(?<!\b(?:jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec|p\.m|a\.m))"
     r"[.!?…;]+(?=\s|$|[\"”»)])|\n\s*\n"
 )
 _WORD = re.compile(r"[\w'-]+")
@@ -369,7 +369,10 @@ _DAYS: tuple[tuple[re.Pattern[str], _DayReader], ...] = tuple(
         (r"\btomorrow\b", _parsed(lambda _m: "tomorrow")),
         (r"\b(?:next|early next) week\b", _parsed(lambda _m: "next week")),
         (r"\b(?:(?:by )?(?:the )?end of (?:the |this )?week|eow)\b", _parsed(lambda _m: "eow")),
-        (rf"\bin {_EN_NUMBER} (?P<u>days?|weeks?)\b", _parsed(lambda m: m.group())),
+        (
+            rf"\bin {_EN_NUMBER} (?P<u>days?|weeks?)\b",
+            _parsed(lambda m: f"in {_number(m['n'])} {m['u']}"),
+        ),
         (r"\b\d{4}-\d{2}-\d{2}\b", _parsed(lambda m: m.group())),
         (
             rf"\b{_EN_MONTH} (?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (?P<y>\d{{4}}))?",

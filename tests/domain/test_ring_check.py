@@ -288,6 +288,8 @@ def test_owning_closing(language: str, day: date, sentence: str) -> None:
         ("I'll check in next week", datetime(2026, 12, 7, 9, 0)),
         ("I'll reach out in a couple of days", datetime(2026, 12, 5, 9, 0)),
         ("I'll reach out in 3 days", datetime(2026, 12, 6, 9, 0)),
+        ("I'll reach out in two days", datetime(2026, 12, 5, 9, 0)),
+        ("I'll reach out in 2 weeks", datetime(2026, 12, 17, 9, 0)),
         ("I'll e-mail you on Dec 10", datetime(2026, 12, 10, 9, 0)),
         ("I'll e-mail you on 10 December", datetime(2026, 12, 10, 9, 0)),
         ("I'll e-mail you on 2026-12-10", datetime(2026, 12, 10, 9, 0)),
@@ -334,6 +336,8 @@ def test_the_phrase_runs_from_the_step_to_its_day() -> None:
 def test_the_day_must_be_in_the_commitments_sentence() -> None:
     found = find_commitment("Met on Friday. I'll call you.", said_at=NOW, tz=UTC_TZ)
     assert found is not None and found.due is None and found.phrase == "I'll call you"
+    found = find_commitment("Friday we fixed the grammar. I'll call you.", said_at=NOW, tz=UTC_TZ)
+    assert found is not None and found.due is None
 
 
 def test_a_day_is_the_users_local_day_and_keeps_nine_across_dst() -> None:

@@ -28,6 +28,7 @@ from crm.cli import (
     keys,
     opportunities,
     references,
+    ring,
     sync,
 )
 from crm.cli.context import (
@@ -303,5 +304,6 @@ for _command in (
     backups.restore_command,
     keys.keys_command,
     sync.sync_command,
+    ring.ring_check_command,
 ):
     cli.add_command(_command)

@@ -144,6 +144,8 @@ def log_conversation(
     says why not; then it is logged with a warning. Their promise ("I'll reply by Thursday")
     plans the user's follow-up the next business morning after it. A referrer or someone who
     pulled strings (not an interviewer) needs no ring: thanking them starts no check-in chain.
+    With none of these, a commitment with a day in the summary ("I'll call you on Thursday",
+    «наберу вам в пятницу») is the next touch, for an open process or a contact without one.
     """
     moment = now or utc_now()
     summary = note_text(draft.summary)
@@ -172,6 +174,14 @@ def log_conversation(
             next_note = promise_note(contact.name, draft.promised_at, tz=tz)
             if next_touch is None:
                 next_touch = promise_follow_up_at(draft.promised_at, tz=tz)
+        if (
+            next_touch is None
+            and draft.promised_at is None
+            and not draft.no_next_reason.strip()
+            and (is_open or opportunity is None)
+        ):
+            # The user's own words ("I'll call you on Thursday") name the next touch.
+            next_touch = committed_day(summary, said_at=draft.occurred_at, tz=tz)
         if next_touch is None and needs_ring and not draft.no_next_reason.strip():
             if not draft.use_default_next:
                 raise InvalidInput(
@@ -237,6 +247,15 @@ def log_conversation(
             warnings=tuple(warnings),
             promised_at=draft.promised_at,
         )
+
+
+def committed_day(summary: str, *, said_at: datetime, tz: tzinfo) -> datetime | None:
+    """The day the user committed to in ``summary`` (naive UTC), or None when none is named."""
+    # Imported here: the checker loads the date parser, which the app's first frame doesn't need.
+    from crm.domain.ring_check import find_commitment
+
+    commitment = find_commitment(summary, said_at=said_at, tz=tz)
+    return commitment.due if commitment is not None else None
 
 
 def _helps_without_interviewing(contact_id: int, opportunity_id: int | None) -> bool:

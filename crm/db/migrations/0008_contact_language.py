@@ -8,10 +8,12 @@ def _columns(db, table):
 
 
 def up(migrator, db):
+    # A plain ADD COLUMN: the migrator's NOT NULL rebuilds the table, dropping the sync
+    # clock's triggers on it (0007).
     if 'language' not in _columns(db, 'contact'):
-        migrator.migrate(migrator.add_column('contact', 'language', CharField(default='')))
+        db.execute_sql("ALTER TABLE contact ADD COLUMN language VARCHAR(255) NOT NULL DEFAULT ''")
 
 
 def down(migrator, db):
     if 'language' in _columns(db, 'contact'):
-        migrator.migrate(migrator.drop_column('contact', 'language'))
+        db.execute_sql('ALTER TABLE contact DROP COLUMN language')

@@ -9,6 +9,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crm.domain.day_words import DRAFT_LANGUAGES
+
 DEFAULT_BACKUPS_KEPT = 7
 DEFAULT_AFTER_PROCESS_DAYS = 90
 """The keep-in-touch interval a closed process hands its people, when they have none."""
@@ -50,6 +52,16 @@ class SyncSettings:
 
 
 @dataclass(frozen=True)
+class DraftSettings:
+    """``[drafts]``: how crm writes the messages of follow-ups."""
+
+    language: str = "en"
+    """The language of drafts for contacts without one of their own ("en" or "ru")."""
+    signature: str = ""
+    """The sign-off (your name); "" leaves a marked blank for it in every draft."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """What the user can configure."""
 
@@ -68,6 +80,8 @@ class Settings:
     """``[ui] theme``: the Textual theme the app opens with; empty: Textual's default."""
 
     sync: SyncSettings = field(default_factory=SyncSettings)
+
+    drafts: DraftSettings = field(default_factory=DraftSettings)
 
 
 def load_settings(path: Path) -> Settings:
@@ -94,6 +108,10 @@ def load_settings(path: Path) -> Settings:
         url = "https://dav.example.org/"
         username = "me"
         password_command = "pass show dav"
+
+        [drafts]
+        language = "ru"
+        signature = "Anna Petrova"
     """
     try:
         text = path.read_text(encoding="utf-8")
@@ -126,7 +144,26 @@ def load_settings(path: Path) -> Settings:
         keys=_keys(data, path),
         theme=_theme(data, path),
         sync=_sync(data, path),
+        drafts=_drafts(data, path),
     )
+
+
+def _drafts(data: dict[str, object], path: Path) -> DraftSettings:
+    """``[drafts]``: the default language (one crm writes) and the signature (any text)."""
+    section = data.get("drafts", {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [drafts] must be a table (language, signature).")
+    language = section.get("language", DraftSettings.language)
+    if not isinstance(language, str) or language.strip().casefold() not in DRAFT_LANGUAGES:
+        shown = language[:40] if isinstance(language, str) else language
+        raise ConfigError(f'{path}: [drafts] language must be "en" or "ru", not {shown!r}.')
+    signature = section.get("signature", "")
+    if not isinstance(signature, str) or "\0" in signature:
+        raise ConfigError(f"{path}: [drafts] signature must be text in quotes.")
+    unknown = sorted(set(section) - {"language", "signature"})
+    if unknown:
+        raise ConfigError(f"{path}: [drafts] has no setting {unknown[0][:40]!r}.")
+    return DraftSettings(language=language.strip().casefold(), signature=signature.strip())
 
 
 def _keys(data: dict[str, object], path: Path) -> dict[str, str]:

@@ -45,3 +45,9 @@ def config_path() -> Path:
     if from_env:
         return Path(from_env).expanduser()
     return platformdirs.user_config_path(APP_NAME, appauthor=False) / "config.toml"
+
+
+def drafts_dir() -> Path:
+    """Where the user's own draft templates live: ``drafts/<lang>/<kind>.txt`` beside the
+    config file, each one replacing crm's template of the same name."""
+    return config_path().parent / "drafts"

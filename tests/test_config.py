@@ -170,3 +170,30 @@ def test_a_theme_that_cant_be_saved_safely_leaves_the_file(tmp_path: Path, text:
     with pytest.raises(ConfigError):
         save_theme(config, "gruvbox")
     assert config.read_text() == text
+
+
+def test_drafts_language_and_signature_are_read(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[drafts]\nlanguage = "RU"\nsignature = "  Анна Петрова "\n')
+    drafts = load_settings(config).drafts
+    assert (drafts.language, drafts.signature) == ("ru", "Анна Петрова")
+    default = load_settings(tmp_path / "none.toml").drafts
+    assert (default.language, default.signature) == ("en", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ('[drafts]\nlanguage = "fr"\n', "[drafts] language"),
+        ("[drafts]\nlanguage = 5\n", "[drafts] language"),
+        ("[drafts]\nsignature = 5\n", "[drafts] signature"),
+        ('[drafts]\nsignatur = "me"\n', "signatur"),
+        ("drafts = 5\n", "[drafts]"),
+    ],
+)
+def test_bad_drafts_settings_are_one_clear_line(tmp_path: Path, text: str, fragment: str) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(text)
+    with pytest.raises(ConfigError) as raised:
+        load_settings(config)
+    assert fragment in str(raised.value) and "\n" not in str(raised.value)

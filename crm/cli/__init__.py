@@ -22,6 +22,7 @@ from crm.cli import (
     backups,
     contacts,
     conversations,
+    drafts,
     exports,
     imports,
     interviews,
@@ -117,18 +118,21 @@ def tui_app(db_path: Path, clock: Clock) -> CrmApp:
 
 
 @cli.command()
-@click.argument("what", type=click.Choice(["all", "db", "config"]), default="all")
+@click.argument("what", type=click.Choice(["all", "db", "config", "drafts"]), default="all")
 @click.pass_context
 def locate(ctx: click.Context, what: str) -> None:
-    """Print where the database and the config file live."""
+    """Print where the database, the config file and your draft templates live."""
     db_path = ctx.find_root().obj["db_path"]
     if what == "db":
         echo(db_path)
     elif what == "config":
         echo(paths.config_path())
+    elif what == "drafts":
+        echo(paths.drafts_dir())
     else:
         echo(f"database: {db_path}")
         echo(f"config:   {paths.config_path()}")
+        echo(f"drafts:   {paths.drafts_dir()}")
 
 
 @cli.command()
@@ -304,6 +308,7 @@ for _command in (
     backups.restore_command,
     keys.keys_command,
     sync.sync_command,
+    drafts.draft,
     ring.ring_check_command,
 ):
     cli.add_command(_command)

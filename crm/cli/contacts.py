@@ -34,6 +34,12 @@ def contact() -> None:
     default=None,
     help="How you left things.",
 )
+@click.option(
+    "--lang",
+    default="",
+    metavar="en|ru|default",
+    help="The language of their drafts (default: the [drafts] language).",
+)
 @click.pass_context
 def contact_add(ctx: click.Context, name: str, **fields: Any) -> None:
     """Add a contact and print its id."""
@@ -52,6 +58,7 @@ def contact_add(ctx: click.Context, name: str, **fields: Any) -> None:
         how_met=fields["how_met"],
         keep_in_touch_days=fields["keep_in_touch"],
         rapport=fields["rapport"] or "",
+        language=_language(fields["lang"]),
     )
     database(ctx)
     try:
@@ -59,6 +66,86 @@ def contact_add(ctx: click.Context, name: str, **fields: Any) -> None:
     except InvalidInput as error:
         fail(str(error))
     echo(contact_id)
+
+
+def _language(option: str) -> str:
+    """A --lang value as stored: "default" (or empty) means the [drafts] default, ""."""
+    return "" if option.strip().casefold() == "default" else option
+
+
+@contact.command("edit")
+@click.argument("contact_ref", metavar="CONTACT")
+@click.option("--name", default=None, help="A new name.")
+@click.option("--company", default=None, help="Where they work.")
+@click.option("--role", default=None, help="Their role or title.")
+@click.option("--email", default=None)
+@click.option("--phone", default=None)
+@click.option("--lang", default=None, metavar="en|ru|default", help="Their drafts' language.")
+@click.pass_context
+def contact_edit(ctx: click.Context, contact_ref: str, **fields: str | None) -> None:
+    """Change CONTACT's fields; the ones not given stay as they are."""
+    from dataclasses import replace
+
+    from crm.domain.validation import InvalidInput
+    from crm.services import contacts
+
+    database(ctx)
+    contact_id = contact_id_of(contact_ref)
+    changes: dict[str, Any] = {key: value for key, value in fields.items() if value is not None}
+    if not changes:
+        fail("Nothing to change: give --name, --company, --role, --email, --phone or --lang.")
+    if "lang" in changes:
+        changes["language"] = _language(changes.pop("lang") or "")
+    now = now_of(ctx)
+    try:
+        draft = replace(contacts.get_contact(contact_id, now=now).to_draft(), **changes)
+        contacts.update_contact(contact_id, draft, now=now)
+    except (InvalidInput, contacts.ContactNotFound) as error:
+        fail(str(error))
+    echo(f"Saved {draft.name}.")
+
+
+@contact.command("show")
+@click.argument("contact_ref", metavar="CONTACT")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def contact_show(ctx: click.Context, contact_ref: str, as_json: bool) -> None:
+    """What crm knows about CONTACT."""
+    from crm.services import contacts
+
+    database(ctx)
+    now = now_of(ctx)
+    try:
+        shown = contacts.get_contact(contact_id_of(contact_ref), now=now)
+    except contacts.ContactNotFound as error:
+        fail(str(error))
+    if as_json:
+        payload = asdict(shown)
+        for key in ("created_at", "updated_at", "last_touch_at"):
+            payload[key] = iso(payload[key])
+        payload["topics"] = list(shown.topics)
+        echo_json(payload)
+        return
+    lines = [
+        ("Name", shown.name),
+        ("Company", shown.company),
+        ("Role", shown.role),
+        ("E-mail", shown.email),
+        ("Phone", shown.phone),
+        ("LinkedIn", shown.linkedin_url),
+        ("How met", shown.how_met),
+        ("Topics", ", ".join(shown.topics)),
+        ("Note", shown.relationship_note),
+        (
+            "Keep in touch",
+            f"every {shown.keep_in_touch_days} days" if shown.keep_in_touch_days else "",
+        ),
+        ("Rapport", shown.rapport),
+        ("Language", shown.language),
+    ]
+    for label, value in lines:
+        if value:
+            echo(f"{label}: {value}")
 
 
 @contact.command("delete")

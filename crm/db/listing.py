@@ -142,7 +142,7 @@ _DETAIL_SQL = (
     "   (SELECT name FROM contact_topic WHERE contact_id = c.id ORDER BY position)),"
     f" {LAST_TOUCH_OF_C},"
     " (SELECT COUNT(*) FROM interaction WHERE contact_id = c.id),"
-    " EXISTS (SELECT 1 FROM reference WHERE contact_id = c.id)"
+    " EXISTS (SELECT 1 FROM reference WHERE contact_id = c.id), c.language"
     " FROM contact c LEFT JOIN company co ON co.id = c.company_id WHERE c.id = ?"
 )
 
@@ -150,7 +150,8 @@ _DETAIL_SQL = (
 def detail(contact_id: int) -> tuple[object, ...] | None:
     """One contact's card, in one statement (the card follows the list's cursor): name,
     company, role, e-mail, phone, LinkedIn, how met, note, keep-in-touch days, rapport,
-    created, updated, topics (a JSON array), last touch, touches, and whether a reference."""
+    created, updated, topics (a JSON array), last touch, touches, whether a reference, and the
+    language its drafts are written in."""
     row = db.execute_sql(_DETAIL_SQL, (contact_id,)).fetchone()
     return tuple(row) if row is not None else None
 

@@ -70,6 +70,7 @@ class Contact(BaseModel):
     relationship_note = TextField(default="")
     rapport = CharField(default="")  # domain.types.Rapport, or "" when not judged
     keep_in_touch_days = IntegerField(null=True)
+    language = CharField(default="")  # drafts in "en" or "ru"; "" = the [drafts] default
     import_batch = ForeignKeyField(ImportBatch, null=True, on_delete="SET NULL", backref="contacts")
     created_at = DateTimeField(default=utc_now)
     updated_at = DateTimeField(default=utc_now)

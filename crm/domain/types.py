@@ -147,6 +147,8 @@ class ContactDraft:
     keep_in_touch_days: int | None = None
     rapport: str = ""
     """How things were left: a Rapport value, or "" when not judged."""
+    language: str = ""
+    """The language crm writes their drafts in ("en", "ru"), or "" for the [drafts] default."""
 
 
 @dataclass(frozen=True)
@@ -184,6 +186,7 @@ class ContactDetail:
     interactions: int = 0
     is_reference: bool = False
     overdue: int = 0
+    language: str = ""
 
     def to_draft(self) -> ContactDraft:
         """The editable part of this contact, to prefill the edit form."""
@@ -199,6 +202,7 @@ class ContactDetail:
             relationship_note=self.relationship_note,
             keep_in_touch_days=self.keep_in_touch_days,
             rapport=self.rapport,
+            language=self.language,
         )
 
 

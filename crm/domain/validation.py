@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from urllib.parse import urlsplit
 
+from crm.domain.day_words import DRAFT_LANGUAGES
 from crm.domain.text import clean_text
 from crm.domain.types import ContactDraft, OpportunityDetails, Rapport
 
@@ -38,6 +39,7 @@ def normalise_draft(draft: ContactDraft) -> ContactDraft:
         topics=tuple(topics),
         relationship_note=clean_text(draft.relationship_note, allow_newlines=True).strip(),
         rapport=clean_text(draft.rapport).strip().casefold(),
+        language=clean_text(draft.language).strip().casefold(),
     )
 
 
@@ -96,6 +98,11 @@ def contact_problems(draft: ContactDraft) -> list[str]:
         problems.append("The LinkedIn URL should be a linkedin.com address.")
     if draft.rapport and draft.rapport not in {r.value for r in Rapport}:
         problems.append("How you left things is good, neutral or strained.")
+    if draft.language and draft.language not in DRAFT_LANGUAGES:
+        problems.append(
+            f"“{draft.language}” isn't a draft language: use {' or '.join(DRAFT_LANGUAGES)},"
+            " or leave it empty for the default."
+        )
     days = draft.keep_in_touch_days
     if days is not None and days <= 0:
         problems.append("The keep-in-touch interval must be a positive number of days.")

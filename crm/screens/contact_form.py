@@ -33,6 +33,13 @@ RAPPORT_CHOICES: list[tuple[str, str]] = [
     ("strained: mind this bridge", Rapport.STRAINED.value),
 ]
 
+LANGUAGE_CHOICES: list[tuple[str, str]] = [
+    ("Default", ""),
+    ("English", "en"),
+    ("Русский", "ru"),
+]
+"""The languages a contact's drafts can be written in; Default is the [drafts] setting."""
+
 
 class ContactForm(FormScreen[ContactDraft | None]):
     """Edit a contact's fields; returns the checked draft, or None if cancelled."""
@@ -67,10 +74,23 @@ class ContactForm(FormScreen[ContactDraft | None]):
                         compact=True,
                         id="field-rapport",
                     )
+                    yield Label("Language", classes="form-label")
+                    yield Select(
+                        LANGUAGE_CHOICES,
+                        value=self._language(),
+                        allow_blank=False,
+                        compact=True,
+                        id="field-language",
+                    )
             yield from form_footer("Enter or Ctrl+S saves · Tab moves · Esc cancels")
 
     def on_mount(self) -> None:
         self.query_one("#field-name", Input).focus()
+
+    def _language(self) -> str:
+        # A language the form can't offer (a newer crm's) shows as Default rather than crash.
+        known = {value for _, value in LANGUAGE_CHOICES}
+        return self.draft.language if self.draft.language in known else ""
 
     def _initial(self, field_id: str) -> str:
         if field_id == "topics":
@@ -98,6 +118,7 @@ class ContactForm(FormScreen[ContactDraft | None]):
             relationship_note=self._value("relationship_note"),
             keep_in_touch_days=int(days) if days.lstrip("-").isdigit() else None,
             rapport=str(self.query_one("#field-rapport", Select).value),
+            language=str(self.query_one("#field-language", Select).value),
         )
 
     def action_save(self) -> None:

@@ -74,6 +74,7 @@ def _fields(draft: ContactDraft, now: datetime) -> dict[str, object]:
         "relationship_note": draft.relationship_note,
         "keep_in_touch_days": draft.keep_in_touch_days,
         "rapport": draft.rapport,
+        "language": draft.language,
     }
 
 
@@ -127,7 +128,7 @@ class CardFields:
 
 def update_card_fields(contact_id: int, fields: CardFields, *, now: datetime | None = None) -> None:
     """Save what a card says of a contact, keeping everything crm alone knows of them
-    (rapport, keep-in-touch, how you met, connections), with its search entry, in one
+    (rapport, keep-in-touch, how you met, language, connections), with its search entry, in one
     transaction.
 
     Raises:
@@ -137,14 +138,16 @@ def update_card_fields(contact_id: int, fields: CardFields, *, now: datetime | N
     moment = now or utc_now()
     with writing():
         row = (
-            Contact.select(Contact.how_met, Contact.keep_in_touch_days, Contact.rapport)
+            Contact.select(
+                Contact.how_met, Contact.keep_in_touch_days, Contact.rapport, Contact.language
+            )
             .where(Contact.id == contact_id)
             .tuples()
             .first()
         )
         if row is None:
             raise ContactNotFound(f"There is no contact #{contact_id}.")
-        how_met, keep_in_touch_days, rapport = row
+        how_met, keep_in_touch_days, rapport, language = row
         draft = ContactDraft(
             name=fields.name,
             company=fields.company,
@@ -157,6 +160,7 @@ def update_card_fields(contact_id: int, fields: CardFields, *, now: datetime | N
             relationship_note=fields.note,
             keep_in_touch_days=keep_in_touch_days,
             rapport=rapport,
+            language=language,
         )
         update_contact(contact_id, draft, now=moment)
         ContactMethod.delete().where(ContactMethod.contact == contact_id).execute()
@@ -370,6 +374,7 @@ def get_contact(contact_id: int, *, now: datetime | None = None) -> ContactDetai
         last_touch,
         touches,
         is_reference,
+        language,
     ) = row
     keep = keep_in_touch_days  # an INTEGER column, or NULL
     return ContactDetail(
@@ -391,6 +396,7 @@ def get_contact(contact_id: int, *, now: datetime | None = None) -> ContactDetai
         interactions=int(touches or 0),  # type: ignore[call-overload]
         is_reference=bool(is_reference),
         overdue=overdue,
+        language=str(language),
     )
 
 

@@ -129,3 +129,18 @@ def _can_write(folder: Path) -> bool:
         return False
     (folder / ".probe").unlink()
     return True
+
+
+def test_every_sync_clock_trigger_outlives_the_later_migrations(db_path: Path) -> None:
+    """A migration that rebuilds a watched table (peewee's NOT NULL add_column) would drop
+    its triggers, and sync would stop seeing changes to it."""
+    with db.connection_context():
+        names = {
+            name
+            for (name,) in db.execute_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sync_clock_%'"
+            ).fetchall()
+        }
+    for table in ("contact", "follow_up", "opportunity", "interview"):
+        for event in ("insert", "update", "delete"):
+            assert f"sync_clock_{table}_{event}" in names

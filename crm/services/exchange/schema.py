@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from crm.domain.conversations import CANCELLED_BY_UNLOG
+from crm.domain.day_words import DRAFT_LANGUAGES
 from crm.domain.types import (
     CANCELLED_BY_CLOSE,
     CANCELLED_BY_PHONE,
@@ -75,6 +76,7 @@ CONTACT_FIELDS = (
     Field("relationship_note", TEXT),
     Field("rapport", TEXT, choices=("", *_values(Rapport))),
     Field("keep_in_touch_days", MAYBE_INT),
+    Field("language", TEXT, choices=("", *DRAFT_LANGUAGES)),
     Field("created_at", TIME),
     Field("updated_at", TIME),
 )

@@ -186,3 +186,33 @@ def test_interviews_pane_small_terminal(snap_compare, demo_db: Path, now: dateti
 def test_interviews_pane_wide_terminal(snap_compare, demo_db: Path, now: datetime) -> None:
     run = _tab(("f3", "down", "down"))
     assert snap_compare(build_app(demo_db, now), run_before=run, terminal_size=(200, 50))
+
+
+async def _thank_you_draft(pilot: Pilot[None]) -> None:
+    """`w` on the demo's first thank-you e-mail: the draft and its ring check."""
+    from crm.domain.types import FollowUpKind
+    from crm.widgets.row_keys import FollowUpKey
+    from crm.widgets.today_pane import TodayPane
+
+    await settle(pilot)
+    today = pilot.app.screen.query_one(TodayPane)
+    today.cursor = next(
+        index
+        for index, row in enumerate(today.rows)
+        if isinstance(row.key, FollowUpKey) and row.key.kind is FollowUpKind.THANK_YOU_EMAIL
+    )
+    await pilot.press("w")
+    await settle(pilot)
+
+
+def test_draft_preview(snap_compare, demo_db: Path, now: datetime) -> None:
+    """A thank-you e-mail drafted from what crm knows, with the ring check's verdict."""
+    assert snap_compare(
+        build_app(demo_db, now), run_before=_thank_you_draft, terminal_size=(120, 36)
+    )
+
+
+def test_draft_preview_small_terminal(snap_compare, demo_db: Path, now: datetime) -> None:
+    assert snap_compare(
+        build_app(demo_db, now), run_before=_thank_you_draft, terminal_size=(80, 24)
+    )

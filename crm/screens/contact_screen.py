@@ -20,9 +20,9 @@ from textual.worker import get_current_worker
 from crm.domain.text import picture_controls
 from crm.domain.types import ContactDetail
 from crm.messages import (
-    DraftRequested,
     ContactSaved,
     DataChanged,
+    DraftRequested,
     FollowUpDoneRequested,
     LogRequested,
     SnoozeRequested,

@@ -20,8 +20,8 @@ from crm.domain.playbook import log_lines, planned_lines, stage_change_lines, wa
 from crm.domain.types import LogDraft, LogResult, OpportunitySummary, Stage
 from crm.domain.validation import InvalidInput
 from crm.messages import (
-    DraftRequested,
     DataChanged,
+    DraftRequested,
     FollowUpDoneRequested,
     GoToContact,
     LogRequested,

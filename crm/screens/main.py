@@ -17,10 +17,10 @@ from textual.worker import Worker, WorkerState
 from crm.domain.text import picture_controls
 from crm.domain.types import ContactDetail
 from crm.messages import (
-    DraftRequested,
     ContactSaved,
     DataChanged,
     DeleteRequested,
+    DraftRequested,
     FollowUpDoneRequested,
     GoToContact,
     LogRequested,

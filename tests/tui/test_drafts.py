@@ -132,8 +132,7 @@ async def test_e_hands_the_draft_to_the_editor_and_checks_what_comes_back(
         await pilot.press("s")
         await settle(pilot)
     assert any(
-        "Hope to hear from you soon." in e.detail
-        for e in timeline(contact_id=ids["anna"], now=now)
+        "Hope to hear from you soon." in e.detail for e in timeline(contact_id=ids["anna"], now=now)
     )
 
 

@@ -119,3 +119,11 @@ def test_bad_input_is_one_line(
 def test_locate_prints_the_drafts_folder(cli: Cli, tmp_path: Path) -> None:
     assert cli.ok("locate", "drafts").strip() == str(tmp_path / "config" / "drafts")
     assert "drafts:" in cli.ok("locate")
+
+
+def test_eml_dash_writes_the_message_to_standard_output(cli: Cli, email_id: int) -> None:
+    code, out, err = cli("draft", str(email_id), "--eml", "-", "--lang", "en", now=NOW)
+    assert code == 0 and "blanks to fill" in err
+    message = BytesParser(policy=default).parsebytes(out.encode())
+    assert message["X-Unsent"] == "1"
+    assert message["Subject"] == "Thank you for the first-round interview for Staff Engineer"

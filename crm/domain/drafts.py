@@ -33,6 +33,7 @@ FIELDS = (
     "relationship",
     "outcome",
     "link",
+    "how_it_went",
     "next_day",
     "signature",
 )
@@ -57,6 +58,7 @@ BLANK_LABELS: dict[str, dict[str, str]] = {
         "relationship": "how you worked together",
         "outcome": "how it ended",
         "link": "link to the piece",
+        "how_it_went": "how it went, in a sentence",
         "next_day": "the day of your next step",
         "signature": "your name",
     },
@@ -78,6 +80,7 @@ BLANK_LABELS: dict[str, dict[str, str]] = {
         "relationship": "как вы работали вместе",
         "outcome": "чем всё закончилось",
         "link": "ссылка на статью",
+        "how_it_went": "как всё прошло, одной фразой",
         "next_day": "день следующего шага",
         "signature": "ваше имя",
     },
@@ -286,6 +289,7 @@ def values_of(facts: DraftFacts) -> dict[str, str]:
         if facts.stage is not None
         else "",
         "link": "",
+        "how_it_went": "",  # only the user can say; crm never claims it went well
         "next_day": on_day(language, facts.next_day, facts.today),
         "signature": facts.signature.strip(),
     }

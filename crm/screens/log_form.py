@@ -330,7 +330,9 @@ class LogForm(FormScreen[LogDraft | None]):
         summary = self.query_one("#field-summary", TextArea).text
         hint = self.query_one("#ring-hint", Static)
         check = check_ring(summary, now=self._occurred_or_now(), tz=self.tz)
-        if not summary.strip() or check.verdict is RingVerdict.SILENT:
+        # Hidden while there is nothing to say, so the form is as short as it was.
+        hint.display = bool(summary.strip()) and check.verdict is not RingVerdict.SILENT
+        if not hint.display:
             hint.update("")
         elif check.verdict is RingVerdict.GIVEN_UP:
             quoted = ", ".join(f"“{phrase.phrase}”" for phrase in check.phrases)

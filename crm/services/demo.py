@@ -238,6 +238,7 @@ def _write_sample_person(p: SamplePerson, company_ids: dict[str, int], now: date
             relationship_note=p.note,
             rapport=p.rapport.value if p.rapport else "",
             keep_in_touch_days=p.keep_in_touch_days,
+            language=p.language,
             created_at=added,
             updated_at=added,
         ).execute()

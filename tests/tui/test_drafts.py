@@ -199,3 +199,22 @@ async def test_the_log_form_says_quietly_whether_the_summary_keeps_the_ring(
         assert plain_text(hint).startswith("Keeps the ring")
         placeholder = form.query_one("#field-next", Input).placeholder
         assert "your word" in placeholder and "Fri" in placeholder
+
+
+async def test_a_russian_speaking_contact_gets_a_russian_draft(
+    demo_db: Path, now: datetime
+) -> None:
+    app = build_app(demo_db, now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        today = app.screen.query_one(TodayPane)
+        today.cursor = next(
+            index
+            for index, row in enumerate(today.rows)
+            if isinstance(row.key, FollowUpKey) and row.cells[0].startswith("Кэти")
+        )
+        await pilot.press("w")
+        await settle(pilot)
+        text = app.screen.query_one("#draft-text", TextArea).text
+        assert "Здравствуйте, Кэти!" in text
+        assert shown(app.screen, "#draft-verdict").startswith("✓ Keeps the ring")

@@ -336,6 +336,7 @@ SAMPLE_PEOPLE: tuple[SamplePerson, ...] = (
         ("йога",),
         "Конфиденциальный поиск: не рассказывать никому за пределами процесса.",
         known_days=15,
+        language="ru",
     ),
     SamplePerson(
         "Дмитрий Орлов",
@@ -350,6 +351,7 @@ SAMPLE_PEOPLE: tuple[SamplePerson, ...] = (
         Rapport.GOOD,
         90,
         600,
+        language="ru",
     ),
     SamplePerson(
         "Анна Кузнецова",
@@ -361,6 +363,7 @@ SAMPLE_PEOPLE: tuple[SamplePerson, ...] = (
         "Met at HighLoad++",
         ("шахматы",),
         known_days=365,
+        language="ru",
     ),
     SamplePerson(
         "Сергей Волков",

@@ -34,6 +34,7 @@ class SamplePerson(NamedTuple):
     rapport: Rapport | None = None
     keep_in_touch_days: int | None = None
     known_days: int = 180  # how long ago the contact was added
+    language: str = ""  # the drafts' language; "" for the config's default
 
 
 class SampleOpening(NamedTuple):

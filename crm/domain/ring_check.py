@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from functools import cache
 from importlib import resources
+from itertools import islice
 from typing import Any
 
 from crm.domain.day_words import LANGUAGES, MONTHS, WEEKDAYS, on_day
@@ -153,26 +155,44 @@ _SENTENCE_END = re.compile(
 _WORD = re.compile(r"[\w'-]+")
 
 
-def _sentence_bounds(text: str, at: int) -> tuple[int, int]:
-    """The sentence around offset ``at``: from after the previous end mark to its own end."""
-    start = 0
-    for mark in _SENTENCE_END.finditer(text):
-        if mark.end() <= at:
-            start = mark.end()
-        elif mark.start() >= at:
-            return start, mark.start()
-    return start, len(text)
+SENTENCE_REACH = 300
+"""How far from a phrase (in characters) its sentence is read: a day or a negation further away
+belongs to another thought, and a text without full stops stays linear to check."""
 
 
-def _is_question(text: str, end: int) -> bool:
-    """Whether the sentence holding offset ``end`` ends with a question mark."""
-    mark = _SENTENCE_END.search(text, end)
-    return mark is not None and "?" in mark.group()
+COMMITMENTS_READ = 50
+"""How many of a text's commitments are read for a day; a message makes a few, and a pasted
+log of thousands must not take minutes."""
+
+
+class _Sentences:
+    """Where the sentences of a normalised text end, found once per text."""
+
+    def __init__(self, norm: str) -> None:
+        self.length = len(norm)
+        marks = list(_SENTENCE_END.finditer(norm))
+        self.starts = [mark.start() for mark in marks]
+        self.ends = [mark.end() for mark in marks]
+        self.questions = ["?" in mark.group() for mark in marks]
+
+    def bounds(self, at: int) -> tuple[int, int]:
+        """The sentence around offset ``at`` (within SENTENCE_REACH of it): from after the
+        previous end mark to the start of its own."""
+        before = bisect_right(self.ends, at)
+        start = self.ends[before - 1] if before else 0
+        after = bisect_left(self.starts, at)
+        end = self.starts[after] if after < len(self.starts) else self.length
+        return max(start, at - SENTENCE_REACH), min(end, at + SENTENCE_REACH)
+
+    def is_question(self, end: int) -> bool:
+        """Whether the sentence holding offset ``end`` ends with a question mark."""
+        after = bisect_left(self.starts, end)
+        return after < len(self.starts) and self.questions[after]
 
 
 def _negated(norm: str, sentence_start: int, start: int, negations: frozenset[str]) -> bool:
     """Whether the word just before ``start`` (in its sentence) is a negation ("не позвоню")."""
-    before = _WORD.findall(norm[sentence_start:start])
+    before = _WORD.findall(norm[max(sentence_start, start - 40) : start])
     return bool(before) and before[-1] in negations
 
 
@@ -200,18 +220,20 @@ def _give_ups(norm: str, text: str) -> list[RingPhrase]:
     return kept
 
 
-def _commitment_matches(norm: str) -> Iterator[tuple[_Language, re.Match[str]]]:
+def _commitment_matches(
+    norm: str, sentences: _Sentences
+) -> Iterator[tuple[_Language, re.Match[str]]]:
     """The user's own next steps, in text order: not negated, not asked, not third person."""
     found = []
     for lang in _languages():
         for pattern in lang.commitment:
             for match in pattern.regex.finditer(norm):
-                sentence_start, _ = _sentence_bounds(norm, match.start())
+                sentence_start, _ = sentences.bounds(match.start())
                 if pattern.sentence_start and norm[sentence_start : match.start()].strip():
                     continue
                 if _negated(norm, sentence_start, match.start(), lang.negations):
                     continue
-                if _is_question(norm, match.end()):
+                if sentences.is_question(match.end()):
                     continue
                 found.append((lang, match))
     found.sort(key=lambda item: item[1].start())
@@ -492,8 +514,9 @@ def find_commitment(text: str, *, said_at: datetime, tz: tzinfo) -> Commitment |
     norm = _normalized(text)
     today = to_local(said_at, tz).date()
     first: Commitment | None = None
-    for lang, match in _commitment_matches(norm):
-        sentence_start, sentence_end = _sentence_bounds(norm, match.start())
+    sentences = _Sentences(norm)
+    for lang, match in islice(_commitment_matches(norm, sentences), COMMITMENTS_READ):
+        sentence_start, sentence_end = sentences.bounds(match.start())
         day = _read_day(norm, match.end(), sentence_end, today) or _read_day(
             norm, sentence_start, match.start(), today
         )

@@ -78,6 +78,7 @@ def test_every_benchmark_runs_once_on_tiny_data(tmp_path, capsys) -> None:
         "Peak memory",
         "Sync: crm sync, first",
         "Sync: crm sync, no change",
+        "Ring check",
     ]
     if instructions.available():
         expected_names += ["Cold start in instructions: crm", "Cold start in instructions: Today"]

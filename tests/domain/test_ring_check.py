@@ -354,3 +354,17 @@ def test_a_day_is_the_users_local_day_and_keeps_nine_across_dst() -> None:
     assert found is not None and found.due == datetime(2026, 11, 2, 14, 0)
     found = find_commitment("Позвоню во вторник", said_at=NOW, tz=MOSCOW)
     assert found is not None and found.due == datetime(2026, 12, 8, 6, 0)  # 09:00 Moscow
+
+
+def test_a_day_far_along_a_run_on_sentence_is_not_the_commitments() -> None:
+    """A pasted thread without full stops: the day must be near the commitment, which also
+    keeps the check linear in the text's length (bench: python -m bench --only ring)."""
+    filler = "and then we talked about the roadmap " * 20
+    near = find_commitment(f"I'll call you {filler} on Friday", said_at=NOW, tz=UTC_TZ)
+    assert near is not None and near.due is None
+    assert check(f"I'll call you on Friday {filler}").commitment.due is not None  # type: ignore[union-attr]
+
+
+def test_only_the_words_next_to_a_commitment_can_negate_it() -> None:
+    assert check("I won't call you").verdict is RingVerdict.SILENT
+    assert check("won't " + "x " * 100 + "I'll call you").verdict is RingVerdict.KEPT

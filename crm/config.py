@@ -51,6 +51,32 @@ class SyncSettings:
         return bool(self.url)
 
 
+DEFAULT_IMAP_FOLDERS = ("INBOX", "Sent")
+
+
+@dataclass(frozen=True)
+class ImapSettings:
+    """``[imap]``: the mailbox crm reads conversations from, read-only (EXAMINE) and
+    incrementally."""
+
+    host: str = ""
+    """The server's name ("imap.gmail.com"); "" turns IMAP off."""
+    port: int = 993
+    username: str = ""
+    password_command: tuple[str, ...] = ()
+    """A command whose first line of output is the password (an app password), run without a
+    shell."""
+    password_env: str = ""
+    """The environment variable holding the password, when there is no command."""
+    folders: tuple[str, ...] = DEFAULT_IMAP_FOLDERS
+    tls: bool = True
+    """IMAP over TLS (port 993); false only for a server on this machine."""
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host)
+
+
 @dataclass(frozen=True)
 class DraftSettings:
     """``[drafts]``: how crm writes the messages of follow-ups."""
@@ -81,6 +107,8 @@ class Settings:
 
     sync: SyncSettings = field(default_factory=SyncSettings)
 
+    imap: ImapSettings = field(default_factory=ImapSettings)
+
     drafts: DraftSettings = field(default_factory=DraftSettings)
 
 
@@ -108,6 +136,12 @@ def load_settings(path: Path) -> Settings:
         url = "https://dav.example.org/"
         username = "me"
         password_command = "pass show dav"
+
+        [imap]
+        host = "imap.example.org"
+        username = "me@example.org"
+        password_command = "pass show mail"
+        folders = ["INBOX", "Sent"]
 
         [drafts]
         language = "ru"
@@ -144,6 +178,7 @@ def load_settings(path: Path) -> Settings:
         keys=_keys(data, path),
         theme=_theme(data, path),
         sync=_sync(data, path),
+        imap=_imap(data, path),
         drafts=_drafts(data, path),
     )
 
@@ -206,10 +241,24 @@ _SYNC_TEXT = (
 MAX_SYNC_EVERY = 24 * 60
 
 
-def _sync(data: dict[str, object], path: Path) -> SyncSettings:
-    """``[sync]``, with each value checked; whether the server answers is the sync's to say."""
+def _password_command(section: dict[str, object], table: str, path: Path) -> tuple[str, ...]:
+    """``password_command`` as the argv it is run with (no shell): a string split like a shell
+    would, or a list of strings."""
     import shlex
 
+    command = section.get("password_command", "")
+    if isinstance(command, str):
+        try:
+            return tuple(shlex.split(command))
+        except ValueError as error:
+            raise ConfigError(f"{path}: [{table}] password_command: {error}.") from error
+    if isinstance(command, list) and all(isinstance(part, str) for part in command):
+        return tuple(command)
+    raise ConfigError(f"{path}: [{table}] password_command must be a command in quotes.")
+
+
+def _sync(data: dict[str, object], path: Path) -> SyncSettings:
+    """``[sync]``, with each value checked; whether the server answers is the sync's to say."""
     section = data.get("sync", {})
     if not isinstance(section, dict):
         raise ConfigError(f"{path}: [sync] must be a table (url, username, password_command...).")
@@ -226,16 +275,7 @@ def _sync(data: dict[str, object], path: Path) -> SyncSettings:
     for name in ("tasks", "events", "addressbook"):
         if url and not values[name]:
             raise ConfigError(f"{path}: [sync] {name} must name a collection.")
-    command = section.get("password_command", "")
-    if isinstance(command, str):
-        try:
-            argv = tuple(shlex.split(command))
-        except ValueError as error:
-            raise ConfigError(f"{path}: [sync] password_command: {error}.") from error
-    elif isinstance(command, list) and all(isinstance(part, str) for part in command):
-        argv = tuple(command)
-    else:
-        raise ConfigError(f"{path}: [sync] password_command must be a command in quotes.")
+    argv = _password_command(section, "sync", path)
     as_events = section.get("tasks_as_events", False)
     if not isinstance(as_events, bool):
         raise ConfigError(f"{path}: [sync] tasks_as_events must be true or false.")
@@ -249,6 +289,55 @@ def _sync(data: dict[str, object], path: Path) -> SyncSettings:
     if unknown:
         raise ConfigError(f"{path}: [sync] has no setting {unknown[0][:40]!r}.")
     return SyncSettings(password_command=argv, tasks_as_events=as_events, every=every, **values)
+
+
+_IMAP_KEYS = {"host", "port", "username", "password_command", "password_env", "folders", "tls"}
+
+
+def _imap(data: dict[str, object], path: Path) -> ImapSettings:
+    """``[imap]``, with each value checked; whether the server answers is the fetch's to say."""
+    section = data.get("imap", {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [imap] must be a table (host, username, password_command...).")
+    unknown = sorted(set(section) - _IMAP_KEYS)
+    if unknown:
+        raise ConfigError(f"{path}: [imap] has no setting {unknown[0][:40]!r}.")
+    values: dict[str, str] = {}
+    for name in ("host", "username", "password_env"):
+        value = section.get(name, "")
+        if not isinstance(value, str) or "\0" in value:
+            raise ConfigError(f"{path}: [imap] {name} must be text in quotes.")
+        values[name] = value.strip()
+    host = values["host"]
+    if any(char.isspace() or char in "/:@" for char in host):
+        raise ConfigError(
+            f'{path}: [imap] host must be a server name such as "imap.gmail.com", '
+            f"not {host[:40]!r}."
+        )
+    if host and not values["username"]:
+        raise ConfigError(f"{path}: [imap] username must be set (the mailbox to log in to).")
+    port = section.get("port", ImapSettings.port)
+    if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
+        raise ConfigError(f"{path}: [imap] port must be a whole number, 1 to 65535.")
+    folders = section.get("folders", list(DEFAULT_IMAP_FOLDERS))
+    if (
+        not isinstance(folders, list)
+        or not folders
+        or not all(isinstance(name, str) and name.strip() and "\0" not in name for name in folders)
+    ):
+        raise ConfigError(
+            f'{path}: [imap] folders must be a list of folder names, such as ["INBOX", "Sent"].'
+        )
+    tls = section.get("tls", True)
+    if not isinstance(tls, bool):
+        raise ConfigError(f"{path}: [imap] tls must be true or false.")
+    return ImapSettings(
+        port=port,
+        password_command=_password_command(section, "imap", path),
+        folders=tuple(dict.fromkeys(name.strip() for name in folders)),
+        tls=tls,
+        **values,
+    )
 
 
 def _time_zone(data: dict[str, object], path: Path) -> str:

@@ -197,3 +197,59 @@ def test_bad_drafts_settings_are_one_clear_line(tmp_path: Path, text: str, fragm
     with pytest.raises(ConfigError) as raised:
         load_settings(config)
     assert fragment in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_imap_defaults_and_values_are_read(tmp_path: Path) -> None:
+    imap = load_settings(tmp_path / "none.toml").imap
+    assert (imap.configured, imap.port, imap.folders, imap.tls) == (
+        False,
+        993,
+        ("INBOX", "Sent"),
+        True,
+    )
+    config = tmp_path / "config.toml"
+    config.write_text(
+        "[imap]\n"
+        'host = " imap.example.org "\n'
+        'username = "me@example.org"\n'
+        "port = 1143\n"
+        "password_command = \"pass show 'mail app'\"\n"
+        'folders = ["INBOX", "Отправленные", "INBOX"]\n'
+        "tls = false\n"
+    )
+    imap = load_settings(config).imap
+    assert imap.configured
+    assert (imap.host, imap.username, imap.port, imap.tls) == (
+        "imap.example.org",
+        "me@example.org",
+        1143,
+        False,
+    )
+    assert imap.password_command == ("pass", "show", "mail app")
+    assert imap.folders == ("INBOX", "Отправленные")
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("imap = 5\n", "[imap] must be a table"),
+        ('[imap]\nhost = "imap.example.org"\n', "[imap] username must be set"),
+        ('[imap]\nhost = "https://imap.example.org"\nusername = "me"\n', "[imap] host must be"),
+        ('[imap]\nhost = "h"\nusername = "me"\nport = 0\n', "[imap] port must be"),
+        ('[imap]\nhost = "h"\nusername = "me"\nport = "993"\n', "[imap] port must be"),
+        ('[imap]\nhost = "h"\nusername = "me"\nfolders = "INBOX"\n', "[imap] folders must be"),
+        ('[imap]\nhost = "h"\nusername = "me"\nfolders = []\n', "[imap] folders must be"),
+        ('[imap]\nhost = "h"\nusername = "me"\nfolders = ["", "x"]\n', "[imap] folders must"),
+        ('[imap]\nhost = "h"\nusername = "me"\ntls = "yes"\n', "[imap] tls must be true"),
+        ('[imap]\nhost = "h"\nusername = "me"\npassword_command = 5\n', "[imap] password_co"),
+        ('[imap]\nhost = "h"\nusername = "me"\npassword_command = "pass \'x"\n', "[imap] pa"),
+        ('[imap]\nhost = "h"\nusername = "me"\nfolder = ["INBOX"]\n', "no setting 'folder'"),
+    ],
+)
+def test_a_bad_imap_setting_is_one_clear_error(tmp_path: Path, text: str, words: str) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(text)
+    with pytest.raises(ConfigError) as raised:
+        load_settings(config)
+    message = str(raised.value)
+    assert message.startswith(str(config)) and words in message and "\n" not in message

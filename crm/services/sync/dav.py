@@ -9,7 +9,6 @@ ETags otherwise, and ``If-Match``/``If-None-Match`` on every write.
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
 
 from crm.config import SyncSettings
+from crm.services.passwords import PasswordError, read_password
 
 if TYPE_CHECKING:
     from caldav.davclient import DAVClient
@@ -28,7 +28,6 @@ DAV = "DAV:"
 CALDAV = "urn:ietf:params:xml:ns:caldav"
 CARDDAV = "urn:ietf:params:xml:ns:carddav"
 CALSERVER = "http://calendarserver.org/ns/"
-PASSWORD_SECONDS = 60
 TIMEOUT_SECONDS = 30
 MULTIGET_BATCH = 200
 LOCKED_WAITS = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 0)
@@ -78,32 +77,10 @@ def tag(namespace: str, name: str) -> str:
 
 def password(settings: SyncSettings) -> str:
     """The password from ``password_command`` or ``password_env``; never stored or printed."""
-    if settings.password_command:
-        try:
-            done = subprocess.run(
-                list(settings.password_command),
-                capture_output=True,
-                text=True,
-                timeout=PASSWORD_SECONDS,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise SyncError(
-                f"[sync] password_command {settings.password_command[0]!r} didn't run: "
-                f"{getattr(error, 'strerror', None) or error}."
-            ) from None
-        if done.returncode != 0:
-            raise SyncError(
-                f"[sync] password_command {settings.password_command[0]!r} failed "
-                f"(exit {done.returncode})."
-            )
-        return done.stdout.splitlines()[0] if done.stdout else ""
-    if settings.password_env:
-        value = os.environ.get(settings.password_env)
-        if value is None:
-            raise SyncError(f"[sync] password_env: {settings.password_env} is not set.")
-        return value
-    return ""
+    try:
+        return read_password(settings.password_command, settings.password_env, "sync")
+    except PasswordError as error:
+        raise SyncError(str(error)) from None
 
 
 def _one_line(error: BaseException) -> str:

@@ -47,14 +47,15 @@ def quoted(folder: str) -> str:
 
 
 class DovecotServer:
-    """One Dovecot on a free loopback port with a single user; ``tls=True`` offers only IMAPS
-    with a certificate from a throwaway trustme CA (``ca_file``)."""
+    """One Dovecot on a free loopback port with a single user. ``tls=True`` offers only IMAPS,
+    ``starttls=True`` plain IMAP that offers STARTTLS; both with a certificate from a throwaway
+    trustme CA (``ca_file``)."""
 
     name = "dovecot"
     username = "job-seeker"
     password = "imap-secret"
 
-    def __init__(self, tls: bool = False) -> None:
+    def __init__(self, tls: bool = False, starttls: bool = False) -> None:
         binary = dovecot_binary()
         if binary is None:
             raise FileNotFoundError("dovecot is not installed (apt-get install dovecot-imapd)")
@@ -65,6 +66,7 @@ class DovecotServer:
         self.port = free_port()
         self.host = "127.0.0.1"
         self.tls = tls
+        self.starttls = starttls
         self.ca_file: Path | None = None
         self.log_path = self.folder / "dovecot.log"
         self.process: subprocess.Popen[bytes] | None = None
@@ -89,7 +91,9 @@ class DovecotServer:
         # One listener on our port (plain IMAP, or IMAPS with tls), the other one off.
         on = f"{{\n    address = 127.0.0.1\n    port = {self.port}\n  }}"
         off = "{\n    port = 0\n  }"
-        ssl = self._certificate() if self.tls else "ssl = no\n"
+        ssl = self._certificate() if self.tls or self.starttls else "ssl = no\n"
+        if self.starttls:
+            ssl = ssl.replace("ssl = required", "ssl = yes")
         imap, imaps = (off, on) if self.tls else (on, off)
         listeners = f"inet_listener imap {imap}\n  inet_listener imaps {imaps}"
         unprivileged = os.geteuid() != 0
@@ -217,6 +221,10 @@ class DovecotServer:
             )
         else:
             connection = imaplib.IMAP4(self.host, self.port, timeout=5)
+            if self.starttls:
+                import ssl
+
+                connection.starttls(ssl.create_default_context(cafile=str(self.ca_file)))
         try:
             connection.login(self.username, self.password)
             yield connection

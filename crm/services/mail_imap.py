@@ -27,6 +27,9 @@ from crm.services.passwords import PasswordError, read_password
 
 BATCH = 200
 """Headers asked for in one FETCH."""
+WINDOW = 20_000
+"""UIDs searched at once: a first fetch of a large folder stays in short replies (imaplib
+refuses lines over 1 MB) and the UIDs held in memory stay few."""
 TIMEOUT_SECONDS = 30
 APP_PASSWORD_HINT = "Gmail, iCloud, Outlook and Yahoo need an app password"
 
@@ -98,6 +101,7 @@ def fetch_new(
     ssl_context: ssl.SSLContext | None = None,
     notice: Callable[[str], None] | None = None,
     batch: int = BATCH,
+    window: int = WINDOW,
     timeout: float = TIMEOUT_SECONDS,
 ) -> Iterator[Fetched]:
     """The messages in ``folders`` above each folder's ``state``, oldest UID first per folder.
@@ -115,7 +119,9 @@ def fetch_new(
             session.login(username, password)
             status = {folder: session.status(folder) for folder in folders}
             for folder in folders:
-                yield from _new_in_folder(session, folder, status[folder], state, batch, notice)
+                yield from _new_in_folder(
+                    session, folder, status[folder], state, (batch, window), notice
+                )
         finally:
             session.close()
 
@@ -125,14 +131,14 @@ def _new_in_folder(
     folder: str,
     status: tuple[int, int],
     state: dict[str, FolderState],
-    batch: int,
+    sizes: tuple[int, int],
     notice: Callable[[str], None] | None,
 ) -> Iterator[Fetched]:
     known = state.setdefault(folder, FolderState())
     uidvalidity, uidnext = status
     if known.uidvalidity == uidvalidity and uidnext and uidnext <= known.last_uid + 1:
         return  # nothing new: the folder isn't even opened
-    uidvalidity = session.examine(folder)
+    uidvalidity, uidnext = session.examine(folder)
     if known.uidvalidity != uidvalidity:
         if known.uidvalidity and notice is not None:
             notice(
@@ -140,11 +146,22 @@ def _new_in_folder(
                 f"→ {uidvalidity}); reading it again from the start."
             )
         known.uidvalidity, known.last_uid = uidvalidity, 0
-    uids = session.new_uids(known.last_uid)
-    for start in range(0, len(uids), batch):
-        for uid, header in session.headers(uids[start : start + batch]):
-            yield Fetched(folder, uid, header, _body_of(session, folder, uid))
-            known.last_uid = max(known.last_uid, uid)
+    batch, window = sizes
+    for low, high in _windows(known.last_uid + 1, uidnext, window):
+        uids = session.new_uids(low, high)
+        for start in range(0, len(uids), batch):
+            for uid, header in session.headers(uids[start : start + batch]):
+                yield Fetched(folder, uid, header, _body_of(session, folder, uid))
+                known.last_uid = max(known.last_uid, uid)
+
+
+def _windows(first: int, uidnext: int, size: int) -> Iterator[tuple[int, int | None]]:
+    """UID ranges from ``first`` up to the folder's UIDNEXT; open-ended when it is unknown."""
+    if not uidnext:
+        yield first, None
+        return
+    for low in range(first, uidnext, size):
+        yield low, min(low + size - 1, uidnext - 1)
 
 
 def _body_of(session: _Session, folder: str, uid: int) -> Callable[[], bytes]:
@@ -208,27 +225,30 @@ class _Session:
                     if name.startswith('"'):
                         name = re.sub(r"\\(.)", r"\1", name[1:-1])
                     names.append(_from_utf7(name))
-        return names[:12]
+        return sorted(names, key=lambda name: (name.upper() != "INBOX", name.casefold()))[:12]
 
-    def examine(self, folder: str) -> int:
-        """Open ``folder`` read-only (EXAMINE); its UIDVALIDITY."""
+    def examine(self, folder: str) -> tuple[int, int]:
+        """Open ``folder`` read-only (EXAMINE); its UIDVALIDITY and UIDNEXT (0: not said)."""
         kind, data = self.imap.select(_mailbox(folder), readonly=True)
         if kind != "OK":
             raise ImapError(f"IMAP: {self.host} can't open {folder!r} ({_said(data)}).")
         self.folder = folder
-        _, values = self.imap.response("UIDVALIDITY")
+        return self._number("UIDVALIDITY"), self._number("UIDNEXT")
+
+    def _number(self, name: str) -> int:
+        _, values = self.imap.response(name)
         try:
-            return int(values[0]) if values and values[0] else 0
+            return int(values[-1]) if values and values[-1] else 0
         except (TypeError, ValueError):
             return 0
 
-    def new_uids(self, last_uid: int) -> list[int]:
-        kind, data = self.imap.uid("SEARCH", f"UID {last_uid + 1}:*")
+    def new_uids(self, low: int, high: int | None) -> list[int]:
+        kind, data = self.imap.uid("SEARCH", f"UID {low}:{high or '*'}")
         if kind != "OK":
             raise ImapError(f"IMAP: {self.host} can't search {self.folder!r} ({_said(data)}).")
         found = {int(word) for part in data if part for word in bytes(part).split()}
         # "n:*" always matches the highest UID, even when it is below n.
-        return sorted(uid for uid in found if uid > last_uid)
+        return sorted(uid for uid in found if low <= uid <= (high or uid))
 
     def headers(self, uids: list[int]) -> list[tuple[int, bytes]]:
         return self._fetch(uids, "BODY.PEEK[HEADER]")

@@ -13,13 +13,13 @@ REQUIRE_ENV = "CRM_REQUIRE_IMAP_SERVER"
 """Set (as .ci/run does) to fail instead of skipping when Dovecot is missing."""
 
 
-def _server(tls: bool = False) -> Iterator[DovecotServer]:
+def _server(tls: bool = False, starttls: bool = False) -> Iterator[DovecotServer]:
     if dovecot_binary() is None:
         reason = "Dovecot isn't installed: apt-get install dovecot-imapd (.ci/run does)"
         if os.environ.get(REQUIRE_ENV):
             pytest.fail(reason)
         pytest.skip(reason)
-    server = DovecotServer(tls=tls)
+    server = DovecotServer(tls=tls, starttls=starttls)
     try:
         server.start()
         yield server
@@ -39,3 +39,9 @@ def imap_server() -> Iterator[DovecotServer]:
 def imap_tls_server() -> Iterator[DovecotServer]:
     """The same over IMAPS, with a certificate from a throwaway trustme CA (``ca_file``)."""
     yield from _server(tls=True)
+
+
+@pytest.fixture
+def imap_starttls_server() -> Iterator[DovecotServer]:
+    """Plain IMAP that offers STARTTLS, with the same kind of certificate."""
+    yield from _server(starttls=True)

@@ -135,12 +135,15 @@ def test_a_fetch_stopped_half_way_resumes_after_the_last_message_taken(
         state,
         tls=False,
         batch=2,
+        window=2,
     ):
         taken.append(item.uid)
         if len(taken) == 3:
             break
     assert state["INBOX"].last_uid == taken[1]  # the third was handed out, not yet done with
-    assert subjects(fetch(imap_server, state, batch=2)) == ["Message 3", "Message 4", "Message 5"]
+    rest = fetch(imap_server, state, batch=2, window=2)
+    assert subjects(rest) == ["Message 3", "Message 4", "Message 5"]
+    assert state["INBOX"].last_uid == rest[-1].uid
 
 
 def test_a_body_after_the_fetch_ended_is_one_clear_error(imap_server: DovecotServer) -> None:
@@ -190,10 +193,13 @@ def test_a_closed_port_is_one_line() -> None:
 
 def test_a_missing_folder_is_one_line_and_nothing_is_read(imap_server: DovecotServer) -> None:
     imap_server.append("INBOX", message(1))
+    imap_server.create("&BB4EQgQ,BEAEMAQyBDsENQQ9BD0ESwQ1-")
     state: dict[str, FolderState] = {}
     with pytest.raises(ImapError) as raised:
         fetch(imap_server, state, ("INBOX", "Sent Mail"))
-    assert str(raised.value) == ("IMAP: 127.0.0.1 has no folder 'Sent Mail' (its folders: INBOX).")
+    assert str(raised.value) == (
+        "IMAP: 127.0.0.1 has no folder 'Sent Mail' (its folders: INBOX, Отправленные)."
+    )
     assert state == {}
 
 
@@ -251,3 +257,25 @@ def test_the_configured_password_command_is_used(
         fetch_configured(broken, {})
     with pytest.raises(ImapError, match="IMAP is not set up"):
         fetch_configured(ImapSettings(), {})
+
+
+def test_without_tls_starttls_is_still_used_when_offered(
+    imap_starttls_server: DovecotServer,
+) -> None:
+    server = imap_starttls_server
+    server.append("INBOX", message(1))
+    # The untrusted certificate shows the connection was upgraded before the password went.
+    with pytest.raises(ImapError, match="certificate isn't trusted"):
+        fetch(server, {})
+    trusted = ssl.create_default_context(cafile=str(server.ca_file))
+    assert subjects(fetch(server, {}, ssl_context=trusted)) == ["Message 1"]
+
+
+def test_messages_spread_over_several_search_windows_all_come(
+    imap_server: DovecotServer,
+) -> None:
+    uids = [imap_server.append("INBOX", message(number)) for number in range(1, 8)]
+    state: dict[str, FolderState] = {}
+    fetched = fetch(imap_server, state, window=3, batch=2)
+    assert [item.uid for item in fetched] == uids
+    assert state["INBOX"].last_uid == uids[-1]

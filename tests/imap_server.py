@@ -286,7 +286,11 @@ class DovecotServer:
             return flags
 
     def __enter__(self) -> DovecotServer:
-        return self.start()
+        try:
+            return self.start()
+        except BaseException:
+            self.remove()
+            raise
 
     def __exit__(self, *exc: object) -> None:
         self.remove()

@@ -187,8 +187,8 @@ class Interaction(BaseModel):
     summary = TextField(default="")
     promised_at = DateTimeField(null=True)  # "they'll get back to me by ...": their date
     created_at = DateTimeField(default=utc_now)
-    # The e-mail's Message-ID when it came from a mailbox ("" when typed): unique (the partial
-    # index below), so an import never logs one message twice.
+    # The e-mail's Message-ID when it came from a mailbox ("" when typed): unique per contact
+    # (the partial index below), so an import never logs one message twice.
     message_id = CharField(default="")
 
     class Meta:
@@ -201,7 +201,12 @@ class Interaction(BaseModel):
 
 
 Interaction.add_index(
-    Interaction.index(Interaction.message_id, unique=True, where=(Interaction.message_id != ""))
+    Interaction.index(
+        Interaction.contact,
+        Interaction.message_id,
+        unique=True,
+        where=(Interaction.message_id != ""),
+    )
 )
 
 

@@ -1,4 +1,4 @@
-"""Migration 0009: a Message-ID is logged once; typed conversations (no Message-ID) are many."""
+"""Migration 0009: a Message-ID is logged once per contact; typed conversations (no Message-ID) are many."""
 
 from __future__ import annotations
 
@@ -32,7 +32,9 @@ def test_a_message_id_is_stored_once_and_typed_ones_share_the_blank(db_path: Pat
         _interaction(contact.id, "<a@x>")
         with pytest.raises(IntegrityError), db.atomic():
             _interaction(contact.id, "<a@x>")
-        assert Interaction.select().count() == 3
+        other = Contact.create(name="Bo", sort_key="bo", created_at=AT, updated_at=AT)
+        _interaction(other.id, "<a@x>")  # one message to two contacts is with each of them
+        assert Interaction.select().count() == 4
 
 
 def test_proposals_and_sources_have_one_row_per_key(db_path: Path) -> None:

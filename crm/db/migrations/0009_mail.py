@@ -1,5 +1,5 @@
 """Mail comes in by itself: each conversation keeps its Message-ID (so a message is never
-logged twice), unknown people at a company in play wait for review, and each mail source
+logged twice with one person; a message to two contacts is a conversation with each), unknown people at a company in play wait for review, and each mail source
 remembers where its last import stopped."""
 
 from peewee import *  # noqa: F403
@@ -17,7 +17,8 @@ def up(migrator, db):
             "ALTER TABLE interaction ADD COLUMN message_id VARCHAR(255) NOT NULL DEFAULT ''"
         )
     db.execute_sql(
-        'CREATE UNIQUE INDEX IF NOT EXISTS interaction_message_id ON interaction (message_id)'
+        'CREATE UNIQUE INDEX IF NOT EXISTS interaction_contact_id_message_id'
+        ' ON interaction (contact_id, message_id)'
         " WHERE message_id <> ''"
     )
     db.execute_sql(
@@ -52,6 +53,6 @@ def up(migrator, db):
 def down(migrator, db):
     db.execute_sql('DROP TABLE IF EXISTS mail_source')
     db.execute_sql('DROP TABLE IF EXISTS mail_proposal')
-    db.execute_sql('DROP INDEX IF EXISTS interaction_message_id')
+    db.execute_sql('DROP INDEX IF EXISTS interaction_contact_id_message_id')
     if 'message_id' in _columns(db, 'interaction'):
         db.execute_sql('ALTER TABLE interaction DROP COLUMN message_id')

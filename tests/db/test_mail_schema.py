@@ -1,4 +1,4 @@
-"""Migration 0009: a Message-ID is logged once per contact; typed conversations (no Message-ID) are many."""
+"""Migration 0009: a Message-ID is logged once per contact; typed ones (no Message-ID) repeat."""
 
 from __future__ import annotations
 

@@ -159,6 +159,24 @@ def headers_of(message: Message) -> MailHeaders:
     )
 
 
+_ADDRESS_LIKE = re.compile(rb"[^\s<>,;:\"'()\[\]]+@[^\s<>,;:\"'()\[\]]+")
+
+
+def mentions_anyone(
+    header_bytes: bytes, contact_of: Mapping[str, int], domains: Mapping[str, int]
+) -> bool:
+    """Whether a raw header block names any known address or a domain of interest.
+
+    A cheap first look: most of a mailbox is with strangers, and this passes over them
+    without parsing their headers (a false alarm only costs the full reading).
+    """
+    for found in _ADDRESS_LIKE.findall(header_bytes.lower()):
+        address = found.decode("utf-8", "replace").strip(".")
+        if address in contact_of or domain_of(address) in domains:
+            return True
+    return False
+
+
 def derived_message_id(sender: str, date: str, subject: str) -> str:
     """A stable stand-in for a missing Message-ID, so importing the file again changes nothing."""
     digest = hashlib.sha256("\0".join((sender, date.strip(), subject)).encode()).hexdigest()

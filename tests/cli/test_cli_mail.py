@@ -36,7 +36,7 @@ def _mail(tmp_path: Path) -> Path:
         [
             message("ann@initech.example", ME, "Hello", "Nice to meet you", at=NOW - 2 * D),
             message("Katya <katya@initech.example>", ME, "Hi", at=NOW - D),
-            message("news@list.example", ME, "News", extra=[("List-Id", "<l.example>")]),
+            message("ann@initech.example", ME, "News", extra=[("List-Id", "<l.example>")]),
         ],
     )
 

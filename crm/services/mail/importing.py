@@ -155,6 +155,9 @@ def _one(
     tz: tzinfo,
     tally: MailTally,
 ) -> None:
+    if not rules.mentions_anyone(message.header_bytes, known.contact_of, known.company_of_domain):
+        tally.skip(SkipReason.NOT_A_CONTACT)
+        return
     headers = rules.headers_of(message.headers)
     reason = rules.noise(headers, settings.ignore_domains)
     if reason is None and headers.occurred_at is None:

@@ -25,16 +25,23 @@ class MailMessage:
     """One message as it streams past: its headers, and its body if asked for in time."""
 
     def __init__(self, header_bytes: bytes, rest: _Rest) -> None:
-        self.headers: Message = _HEADERS.parsebytes(header_bytes)
-        self._header_bytes = header_bytes
+        self.header_bytes = header_bytes
         self._rest = rest
+        self._headers: Message | None = None
         self._whole: EmailMessage | None = None
+
+    @property
+    def headers(self) -> Message:
+        """The header block, parsed (on first use: most messages are passed over unparsed)."""
+        if self._headers is None:
+            self._headers = _HEADERS.parsebytes(self.header_bytes)
+        return self._headers
 
     def whole(self) -> EmailMessage:
         """The whole message, parsed (read from the file now; only before the next one)."""
         if self._whole is None:
             body = self._rest.read()
-            parsed = BytesParser(policy=policy.default).parsebytes(self._header_bytes + body)
+            parsed = BytesParser(policy=policy.default).parsebytes(self.header_bytes + body)
             assert isinstance(parsed, EmailMessage)
             self._whole = parsed
         return self._whole

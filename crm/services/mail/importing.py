@@ -5,10 +5,12 @@ proposed for review. Read-only on the mailbox; idempotent by Message-ID."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from email.message import EmailMessage
 from pathlib import Path
+from time import monotonic
 
 from peewee import IntegrityError
 
@@ -41,6 +43,8 @@ from crm.services.tx import reading, writing
 
 __all__ = ["MailImportResult", "MailSetupError", "MailboxError", "import_mail"]
 
+BATCH_MESSAGES = 200
+BATCH_SECONDS = 0.5
 THEIR_MESSAGE = "their message: your reply moves the ring"
 """Why a received message plans no check-in of its own (the agenda shows the ring as yours)."""
 
@@ -137,13 +141,50 @@ def _run(
     known = _known(settings.me)
     position = [0]
     total = path.stat().st_size if path.is_file() else 0
-    for message in read_mailbox(path, position):
-        tally.read += 1
-        if progress is not None and tally.read % 1000 == 0:
-            progress(position[0], total)
-        _one(message, settings, known, since, now, tz, tally)
+    with _Batches() as batches:
+        for message in read_mailbox(path, position):
+            tally.read += 1
+            if progress is not None and tally.read % 1000 == 0:
+                progress(position[0], total)
+            _one(message, settings, known, since, now, tz, tally, batches)
+            batches.tick()
     if progress is not None:
         progress(position[0], total)
+
+
+class _Batches:
+    """Matched messages are written in batches, each one transaction: a commit per message
+    cost more than the rest of its logging, and a batch is closed within BATCH_SECONDS so
+    the app is never kept waiting long. An interrupted import keeps its finished batches."""
+
+    def __init__(self) -> None:
+        self._open: ExitStack | None = None
+        self._size = 0
+        self._started = 0.0
+
+    def __enter__(self) -> _Batches:
+        return self
+
+    def __exit__(self, *error: object) -> None:
+        if self._open is not None:
+            self._open.__exit__(*error)  # type: ignore[arg-type]
+            self._open = None
+
+    def tick(self) -> None:
+        """Commit the open batch if it is full or old, even while no match follows."""
+        if self._open is not None and (
+            self._size >= BATCH_MESSAGES or monotonic() - self._started > BATCH_SECONDS
+        ):
+            self._open.close()
+            self._open = None
+
+    def join(self) -> None:
+        """Be inside a batch's transaction (a new one when there is none)."""
+        if self._open is None:
+            self._open = ExitStack()
+            self._open.enter_context(writing())
+            self._size, self._started = 0, monotonic()
+        self._size += 1
 
 
 def _one(
@@ -154,6 +195,7 @@ def _one(
     now: datetime,
     tz: tzinfo,
     tally: MailTally,
+    batches: _Batches,
 ) -> None:
     if not rules.mentions_anyone(message.header_bytes, known.contact_of, known.company_of_domain):
         tally.skip(SkipReason.NOT_A_CONTACT)
@@ -194,6 +236,7 @@ def _one(
         tally.skip(SkipReason.DUPLICATE)
         return
     summary = _summary(headers, message.whole(), settings.store_bodies)
+    batches.join()
     for person in new:
         _log(person, headers, summary, now, tz, tally)
 

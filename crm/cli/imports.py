@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -325,7 +326,9 @@ def import_json_command(ctx: click.Context, json_file: Path) -> None:
 @import_group.command("mail")
 @click.argument("path", type=click.Path(path_type=Path), metavar="PATH")
 @click.option(
-    "--since", metavar="DATE", help="Leave out messages before this day (“2026-09-01”, “-30d”)."
+    "--since",
+    metavar="DATE",
+    help="Leave out messages before this day (“2026-09-01”, “30 days ago”).",
 )
 @_dry_run
 @_as_json
@@ -355,7 +358,7 @@ def import_mail_command(
     if not path.exists():
         fail(f"{path} doesn't exist.")
     database(ctx)
-    since_at = parse_moment(ctx, since, "--since", "past") if since else None
+    since_at = _day_start(parse_moment(ctx, since, "--since", "past")) if since else None
     try:
         with progress_bar(path, _size(path) if path.is_file() else 0) as progress:
             result = importing.import_mail(
@@ -409,3 +412,13 @@ def import_mail_command(
         )
     if result.dry_run:
         echo("Dry run: nothing was written.")
+
+
+def _day_start(moment: datetime) -> datetime:
+    """The start of the user's local day holding ``moment`` (both naive UTC): --since names
+    a day, so a message that morning is in it."""
+    from crm.zone import user_zone
+
+    local = moment.replace(tzinfo=UTC).astimezone(user_zone())
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return start.astimezone(UTC).replace(tzinfo=None)

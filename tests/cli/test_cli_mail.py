@@ -67,6 +67,8 @@ def test_dry_run_and_since(setup: Path, tmp_path: Path, capsys) -> None:  # type
         assert connection.execute("SELECT count(*) FROM interaction").fetchone() == (0,)
     code, out, _ = crm(capsys, *args, "--since", "2026-12-08", "--json")
     assert json.loads(out)["skipped"]["before --since"] == 2
+    code, out, _ = crm(capsys, *args, "--since", "2026-12-06", "--json")  # the day's start
+    assert json.loads(out)["logged"] == 1 and "before --since" not in json.loads(out)["skipped"]
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 
 from crm.config import MailSettings
-from crm.db.models import Company, ContactMethod, FollowUp, Interaction, MailProposal
+from crm.db.models import (
+    Company,
+    ContactMethod,
+    FollowUp,
+    Interaction,
+    MailProposal,
+    MailSource,
+)
 from crm.domain.types import ContactDraft, FollowUpKind
 from crm.services import interviews, opportunities
 from crm.services.contacts import create_contact
@@ -353,6 +360,9 @@ def test_an_interrupted_import_resumes_without_duplicates(
     result = run(whole)
     assert result.logged == 4 and result.skipped == {"already logged": 6}
     assert len(logged()) == 10
+    with reading():
+        source = MailSource.get(MailSource.source == str(whole.resolve()))
+    assert source.last_offset == len(raw)  # where the next source-aware import may resume
 
 
 def test_a_maildir_is_read_like_an_mbox(people: dict[str, int], tmp_path: Path) -> None:

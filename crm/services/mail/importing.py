@@ -118,12 +118,12 @@ def import_mail(
     try:
         if dry_run:
             with writing():
-                _run(path, settings, since, moment, tz, tally, progress)
-                _save(source, tally, moment)
+                read_to = _run(path, settings, since, moment, tz, tally, progress)
+                _save(source, tally, moment, read_to)
                 raise _DryRun
-        _run(path, settings, since, moment, tz, tally, progress)
+        read_to = _run(path, settings, since, moment, tz, tally, progress)
         with writing():
-            _save(source, tally, moment)
+            _save(source, tally, moment, read_to)
     except _DryRun:
         pass
     return _result(source, dry_run, tally)
@@ -137,7 +137,8 @@ def _run(
     tz: tzinfo,
     tally: MailTally,
     progress: Callable[[int, int], None] | None,
-) -> None:
+) -> int:
+    """Read the mailbox; returns how many bytes of an mbox were read (0 for a Maildir)."""
     known = _known(settings.me)
     position = [0]
     total = path.stat().st_size if path.is_file() else 0
@@ -150,6 +151,7 @@ def _run(
             batches.tick()
     if progress is not None:
         progress(position[0], total)
+    return position[0]
 
 
 class _Batches:
@@ -357,7 +359,7 @@ def _known(me: tuple[str, ...]) -> _Known:
     return _Known(contact_of, company_of_domain)
 
 
-def _save(source: str, tally: MailTally, now: datetime) -> None:
+def _save(source: str, tally: MailTally, now: datetime, read_to: int) -> None:
     """The proposals seen and where this source was read to. A proposal the user ignored
     stays ignored; reading a file again doesn't count its messages twice."""
     with writing():
@@ -382,8 +384,9 @@ def _save(source: str, tally: MailTally, now: datetime) -> None:
                 last_seen=max(row.last_seen, proposal.last_seen),
                 messages=max(row.messages, proposal.messages),
             ).where(MailProposal.id == row.id).execute()
-        MailSource.insert(source=source, updated_at=now).on_conflict(
-            conflict_target=[MailSource.source], update={MailSource.updated_at: now}
+        MailSource.insert(source=source, last_offset=read_to, updated_at=now).on_conflict(
+            conflict_target=[MailSource.source],
+            update={MailSource.updated_at: now, MailSource.last_offset: read_to},
         ).execute()
 
 

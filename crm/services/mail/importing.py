@@ -41,7 +41,14 @@ from crm.services.followups import pending_of
 from crm.services.mail.reader import MailboxError, MailMessage, kind_of, read_mailbox
 from crm.services.tx import reading, writing
 
-__all__ = ["MailImportResult", "MailSetupError", "MailboxError", "import_mail"]
+__all__ = [
+    "MailImportResult",
+    "MailSetupError",
+    "MailboxError",
+    "import_configured_mail",
+    "import_mail",
+    "summary_text",
+]
 
 BATCH_MESSAGES = 200
 BATCH_SECONDS = 0.5
@@ -127,6 +134,34 @@ def import_mail(
     except _DryRun:
         pass
     return _result(source, dry_run, tally)
+
+
+def import_configured_mail(
+    path: Path, *, now: datetime | None = None, progress: Callable[[int, int], None] | None = None
+) -> MailImportResult:
+    """``import_mail`` with the user's [mail] settings and time zone (the app's import)."""
+    from crm.config import current_settings
+    from crm.zone import user_zone
+
+    return import_mail(
+        path, settings=current_settings().mail, now=now, tz=user_zone(), progress=progress
+    )
+
+
+def summary_text(result: MailImportResult) -> str:
+    """One paragraph of plain text: "Logged 3 conversations from 1,200 messages (…)."."""
+    would = "Would log" if result.dry_run else "Logged"
+    text = f"{would} {result.logged:,} conversations from {result.read:,} messages"
+    if result.skipped:
+        text += " (skipped: " + ", ".join(f"{n:,} {why}" for why, n in result.skipped.items())
+        text += ")"
+    text += "."
+    if result.settled:
+        text += f" Settled {len(result.settled):,}: " + "; ".join(result.settled[:3]) + "."
+    if result.proposed:
+        names = "; ".join(f"{p.name or p.address} at {p.company}" for p in result.proposed[:3])
+        text += f" {len(result.proposed):,} people to review, not created ({names})."
+    return text
 
 
 def _run(

@@ -132,13 +132,13 @@ def _details_json(result: Any) -> dict[str, Any]:
     }
 
 
-def _listed(lines: Iterable[str]) -> None:
-    """Up to SHOWN_SKIPS lines, indented; the rest are counted."""
+def _listed(lines: Iterable[str], where: str = "crm import list --json") -> None:
+    """Up to SHOWN_SKIPS lines, indented; the rest are counted (and found with ``where``)."""
     shown = list(lines)
     for line in shown[:SHOWN_SKIPS]:
         echo(f"  {line}")
     if len(shown) > SHOWN_SKIPS:
-        echo(f"  … and {len(shown) - SHOWN_SKIPS} more (see `crm import list --json`)")
+        echo(f"  … and {len(shown) - SHOWN_SKIPS} more (see `{where}`)")
 
 
 def _print_result(result: Any) -> None:
@@ -400,15 +400,18 @@ def import_mail_command(
         echo(f"  skipped {count:,}: {reason}")
     if result.settled:
         echo("Settled:")
-        _listed(result.settled)
+        _listed(result.settled, "--json")
     if result.planned:
         echo("Planned:")
-        _listed(result.planned)
+        _listed(result.planned, "--json")
     if result.proposed:
         echo(f"Proposed {len(result.proposed):,} people to review (not created):")
         _listed(
-            f"{p.name or p.address} <{p.address}> at {p.company}, {p.messages:,} messages"
-            for p in result.proposed
+            (
+                f"{p.name or p.address} <{p.address}> at {p.company}, {p.messages:,} messages"
+                for p in result.proposed
+            ),
+            "--json",
         )
     if result.dry_run:
         echo("Dry run: nothing was written.")

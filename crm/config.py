@@ -88,6 +88,18 @@ class DraftSettings:
 
 
 @dataclass(frozen=True)
+class MailSettings:
+    """``[mail]``: whose mail it is, and what of it crm keeps."""
+
+    me: tuple[str, ...] = ()
+    """The user's own addresses, lower-cased: a message from one of them was sent, not received."""
+    ignore_domains: tuple[str, ...] = ()
+    """Domains whose mail is never read into crm (lower-cased, no leading "@")."""
+    store_bodies: bool = False
+    """Keep a matched message's whole text, not only its subject and a short snippet."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """What the user can configure."""
 
@@ -110,6 +122,8 @@ class Settings:
     imap: ImapSettings = field(default_factory=ImapSettings)
 
     drafts: DraftSettings = field(default_factory=DraftSettings)
+
+    mail: MailSettings = field(default_factory=MailSettings)
 
 
 def load_settings(path: Path) -> Settings:
@@ -146,6 +160,11 @@ def load_settings(path: Path) -> Settings:
         [drafts]
         language = "ru"
         signature = "Anna Petrova"
+
+        [mail]
+        me = ["anna@example.org", "anna.petrova@gmail.com"]
+        ignore_domains = ["bank.example"]
+        store_bodies = false
     """
     try:
         text = path.read_text(encoding="utf-8")
@@ -180,7 +199,39 @@ def load_settings(path: Path) -> Settings:
         sync=_sync(data, path),
         imap=_imap(data, path),
         drafts=_drafts(data, path),
+        mail=_mail(data, path),
     )
+
+
+_ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
+_DOMAIN = re.compile(r"^[^@\s<>/]+\.[^@\s<>/]+$")
+
+
+def _mail(data: dict[str, object], path: Path) -> MailSettings:
+    """``[mail]``: your addresses and ignored domains, each checked to look like one."""
+    section = data.get("mail", {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [mail] must be a table (me, ignore_domains, store_bodies).")
+    lists: dict[str, tuple[str, ...]] = {}
+    for name, pattern, what in (
+        ("me", _ADDRESS, 'e-mail addresses, such as ["me@example.org"]'),
+        ("ignore_domains", _DOMAIN, 'domains, such as ["bank.example"]'),
+    ):
+        value = section.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ConfigError(f"{path}: [mail] {name} must be a list of {what}.")
+        items = tuple(item.strip().removeprefix("@").casefold() for item in value)
+        bad = [item for item in items if not pattern.match(item)]
+        if bad:
+            raise ConfigError(f"{path}: [mail] {name}: {bad[0][:60]!r} isn't one of {what}.")
+        lists[name] = tuple(dict.fromkeys(items))
+    store = section.get("store_bodies", False)
+    if not isinstance(store, bool):
+        raise ConfigError(f"{path}: [mail] store_bodies must be true or false.")
+    unknown = sorted(set(section) - {"me", "ignore_domains", "store_bodies"})
+    if unknown:
+        raise ConfigError(f"{path}: [mail] has no setting {unknown[0][:40]!r}.")
+    return MailSettings(me=lists["me"], ignore_domains=lists["ignore_domains"], store_bodies=store)
 
 
 def _drafts(data: dict[str, object], path: Path) -> DraftSettings:

@@ -253,3 +253,37 @@ def test_a_bad_imap_setting_is_one_clear_error(tmp_path: Path, text: str, words:
         load_settings(config)
     message = str(raised.value)
     assert message.startswith(str(config)) and words in message and "\n" not in message
+
+
+def test_mail_settings_are_read(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[mail]\nme = ["Anna@Example.org", " anna@gmail.com"]\n'
+        'ignore_domains = ["@Bank.example"]\nstore_bodies = true\n'
+    )
+    mail = load_settings(config).mail
+    assert mail.me == ("anna@example.org", "anna@gmail.com")
+    assert mail.ignore_domains == ("bank.example",)
+    assert mail.store_bodies is True
+    default = load_settings(tmp_path / "none.toml").mail
+    assert (default.me, default.ignore_domains, default.store_bodies) == ((), (), False)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ('[mail]\nme = "me@example.org"\n', "[mail] me"),
+        ('[mail]\nme = ["not an address"]\n', "[mail] me"),
+        ("[mail]\nme = [5]\n", "[mail] me"),
+        ('[mail]\nignore_domains = ["nodot"]\n', "[mail] ignore_domains"),
+        ('[mail]\nstore_bodies = "yes"\n', "[mail] store_bodies"),
+        ("[mail]\nstore_body = true\n", "store_body"),
+        ("mail = 5\n", "[mail]"),
+    ],
+)
+def test_bad_mail_settings_are_one_clear_line(tmp_path: Path, text: str, fragment: str) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(text)
+    with pytest.raises(ConfigError) as raised:
+        load_settings(config)
+    assert fragment in str(raised.value) and "\n" not in str(raised.value)

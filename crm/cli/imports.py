@@ -6,12 +6,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from crm.cli.context import database, fail, now_of
+from crm.cli.context import database, fail, now_of, parse_moment, settings
 from crm.cli.output import echo, echo_json, iso, safe
 
 SHOWN_SKIPS = 25  # skipped rows listed after an import; the rest are in `crm import list --json`
@@ -131,13 +132,13 @@ def _details_json(result: Any) -> dict[str, Any]:
     }
 
 
-def _listed(lines: Iterable[str]) -> None:
-    """Up to SHOWN_SKIPS lines, indented; the rest are counted."""
+def _listed(lines: Iterable[str], where: str = "crm import list --json") -> None:
+    """Up to SHOWN_SKIPS lines, indented; the rest are counted (and found with ``where``)."""
     shown = list(lines)
     for line in shown[:SHOWN_SKIPS]:
         echo(f"  {line}")
     if len(shown) > SHOWN_SKIPS:
-        echo(f"  … and {len(shown) - SHOWN_SKIPS} more (see `crm import list --json`)")
+        echo(f"  … and {len(shown) - SHOWN_SKIPS} more (see `{where}`)")
 
 
 def _print_result(result: Any) -> None:
@@ -320,3 +321,107 @@ def import_json_command(ctx: click.Context, json_file: Path) -> None:
         f"{summary.follow_ups:,} follow-ups, {summary.connections:,} connections, "
         f"{summary.references:,} references."
     )
+
+
+@import_group.command("mail")
+@click.argument("path", type=click.Path(path_type=Path), metavar="PATH")
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Leave out messages before this day (“2026-09-01”, “30 days ago”).",
+)
+@_dry_run
+@_as_json
+@click.pass_context
+def import_mail_command(
+    ctx: click.Context, path: Path, since: str | None, dry_run: bool, as_json: bool
+) -> None:
+    """Log your e-mail with known contacts: an mbox file (Gmail Takeout, Thunderbird) or a
+    Maildir folder, read-only.
+
+    A message from one of [mail] me to a known contact (any of their addresses) is an
+    outbound conversation with each of them; one from a contact, inbound. It counts as if
+    you had logged it: a thank-you sent in its window settles it, a reply settles the
+    check-in waiting for it. Mailing lists, no-reply senders and [mail] ignore_domains are
+    skipped; people unknown to crm at a company you are in a process with are proposed,
+    not created. Each message is logged once, whatever you import again.
+    """
+    from crm.services.mail import importing
+    from crm.zone import user_zone
+
+    mail = settings().mail
+    if not mail.me:
+        fail(
+            'Say which addresses are yours first: [mail] me = ["you@example.org"] in'
+            " config.toml (crm locate config)."
+        )
+    if not path.exists():
+        fail(f"{path} doesn't exist.")
+    database(ctx)
+    since_at = _day_start(parse_moment(ctx, since, "--since", "past")) if since else None
+    try:
+        with progress_bar(path, _size(path) if path.is_file() else 0) as progress:
+            result = importing.import_mail(
+                path,
+                settings=mail,
+                since=since_at,
+                dry_run=dry_run,
+                now=now_of(ctx),
+                tz=user_zone(),
+                progress=progress,
+            )
+    except (importing.MailboxError, importing.MailSetupError) as error:
+        fail(str(error))
+    if as_json:
+        echo_json(
+            {
+                "source": result.source,
+                "dry_run": result.dry_run,
+                "read": result.read,
+                "logged": result.logged,
+                "skipped": result.skipped,
+                "proposed": [
+                    {
+                        "address": p.address,
+                        "name": p.name,
+                        "company": p.company,
+                        "messages": p.messages,
+                    }
+                    for p in result.proposed
+                ],
+                "settled": list(result.settled),
+                "planned": list(result.planned),
+            }
+        )
+        return
+    would = "Would log" if result.dry_run else "Logged"
+    echo(f"{would} {result.logged:,} conversations from {result.read:,} messages in {path.name}.")
+    for reason, count in result.skipped.items():
+        echo(f"  skipped {count:,}: {reason}")
+    if result.settled:
+        echo("Settled:")
+        _listed(result.settled, "--json")
+    if result.planned:
+        echo("Planned:")
+        _listed(result.planned, "--json")
+    if result.proposed:
+        echo(f"Proposed {len(result.proposed):,} people to review (not created):")
+        _listed(
+            (
+                f"{p.name or p.address} <{p.address}> at {p.company}, {p.messages:,} messages"
+                for p in result.proposed
+            ),
+            "--json",
+        )
+    if result.dry_run:
+        echo("Dry run: nothing was written.")
+
+
+def _day_start(moment: datetime) -> datetime:
+    """The start of the user's local day holding ``moment`` (both naive UTC): --since names
+    a day, so a message that morning is in it."""
+    from crm.zone import user_zone
+
+    local = moment.replace(tzinfo=UTC).astimezone(user_zone())
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return start.astimezone(UTC).replace(tzinfo=None)

@@ -187,6 +187,9 @@ class Interaction(BaseModel):
     summary = TextField(default="")
     promised_at = DateTimeField(null=True)  # "they'll get back to me by ...": their date
     created_at = DateTimeField(default=utc_now)
+    # The e-mail's Message-ID when it came from a mailbox ("" when typed): unique per contact
+    # (the partial index below), so an import never logs one message twice.
+    message_id = CharField(default="")
 
     class Meta:
         table_name = "interaction"
@@ -195,6 +198,16 @@ class Interaction(BaseModel):
             (("opportunity", "occurred_at"), False),
             (("occurred_at",), False),
         )
+
+
+Interaction.add_index(
+    Interaction.index(
+        Interaction.contact,
+        Interaction.message_id,
+        unique=True,
+        where=(Interaction.message_id != ""),
+    )
+)
 
 
 class FollowUp(BaseModel):
@@ -359,6 +372,37 @@ class SyncClock(BaseModel):
         table_name = "sync_clock"
 
 
+class MailProposal(BaseModel):
+    """Someone unknown to crm seen in mail at a company in play, waiting for the user's review."""
+
+    kind = CharField(default="contact")  # what is proposed; invitations will add "interview"
+    address = CharField()  # lower-cased e-mail address
+    name = CharField(default="")  # the display name they used last
+    company = ForeignKeyField(Company, null=True, on_delete="CASCADE", backref="mail_proposals")
+    company_id: int | None
+    first_seen = DateTimeField()
+    last_seen = DateTimeField()
+    messages = IntegerField(default=0)
+    state = CharField(default="pending")  # pending, skipped, ignored (never propose again)
+
+    class Meta:
+        table_name = "mail_proposal"
+        indexes = ((("kind", "address"), True),)
+
+
+class MailSource(BaseModel):
+    """A mailbox crm imports from (a path, or "imap:host/folder") and where it stopped."""
+
+    source = CharField(unique=True)
+    uidvalidity = IntegerField(default=0)
+    last_uid = IntegerField(default=0)
+    last_offset = IntegerField(default=0)
+    updated_at = DateTimeField()
+
+    class Meta:
+        table_name = "mail_source"
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     Company,
     ImportBatch,
@@ -379,4 +423,6 @@ ALL_MODELS: tuple[type[Model], ...] = (
     SyncItem,
     SyncEvent,
     SyncClock,
+    MailProposal,
+    MailSource,
 )

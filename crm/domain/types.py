@@ -362,6 +362,11 @@ class LogDraft:
     promised_at: datetime | None = None
     """Their date: "I'll get back to you by Thursday" (naive UTC). The user's follow-up goes
     the next business morning after it, unless ``next_touch`` names another moment."""
+    read_commitment: bool = True
+    """Read a day the user committed to from the summary; False when the words are theirs
+    (a received e-mail's "I'll call you Friday" is no promise of the user's)."""
+    message_id: str = ""
+    """The e-mail's Message-ID when the conversation came from a mailbox ("" when typed)."""
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""Import LinkedIn connections, vCards or Google Contacts from the app, with progress, a summary
-(who was updated and how, possible duplicates to review), and undo after a yes."""
+"""Import LinkedIn connections, vCards, Google Contacts or mail from the app, with progress, a
+summary (who was updated and how, possible duplicates to review), and undo after a yes."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -29,6 +30,7 @@ from crm.services.importing.batches import (
 from crm.services.importing.google import GoogleContactsError, import_google_contacts
 from crm.services.importing.linkedin import LinkedInExportError, import_linkedin
 from crm.services.importing.vcard import VCardError, import_vcards
+from crm.services.mail import importing as mail
 from crm.widgets.cells import app_now, short_local, shown
 from crm.widgets.row_list import Column, Row, RowList
 
@@ -44,8 +46,10 @@ class Source:
     label: str
     hint: str
     default: Path
-    run: Callable[..., ImportResult]
+    run: Callable[..., Any]
     errors: tuple[type[Exception], ...]
+    summary: Callable[[Any], str] | None = None
+    """How its result reads; None: a contacts import's (``summary_text``)."""
 
 
 SOURCES = (
@@ -72,6 +76,15 @@ SOURCES = (
         Path("~/Downloads/contacts.csv"),
         import_google_contacts,
         (GoogleContactsError,),
+    ),
+    Source(
+        "mail",
+        "Mail (mbox or Maildir)",
+        "Gmail Takeout's .mbox, a Thunderbird folder or a Maildir; needs [mail] me.",
+        Path("~/Downloads/Takeout/Mail/All mail Including Spam and Trash.mbox"),
+        mail.import_configured_mail,
+        (mail.MailboxError, mail.MailSetupError),
+        mail.summary_text,
     ),
 )
 BY_KEY = {source.key: source for source in SOURCES}
@@ -247,6 +260,9 @@ class ImportScreen(ModalScreen[None]):
             )
         except source.errors + (OSError,) as error:
             self.post_message(self.Finished(f"{path.name}: {error}", failed=True))
+            return
+        if source.summary is not None:
+            self.post_message(self.Finished(source.summary(result)))
             return
         self.post_message(
             self.Finished(summary_text(result), possible_duplicates=len(result.possible_duplicates))

@@ -133,7 +133,7 @@ class MainVerbs:
         self.screen.app.push_screen(DuplicatesScreen(), self.returned)
 
     def open_import(self, source: str) -> None:
-        """Open the import screen for ``source`` ("linkedin", "vcard" or "google")."""
+        """Open the import screen for ``source`` ("linkedin", "vcard", "google" or "mail")."""
         from crm.screens.import_screen import ImportScreen
 
         self.screen.app.push_screen(ImportScreen(source), self.returned)

@@ -175,7 +175,8 @@ def log_conversation(
             if next_touch is None:
                 next_touch = promise_follow_up_at(draft.promised_at, tz=tz)
         if (
-            next_touch is None
+            draft.read_commitment
+            and next_touch is None
             and draft.promised_at is None
             and not draft.no_next_reason.strip()
             and (is_open or opportunity is None)
@@ -200,6 +201,7 @@ def log_conversation(
                 summary=summary,
                 promised_at=draft.promised_at,
                 created_at=moment,
+                message_id=draft.message_id,
             ).execute()
         )
         touch = Touch(

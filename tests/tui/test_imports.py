@@ -115,3 +115,32 @@ async def test_google_contacts_are_offered_in_the_same_dialog(
         summary = plain_text(app.screen.query_one("#import-summary", Static))
         assert "Import #1: 1 new" in summary, summary
     assert [row.name for row in contacts.search_contacts("lee", now=now)] == ["Ann Lee"]
+
+
+async def test_mail_is_offered_in_the_same_dialog(
+    db_path: Path, tmp_path: Path, now: datetime, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.services.test_mail_import import D, mbox, message
+
+    config = tmp_path / "config.toml"
+    config.write_text('[mail]\nme = ["anna@home.example"]\n')
+    monkeypatch.setenv("CRM_CONFIG", str(config))
+    contacts.create_contact(ContactDraft(name="Ann Lee", email="ann@acme.example"), now=now)
+    path = mbox(
+        tmp_path / "all.mbox",
+        [message("ann@acme.example", "anna@home.example", "[b]Hi[/b]", at=now - D)],
+    )
+    app = build_app(db_path, now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_import(pilot, app, "import mail")
+        assert app.screen.query_one("#source-mail", RadioButton).value
+        app.screen.query_one("#import-path", Input).value = str(path)
+        await pilot.press("enter")
+        await settle(pilot)
+        summary = plain_text(app.screen.query_one("#import-summary", Static))
+        assert summary == "Logged 1 conversations from 1 messages.", summary
+        app.screen.query_one("#import-path", Input).focus()  # again: nothing twice
+        await pilot.press("enter")
+        await settle(pilot)
+        summary = plain_text(app.screen.query_one("#import-summary", Static))
+        assert "Logged 0 conversations from 1 messages (skipped: 1 already logged)." in summary

@@ -1,0 +1,1 @@
+"""Mail as conversations: mailboxes read (reader), messages matched and logged (importing)."""

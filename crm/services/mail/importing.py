@@ -1,0 +1,448 @@
+"""`crm import mail`: the messages of an mbox or Maildir with known contacts become
+conversations, logged as if the user had typed them; strangers at a company in play are
+proposed for review. Read-only on the mailbox; idempotent by Message-ID."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from email.message import EmailMessage
+from pathlib import Path
+from time import monotonic
+
+from peewee import IntegrityError
+
+from crm.clock import utc_now
+from crm.config import MailSettings
+from crm.db.models import (
+    Company,
+    Contact,
+    ContactMethod,
+    Interaction,
+    MailProposal,
+    MailSource,
+    Opportunity,
+)
+from crm.db.typed import tuples
+from crm.domain import mail as rules
+from crm.domain.mail import MailHeaders, MailTally, Proposal, SkipReason
+from crm.domain.types import (
+    CLOSED_STAGES,
+    Channel,
+    Direction,
+    InteractionKind,
+    LogDraft,
+)
+from crm.domain.validation import InvalidInput
+from crm.services.conversations import follow_up_title, log_conversation
+from crm.services.followups import pending_of
+from crm.services.mail.reader import MailboxError, MailMessage, kind_of, read_mailbox
+from crm.services.tx import reading, writing
+
+__all__ = [
+    "MailImportResult",
+    "MailSetupError",
+    "MailboxError",
+    "import_configured_mail",
+    "import_mail",
+    "summary_text",
+]
+
+BATCH_MESSAGES = 200
+BATCH_SECONDS = 0.5
+THEIR_MESSAGE = "their message: your reply moves the ring"
+"""Why a received message plans no check-in of its own (the agenda shows the ring as yours)."""
+
+
+class MailSetupError(ValueError):
+    """crm can't read mail until the user says which addresses are theirs."""
+
+
+@dataclass(frozen=True)
+class ProposedContact:
+    address: str
+    name: str
+    company: str
+    messages: int
+
+
+@dataclass(frozen=True)
+class MailImportResult:
+    """What an import of a mailbox did (or, with dry_run, would do)."""
+
+    source: str
+    dry_run: bool
+    read: int
+    logged: int
+    skipped: dict[str, int]
+    proposed: tuple[ProposedContact, ...]
+    settled: tuple[str, ...]
+    planned: tuple[str, ...]
+
+
+class _DryRun(Exception):
+    """Raised to roll a dry run's transaction back."""
+
+
+@dataclass(frozen=True)
+class _Known:
+    """Who crm knows, as a mailbox sees them."""
+
+    contact_of: dict[str, int]
+    company_of_domain: dict[str, int]
+
+
+def import_mail(
+    path: Path,
+    *,
+    settings: MailSettings,
+    since: datetime | None = None,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    tz: tzinfo = UTC,
+    progress: Callable[[int, int], None] | None = None,
+) -> MailImportResult:
+    """Log the messages in the mbox file or Maildir at ``path`` that involve known contacts.
+
+    Each message is logged in its own transaction (a dry run: all in one, rolled back), so
+    an interrupted import keeps what it logged and a second run skips it by Message-ID.
+
+    Raises:
+        MailSetupError: ``[mail] me`` is not set.
+        MailboxError: ``path`` is no mailbox.
+    """
+    if not settings.me:
+        raise MailSetupError(
+            'Say which addresses are yours first: [mail] me = ["you@example.org"] in'
+            " config.toml (crm locate config)."
+        )
+    kind_of(path)
+    moment = now or utc_now()
+    source = str(path.resolve())
+    tally = MailTally()
+    try:
+        if dry_run:
+            with writing():
+                read_to = _run(path, settings, since, moment, tz, tally, progress)
+                _save(source, tally, moment, read_to)
+                raise _DryRun
+        read_to = _run(path, settings, since, moment, tz, tally, progress)
+        with writing():
+            _save(source, tally, moment, read_to)
+    except _DryRun:
+        pass
+    return _result(source, dry_run, tally)
+
+
+def import_configured_mail(
+    path: Path, *, now: datetime | None = None, progress: Callable[[int, int], None] | None = None
+) -> MailImportResult:
+    """``import_mail`` with the user's [mail] settings and time zone (the app's import)."""
+    from crm.config import current_settings
+    from crm.zone import user_zone
+
+    return import_mail(
+        path, settings=current_settings().mail, now=now, tz=user_zone(), progress=progress
+    )
+
+
+def summary_text(result: MailImportResult) -> str:
+    """One paragraph of plain text: "Logged 3 conversations from 1,200 messages (…)."."""
+    would = "Would log" if result.dry_run else "Logged"
+    text = f"{would} {result.logged:,} conversations from {result.read:,} messages"
+    if result.skipped:
+        text += " (skipped: " + ", ".join(f"{n:,} {why}" for why, n in result.skipped.items())
+        text += ")"
+    text += "."
+    if result.settled:
+        text += f" Settled {len(result.settled):,}: " + "; ".join(result.settled[:3]) + "."
+    if result.proposed:
+        names = "; ".join(f"{p.name or p.address} at {p.company}" for p in result.proposed[:3])
+        text += f" {len(result.proposed):,} people to review, not created ({names})."
+    return text
+
+
+def _run(
+    path: Path,
+    settings: MailSettings,
+    since: datetime | None,
+    now: datetime,
+    tz: tzinfo,
+    tally: MailTally,
+    progress: Callable[[int, int], None] | None,
+) -> int:
+    """Read the mailbox; returns how many bytes of an mbox were read (0 for a Maildir)."""
+    known = _known(settings.me)
+    position = [0]
+    total = path.stat().st_size if path.is_file() else 0
+    with _Batches() as batches:
+        for message in read_mailbox(path, position):
+            tally.read += 1
+            if progress is not None and tally.read % 1000 == 0:
+                progress(position[0], total)
+            _one(message, settings, known, since, now, tz, tally, batches)
+            batches.tick()
+    if progress is not None:
+        progress(position[0], total)
+    return position[0]
+
+
+class _Batches:
+    """Matched messages are written in batches, each one transaction: a commit per message
+    cost more than the rest of its logging, and a batch is closed within BATCH_SECONDS so
+    the app is never kept waiting long. An interrupted import keeps its finished batches."""
+
+    def __init__(self) -> None:
+        self._open: ExitStack | None = None
+        self._size = 0
+        self._started = 0.0
+
+    def __enter__(self) -> _Batches:
+        return self
+
+    def __exit__(self, *error: object) -> None:
+        if self._open is not None:
+            self._open.__exit__(*error)  # type: ignore[arg-type]
+            self._open = None
+
+    def tick(self) -> None:
+        """Commit the open batch if it is full or old, even while no match follows."""
+        if self._open is not None and (
+            self._size >= BATCH_MESSAGES or monotonic() - self._started > BATCH_SECONDS
+        ):
+            self._open.close()
+            self._open = None
+
+    def join(self) -> None:
+        """Be inside a batch's transaction (a new one when there is none)."""
+        if self._open is None:
+            self._open = ExitStack()
+            self._open.enter_context(writing())
+            self._size, self._started = 0, monotonic()
+        self._size += 1
+
+
+def _one(
+    message: MailMessage,
+    settings: MailSettings,
+    known: _Known,
+    since: datetime | None,
+    now: datetime,
+    tz: tzinfo,
+    tally: MailTally,
+    batches: _Batches,
+) -> None:
+    if not rules.mentions_anyone(message.header_bytes, known.contact_of, known.company_of_domain):
+        tally.skip(SkipReason.NOT_A_CONTACT)
+        return
+    headers = rules.headers_of(message.headers)
+    reason = rules.noise(headers, settings.ignore_domains)
+    if reason is None and headers.occurred_at is None:
+        reason = SkipReason.NO_DATE
+    if reason is None and since is not None and headers.occurred_at < since:  # type: ignore[operator]
+        reason = SkipReason.BEFORE_SINCE
+    if reason is not None:
+        tally.skip(reason)
+        return
+    assert headers.occurred_at is not None
+    for address, name, company_id in rules.strangers_at_companies(
+        headers, settings.me, known.contact_of, known.company_of_domain
+    ):
+        _propose(tally, address, name, company_id, headers.occurred_at)
+    involved = rules.involvements(headers, settings.me, known.contact_of)
+    if not involved:
+        tally.skip(SkipReason.NOT_A_CONTACT)
+        return
+    if headers.occurred_at > now:
+        tally.skip(SkipReason.FUTURE)
+        return
+    with reading():
+        new = [
+            person
+            for person in involved
+            if not Interaction.select()
+            .where(
+                (Interaction.contact == person.contact_id)
+                & (Interaction.message_id == headers.message_id)
+            )
+            .exists()
+        ]
+    if not new:
+        tally.skip(SkipReason.DUPLICATE)
+        return
+    summary = _summary(headers, message.whole(), settings.store_bodies)
+    batches.join()
+    for person in new:
+        _log(person, headers, summary, now, tz, tally)
+
+
+def _log(
+    person: rules.Involvement,
+    headers: MailHeaders,
+    summary: str,
+    now: datetime,
+    tz: tzinfo,
+    tally: MailTally,
+) -> None:
+    assert headers.occurred_at is not None
+    outbound = person.direction is Direction.OUTBOUND
+    kind, opportunity_id = InteractionKind.CHECK_IN, None
+    if outbound:
+        with reading():
+            thank_you = rules.thank_you_window(pending_of(person.contact_id), headers.occurred_at)
+        if thank_you is not None:
+            kind, opportunity_id = InteractionKind.THANK_YOU, thank_you.opportunity_id
+    draft = LogDraft(
+        contact_id=person.contact_id,
+        channel=Channel.EMAIL,
+        kind=kind,
+        occurred_at=headers.occurred_at,
+        summary=summary,
+        direction=person.direction,
+        opportunity_id=opportunity_id,
+        use_default_next=outbound,
+        no_next_reason="" if outbound else THEIR_MESSAGE,
+        read_commitment=outbound,
+        message_id=headers.message_id,
+    )
+    try:
+        result = log_conversation(draft, now=now, tz=tz)
+    except IntegrityError:
+        tally.skip(SkipReason.DUPLICATE)  # logged by another crm a moment ago
+        return
+    except InvalidInput as error:
+        tally.skip(str(error))
+        return
+    tally.logged += 1
+    tally.settled.extend(f"{follow_up_title(n.kind)} — {n.contact}" for n in result.settled)
+    tally.planned.extend(f"{follow_up_title(n.kind)} — {n.contact}" for n in result.planned)
+
+
+def _summary(headers: MailHeaders, message: EmailMessage, whole: bool) -> str:
+    text = _text_of(message)
+    said = rules.whole_text(text) if whole else rules.snippet(text)
+    return rules.summary_of(rules.decoded(headers.subject), said)
+
+
+def _text_of(message: EmailMessage) -> str:
+    """The message's text: its first text/plain part, else its HTML's text."""
+    try:
+        part = message.get_body(preferencelist=("plain", "html"))
+    except (LookupError, ValueError, TypeError):
+        part = None
+    if part is None:
+        return ""
+    try:
+        content = part.get_content()
+    except (LookupError, ValueError, TypeError, UnicodeError, AssertionError):
+        raw = part.get_payload(decode=True)
+        content = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else ""
+    if not isinstance(content, str):
+        return ""
+    return rules.html_text(content) if part.get_content_subtype() == "html" else content
+
+
+def _propose(tally: MailTally, address: str, name: str, company_id: int, seen: datetime) -> None:
+    proposal = tally.proposed.get(address)
+    if proposal is None:
+        proposal = tally.proposed[address] = Proposal(address, name, company_id, seen, seen)
+    proposal.messages += 1
+    proposal.first_seen = min(proposal.first_seen, seen)
+    if seen >= proposal.last_seen:
+        proposal.last_seen = seen
+        proposal.name = name or proposal.name
+
+
+def _known(me: tuple[str, ...]) -> _Known:
+    """Every contact's addresses, and the mail domains of companies with an open process
+    (their website's, and their people's unless a public mail service or the user's own)."""
+    contact_of: dict[str, int] = {}
+    with reading():
+        rows = tuples(Contact.select(Contact.email, Contact.id).where(Contact.email != ""))
+        methods = tuples(
+            ContactMethod.select(ContactMethod.value, ContactMethod.contact).where(
+                ContactMethod.kind == "email"
+            )
+        )
+        # Lowest id first wins an address two contacts share, so the choice is stable.
+        for address, contact_id in sorted([*rows, *methods], key=lambda row: row[1]):
+            contact_of.setdefault(address.strip().casefold(), contact_id)
+        closed = [stage.value for stage in CLOSED_STAGES]
+        open_companies = Opportunity.select(Opportunity.company).where(
+            Opportunity.stage.not_in(closed)
+        )
+        websites = tuples(
+            Company.select(Company.id, Company.website).where(Company.id.in_(open_companies))
+        )
+        people = tuples(
+            Contact.select(Contact.company, Contact.email).where(
+                Contact.company.in_(open_companies) & (Contact.email != "")
+            )
+        )
+        own = {rules.domain_of(address) for address in me}
+        company_of_domain: dict[str, int] = {}
+        for company_id, website in websites:
+            domain = rules.website_domain(website)
+            if domain:
+                company_of_domain.setdefault(domain, company_id)
+        for company_id, address in people:
+            domain = rules.domain_of(address.strip().casefold())
+            if domain and domain not in rules.PUBLIC_MAIL_DOMAINS and domain not in own:
+                company_of_domain.setdefault(domain, company_id)
+    return _Known(contact_of, company_of_domain)
+
+
+def _save(source: str, tally: MailTally, now: datetime, read_to: int) -> None:
+    """The proposals seen and where this source was read to. A proposal the user ignored
+    stays ignored; reading a file again doesn't count its messages twice."""
+    with writing():
+        for proposal in tally.proposed.values():
+            row = MailProposal.get_or_none(
+                (MailProposal.kind == "contact") & (MailProposal.address == proposal.address)
+            )
+            if row is None:
+                MailProposal.insert(
+                    kind="contact",
+                    address=proposal.address,
+                    name=proposal.name,
+                    company=proposal.company_id,
+                    first_seen=proposal.first_seen,
+                    last_seen=proposal.last_seen,
+                    messages=proposal.messages,
+                ).execute()
+                continue
+            MailProposal.update(
+                name=proposal.name or row.name,
+                first_seen=min(row.first_seen, proposal.first_seen),
+                last_seen=max(row.last_seen, proposal.last_seen),
+                messages=max(row.messages, proposal.messages),
+            ).where(MailProposal.id == row.id).execute()
+        MailSource.insert(source=source, last_offset=read_to, updated_at=now).on_conflict(
+            conflict_target=[MailSource.source],
+            update={MailSource.updated_at: now, MailSource.last_offset: read_to},
+        ).execute()
+
+
+def _result(source: str, dry_run: bool, tally: MailTally) -> MailImportResult:
+    companies: dict[int, str] = {}
+    ids = {proposal.company_id for proposal in tally.proposed.values()}
+    if ids:
+        with reading():
+            query = Company.select(Company.id, Company.name).where(Company.id.in_(ids))
+            companies = {int(cid): str(name) for cid, name in tuples(query)}
+    proposed = tuple(
+        ProposedContact(p.address, p.name, companies.get(p.company_id, ""), p.messages)
+        for p in sorted(tally.proposed.values(), key=lambda p: (-p.messages, p.address))
+    )
+    return MailImportResult(
+        source=source,
+        dry_run=dry_run,
+        read=tally.read,
+        logged=tally.logged,
+        skipped=dict(sorted(tally.skipped.items())),
+        proposed=proposed,
+        settled=tuple(tally.settled),
+        planned=tuple(tally.planned),
+    )

@@ -8,12 +8,15 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from crm.cli.context import database, fail, now_of, parse_moment, settings
 from crm.cli.output import echo, echo_json, iso, safe
+
+if TYPE_CHECKING:
+    from crm.services.mail.importing import MailImportResult
 
 SHOWN_SKIPS = 25  # skipped rows listed after an import; the rest are in `crm import list --json`
 PROGRESS_MIN_BYTES = 256 * 1024  # about 2,000 rows: smaller files import faster than a bar draws
@@ -372,6 +375,56 @@ def import_mail_command(
             )
     except (importing.MailboxError, importing.MailSetupError) as error:
         fail(str(error))
+    _report_mail(result, path.name, as_json)
+
+
+@import_group.command("imap")
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Leave out messages before this day (“2026-09-01”, “30 days ago”).",
+)
+@_dry_run
+@_as_json
+@click.pass_context
+def import_imap_command(
+    ctx: click.Context, since: str | None, dry_run: bool, as_json: bool
+) -> None:
+    """Log the new mail of your [imap] folders with known contacts, as `crm import mail` does
+    for a file.
+
+    Read-only: folders are examined, never selected, so no flag changes on the server; only
+    mail newer than the last run is fetched (a renumbered folder is read again, and each
+    message is still logged once).
+    """
+    from crm.services.mail import importing
+    from crm.services.mail_imap import ImapError
+    from crm.zone import user_zone
+
+    config = settings()
+    if not config.mail.me:
+        fail(importing.SET_ME)
+    if not config.imap.configured:
+        fail("IMAP is not set up: add [imap] host and username to config.toml (crm locate config).")
+    database(ctx)
+    since_at = _day_start(parse_moment(ctx, since, "--since", "past")) if since else None
+    try:
+        result = importing.import_imap(
+            config.mail,
+            config.imap,
+            since=since_at,
+            dry_run=dry_run,
+            now=now_of(ctx),
+            tz=user_zone(),
+            notice=lambda line: click.echo(line, err=True),
+        )
+    except (ImapError, importing.MailSetupError) as error:
+        fail(str(error))
+    _report_mail(result, config.imap.host, as_json)
+
+
+def _report_mail(result: MailImportResult, where: str, as_json: bool) -> None:
+    """What a mail import did: counts, skips, what it settled and planned, whom it proposes."""
     if as_json:
         echo_json(
             {
@@ -395,7 +448,7 @@ def import_mail_command(
         )
         return
     would = "Would log" if result.dry_run else "Logged"
-    echo(f"{would} {result.logged:,} conversations from {result.read:,} messages in {path.name}.")
+    echo(f"{would} {result.logged:,} conversations from {result.read:,} messages in {where}.")
     for reason, count in result.skipped.items():
         echo(f"  skipped {count:,}: {reason}")
     if result.settled:

@@ -28,20 +28,58 @@ def sync_command(ctx: click.Context, as_json: bool, dry_run: bool) -> None:
     from crm.services.sync.run import SyncError, sync
 
     try:
-        settings = load_settings(paths.config_path()).sync
+        config = load_settings(paths.config_path())
     except ConfigError as error:
         fail(str(error))
-    if not settings.configured:
-        fail(f"Sync is not set up: add a [sync] section with a url to {paths.config_path()}.")
+    settings = config.sync
+    mail_too = config.imap.configured and bool(config.mail.me)
+    if not settings.configured and not mail_too:
+        fail(
+            f"Sync is not set up: add a [sync] section with a url (or [imap] and [mail] me) to"
+            f" {paths.config_path()}."
+        )
     database(ctx, daily_backup=not dry_run)
-    try:
-        report = sync(settings, now=now_of(ctx), dry_run=dry_run)
-    except SyncError as error:
-        fail(str(error))
+    payload: dict[str, Any] = {}
+    if settings.configured:
+        try:
+            report = sync(settings, now=now_of(ctx), dry_run=dry_run)
+        except SyncError as error:
+            fail(str(error))
+        payload = _payload(report)
+        if not as_json:
+            _print(report)
+    if mail_too:
+        payload["mail"] = _fetch_mail(ctx, config, dry_run, quiet=as_json)
     if as_json:
-        echo_json(_payload(report))
-        return
-    _print(report)
+        echo_json(payload)
+
+
+def _fetch_mail(ctx: click.Context, config: Any, dry_run: bool, *, quiet: bool) -> dict[str, Any]:
+    """The new mail of the [imap] folders, logged as `crm import imap` does."""
+    from crm.services.mail.importing import MailSetupError, import_imap
+    from crm.services.mail_imap import ImapError
+    from crm.zone import user_zone
+
+    try:
+        result = import_imap(
+            config.mail,
+            config.imap,
+            dry_run=dry_run,
+            now=now_of(ctx),
+            tz=user_zone(),
+            notice=lambda line: click.echo(line, err=True),
+        )
+    except (ImapError, MailSetupError) as error:
+        fail(str(error))
+    if not quiet:
+        would = "would log" if dry_run else "logged"
+        line = f"Mail: {would} {result.logged:,} conversations from {result.read:,} new messages."
+        if result.proposed:
+            line += (
+                f" {len(result.proposed):,} people at companies in play are proposed, not created."
+            )
+        echo(line)
+    return {"read": result.read, "logged": result.logged, "skipped": result.skipped}
 
 
 def _payload(report: SyncReport) -> dict[str, Any]:

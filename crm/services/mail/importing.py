@@ -4,7 +4,7 @@ proposed for review. Read-only on the mailbox; idempotent by Message-ID."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -15,7 +15,7 @@ from time import monotonic
 from peewee import IntegrityError
 
 from crm.clock import utc_now
-from crm.config import MailSettings
+from crm.config import ImapSettings, MailSettings
 from crm.db.models import (
     Company,
     Contact,
@@ -38,7 +38,13 @@ from crm.domain.types import (
 from crm.domain.validation import InvalidInput
 from crm.services.conversations import follow_up_title, log_conversation
 from crm.services.followups import pending_of
-from crm.services.mail.reader import MailboxError, MailMessage, kind_of, read_mailbox
+from crm.services.mail.reader import (
+    MailboxError,
+    MailMessage,
+    fetched_message,
+    kind_of,
+    read_mailbox,
+)
 from crm.services.tx import reading, writing
 
 __all__ = [
@@ -46,9 +52,16 @@ __all__ = [
     "MailSetupError",
     "MailboxError",
     "import_configured_mail",
+    "import_imap",
     "import_mail",
     "summary_text",
 ]
+
+SET_ME = (
+    'Say which addresses are yours first: [mail] me = ["you@example.org"] in'
+    " config.toml (crm locate config)."
+)
+"""What a mail import says when it can't tell your messages from theirs."""
 
 BATCH_MESSAGES = 200
 BATCH_SECONDS = 0.5
@@ -114,10 +127,7 @@ def import_mail(
         MailboxError: ``path`` is no mailbox.
     """
     if not settings.me:
-        raise MailSetupError(
-            'Say which addresses are yours first: [mail] me = ["you@example.org"] in'
-            " config.toml (crm locate config)."
-        )
+        raise MailSetupError(SET_ME)
     kind_of(path)
     moment = now or utc_now()
     source = str(path.resolve())
@@ -174,19 +184,102 @@ def _run(
     progress: Callable[[int, int], None] | None,
 ) -> int:
     """Read the mailbox; returns how many bytes of an mbox were read (0 for a Maildir)."""
-    known = _known(settings.me)
     position = [0]
     total = path.stat().st_size if path.is_file() else 0
+
+    def report(_: int) -> None:
+        if progress is not None:
+            progress(position[0], total)
+
+    _log_all(read_mailbox(path, position), settings, since, now, tz, tally, report)
+    return position[0]
+
+
+def _log_all(
+    messages: Iterable[MailMessage],
+    settings: MailSettings,
+    since: datetime | None,
+    now: datetime,
+    tz: tzinfo,
+    tally: MailTally,
+    report: Callable[[int], None],
+) -> None:
+    """Log each message of a stream (a file's or a server's) that involves known contacts."""
+    known = _known(settings.me)
     with _Batches() as batches:
-        for message in read_mailbox(path, position):
+        for message in messages:
             tally.read += 1
-            if progress is not None and tally.read % 1000 == 0:
-                progress(position[0], total)
+            if tally.read % 1000 == 0:
+                report(tally.read)
             _one(message, settings, known, since, now, tz, tally, batches)
             batches.tick()
-    if progress is not None:
-        progress(position[0], total)
-    return position[0]
+    report(tally.read)
+
+
+def import_imap(
+    settings: MailSettings,
+    imap: ImapSettings,
+    *,
+    since: datetime | None = None,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    tz: tzinfo = UTC,
+    notice: Callable[[str], None] | None = None,
+) -> MailImportResult:
+    """Log the new messages of the ``[imap]`` folders that involve known contacts.
+
+    Read-only on the server (its folders are examined, never selected). Where each folder
+    was read to is kept in ``mail_source`` ("imap:host/folder"), so the next run fetches only
+    newer mail; a run cut short fetches its rest again and Message-IDs keep it logged once.
+
+    Raises:
+        MailSetupError: ``[mail] me`` is not set.
+        ImapError: the server can't be read; the message is one line.
+    """
+    from crm.services.mail_imap import FolderState, fetch_configured
+
+    if not settings.me:
+        raise MailSetupError(SET_ME)
+    moment = now or utc_now()
+    prefix = f"imap:{imap.host}/"
+    with reading():
+        state = {
+            row.source.removeprefix(prefix): FolderState(row.uidvalidity, row.last_uid)
+            for row in MailSource.select().where(MailSource.source.startswith(prefix))
+        }
+    tally = MailTally()
+    fetched = fetch_configured(imap, state, notice=notice)
+    messages = (fetched_message(item.header, item.body) for item in fetched)
+
+    def save() -> None:
+        _save(None, tally, moment, 0)
+        for folder, read in state.items():
+            MailSource.insert(
+                source=prefix + folder,
+                uidvalidity=read.uidvalidity,
+                last_uid=read.last_uid,
+                updated_at=moment,
+            ).on_conflict(
+                conflict_target=[MailSource.source],
+                update={
+                    MailSource.uidvalidity: read.uidvalidity,
+                    MailSource.last_uid: read.last_uid,
+                    MailSource.updated_at: moment,
+                },
+            ).execute()
+
+    try:
+        if dry_run:
+            with writing():
+                _log_all(messages, settings, since, moment, tz, tally, lambda _: None)
+                save()
+                raise _DryRun
+        _log_all(messages, settings, since, moment, tz, tally, lambda _: None)
+        with writing():
+            save()
+    except _DryRun:
+        pass
+    return _result(prefix.rstrip("/"), dry_run, tally)
 
 
 class _Batches:
@@ -394,7 +487,7 @@ def _known(me: tuple[str, ...]) -> _Known:
     return _Known(contact_of, company_of_domain)
 
 
-def _save(source: str, tally: MailTally, now: datetime, read_to: int) -> None:
+def _save(source: str | None, tally: MailTally, now: datetime, read_to: int) -> None:
     """The proposals seen and where this source was read to. A proposal the user ignored
     stays ignored; reading a file again doesn't count its messages twice."""
     with writing():
@@ -419,6 +512,8 @@ def _save(source: str, tally: MailTally, now: datetime, read_to: int) -> None:
                 last_seen=max(row.last_seen, proposal.last_seen),
                 messages=max(row.messages, proposal.messages),
             ).where(MailProposal.id == row.id).execute()
+        if source is None:
+            return  # a server's folders keep their own rows (import_imap)
         MailSource.insert(source=source, last_offset=read_to, updated_at=now).on_conflict(
             conflict_target=[MailSource.source],
             update={MailSource.updated_at: now, MailSource.last_offset: read_to},

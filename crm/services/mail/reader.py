@@ -4,7 +4,7 @@ message, the body only of those the caller asks for, and nothing kept once passe
 from __future__ import annotations
 
 import mailbox
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser, BytesParser
@@ -50,11 +50,25 @@ class MailMessage:
 class _Rest:
     """What follows the headers, read on demand and skipped otherwise."""
 
-    def __init__(self, read: BinaryIO | None = None, lines: Iterator[bytes] | None = None):
+    def __init__(
+        self,
+        read: BinaryIO | None = None,
+        lines: Iterator[bytes] | None = None,
+        whole: Callable[[], bytes] | None = None,
+    ):
         self._file = read
         self._lines = lines
+        self._whole = whole
 
     def read(self) -> bytes:
+        if self._whole is not None:
+            # A server hands over the whole message: what follows its first empty line.
+            raw = self._whole()
+            ends = [at for at in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if at >= 0]
+            if not ends:
+                return b""
+            cut = min(ends)
+            return raw[cut + (4 if raw.startswith(b"\r\n\r\n", cut) else 2) :][:MAX_BODY_BYTES]
         if self._file is not None:
             return self._file.read(MAX_BODY_BYTES)
         assert self._lines is not None
@@ -84,6 +98,11 @@ def kind_of(path: Path) -> str:
     if not path.exists():
         raise MailboxError(f"{path} doesn't exist.")
     raise MailboxError(f"{path.name} is neither an mbox file nor a Maildir folder.")
+
+
+def fetched_message(header: bytes, whole: Callable[[], bytes]) -> MailMessage:
+    """A message a server sent the headers of; ``whole`` fetches all of it when it matters."""
+    return MailMessage(header, _Rest(whole=whole))
 
 
 def read_mailbox(path: Path, position: list[int] | None = None) -> Iterator[MailMessage]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import imaplib
+import ipaddress
 import re
 import socket
 import ssl
@@ -297,7 +298,21 @@ def _connect(
     if "STARTTLS" in imap.capabilities:
         # Even without tls, the password goes encrypted whenever the server can.
         imap.starttls(context)
+    elif not may_log_in_unencrypted(imap.sock.getpeername()[0]):
+        imap.shutdown()
+        raise ImapError(
+            f"IMAP: {host} offers no encryption, and crm won't send your password over the"
+            " network in the clear; set [imap] tls = true (port 993)."
+        )
     return imap
+
+
+def may_log_in_unencrypted(peer: str) -> bool:
+    """Whether a password may go unencrypted to ``peer``: only to this machine."""
+    try:
+        return ipaddress.ip_address(peer.split("%")[0]).is_loopback
+    except ValueError:
+        return False
 
 
 @contextmanager

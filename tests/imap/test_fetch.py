@@ -279,3 +279,21 @@ def test_messages_spread_over_several_search_windows_all_come(
     fetched = fetch(imap_server, state, window=3, batch=2)
     assert [item.uid for item in fetched] == uids
     assert state["INBOX"].last_uid == uids[-1]
+
+
+@pytest.mark.parametrize(
+    ("peer", "allowed"),
+    [
+        ("127.0.0.1", True),
+        ("127.8.9.10", True),
+        ("::1", True),
+        ("192.0.2.7", False),
+        ("2001:db8::1", False),
+        ("fe80::1%eth0", False),
+        ("not an address", False),
+    ],
+)
+def test_a_password_goes_unencrypted_only_to_this_machine(peer: str, allowed: bool) -> None:
+    from crm.services.mail_imap import may_log_in_unencrypted
+
+    assert may_log_in_unencrypted(peer) is allowed

@@ -252,6 +252,11 @@ _dry_run = click.option(
     "--dry-run", is_flag=True, help="Show what would change without writing anything."
 )
 _as_json = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+_since = click.option(
+    "--since",
+    metavar="DATE",
+    help="Leave out messages before this day (“2026-09-01”, “30 days ago”).",
+)
 
 
 @import_group.command("vcard")
@@ -328,11 +333,7 @@ def import_json_command(ctx: click.Context, json_file: Path) -> None:
 
 @import_group.command("mail")
 @click.argument("path", type=click.Path(path_type=Path), metavar="PATH")
-@click.option(
-    "--since",
-    metavar="DATE",
-    help="Leave out messages before this day (“2026-09-01”, “30 days ago”).",
-)
+@_since
 @_dry_run
 @_as_json
 @click.pass_context
@@ -354,10 +355,7 @@ def import_mail_command(
 
     mail = settings().mail
     if not mail.me:
-        fail(
-            'Say which addresses are yours first: [mail] me = ["you@example.org"] in'
-            " config.toml (crm locate config)."
-        )
+        fail(importing.SET_ME)
     if not path.exists():
         fail(f"{path} doesn't exist.")
     database(ctx)
@@ -379,11 +377,7 @@ def import_mail_command(
 
 
 @import_group.command("imap")
-@click.option(
-    "--since",
-    metavar="DATE",
-    help="Leave out messages before this day (“2026-09-01”, “30 days ago”).",
-)
+@_since
 @_dry_run
 @_as_json
 @click.pass_context
@@ -398,24 +392,20 @@ def import_imap_command(
     message is still logged once).
     """
     from crm.services.mail import importing
-    from crm.services.mail_imap import ImapError
-    from crm.zone import user_zone
+    from crm.services.mail_imap import NOT_SET_UP, ImapError
 
     config = settings()
     if not config.mail.me:
         fail(importing.SET_ME)
     if not config.imap.configured:
-        fail("IMAP is not set up: add [imap] host and username to config.toml (crm locate config).")
+        fail(NOT_SET_UP)
     database(ctx)
     since_at = _day_start(parse_moment(ctx, since, "--since", "past")) if since else None
     try:
-        result = importing.import_imap(
-            config.mail,
-            config.imap,
+        result = importing.import_configured_imap(
             since=since_at,
             dry_run=dry_run,
             now=now_of(ctx),
-            tz=user_zone(),
             notice=lambda line: click.echo(line, err=True),
         )
     except (ImapError, importing.MailSetupError) as error:

@@ -49,25 +49,19 @@ def sync_command(ctx: click.Context, as_json: bool, dry_run: bool) -> None:
         if not as_json:
             _print(report)
     if mail_too:
-        payload["mail"] = _fetch_mail(ctx, config, dry_run, quiet=as_json)
+        payload["mail"] = _fetch_mail(ctx, dry_run, quiet=as_json)
     if as_json:
         echo_json(payload)
 
 
-def _fetch_mail(ctx: click.Context, config: Any, dry_run: bool, *, quiet: bool) -> dict[str, Any]:
+def _fetch_mail(ctx: click.Context, dry_run: bool, *, quiet: bool) -> dict[str, Any]:
     """The new mail of the [imap] folders, logged as `crm import imap` does."""
-    from crm.services.mail.importing import MailSetupError, import_imap
+    from crm.services.mail.importing import MailSetupError, import_configured_imap
     from crm.services.mail_imap import ImapError
-    from crm.zone import user_zone
 
     try:
-        result = import_imap(
-            config.mail,
-            config.imap,
-            dry_run=dry_run,
-            now=now_of(ctx),
-            tz=user_zone(),
-            notice=lambda line: click.echo(line, err=True),
+        result = import_configured_imap(
+            dry_run=dry_run, now=now_of(ctx), notice=lambda line: click.echo(line, err=True)
         )
     except (ImapError, MailSetupError) as error:
         fail(str(error))

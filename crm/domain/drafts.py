@@ -225,6 +225,14 @@ def blank(language: str, field_name: str) -> str:
     return f"[[{labels[field_name]}]]"
 
 
+_BLANK = re.compile(r"\[\[[^\]\n]{1,80}\]\]")
+
+
+def blanks_in(text: str) -> list[str]:
+    """The marked blanks still in ``text`` (after the user's edits), in order."""
+    return _BLANK.findall(text)
+
+
 def joined(language: str, names: tuple[str, ...]) -> str:
     """Names as a sentence says them: "Ann, Bob and Kim", «Ann, Bob и Kim»."""
     if len(names) <= 1:

@@ -3,7 +3,6 @@ it, open it in the mail app, and log it as sent."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, tzinfo
 
 import click
@@ -15,13 +14,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
 from crm.domain.day_words import LANGUAGE_NAMES
-from crm.domain.drafts import Draft, split_text
+from crm.domain.drafts import Draft, blanks_in, split_text
 from crm.domain.playbook import title_of
 from crm.domain.ring_check import RingCheck, RingVerdict, check_ring
 from crm.services.drafts import mailto_url
-
-BLANK = re.compile(r"\[\[[^\]\n]{1,80}\]\]")
-"""A blank the draft left for the user to fill: ``[[topic you talked about]]``."""
 
 
 class DraftScreen(ModalScreen[str | None]):
@@ -103,7 +99,7 @@ class DraftScreen(ModalScreen[str | None]):
         else:
             parts = [("• No next step named. ", "bold $text-warning"), f"Try: {check.suggestion}"]
         self.query_one("#draft-verdict", Static).update(Content.assemble(*parts))
-        blanks = BLANK.findall(self.text)
+        blanks = blanks_in(self.text)
         note = f"To fill before sending: {', '.join(blanks)}" if blanks else ""
         self.query_one("#draft-blanks", Static).update(Content(note))
 

@@ -17,7 +17,7 @@ from textual.worker import get_current_worker
 from crm.domain.conversations import ConversationView
 from crm.domain.followups import CHECK_IN_BUSINESS_DAYS, default_next_touch
 from crm.domain.log_defaults import CHECK_IN, LogDefaults
-from crm.domain.ring_check import RingVerdict, check_ring, find_commitment
+from crm.domain.ring_check import RingCheck, RingVerdict, check_ring
 from crm.domain.types import Channel, Direction, InteractionKind, LogDraft
 from crm.domain.when import WhenError, parse_next_touch, parse_when, to_local
 from crm.screens.form import FormScreen, form_bindings, form_footer
@@ -125,6 +125,8 @@ class LogForm(FormScreen[LogDraft | None]):
         """Whether the Opportunity select holds the real choices yet."""
         self.tz = user_zone()
         """The time zone typed dates are read in."""
+        self._ring_check: tuple[tuple[str, datetime], RingCheck] | None = None
+        """The last ring check of the summary, with the summary and When it was made for."""
 
     def title_text(self) -> str:
         """The dialog's title: with whom, once the contact is known."""
@@ -324,12 +326,20 @@ class LogForm(FormScreen[LogDraft | None]):
         except WhenError:
             return app_now(self)
 
+    def ring_check(self) -> RingCheck:
+        """The ring check of the summary as of its When; checked again only once either
+        changed (the hint and the Next touch placeholder both ask on every keystroke)."""
+        key = (self.query_one("#field-summary", TextArea).text, self._occurred_or_now())
+        if self._ring_check is None or self._ring_check[0] != key:
+            self._ring_check = (key, check_ring(key[0], now=key[1], tz=self.tz))
+        return self._ring_check[1]
+
     @on(TextArea.Changed, "#field-summary")
     def check_summary(self) -> None:
         """Say quietly, as the summary is typed, whether it keeps the ring."""
         summary = self.query_one("#field-summary", TextArea).text
         hint = self.query_one("#ring-hint", Static)
-        check = check_ring(summary, now=self._occurred_or_now(), tz=self.tz)
+        check = self.ring_check()
         # Hidden while there is nothing to say, so the form is as short as it was.
         hint.display = bool(summary.strip()) and check.verdict is not RingVerdict.SILENT
         if not hint.display:
@@ -356,8 +366,7 @@ class LogForm(FormScreen[LogDraft | None]):
             return  # a correction plans no new next touch
         next_field = self.query_one("#field-next", Input)
         occurred_at = self._occurred_or_now()
-        summary = self.query_one("#field-summary", TextArea).text
-        commitment = find_commitment(summary, said_at=occurred_at, tz=self.tz)
+        commitment = self.ring_check().commitment
         if commitment is not None and commitment.due is not None:
             due = to_local(commitment.due, self.tz)
             next_field.placeholder = f"default: your word in the summary ({due:%a %d %b %H:%M})"

@@ -29,9 +29,9 @@ from crm.services.passwords import PasswordError, read_password
 BATCH = 200
 """Headers asked for in one FETCH."""
 WINDOW = 20_000
-"""UIDs searched at once: a first fetch of a large folder stays in short replies (imaplib
-refuses lines over 1 MB) and the UIDs held in memory stay few."""
+"""UIDs searched at once, so a first fetch of a large folder stays within imaplib's line limit."""
 TIMEOUT_SECONDS = 30
+NOT_SET_UP = "IMAP is not set up: add [imap] host and username to config.toml (crm locate config)."
 APP_PASSWORD_HINT = "Gmail, iCloud, Outlook and Yahoo need an app password"
 
 
@@ -76,7 +76,7 @@ def fetch_configured(
 ) -> Iterator[Fetched]:
     """``fetch_new`` for the ``[imap]`` settings, the password read first."""
     if not settings.configured:
-        raise ImapError("IMAP is not set up: add [imap] host and username to config.toml.")
+        raise ImapError(NOT_SET_UP)
     secret = imap_password(settings)
     return fetch_new(
         settings.host,

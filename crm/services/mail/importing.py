@@ -51,6 +51,7 @@ __all__ = [
     "MailImportResult",
     "MailSetupError",
     "MailboxError",
+    "import_configured_imap",
     "import_configured_mail",
     "import_imap",
     "import_mail",
@@ -132,17 +133,12 @@ def import_mail(
     moment = now or utc_now()
     source = str(path.resolve())
     tally = MailTally()
-    try:
-        if dry_run:
-            with writing():
-                read_to = _run(path, settings, since, moment, tz, tally, progress)
-                _save(source, tally, moment, read_to)
-                raise _DryRun
-        read_to = _run(path, settings, since, moment, tz, tally, progress)
-        with writing():
-            _save(source, tally, moment, read_to)
-    except _DryRun:
-        pass
+    read_to = [0]
+
+    def log() -> None:
+        read_to[0] = _run(path, settings, since, moment, tz, tally, progress)
+
+    _log_then_save(log, lambda: _save(source, tally, moment, read_to[0]), dry_run)
     return _result(source, dry_run, tally)
 
 
@@ -155,6 +151,29 @@ def import_configured_mail(
 
     return import_mail(
         path, settings=current_settings().mail, now=now, tz=user_zone(), progress=progress
+    )
+
+
+def import_configured_imap(
+    *,
+    since: datetime | None = None,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    notice: Callable[[str], None] | None = None,
+) -> MailImportResult:
+    """``import_imap`` with the user's [mail] and [imap] settings and time zone."""
+    from crm.config import current_settings
+    from crm.zone import user_zone
+
+    config = current_settings()
+    return import_imap(
+        config.mail,
+        config.imap,
+        since=since,
+        dry_run=dry_run,
+        now=now,
+        tz=user_zone(),
+        notice=notice,
     )
 
 
@@ -268,18 +287,29 @@ def import_imap(
                 },
             ).execute()
 
-    try:
-        if dry_run:
-            with writing():
-                _log_all(messages, settings, since, moment, tz, tally, lambda _: None)
-                save()
-                raise _DryRun
-        _log_all(messages, settings, since, moment, tz, tally, lambda _: None)
+    _log_then_save(
+        lambda: _log_all(messages, settings, since, moment, tz, tally, lambda _: None),
+        save,
+        dry_run,
+    )
+    return _result(prefix.rstrip("/"), dry_run, tally)
+
+
+def _log_then_save(log: Callable[[], None], save: Callable[[], None], dry_run: bool) -> None:
+    """Log the messages (in batches of their own), then save the proposals and where the
+    source was read to; a dry run does both in one transaction and rolls it back."""
+    if not dry_run:
+        log()
         with writing():
             save()
+        return
+    try:
+        with writing():
+            log()
+            save()
+            raise _DryRun
     except _DryRun:
         pass
-    return _result(prefix.rstrip("/"), dry_run, tally)
 
 
 class _Batches:

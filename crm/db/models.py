@@ -158,9 +158,19 @@ class Interview(BaseModel):
     location = CharField(default="")
     notes = TextField(default="")
     done_at = DateTimeField(null=True)
+    # The calendar invitation it came from ("" when typed): its UID finds it again when a
+    # reschedule or a cancellation arrives, and a SEQUENCE no newer than this changes nothing.
+    invite_uid = CharField(default="")
+    invite_sequence = IntegerField(default=0)
+    cancelled_at = DateTimeField(null=True)
 
     class Meta:
         table_name = "interview"
+
+
+Interview.add_index(
+    Interview.index(Interview.invite_uid, unique=True, where=(Interview.invite_uid != ""))
+)
 
 
 class InterviewInterviewer(BaseModel):
@@ -375,7 +385,7 @@ class SyncClock(BaseModel):
 class MailProposal(BaseModel):
     """Someone unknown to crm seen in mail at a company in play, waiting for the user's review."""
 
-    kind = CharField(default="contact")  # what is proposed; invitations will add "interview"
+    kind = CharField(default="contact")  # "contact", or "interview" (from an invitation)
     address = CharField()  # lower-cased e-mail address
     name = CharField(default="")  # the display name they used last
     company = ForeignKeyField(Company, null=True, on_delete="CASCADE", backref="mail_proposals")
@@ -384,6 +394,8 @@ class MailProposal(BaseModel):
     last_seen = DateTimeField()
     messages = IntegerField(default=0)
     state = CharField(default="pending")  # pending, skipped, ignored (never propose again)
+    # What is proposed beyond a person: an interview's invitation, as JSON ("" for a contact).
+    detail = TextField(default="")
 
     class Meta:
         table_name = "mail_proposal"

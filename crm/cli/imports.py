@@ -392,7 +392,7 @@ def import_imap_command(
     message is still logged once).
     """
     from crm.services.mail import importing
-    from crm.services.mail_imap import NOT_SET_UP, ImapError
+    from crm.services.mail.imap import NOT_SET_UP, ImapError
 
     config = settings()
     if not config.mail.me:

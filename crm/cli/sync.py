@@ -56,8 +56,8 @@ def sync_command(ctx: click.Context, as_json: bool, dry_run: bool) -> None:
 
 def _fetch_mail(ctx: click.Context, dry_run: bool, *, quiet: bool) -> dict[str, Any]:
     """The new mail of the [imap] folders, logged as `crm import imap` does."""
+    from crm.services.mail.imap import ImapError
     from crm.services.mail.importing import MailSetupError, import_configured_imap
-    from crm.services.mail_imap import ImapError
 
     try:
         result = import_configured_imap(

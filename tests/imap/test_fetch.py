@@ -1,4 +1,4 @@
-"""crm.services.mail_imap against a real Dovecot: read-only, incremental, one-line errors."""
+"""crm.services.mail.imap against a real Dovecot: read-only, incremental, one-line errors."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from email.header import Header
 import pytest
 
 from crm.config import ImapSettings
-from crm.services.mail_imap import (
+from crm.services.mail.imap import (
     Fetched,
     FolderState,
     ImapError,
@@ -294,6 +294,6 @@ def test_messages_spread_over_several_search_windows_all_come(
     ],
 )
 def test_a_password_goes_unencrypted_only_to_this_machine(peer: str, allowed: bool) -> None:
-    from crm.services.mail_imap import may_log_in_unencrypted
+    from crm.services.mail.imap import may_log_in_unencrypted
 
     assert may_log_in_unencrypted(peer) is allowed

@@ -255,7 +255,7 @@ def import_imap(
         MailSetupError: ``[mail] me`` is not set.
         ImapError: the server can't be read; the message is one line.
     """
-    from crm.services.mail_imap import FolderState, fetch_configured
+    from crm.services.mail.imap import FolderState, fetch_configured
 
     if not settings.me:
         raise MailSetupError(SET_ME)

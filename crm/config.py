@@ -71,6 +71,9 @@ class ImapSettings:
     folders: tuple[str, ...] = DEFAULT_IMAP_FOLDERS
     tls: bool = True
     """IMAP over TLS (port 993); false only for a server on this machine."""
+    ca_file: str = ""
+    """A PEM file of the certificate authority to trust instead of the system's (a
+    self-hosted server's own CA); "" trusts the system's."""
 
     @property
     def configured(self) -> bool:
@@ -342,7 +345,9 @@ def _sync(data: dict[str, object], path: Path) -> SyncSettings:
     return SyncSettings(password_command=argv, tasks_as_events=as_events, every=every, **values)
 
 
-_IMAP_KEYS = {"host", "port", "username", "password_command", "password_env", "folders", "tls"}
+_IMAP_KEYS = {
+    "host", "port", "username", "password_command", "password_env", "folders", "tls", "ca_file"
+}  # fmt: skip
 
 
 def _imap(data: dict[str, object], path: Path) -> ImapSettings:
@@ -354,7 +359,7 @@ def _imap(data: dict[str, object], path: Path) -> ImapSettings:
     if unknown:
         raise ConfigError(f"{path}: [imap] has no setting {unknown[0][:40]!r}.")
     values: dict[str, str] = {}
-    for name in ("host", "username", "password_env"):
+    for name in ("host", "username", "password_env", "ca_file"):
         value = section.get(name, "")
         if not isinstance(value, str) or "\0" in value:
             raise ConfigError(f"{path}: [imap] {name} must be text in quotes.")

@@ -121,7 +121,7 @@ class MainScreen(Screen[None]):
         self.set_interval(WATCH_SECONDS, self._look_for_other_writers, name="watch")
         self.phone_sync = PhoneSync(
             self,
-            self.app.settings.sync,  # type: ignore[attr-defined]
+            self.app.settings,  # type: ignore[attr-defined]
             self.app.clock,  # type: ignore[attr-defined]
         )
         self.phone_sync.start()

@@ -1,5 +1,7 @@
 """Sync from the app: "Sync now" in the palette, and on its own every ``[sync] every``
-minutes (and once at start), with where it stands in the title bar."""
+minutes (and once at start), with where it stands in the title bar. A sync also fetches the
+new mail of the ``[imap]`` folders when ``[imap]`` and ``[mail] me`` are set, as
+``crm sync`` does."""
 
 from __future__ import annotations
 
@@ -8,12 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
-from crm.config import SyncSettings
+from crm.config import Settings
 from crm.domain.sync import SyncReport, status_label
 from crm.messages import DataChanged
 
 if TYPE_CHECKING:
     from crm.clock import Clock
+    from crm.services.mail.importing import MailImportResult
 
 LABEL_SECONDS = 30.0
 """How often "synced N min ago" is brought up to date."""
@@ -22,9 +25,11 @@ LABEL_SECONDS = 30.0
 class PhoneSync:
     """Runs the sync in a thread worker and shows how it went."""
 
-    def __init__(self, screen: Screen[Any], settings: SyncSettings, clock: Clock) -> None:
+    def __init__(self, screen: Screen[Any], config: Settings, clock: Clock) -> None:
         self.screen = screen
-        self.settings = settings
+        self.config = config
+        self.settings = config.sync
+        self.mail_too = config.imap.configured and bool(config.mail.me)
         self.clock = clock
         self.last_synced: datetime | None = None
         self.failure = ""
@@ -34,7 +39,7 @@ class PhoneSync:
     def start(self) -> None:
         """Sync at start and every ``every`` minutes, when the config asks for it."""
         self._base_title = self.screen.app.sub_title
-        if not self.settings.configured:
+        if not self.settings.configured and not self.mail_too:
             return
         self.screen.set_interval(LABEL_SECONDS, self._show, name="sync-label")
         if self.settings.every:
@@ -42,10 +47,10 @@ class PhoneSync:
             self.run()
 
     def run(self, *, by_hand: bool = False) -> None:
-        if not self.settings.configured:
+        if not self.settings.configured and not self.mail_too:
             self.screen.notify(
-                "Sync is not set up: add a [sync] section with a url to the config file "
-                "(crm locate config).",
+                "Sync is not set up: add a [sync] section with a url (or [imap] and [mail] me)"
+                " to the config file (crm locate config).",
                 severity="warning",
                 markup=False,
             )
@@ -61,37 +66,56 @@ class PhoneSync:
         )
 
     def _work(self, by_hand: bool) -> None:
+        from crm.services.mail.imap import ImapError
+        from crm.services.mail.importing import MailSetupError, import_imap
         from crm.services.sync.run import SyncError, sync
+        from crm.zone import user_zone
 
-        try:
-            report = sync(self.settings, now=self.clock())
-        except SyncError as error:
-            self.screen.app.call_from_thread(self._failed, str(error), by_hand)
-        else:
-            self.screen.app.call_from_thread(self._done, report, by_hand)
+        report, mail, failures = None, None, []
+        if self.settings.configured:
+            try:
+                report = sync(self.settings, now=self.clock())
+            except SyncError as error:
+                failures.append(str(error))
+        if self.mail_too:
+            try:
+                mail = import_imap(
+                    self.config.mail, self.config.imap, now=self.clock(), tz=user_zone()
+                )
+            except (ImapError, MailSetupError) as error:
+                failures.append(str(error))
+        self.screen.app.call_from_thread(self._done, report, mail, failures, by_hand)
 
-    def _done(self, report: SyncReport, by_hand: bool) -> None:
-        self.running, self.failure, self.last_synced = False, "", self.clock()
+    def _done(
+        self,
+        report: SyncReport | None,
+        mail: MailImportResult | None,
+        failures: list[str],
+        by_hand: bool,
+    ) -> None:
+        self.running, self.failure = False, "; ".join(failures)
+        if not failures:
+            self.last_synced = self.clock()
         self._show()
-        if report.changed_anything:
+        if (report is not None and report.changed_anything) or (mail is not None and mail.logged):
             self.screen.post_message(DataChanged())
-        lines = [f"{note.action.value}: {note.what}" for note in report.notes]
-        if by_hand or lines:
+        lines: list[str] = []
+        if report is not None and (by_hand or report.notes):
             counts = {name: c for name, c in report.collections.items() if c.sent or c.received}
             said = ", ".join(f"{name} {c.sent} sent, {c.received} in" for name, c in counts.items())
+            lines = [f"Synced: {said or 'nothing new'}."]
+            lines += [f"{note.action.value}: {note.what}" for note in report.notes]
+        if mail is not None and (by_hand or mail.logged or mail.proposed):
+            lines.insert(0, mail_line(mail))
+        if lines:
+            self.screen.notify("\n".join(lines[:9]), title="Sync", timeout=8, markup=False)
+        if failures:
             self.screen.notify(
-                "\n".join([f"Synced: {said or 'nothing new'}.", *lines[:8]]),
-                title="Sync",
-                timeout=8,
+                f"Sync failed: {self.failure}",
+                severity="error",
+                timeout=10 if by_hand else 6,
                 markup=False,
             )
-
-    def _failed(self, why: str, by_hand: bool) -> None:
-        self.running, self.failure = False, why
-        self._show()
-        self.screen.notify(
-            f"Sync failed: {why}", severity="error", timeout=10 if by_hand else 6, markup=False
-        )
 
     def _show(self) -> None:
         label = status_label(
@@ -102,3 +126,12 @@ class PhoneSync:
         )
         app = self.screen.app
         app.sub_title = f"{self._base_title} · {label}" if label else self._base_title
+
+
+def mail_line(result: MailImportResult) -> str:
+    """ "Mail: logged 2 conversations from 40 new messages; 1 person to review." """
+    line = f"Mail: logged {result.logged:,} conversations from {result.read:,} new messages"
+    if result.proposed:
+        people = "person" if len(result.proposed) == 1 else "people"
+        line += f"; {len(result.proposed):,} {people} to review"
+    return line + "."

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import imaplib
 import ipaddress
+import os
 import re
 import socket
 import ssl
@@ -77,6 +78,15 @@ def fetch_configured(
     """``fetch_new`` for the ``[imap]`` settings, the password read first."""
     if not settings.configured:
         raise ImapError(NOT_SET_UP)
+    context = None
+    if settings.ca_file:
+        ca_file = os.path.expanduser(settings.ca_file)
+        if not os.path.isfile(ca_file):
+            raise ImapError(f"[imap] ca_file {settings.ca_file} is not a file.")
+        try:
+            context = ssl.create_default_context(cafile=ca_file)
+        except ssl.SSLError:
+            raise ImapError(f"[imap] ca_file {settings.ca_file} holds no certificate.") from None
     secret = imap_password(settings)
     return fetch_new(
         settings.host,
@@ -86,6 +96,7 @@ def fetch_configured(
         settings.folders,
         state,
         tls=settings.tls,
+        ssl_context=context,
         notice=notice,
     )
 

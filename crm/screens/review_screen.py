@@ -18,8 +18,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
+from crm.domain.validation import InvalidInput
 from crm.services import review
-from crm.services.review import ProposalView, ReviewError
+from crm.services.review import ProposalView
 from crm.widgets.cells import ago, app_now, short_local, shown, shown_text
 from crm.widgets.key_bar import KeyBar
 from crm.widgets.opportunity_select import OpportunitySelect
@@ -174,7 +175,9 @@ class AcceptDialog(ModalScreen[Acceptance | None]):
                 hint = "Enter adds them · Esc cancels"
             else:
                 title = proposal.invitation.summary or "this interview"
-                yield Label(shown(f"Add {title}{at}"), classes="dialog-title")
+                starts = proposal.invitation.starts_at
+                when = f" ({short_local(starts)})" if starts else ""
+                yield Label(shown(f"Add {title}{when}{at}"), classes="dialog-title")
                 yield Label("Which opportunity is it a round of?", classes="form-label-left")
                 yield OpportunitySelect(proposal.opportunity_id, id="review-opportunity")
                 hint = "Ctrl+S adds it · Enter opens the list · Esc cancels"
@@ -308,7 +311,7 @@ class ReviewScreen(Screen[None]):
                     opportunity_id=acceptance.opportunity_id,
                     now=app_now(self),
                 ).text
-        except ReviewError as error:
+        except InvalidInput as error:  # a ReviewError, or a read-only database
             self.post_message(self.Answered(str(error), failed=True))
         else:
             self.post_message(self.Answered(text))

@@ -152,9 +152,17 @@ def accept(
                     f"Say which opportunity proposal #{proposal_id} is an interview of"
                     " (crm review accept ID --opportunity OPP; crm opportunity list)."
                 )
+            if not Opportunity.select().where(Opportunity.id == opportunity_id).exists():
+                raise ReviewError(f"There is no opportunity #{opportunity_id}.")
             interview_id = _accept_interview(proposal_id, opportunity_id, moment)
             _close(proposal_id, ACCEPTED)
-            return Accepted(proposal_id, INTERVIEW, interview_id, False, "Interview added.")
+            return Accepted(
+                proposal_id,
+                INTERVIEW,
+                interview_id,
+                False,
+                f"Added interview #{interview_id} to opportunity #{opportunity_id}.",
+            )
         if opportunity_id is not None:
             raise ReviewError("An opportunity is for an interview; a person needs a name.")
         accepted = _accept_contact(row, name, moment)

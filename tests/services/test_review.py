@@ -184,6 +184,8 @@ def test_interview_proposals_are_skipped_and_ignored_like_people(people: dict[st
     two = propose("uid-2", "Ann Lee", company, NOW - D, kind="interview", detail=INVITATION)
     with pytest.raises(ReviewError, match="--opportunity OPP"):
         review.accept(one, now=NOW)
+    with pytest.raises(ReviewError, match="There is no opportunity #99."):
+        review.accept(one, opportunity_id=99, now=NOW)
     with pytest.raises(ReviewError, match="A name is for a person"):
         review.accept(one, name="Ann", opportunity_id=people["opp"], now=NOW)
     review.skip(one)

@@ -113,6 +113,11 @@ class ActionCommands(Provider):
         ("Import vCards…", "import_vcard", "An address book: a .vcf file or a folder of them"),
         ("Import Google Contacts…", "import_google", "contacts.csv from Google Contacts' export"),
         ("Import mail…", "import_mail", "Conversations from an mbox file or a Maildir folder"),
+        (
+            "Review proposed people…",
+            "review_proposals",
+            "People and interviews found in your mail: accept, skip or always ignore",
+        ),
         ("Undo the last delete", "undo_delete", "Bring back the contact deleted last (Ctrl+Z)"),
         (
             "Find duplicates…",

@@ -29,6 +29,7 @@ from crm.cli import (
     keys,
     opportunities,
     references,
+    review,
     ring,
     sync,
 )
@@ -310,5 +311,6 @@ for _command in (
     sync.sync_command,
     drafts.draft,
     ring.ring_check_command,
+    review.review_group,
 ):
     cli.add_command(_command)

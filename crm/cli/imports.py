@@ -448,7 +448,7 @@ def _report_mail(result: MailImportResult, where: str, as_json: bool) -> None:
         echo("Planned:")
         _listed(result.planned, "--json")
     if result.proposed:
-        echo(f"Proposed {len(result.proposed):,} people to review (not created):")
+        echo(f"Proposed {len(result.proposed):,} people to review (not created; crm review):")
         _listed(
             (
                 f"{p.name or p.address} <{p.address}> at {p.company}, {p.messages:,} messages"

@@ -31,6 +31,7 @@ from crm.services.importing.google import GoogleContactsError, import_google_con
 from crm.services.importing.linkedin import LinkedInExportError, import_linkedin
 from crm.services.importing.vcard import VCardError, import_vcards
 from crm.services.mail import importing as mail
+from crm.services.review import pending_count
 from crm.widgets.cells import app_now, short_local, shown
 from crm.widgets.row_list import Column, Row, RowList
 
@@ -157,6 +158,14 @@ class ImportScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "close", "Close", id="import-close"),
         Binding("r", "review", "Review duplicates", id="import-review", show=False),
+        Binding(
+            "p",
+            "review_proposals",
+            "Review proposed people",
+            tooltip="Accept, skip or ignore the people and interviews mail proposes",
+            id="import-review-proposals",
+            show=False,
+        ),
     ]
 
     @dataclass
@@ -173,6 +182,8 @@ class ImportScreen(ModalScreen[None]):
         summary: str
         failed: bool = False
         possible_duplicates: int = 0
+        proposals: int = 0
+        """Proposals from mail waiting for review."""
 
     @dataclass
     class HistoryLoaded(Message):
@@ -185,6 +196,7 @@ class ImportScreen(ModalScreen[None]):
         self.source = BY_KEY[source]
         self._batches: dict[int, ImportBatchInfo] = {}
         self._to_review = 0
+        self._proposals = 0
 
     def compose(self) -> ComposeResult:
         with Vertical(id="import-dialog", classes="dialog"):
@@ -262,7 +274,11 @@ class ImportScreen(ModalScreen[None]):
             self.post_message(self.Finished(f"{path.name}: {error}", failed=True))
             return
         if source.summary is not None:
-            self.post_message(self.Finished(source.summary(result)))
+            waiting = pending_count() if source.key == "mail" else 0
+            text = source.summary(result)
+            if waiting:
+                text += f" {waiting:,} waiting for your review: press p."
+            self.post_message(self.Finished(text, proposals=waiting))
             return
         self.post_message(
             self.Finished(summary_text(result), possible_duplicates=len(result.possible_duplicates))
@@ -319,6 +335,7 @@ class ImportScreen(ModalScreen[None]):
         summary.set_class(message.failed, "form-error")
         summary.update(shown(message.summary))  # quotes the file's name and its rows
         self._to_review = message.possible_duplicates
+        self._proposals = message.proposals
         if not message.failed:
             self.app.screen_stack[0].post_message(DataChanged())
             self.query_one(ImportHistory).focus()  # where u undoes it and r reviews
@@ -331,6 +348,14 @@ class ImportScreen(ModalScreen[None]):
         from crm.screens.duplicates_screen import DuplicatesScreen
 
         self.app.push_screen(DuplicatesScreen())
+
+    def action_review_proposals(self) -> None:
+        """Open the review of the people and interviews the mail import proposed."""
+        if not self._proposals:
+            return
+        from crm.screens.review_screen import ReviewScreen
+
+        self.app.push_screen(ReviewScreen())
 
     def action_close(self) -> None:
         self.dismiss(None)

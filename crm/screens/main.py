@@ -406,6 +406,9 @@ class MainScreen(Screen[None]):
     def action_import_mail(self) -> None:
         self.verbs.open_import("mail")
 
+    def action_review_proposals(self) -> None:
+        self.verbs.open_review()
+
     def action_log_highlighted(self) -> None:
         """Log a conversation with whoever the card shows (or nobody yet)."""
         contact_id = self.shown_contact.id if self.shown_contact is not None else None

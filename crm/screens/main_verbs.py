@@ -138,6 +138,12 @@ class MainVerbs:
 
         self.screen.app.push_screen(ImportScreen(source), self.returned)
 
+    def open_review(self) -> None:
+        """Open the review of the people and interviews mail proposes."""
+        from crm.screens.review_screen import ReviewScreen
+
+        self.screen.app.push_screen(ReviewScreen(), self.returned)
+
     # --- palette verbs -----------------------------------------------------------------------
 
     def rebuild_index(self) -> None:

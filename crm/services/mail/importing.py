@@ -21,7 +21,6 @@ from crm.db.models import (
     Contact,
     ContactMethod,
     Interaction,
-    MailProposal,
     MailSource,
     Opportunity,
 )
@@ -45,6 +44,7 @@ from crm.services.mail.reader import (
     kind_of,
     read_mailbox,
 )
+from crm.services.review import save_contact_proposals
 from crm.services.tx import reading, writing
 
 __all__ = [
@@ -518,30 +518,12 @@ def _known(me: tuple[str, ...]) -> _Known:
 
 
 def _save(source: str | None, tally: MailTally, now: datetime, read_to: int) -> None:
-    """The proposals seen and where this source was read to. A proposal the user ignored
-    stays ignored; reading a file again doesn't count its messages twice."""
+    """The proposals seen (those the user ignored, or skipped with no newer mail, are not
+    reported) and where this source was read to."""
     with writing():
-        for proposal in tally.proposed.values():
-            row = MailProposal.get_or_none(
-                (MailProposal.kind == "contact") & (MailProposal.address == proposal.address)
-            )
-            if row is None:
-                MailProposal.insert(
-                    kind="contact",
-                    address=proposal.address,
-                    name=proposal.name,
-                    company=proposal.company_id,
-                    first_seen=proposal.first_seen,
-                    last_seen=proposal.last_seen,
-                    messages=proposal.messages,
-                ).execute()
-                continue
-            MailProposal.update(
-                name=proposal.name or row.name,
-                first_seen=min(row.first_seen, proposal.first_seen),
-                last_seen=max(row.last_seen, proposal.last_seen),
-                messages=max(row.messages, proposal.messages),
-            ).where(MailProposal.id == row.id).execute()
+        waiting = save_contact_proposals(tally.proposed.values())
+        for address in set(tally.proposed) - waiting:
+            del tally.proposed[address]
         if source is None:
             return  # a server's folders keep their own rows (import_imap)
         MailSource.insert(source=source, last_offset=read_to, updated_at=now).on_conflict(

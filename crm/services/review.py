@@ -1,0 +1,378 @@
+"""The review of what mail proposes: people unknown to crm at a company in play, and
+interviews from invitations. Each is accepted, skipped (for now) or ignored (for good);
+nothing is created without the user's yes."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from peewee import JOIN, fn
+
+from crm.clock import utc_now
+from crm.db.models import Company, Contact, ContactMethod, MailProposal, Opportunity
+from crm.db.typed import as_datetime, as_datetime_or_none, tuples
+from crm.domain.mail import Proposal
+from crm.domain.review import (
+    ACCEPTED,
+    CONTACT,
+    IGNORED,
+    INTERVIEW,
+    PENDING,
+    SKIPPED,
+    state_after_mail,
+)
+from crm.domain.text import clean_text
+from crm.domain.types import CLOSED_STAGES, ContactDraft
+from crm.domain.validation import InvalidInput
+from crm.services.contacts import create_contact
+from crm.services.tx import reading, writing
+
+__all__ = [
+    "Accepted",
+    "Invitation",
+    "ProposalView",
+    "ReviewError",
+    "accept",
+    "ignore",
+    "list_proposals",
+    "pending_count",
+    "save_contact_proposals",
+    "skip",
+]
+
+PAST_MAIL = (
+    "Importing the same mail file again logs their earlier messages (each once); "
+    "IMAP brings only mail newer than its last run."
+)
+"""What accepting a contact does not do by itself, said where the user accepts."""
+
+
+class ReviewError(InvalidInput):
+    """A review answer that can't be given (unknown id, already answered, bad name): one line,
+    nothing changed."""
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """What an interview proposal's invitation says (its ``detail`` JSON)."""
+
+    uid: str
+    summary: str
+    starts_at: datetime | None
+    ends_at: datetime | None
+    location: str
+    organizer: tuple[str, str]
+    """(name, address)."""
+    attendees: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    """One pending proposal, as the review lists it."""
+
+    id: int
+    kind: str
+    """"contact" or "interview"."""
+    address: str
+    """A contact's lower-cased e-mail address; an interview's invitation UID."""
+    name: str
+    company: str
+    company_id: int | None
+    first_seen: datetime
+    last_seen: datetime
+    messages: int
+    invitation: Invitation | None = None
+    """What an interview proposal proposes; None for a contact."""
+    opportunity_id: int | None = None
+    """The open opportunity at its company an interview most likely belongs to (the newest)."""
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """What accepting did: the contact (or interview) it created or found, and what to say."""
+
+    proposal_id: int
+    kind: str
+    created_id: int
+    """The new contact's or interview's id (an existing contact's, when ``existed``)."""
+    existed: bool
+    text: str
+
+
+def list_proposals() -> list[ProposalView]:
+    """Every pending proposal, the most recently seen first, with its company's name."""
+    with reading():
+        rows = list(
+            MailProposal.select(MailProposal, Company.name.alias("company_name"))
+            .join(Company, on=MailProposal.company == Company.id, join_type=JOIN.LEFT_OUTER)
+            .where(MailProposal.state == PENDING)
+            .order_by(MailProposal.last_seen.desc(), MailProposal.id.desc())
+            .objects()
+        )
+        company_ids = {int(row.company_id) for row in rows if row.company_id is not None}
+        newest_open = _newest_open_opportunities(company_ids)
+    return [_view(row, newest_open) for row in rows]
+
+
+def pending_count() -> int:
+    """How many proposals wait for review."""
+    with reading():
+        return int(MailProposal.select().where(MailProposal.state == PENDING).count())
+
+
+def accept(
+    proposal_id: int,
+    *,
+    name: str | None = None,
+    opportunity_id: int | None = None,
+    now: datetime | None = None,
+) -> Accepted:
+    """Accept a proposal in one transaction: a contact is created at its company with its
+    address and its name (or ``name``); an interview is added to ``opportunity_id``.
+
+    A contact proposal whose address a contact has meanwhile is closed, creating nothing.
+
+    Raises:
+        ReviewError: no such proposal, already answered, a bad name, or a missing or
+            misplaced opportunity.
+    """
+    moment = now or utc_now()
+    with writing():
+        row = _answerable(proposal_id)
+        if row.kind == INTERVIEW:
+            if name is not None:
+                raise ReviewError("A name is for a person; an interview needs an opportunity.")
+            if opportunity_id is None:
+                raise ReviewError(
+                    f"Say which opportunity proposal #{proposal_id} is an interview of"
+                    " (crm review accept ID --opportunity OPP; crm opportunity list)."
+                )
+            if not Opportunity.select().where(Opportunity.id == opportunity_id).exists():
+                raise ReviewError(f"There is no opportunity #{opportunity_id}.")
+            interview_id = _accept_interview(proposal_id, opportunity_id, moment)
+            _close(proposal_id, ACCEPTED)
+            return Accepted(
+                proposal_id,
+                INTERVIEW,
+                interview_id,
+                False,
+                f"Added interview #{interview_id} to opportunity #{opportunity_id}.",
+            )
+        if opportunity_id is not None:
+            raise ReviewError("An opportunity is for an interview; a person needs a name.")
+        accepted = _accept_contact(row, name, moment)
+        _close(proposal_id, ACCEPTED)
+    return accepted
+
+
+def skip(proposal_id: int) -> None:
+    """Leave a proposal out of the review until mail newer than any seen from them comes."""
+    with writing():
+        _answerable(proposal_id, allow_skipped=False)
+        _close(proposal_id, SKIPPED)
+
+
+def ignore(proposal_id: int) -> None:
+    """Never propose this person (or invitation) again, whatever mail comes."""
+    with writing():
+        _answerable(proposal_id)
+        _close(proposal_id, IGNORED)
+
+
+def save_contact_proposals(proposals: Iterable[Proposal]) -> set[str]:
+    """Record the people a mail import proposes, inside the import's transaction; returns the
+    addresses now waiting for review (an ignored one never is; a skipped one only when newer
+    mail came). Reading the same mailbox again doesn't count its messages twice."""
+    waiting: set[str] = set()
+    for proposal in proposals:
+        row = MailProposal.get_or_none(
+            (MailProposal.kind == CONTACT) & (MailProposal.address == proposal.address)
+        )
+        if row is None:
+            MailProposal.insert(
+                kind=CONTACT,
+                address=proposal.address,
+                name=proposal.name,
+                company=proposal.company_id,
+                first_seen=proposal.first_seen,
+                last_seen=proposal.last_seen,
+                messages=proposal.messages,
+            ).execute()
+            waiting.add(proposal.address)
+            continue
+        if row.state == IGNORED:
+            continue  # said never: not even their name or count is kept up to date
+        state = state_after_mail(row.state, as_datetime(row.last_seen), proposal.last_seen)
+        MailProposal.update(
+            name=proposal.name or row.name,
+            company=proposal.company_id,
+            first_seen=min(as_datetime(row.first_seen), proposal.first_seen),
+            last_seen=max(as_datetime(row.last_seen), proposal.last_seen),
+            messages=max(row.messages, proposal.messages),
+            state=state,
+        ).where(MailProposal.id == row.id).execute()
+        if state == PENDING:
+            waiting.add(proposal.address)
+    return waiting
+
+
+# --- inside the transaction ---------------------------------------------------------------
+
+
+def _answerable(proposal_id: int, *, allow_skipped: bool = True) -> Any:
+    """The proposal, if it may still be answered; else ReviewError."""
+    row = MailProposal.get_or_none(MailProposal.id == proposal_id)
+    if row is None:
+        raise ReviewError(f"There is no proposal #{proposal_id} (crm review lists them).")
+    if row.state == PENDING or (row.state == SKIPPED and allow_skipped):
+        return row
+    raise ReviewError(f"Proposal #{proposal_id} was already {row.state}.")
+
+
+def _close(proposal_id: int, state: str) -> None:
+    MailProposal.update(state=state).where(MailProposal.id == proposal_id).execute()
+
+
+def _accept_contact(row: Any, name: str | None, now: datetime) -> Accepted:
+    address = str(row.address)
+    existing = _contact_with_address(address)
+    if existing is not None:
+        contact_id, known_as = existing
+        return Accepted(
+            int(row.id),
+            CONTACT,
+            contact_id,
+            True,
+            f"{known_as} (#{contact_id}) already has {address}; nothing added.",
+        )
+    chosen = " ".join(clean_text(name if name is not None else str(row.name)).split())
+    if not chosen and name is None:
+        raise ReviewError(f"{address} came with no name: give one (--name NAME).")
+    company = Company.get_or_none(Company.id == row.company_id) if row.company_id else None
+    company_name = str(company.name) if company is not None else ""
+    try:
+        contact_id = create_contact(
+            ContactDraft(name=chosen, company=company_name, email=address), now=now
+        )
+    except InvalidInput as error:
+        raise ReviewError(str(error)) from error
+    at = f" at {company_name}" if company_name else ""
+    return Accepted(
+        int(row.id), CONTACT, contact_id, False, f"Added {chosen}{at} (#{contact_id}). {PAST_MAIL}"
+    )
+
+
+def _contact_with_address(address: str) -> tuple[int, str] | None:
+    """A contact with this e-mail address (their main one or another), if any."""
+    direct = (
+        Contact.select(Contact.id, Contact.name)
+        .where(fn.LOWER(fn.TRIM(Contact.email)) == address)
+        .order_by(Contact.id)
+        .first()
+    )
+    if direct is not None:
+        return int(direct.id), str(direct.name)
+    method = (
+        ContactMethod.select(ContactMethod.contact)
+        .where(
+            (ContactMethod.kind == "email") & (fn.LOWER(fn.TRIM(ContactMethod.value)) == address)
+        )
+        .order_by(ContactMethod.contact)
+        .first()
+    )
+    if method is None:
+        return None
+    contact = Contact.get_by_id(method.contact_id)
+    return int(contact.id), str(contact.name)
+
+
+def _accept_interview(proposal_id: int, opportunity_id: int, now: datetime) -> int:
+    """The invitation import's own acceptance (crm.services.invites), imported when used."""
+    try:
+        invites = importlib.import_module("crm.services.invites")
+    except ModuleNotFoundError as error:
+        raise ReviewError("This crm can't add interviews from invitations yet.") from error
+    try:
+        return int(invites.accept_proposed_interview(proposal_id, opportunity_id, now=now))
+    except ReviewError:
+        raise
+    except InvalidInput as error:
+        raise ReviewError(str(error)) from error
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def _newest_open_opportunities(company_ids: set[int]) -> dict[int, int]:
+    """Each company's newest open opportunity id."""
+    if not company_ids:
+        return {}
+    closed = [stage.value for stage in CLOSED_STAGES]
+    newest: dict[int, int] = {}
+    query = (
+        Opportunity.select(Opportunity.id, Opportunity.company)
+        .where(Opportunity.company.in_(company_ids) & Opportunity.stage.not_in(closed))
+        .order_by(Opportunity.created_at.desc(), Opportunity.id.desc())
+    )
+    for opportunity_id, company_id in tuples(query):
+        newest.setdefault(int(company_id), int(opportunity_id))
+    return newest
+
+
+def _view(row: Any, newest_open: dict[int, int]) -> ProposalView:
+    company_id = int(row.company_id) if row.company_id is not None else None
+    invitation = _invitation(str(row.detail)) if row.kind == INTERVIEW else None
+    return ProposalView(
+        id=int(row.id),
+        kind=str(row.kind),
+        address=str(row.address),
+        name=str(row.name),
+        company=str(row.company_name or ""),
+        company_id=company_id,
+        first_seen=as_datetime(row.first_seen),
+        last_seen=as_datetime(row.last_seen),
+        messages=int(row.messages),
+        invitation=invitation,
+        opportunity_id=newest_open.get(company_id) if invitation and company_id else None,
+    )
+
+
+def _invitation(detail: str) -> Invitation:
+    """An invitation from its JSON; a field missing or malformed reads as empty."""
+    try:
+        data = json.loads(detail) if detail else {}
+    except ValueError:
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
+
+    def text(key: str) -> str:
+        value = data.get(key)
+        return value if isinstance(value, str) else ""
+
+    def moment(key: str) -> datetime | None:
+        try:
+            return as_datetime_or_none(data.get(key) or None)
+        except ValueError:
+            return None
+
+    def person(value: object) -> tuple[str, str]:
+        if isinstance(value, list | tuple) and len(value) == 2:
+            return str(value[0] or ""), str(value[1] or "")
+        return "", ""
+
+    attendees = data.get("attendees")
+    return Invitation(
+        uid=text("uid"),
+        summary=text("summary"),
+        starts_at=moment("starts_at"),
+        ends_at=moment("ends_at"),
+        location=text("location"),
+        organizer=person(data.get("organizer")),
+        attendees=tuple(person(a) for a in attendees) if isinstance(attendees, list) else (),
+    )

@@ -28,7 +28,8 @@ from crm.services.importing.batches import (
     undo_import,
 )
 from crm.services.importing.google import GoogleContactsError, import_google_contacts
-from crm.services.importing.linkedin import LinkedInExportError, import_linkedin
+from crm.services.importing.linkedin import LinkedInExportError
+from crm.services.importing.linkedin_messages import import_linkedin_file
 from crm.services.importing.vcard import VCardError, import_vcards
 from crm.services.mail import importing as mail
 from crm.widgets.cells import app_now, short_local, shown
@@ -49,17 +50,18 @@ class Source:
     run: Callable[..., Any]
     errors: tuple[type[Exception], ...]
     summary: Callable[[Any], str] | None = None
-    """How its result reads; None: a contacts import's (``summary_text``)."""
+    """How a result other than a contacts import's reads (those read as ``summary_text``)."""
 
 
 SOURCES = (
     Source(
         "linkedin",
-        "LinkedIn connections",
-        "LinkedIn → Settings → Data privacy → Get a copy of your data → Connections.",
+        "LinkedIn connections or messages",
+        "LinkedIn → Settings → Data privacy → Get a copy: Connections.csv or messages.csv.",
         DEFAULT_EXPORT,
-        import_linkedin,
+        import_linkedin_file,
         (LinkedInExportError,),
+        mail.summary_text,
     ),
     Source(
         "vcard",
@@ -261,7 +263,7 @@ class ImportScreen(ModalScreen[None]):
         except source.errors + (OSError,) as error:
             self.post_message(self.Finished(f"{path.name}: {error}", failed=True))
             return
-        if source.summary is not None:
+        if source.summary is not None and not isinstance(result, ImportResult):
             self.post_message(self.Finished(source.summary(result)))
             return
         self.post_message(

@@ -73,7 +73,8 @@ def progress_bar(
     "--me",
     metavar="URL",
     default="",
-    help="Your LinkedIn profile URL, for a messages.csv that can't tell which profile is yours.",
+    help="Your LinkedIn profile URL, for a messages.csv that can't tell which is yours "
+    "(default: [linkedin] profile in config.toml).",
 )
 @click.pass_context
 def import_linkedin(
@@ -99,6 +100,7 @@ def import_linkedin(
     from crm.services.mail.importing import MailImportResult
     from crm.zone import user_zone
 
+    config = settings()
     database(ctx)
     try:
         with progress_bar(csv_file) as progress:
@@ -107,8 +109,8 @@ def import_linkedin(
                 now=now_of(ctx),
                 progress=progress,
                 dry_run=dry_run,
-                me=me,
-                store_bodies=settings().mail.store_bodies,
+                me=me or config.linkedin_profile,
+                store_bodies=config.mail.store_bodies,
                 tz=user_zone(),
             )
     except LinkedInExportError as error:

@@ -59,8 +59,8 @@ EXPECTED_FILES = (
 )
 """What a file of neither kind is told."""
 NOT_YOURS = (
-    "can't tell which profile is yours (no one is in every message): pass --me with your "
-    "LinkedIn profile URL"
+    "can't tell which profile is yours (no one else is in every message): pass --me URL, or "
+    'set [linkedin] profile = "https://linkedin.com/in/you" in config.toml'
 )
 
 

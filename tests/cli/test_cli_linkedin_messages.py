@@ -100,7 +100,7 @@ def test_connections_still_import_through_the_same_command(
         (None, (), "can't read the file"),
         ("one", ("--me", "https://linkedin.com/in/carol"), "or messages.csv"),
         ("conversation", (), "pass --me"),
-        ("conversation", ("--me", "not a url"), "--me is not a LinkedIn profile URL"),
+        ("conversation", ("--me", "not a url"), "not a LinkedIn profile URL"),
     ],
 )
 def test_bad_input_is_one_line_and_changes_nothing(
@@ -128,3 +128,31 @@ def test_bad_input_is_one_line_and_changes_nothing(
     assert code != 0 and out == ""
     assert len(err.strip().splitlines()) == 1 and fragment in err, err
     assert interactions(db) == 0
+
+
+def test_your_profile_can_be_set_once_in_the_config(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[linkedin]\nprofile = "https://www.linkedin.com/in/Carol/"\n')
+    monkeypatch.setenv("CRM_CONFIG", str(config))
+    path = export(
+        tmp_path / "messages.csv",
+        [row(("Carol", "https://linkedin.com/in/carol"), [("Dan", "https://linkedin.com/in/dan")])],
+    )
+    code, out, err = crm(capsys, "--db", db, "--now", AT, "import", "linkedin", str(path))
+    assert (code, err) == (0, "")
+    assert "skipped 1: no known contact" in out
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['[linkedin]\nprofile = "carol@example.org"\n', '[linkedin]\nme = "x"\n', "linkedin = 1\n"],
+)
+def test_a_bad_linkedin_setting_is_one_clear_error(tmp_path: Path, text: str) -> None:
+    from crm.config import ConfigError, load_settings
+
+    config = tmp_path / "config.toml"
+    config.write_text(text)
+    with pytest.raises(ConfigError, match=r"\[linkedin\]"):
+        load_settings(config)

@@ -103,13 +103,13 @@ def import_linkedin_file(
     now: datetime | None = None,
     progress: Progress | None = None,
     dry_run: bool = False,
-    me: str = "",
+    me: str | None = None,
     store_bodies: bool | None = None,
     tz: tzinfo | None = None,
 ) -> ImportResult | MailImportResult:
     """Import either file of LinkedIn's export: Connections.csv as contacts (one undoable
-    batch), messages.csv as conversations. ``store_bodies`` and ``tz`` default to the
-    user's settings.
+    batch), messages.csv as conversations. ``me`` (the user's profile), ``store_bodies``
+    and ``tz`` default to the user's settings.
 
     Raises:
         LinkedInExportError: the file is neither, can't be read, or (messages) can't tell
@@ -119,14 +119,14 @@ def import_linkedin_file(
         from crm.services.importing.linkedin import import_linkedin
 
         return import_linkedin(path, now=now, progress=progress, dry_run=dry_run)
-    if store_bodies is None or tz is None:
+    if me is None or store_bodies is None or tz is None:
         from crm.config import current_settings
         from crm.zone import user_zone
 
-        if store_bodies is None:
-            store_bodies = current_settings().mail.store_bodies
-        if tz is None:
-            tz = user_zone()
+        config = current_settings()
+        me = config.linkedin_profile if me is None else me
+        store_bodies = config.mail.store_bodies if store_bodies is None else store_bodies
+        tz = user_zone() if tz is None else tz
     return import_linkedin_messages(
         path,
         now=now,
@@ -239,7 +239,7 @@ def _my_profile(messages: tuple[LinkedInMessage, ...], me: str, known: _Known) -
     if me:
         url = normalize_profile_url(me)
         if not is_profile_url(url):
-            raise LinkedInExportError(f"--me is not a LinkedIn profile URL: {me[:80]}")
+            raise LinkedInExportError(f"not a LinkedIn profile URL: {me[:80]}")
         return url
     candidates = rules.profile_candidates(messages)
     if len(candidates) > 1:

@@ -50,6 +50,8 @@ _DATE = re.compile(
     r"\s*(UTC|GMT|Z|[+-]\d{2}:?\d{2})?$",
     re.IGNORECASE,
 )
+MESSAGE_ID_PREFIX = "linkedin:"
+"""What a LinkedIn message's id starts with (mail's are <...@...>)."""
 _YES = frozenset({"yes", "true", "1", "y"})
 SKIPPED_FOLDERS = frozenset({"SPAM"})
 EXPECTED_FILES = (
@@ -199,7 +201,7 @@ def message_id_of(conversation_id: str, date: str, sender: str, content: str) ->
     """A stable id per message, the same in every export that holds it (spacing aside)."""
     parts = (conversation_id.strip(), " ".join(date.split()), sender, " ".join(content.split()))
     digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()
-    return f"linkedin:{digest[:40]}"
+    return f"{MESSAGE_ID_PREFIX}{digest[:40]}"
 
 
 def name_key(name: str) -> str:
@@ -278,9 +280,16 @@ def _message(line: int, record: list[str], at: Mapping[str, int]) -> LinkedInMes
 def _present(message: LinkedInMessage, url_of_name: Mapping[str, str]) -> set[str]:
     """The profile URLs of everyone a message is with, as far as the file tells."""
     urls = {message.sender.url} if message.sender.url else set()
-    urls.update(person.url for person in message.recipients if person.url)
-    to = f", {name_key(message.to_text)}, "
-    urls.update(url for key, url in url_of_name.items() if f", {key}, " in to)
+    listed = {person.url for person in message.recipients if person.url}
+    if listed:
+        return urls | listed
+    # No recipients' URLs (exports before mid-2023): a sender's name in TO stands for theirs;
+    # a name may hold ", " itself ("Jane Doe, Ph.D."), so two neighbours are tried as one.
+    names = name_key(message.to_text).split(", ")
+    for index, name in enumerate(names):
+        for key in (name, ", ".join(names[index : index + 2])):
+            if key in url_of_name:
+                urls.add(url_of_name[key])
     return urls
 
 
@@ -347,6 +356,7 @@ def skip_reason(message: LinkedInMessage) -> str | None:
 __all__ = [
     "EXPECTED_FILES",
     "MESSAGE_COLUMNS",
+    "MESSAGE_ID_PREFIX",
     "NOT_YOURS",
     "ExportKind",
     "Involvement",

@@ -160,3 +160,24 @@ def test_one_conversation_leaves_two_candidates() -> None:
         HEADER_2023 + f"\nc1,,Anna Petrova,{ME},Ann Lee,{ANN},2024-03-05 17:22:10 UTC,,hi,INBOX\n"
     )
     assert len(profile_candidates(messages)) == 2
+
+
+def test_control_characters_never_reach_the_terminal() -> None:
+    (message,) = read(
+        HEADER_2023 + "\n"
+        f'c1,,"Ann\x1b[2J Lee",{ANN},Anna,{ME},2024-03-05 17:22:10 UTC,"Hi\x07",'
+        '"one\x1b]0;pwned\x07 two\u202e",INBOX\n'
+    )
+    assert message.sender.name == "Ann[2J Lee"
+    assert message.subject == "Hi"
+    assert "\x1b" not in message.text and "\x07" not in message.text
+    assert "\u202e" not in message.text
+
+
+def test_in_an_older_export_a_name_holding_a_comma_is_still_found_in_to() -> None:
+    messages = read(
+        HEADER_2021 + "\n"
+        f'c1,,"Anna Petrova, MBA",{ME},Ann Lee,2021-03-05 17:22:10 UTC,,hi,INBOX\n'
+        'c2,,Bob,https://linkedin.com/in/bob,"Anna Petrova, MBA",2021-03-07 09:00:00 UTC,,yo,\n'
+    )
+    assert profile_candidates(messages) == ("https://linkedin.com/in/anna-petrova",)

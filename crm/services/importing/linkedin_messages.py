@@ -262,47 +262,50 @@ def _plan(
     """What each message logs, oldest first (so a reply settles what the user's message
     planned); what it doesn't is counted in ``tally``."""
     planned: list[_ToLog] = []
-    seen: set[tuple[int, str]] = set()
+    # Every LinkedIn message logged before, read at once: a query per message cost more
+    # than the rest of the planning.
     with reading():
-        for message in messages:
-            reason = rules.skip_reason(message)
-            if reason is None and message.sent_at is None:
-                reason = SkipReason.NO_DATE
-            if reason is not None:
-                tally.skip(reason)
-                continue
-            assert message.sent_at is not None
-            if message.sent_at > now:
-                tally.skip(SkipReason.FUTURE)
-                continue
-            found: list[tuple[int, Direction]] = []
-            ambiguous = False
-            for involved in rules.involvements(message, me, my_name):
-                match = known.find(involved.person)
-                if isinstance(match, list):
-                    ambiguous = True
-                elif match is not None:
-                    found.append((match, involved.direction))
-            if not found:
-                tally.skip(MessageSkip.AMBIGUOUS if ambiguous else SkipReason.NOT_A_CONTACT)
-                continue
-            new = [
-                (contact_id, direction)
-                for contact_id, direction in dict(found).items()
-                if (contact_id, message.message_id) not in seen
-                and not Interaction.select()
-                .where(
-                    (Interaction.contact == contact_id)
-                    & (Interaction.message_id == message.message_id)
+        seen = {
+            (int(contact_id), str(message_id))
+            for contact_id, message_id in tuples(
+                Interaction.select(Interaction.contact, Interaction.message_id).where(
+                    Interaction.message_id.startswith(rules.MESSAGE_ID_PREFIX)
                 )
-                .exists()
-            ]
-            if not new:
-                tally.skip(SkipReason.DUPLICATE)
-                continue
-            for contact_id, direction in new:
-                seen.add((contact_id, message.message_id))
-                planned.append(_ToLog(contact_id, direction, message))
+            )
+        }
+    for message in messages:
+        reason = rules.skip_reason(message)
+        if reason is None and message.sent_at is None:
+            reason = SkipReason.NO_DATE
+        if reason is not None:
+            tally.skip(reason)
+            continue
+        assert message.sent_at is not None
+        if message.sent_at > now:
+            tally.skip(SkipReason.FUTURE)
+            continue
+        found: list[tuple[int, Direction]] = []
+        ambiguous = False
+        for involved in rules.involvements(message, me, my_name):
+            match = known.find(involved.person)
+            if isinstance(match, list):
+                ambiguous = True
+            elif match is not None:
+                found.append((match, involved.direction))
+        if not found:
+            tally.skip(MessageSkip.AMBIGUOUS if ambiguous else SkipReason.NOT_A_CONTACT)
+            continue
+        new = [
+            (contact_id, direction)
+            for contact_id, direction in dict(found).items()
+            if (contact_id, message.message_id) not in seen
+        ]
+        if not new:
+            tally.skip(SkipReason.DUPLICATE)
+            continue
+        for contact_id, direction in new:
+            seen.add((contact_id, message.message_id))
+            planned.append(_ToLog(contact_id, direction, message))
     planned.sort(key=lambda item: item.message.sent_at or now)
     return planned
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import codecs
 import io
+import unicodedata
 from datetime import datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crm.domain.linkedin import LinkedInExportError
 from crm.domain.linkedin_messages import (
@@ -181,3 +184,18 @@ def test_in_an_older_export_a_name_holding_a_comma_is_still_found_in_to() -> Non
         'c2,,Bob,https://linkedin.com/in/bob,"Anna Petrova, MBA",2021-03-07 09:00:00 UTC,,yo,\n'
     )
     assert profile_candidates(messages) == ("https://linkedin.com/in/anna-petrova",)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=30), min_size=1, max_size=12), st.binary(max_size=200))
+def test_any_file_reads_or_is_refused_in_one_line(cells: list[str], tail: bytes) -> None:
+    data = (HEADER_2023 + "\n" + ",".join(cells)).encode("utf-8", "surrogatepass") + tail
+    try:
+        messages = read_messages_stream(io.BytesIO(data))
+    except LinkedInExportError as error:
+        assert "\n" not in str(error)
+        return
+    for message in messages:
+        assert message.message_id.startswith("linkedin:")
+        controls = [c for c in message.text if unicodedata.category(c) == "Cc" and c not in "\n\t"]
+        assert controls == []

@@ -297,7 +297,8 @@ def profile_candidates(messages: Iterable[LinkedInMessage]) -> tuple[str, ...]:
     """The profile URLs found in every message: the user's is one of them.
 
     Older exports list no recipients' URLs; there a sender's name in the TO cell counts.
-    Messages naming no profile at all (a "LinkedIn Member" gone) tell nothing and are passed.
+    Messages naming no profile at all (a "LinkedIn Member" gone) or no recipient tell nothing
+    and are passed.
     """
     listed = [message for message in messages if not message.draft]
     url_of_name: dict[str, str] = {}
@@ -306,6 +307,8 @@ def profile_candidates(messages: Iterable[LinkedInMessage]) -> tuple[str, ...]:
             url_of_name.setdefault(name_key(message.sender.name), message.sender.url)
     common: set[str] | None = None
     for message in listed:
+        if not message.recipients:
+            continue  # its TO is empty: the user may be the one missing from it
         present = _present(message, url_of_name)
         if not present:
             continue

@@ -137,6 +137,7 @@ def test_your_profile_is_the_one_in_every_message() -> None:
         "c2,,Bob,https://linkedin.com/in/bob,Anna Petrova,"
         f"{ME},2024-03-07 09:00:00 UTC,,yo,INBOX\n"
         "c3,,LinkedIn Member,,Anna Petrova,,2024-03-08 09:00:00 UTC,,gone,INBOX\n"
+        "c4,,Bob,https://linkedin.com/in/bob,,,2024-03-09 09:00:00 UTC,,to no one,INBOX\n"
     )
     me = "https://linkedin.com/in/anna-petrova"
     assert profile_candidates(messages) == (me,)

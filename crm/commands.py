@@ -108,7 +108,7 @@ class ActionCommands(Provider):
         (
             "Import LinkedIn connections…",
             "import_linkedin",
-            "Connections.csv from LinkedIn's data export",
+            "Connections.csv or messages.csv from LinkedIn's data export",
         ),
         ("Import vCards…", "import_vcard", "An address book: a .vcf file or a folder of them"),
         ("Import Google Contacts…", "import_google", "contacts.csv from Google Contacts' export"),

@@ -128,6 +128,9 @@ class Settings:
 
     mail: MailSettings = field(default_factory=MailSettings)
 
+    linkedin_profile: str = ""
+    """``[linkedin] profile``: the user's profile URL, for a messages.csv that can't tell it."""
+
 
 def load_settings(path: Path) -> Settings:
     """Read settings from ``path``; a missing file gives the defaults, a bad one ConfigError.
@@ -168,6 +171,9 @@ def load_settings(path: Path) -> Settings:
         me = ["anna@example.org", "anna.petrova@gmail.com"]
         ignore_domains = ["bank.example"]
         store_bodies = false
+
+        [linkedin]
+        profile = "https://www.linkedin.com/in/anna-petrova"
     """
     try:
         text = path.read_text(encoding="utf-8")
@@ -203,7 +209,23 @@ def load_settings(path: Path) -> Settings:
         imap=_imap(data, path),
         drafts=_drafts(data, path),
         mail=_mail(data, path),
+        linkedin_profile=_linkedin(data, path),
     )
+
+
+def _linkedin(data: dict[str, object], path: Path) -> str:
+    """``[linkedin] profile``: a linkedin.com address (normalised where it is used)."""
+    section = data.get("linkedin", {})
+    if not isinstance(section, dict) or sorted(set(section) - {"profile"}):
+        raise ConfigError(f"{path}: [linkedin] takes one setting, profile (your profile URL).")
+    profile = section.get("profile", "")
+    if not isinstance(profile, str) or (
+        profile.strip() and "linkedin.com/" not in profile.casefold()
+    ):
+        raise ConfigError(
+            f'{path}: [linkedin] profile must be your profile URL, "https://linkedin.com/in/…".'
+        )
+    return profile.strip()
 
 
 _ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")

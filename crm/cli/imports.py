@@ -66,29 +66,58 @@ def progress_bar(
 
 
 @import_group.command("linkedin")
-@click.argument("csv_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("csv_file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE")
 @click.option("--dry-run", is_flag=True, help="Show what would change without writing anything.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON for scripts.")
+@click.option(
+    "--me",
+    metavar="URL",
+    default="",
+    help="Your LinkedIn profile URL, for a messages.csv that can't tell which is yours "
+    "(default: [linkedin] profile in config.toml).",
+)
 @click.pass_context
-def import_linkedin(ctx: click.Context, csv_file: Path, dry_run: bool, as_json: bool) -> None:
-    """Import Connections.csv from LinkedIn's "Get a copy of your data".
+def import_linkedin(
+    ctx: click.Context, csv_file: Path, dry_run: bool, as_json: bool, me: str
+) -> None:
+    """Import Connections.csv or messages.csv from LinkedIn's "Get a copy of your data"
+    (told apart by their header).
 
-    Each connection becomes a contact, unless it is someone you have: matched by profile URL
-    (any spelling) or e-mail, or by name at the same company; a match gains what it lacks and
-    never loses what you typed. People of the same name elsewhere are created and listed as
-    possible duplicates (`crm duplicates`). The import is one batch you can take back with
-    `crm import undo`.
+    Connections.csv: each connection becomes a contact, unless it is someone you have:
+    matched by profile URL (any spelling) or e-mail, or by name at the same company; a match
+    gains what it lacks and never loses what you typed. People of the same name elsewhere
+    are created and listed as possible duplicates (`crm duplicates`). The import is one
+    batch you can take back with `crm import undo`.
+
+    messages.csv: each message with a known contact (by profile URL, else by a full name
+    only one contact has) is a conversation, channel linkedin, as `crm import mail` logs
+    mail: a thank-you sent in its window settles it, a reply settles the check-in waiting
+    for it. Drafts and spam are left out; each message is logged once, whatever you import
+    again.
     """
-    from crm.services.importing import linkedin
+    from crm.domain.linkedin import LinkedInExportError
+    from crm.services.importing.linkedin_messages import import_linkedin_file
+    from crm.services.mail.importing import MailImportResult
+    from crm.zone import user_zone
 
+    config = settings()
     database(ctx)
     try:
         with progress_bar(csv_file) as progress:
-            result = linkedin.import_linkedin(
-                csv_file, now=now_of(ctx), progress=progress, dry_run=dry_run
+            result = import_linkedin_file(
+                csv_file,
+                now=now_of(ctx),
+                progress=progress,
+                dry_run=dry_run,
+                me=me or config.linkedin_profile,
+                store_bodies=config.mail.store_bodies,
+                tz=user_zone(),
             )
-    except linkedin.LinkedInExportError as error:
+    except LinkedInExportError as error:
         fail(f"{csv_file.name}: {error}")
+    if isinstance(result, MailImportResult):
+        _report_mail(result, csv_file.name, as_json)
+        return
     report_import(result, as_json)
 
 

@@ -21,6 +21,8 @@ PROMISE_FOLLOW_UP_AT = time(9, 0)
 
 SNOOZE_GRACE = DAY
 """Once a snooze ends, the follow-up stays due at least this long before it turns overdue."""
+THANK_YOU_CHANNELS = frozenset({Channel.EMAIL, Channel.LINKEDIN})
+"""The thank-you e-mail may be a LinkedIn message: the interviewer reads both the same day."""
 
 
 @dataclass(frozen=True)
@@ -496,7 +498,7 @@ def closes(touch: Touch, follow_up: PendingFollowUp) -> bool:
             return (
                 outbound
                 and touch.kind is InteractionKind.THANK_YOU
-                and touch.channel is Channel.EMAIL
+                and touch.channel in THANK_YOU_CHANNELS
             )
         case FollowUpKind.HANDWRITTEN_NOTE:
             return outbound and touch.channel is Channel.HANDWRITTEN_NOTE

@@ -28,7 +28,8 @@ from crm.services.importing.batches import (
     undo_import,
 )
 from crm.services.importing.google import GoogleContactsError, import_google_contacts
-from crm.services.importing.linkedin import LinkedInExportError, import_linkedin
+from crm.services.importing.linkedin import LinkedInExportError
+from crm.services.importing.linkedin_messages import import_linkedin_file
 from crm.services.importing.vcard import VCardError, import_vcards
 from crm.services.mail import importing as mail
 from crm.services.review import pending_count
@@ -50,17 +51,18 @@ class Source:
     run: Callable[..., Any]
     errors: tuple[type[Exception], ...]
     summary: Callable[[Any], str] | None = None
-    """How its result reads; None: a contacts import's (``summary_text``)."""
+    """How a result other than a contacts import's reads (those read as ``summary_text``)."""
 
 
 SOURCES = (
     Source(
         "linkedin",
-        "LinkedIn connections",
-        "LinkedIn → Settings → Data privacy → Get a copy of your data → Connections.",
+        "LinkedIn connections or messages",
+        "LinkedIn → Settings → Data privacy → Get a copy: Connections.csv or messages.csv.",
         DEFAULT_EXPORT,
-        import_linkedin,
+        import_linkedin_file,
         (LinkedInExportError,),
+        mail.summary_text,
     ),
     Source(
         "vcard",
@@ -273,7 +275,7 @@ class ImportScreen(ModalScreen[None]):
         except source.errors + (OSError,) as error:
             self.post_message(self.Finished(f"{path.name}: {error}", failed=True))
             return
-        if source.summary is not None:
+        if source.summary is not None and not isinstance(result, ImportResult):
             waiting = pending_count() if source.key == "mail" else 0
             text = source.summary(result)
             if waiting:

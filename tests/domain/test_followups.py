@@ -567,6 +567,13 @@ def test_only_an_outbound_thank_you_email_closes_the_thank_you(logged: Touch) ->
     assert reconcile(logged, [pending(5, FollowUpKind.THANK_YOU_EMAIL)]) == TouchOutcome((), ())
 
 
+def test_a_thank_you_sent_as_a_linkedin_message_is_the_thank_you_email() -> None:
+    message = touch(kind=InteractionKind.THANK_YOU, channel=Channel.LINKEDIN)
+    outcome = reconcile(message, [pending(5, FollowUpKind.THANK_YOU_EMAIL)])
+    assert outcome.close_ids == (5,)
+    assert [p.kind for p in outcome.create] == [FollowUpKind.HANDWRITTEN_NOTE]
+
+
 def test_a_thank_you_sent_before_the_interview_ended_does_not_count() -> None:
     email = touch(kind=InteractionKind.THANK_YOU, channel=Channel.EMAIL)
     thank_you = pending(5, FollowUpKind.THANK_YOU_EMAIL, since=TOUCH_AT + H)

@@ -12,8 +12,6 @@ from email.message import EmailMessage
 from pathlib import Path
 from time import monotonic
 
-from peewee import IntegrityError
-
 from crm.clock import utc_now
 from crm.config import ImapSettings, MailSettings
 from crm.db.models import (
@@ -27,16 +25,8 @@ from crm.db.models import (
 from crm.db.typed import tuples
 from crm.domain import mail as rules
 from crm.domain.mail import MailHeaders, MailTally, Proposal, SkipReason
-from crm.domain.types import (
-    CLOSED_STAGES,
-    Channel,
-    Direction,
-    InteractionKind,
-    LogDraft,
-)
-from crm.domain.validation import InvalidInput
-from crm.services.conversations import follow_up_title, log_conversation
-from crm.services.followups import pending_of
+from crm.domain.types import CLOSED_STAGES, Channel
+from crm.services.mail.conversation import log_message
 from crm.services.mail.reader import (
     MailboxError,
     MailMessage,
@@ -66,8 +56,6 @@ SET_ME = (
 
 BATCH_MESSAGES = 200
 BATCH_SECONDS = 0.5
-THEIR_MESSAGE = "their message: your reply moves the ring"
-"""Why a received message plans no check-in of its own (the agenda shows the ring as yours)."""
 
 
 class MailSetupError(ValueError):
@@ -410,37 +398,17 @@ def _log(
     tally: MailTally,
 ) -> None:
     assert headers.occurred_at is not None
-    outbound = person.direction is Direction.OUTBOUND
-    kind, opportunity_id = InteractionKind.CHECK_IN, None
-    if outbound:
-        with reading():
-            thank_you = rules.thank_you_window(pending_of(person.contact_id), headers.occurred_at)
-        if thank_you is not None:
-            kind, opportunity_id = InteractionKind.THANK_YOU, thank_you.opportunity_id
-    draft = LogDraft(
-        contact_id=person.contact_id,
+    log_message(
+        person.contact_id,
+        person.direction,
+        headers.occurred_at,
+        headers.message_id,
+        summary,
         channel=Channel.EMAIL,
-        kind=kind,
-        occurred_at=headers.occurred_at,
-        summary=summary,
-        direction=person.direction,
-        opportunity_id=opportunity_id,
-        use_default_next=outbound,
-        no_next_reason="" if outbound else THEIR_MESSAGE,
-        read_commitment=outbound,
-        message_id=headers.message_id,
+        now=now,
+        tz=tz,
+        tally=tally,
     )
-    try:
-        result = log_conversation(draft, now=now, tz=tz)
-    except IntegrityError:
-        tally.skip(SkipReason.DUPLICATE)  # logged by another crm a moment ago
-        return
-    except InvalidInput as error:
-        tally.skip(str(error))
-        return
-    tally.logged += 1
-    tally.settled.extend(f"{follow_up_title(n.kind)} — {n.contact}" for n in result.settled)
-    tally.planned.extend(f"{follow_up_title(n.kind)} — {n.contact}" for n in result.planned)
 
 
 def _summary(headers: MailHeaders, message: EmailMessage, whole: bool) -> str:

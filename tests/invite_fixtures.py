@@ -63,7 +63,7 @@ def google_ics(
     method: str = "REQUEST",
     sequence: int = 0,
     summary: str = "Interview",
-    organizer: tuple[str, str] = ("Ann Lee", "ann@initech.example"),
+    organizer: tuple[str, str] = ("Ann Lee", "ann.lee@initech.example"),
     attendees: Sequence[Person] = (),
     location: str = "https://meet.google.com/abc-defg-hij",
     description: str = "Join with Google Meet",

@@ -27,6 +27,7 @@ from crm.db.models import (
 )
 from crm.db.typed import tuples
 from crm.domain import mail as rules
+from crm.domain.invites import may_carry_invitation
 from crm.domain.mail import MailHeaders, MailTally, Proposal, SkipReason
 from crm.domain.types import (
     CLOSED_STAGES,
@@ -94,6 +95,8 @@ class MailImportResult:
     proposed: tuple[ProposedContact, ...]
     settled: tuple[str, ...]
     planned: tuple[str, ...]
+    interviews: tuple[str, ...] = ()
+    """What invitations did: "Scheduled: …", "Rescheduled: …", "Cancelled: …"."""
 
 
 class _DryRun(Exception):
@@ -190,6 +193,8 @@ def summary_text(result: MailImportResult) -> str:
     if result.proposed:
         names = "; ".join(f"{p.name or p.address} at {p.company}" for p in result.proposed[:3])
         text += f" {len(result.proposed):,} people to review, not created ({names})."
+    if result.interviews:
+        text += " Invitations: " + "; ".join(result.interviews[:3]) + "."
     return text
 
 
@@ -370,6 +375,12 @@ def _one(
         tally.skip(reason)
         return
     assert headers.occurred_at is not None
+    if may_carry_invitation(message.headers):
+        from crm.services.invites import message_invitations
+
+        tally.interviews += message_invitations(
+            message.whole(), me=settings.me, known=known, now=now, tz=tz, seen=headers.occurred_at
+        )
     for address, name, company_id in rules.strangers_at_companies(
         headers, settings.me, known.contact_of, known.company_of_domain
     ):
@@ -521,33 +532,40 @@ def _save(source: str | None, tally: MailTally, now: datetime, read_to: int) -> 
     """The proposals seen and where this source was read to. A proposal the user ignored
     stays ignored; reading a file again doesn't count its messages twice."""
     with writing():
-        for proposal in tally.proposed.values():
-            row = MailProposal.get_or_none(
-                (MailProposal.kind == "contact") & (MailProposal.address == proposal.address)
-            )
-            if row is None:
-                MailProposal.insert(
-                    kind="contact",
-                    address=proposal.address,
-                    name=proposal.name,
-                    company=proposal.company_id,
-                    first_seen=proposal.first_seen,
-                    last_seen=proposal.last_seen,
-                    messages=proposal.messages,
-                ).execute()
-                continue
-            MailProposal.update(
-                name=proposal.name or row.name,
-                first_seen=min(row.first_seen, proposal.first_seen),
-                last_seen=max(row.last_seen, proposal.last_seen),
-                messages=max(row.messages, proposal.messages),
-            ).where(MailProposal.id == row.id).execute()
+        save_proposals(tally.proposed.values())
         if source is None:
             return  # a server's folders keep their own rows (import_imap)
         MailSource.insert(source=source, last_offset=read_to, updated_at=now).on_conflict(
             conflict_target=[MailSource.source],
             update={MailSource.updated_at: now, MailSource.last_offset: read_to},
         ).execute()
+
+
+def save_proposals(proposals: Iterable[Proposal]) -> None:
+    """Save people proposed for review (inside the caller's transaction): a new address is
+    added, a known one keeps its state (one the user ignored stays ignored) and widens its
+    dates; counting its messages again doesn't add them twice."""
+    for proposal in proposals:
+        row = MailProposal.get_or_none(
+            (MailProposal.kind == "contact") & (MailProposal.address == proposal.address)
+        )
+        if row is None:
+            MailProposal.insert(
+                kind="contact",
+                address=proposal.address,
+                name=proposal.name,
+                company=proposal.company_id,
+                first_seen=proposal.first_seen,
+                last_seen=proposal.last_seen,
+                messages=proposal.messages,
+            ).execute()
+            continue
+        MailProposal.update(
+            name=proposal.name or row.name,
+            first_seen=min(row.first_seen, proposal.first_seen),
+            last_seen=max(row.last_seen, proposal.last_seen),
+            messages=max(row.messages, proposal.messages),
+        ).where(MailProposal.id == row.id).execute()
 
 
 def _result(source: str, dry_run: bool, tally: MailTally) -> MailImportResult:
@@ -570,4 +588,5 @@ def _result(source: str, dry_run: bool, tally: MailTally) -> MailImportResult:
         proposed=proposed,
         settled=tuple(tally.settled),
         planned=tuple(tally.planned),
+        interviews=tuple(tally.interviews),
     )

@@ -24,7 +24,7 @@ into an interview.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from email.message import EmailMessage, Message
@@ -137,15 +137,29 @@ def import_invite_file(
 
 
 def import_configured_invite(
-    path: Path, *, dry_run: bool = False, now: datetime | None = None
+    path: Path,
+    *,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> InviteImportResult:
-    """``import_invite_file`` with the user's [mail] me and time zone (the app's import)."""
+    """``import_invite_file`` with the user's [mail] me and time zone (the app's import;
+    ``progress`` is accepted like the other imports', and unused: an invitation is small)."""
     from crm.config import current_settings
     from crm.zone import user_zone
 
     return import_invite_file(
         path, me=current_settings().mail.me, dry_run=dry_run, now=now, tz=user_zone()
     )
+
+
+def summary_text(result: InviteImportResult) -> str:
+    """One paragraph of plain text: each invitation's line, and whom it proposes."""
+    text = " ".join(result.lines)
+    proposed = [a for outcome in result.outcomes for a in outcome.proposed_contacts]
+    if proposed:
+        text += f" {len(proposed):,} people to review, not created ({', '.join(proposed)})."
+    return text
 
 
 def apply_invitations(
@@ -581,4 +595,5 @@ __all__ = [
     "import_configured_invite",
     "import_invite_file",
     "message_invitations",
+    "summary_text",
 ]

@@ -57,7 +57,7 @@ from crm.domain.types import CLOSED_STAGES
 from crm.domain.validation import InvalidInput
 from crm.services.followups import opportunity_title
 from crm.services.interviews import add_interview
-from crm.services.mail.importing import _Known, _known, save_proposals
+from crm.services.mail.people import Known, known_people, save_proposals
 from crm.services.opportunities import NotFound
 from crm.services.tx import writing
 from crm.zone import local_text
@@ -168,12 +168,12 @@ def apply_invitations(
     me: Sequence[str] = (),
     now: datetime,
     tz: tzinfo = UTC,
-    known: _Known | None = None,
+    known: Known | None = None,
     seen: datetime | None = None,
 ) -> list[InviteOutcome]:
     """Apply invitations in order, all in one transaction (see ``apply_invitation``)."""
     with writing():
-        people = known or _known(tuple(me))
+        people = known or known_people(tuple(me))
         return [
             apply_invitation(one, me=me, now=now, tz=tz, known=people, seen=seen)
             for one in invitations
@@ -186,7 +186,7 @@ def apply_invitation(
     me: Sequence[str] = (),
     now: datetime,
     tz: tzinfo = UTC,
-    known: _Known | None = None,
+    known: Known | None = None,
     seen: datetime | None = None,
 ) -> InviteOutcome:
     """Apply one invitation in one transaction.
@@ -206,7 +206,7 @@ def apply_invitation(
         seen: when the invitation arrived (its message's date), for proposals.
     """
     with writing():
-        people = known or _known(tuple(me))
+        people = known or known_people(tuple(me))
         moment = seen or invitation.stamp or now
         if invitation.method not in (REQUEST, PUBLISH, CANCEL):
             return InviteOutcome(
@@ -263,7 +263,7 @@ def accept_proposed_interview(proposal_id: int, opportunity_id: int, *, now: dat
             raise InvalidInput(str(error)) from error
         if Interview.get_or_none(Interview.invite_uid == invitation.uid) is not None:
             raise InvalidInput(f"The interview of “{_name(invitation)}” is already scheduled.")
-        people = _known(())
+        people = known_people(())
         interview_id = _schedule(invitation, opportunity_id, people, (), now)
         company_id = int(Opportunity.get_by_id(opportunity_id).company.id)
         _propose_contacts(invitation, people, (), company_id, proposal.last_seen)
@@ -277,7 +277,7 @@ def message_invitations(
     message: EmailMessage,
     *,
     me: Sequence[str],
-    known: _Known,
+    known: Known,
     now: datetime,
     tz: tzinfo,
     seen: datetime | None,
@@ -323,7 +323,7 @@ def calendar_parts(message: Message) -> list[Message]:
 def _update(
     interview: Interview,
     invitation: Invitation,
-    known: _Known,
+    known: Known,
     me: Sequence[str],
     now: datetime,
     tz: tzinfo,
@@ -409,7 +409,7 @@ def _update_proposal(
 
 
 def _find_opportunity(
-    invitation: Invitation, known: _Known, me: Sequence[str]
+    invitation: Invitation, known: Known, me: Sequence[str]
 ) -> tuple[int | None, int | None, str]:
     """The company and open opportunity an invitation is about, from its organiser's or
     attendees' company (a known contact's, else a company domain), and a note when the
@@ -470,7 +470,7 @@ def _open_opportunities(company_id: int) -> list[int]:
 def _schedule(
     invitation: Invitation,
     opportunity_id: int,
-    known: _Known,
+    known: Known,
     me: Sequence[str],
     now: datetime,
 ) -> int:
@@ -498,7 +498,7 @@ def _minutes(invitation: Invitation) -> int:
     return min(max(span, 1), 24 * 60)
 
 
-def _interviewer_ids(invitation: Invitation, known: _Known, me: Sequence[str]) -> list[int]:
+def _interviewer_ids(invitation: Invitation, known: Known, me: Sequence[str]) -> list[int]:
     """Known contacts among the organiser and attendees, except the user and those who
     declined."""
     mine = set(me)
@@ -520,7 +520,7 @@ def _add_interviewers(interview_id: int, contact_ids: list[int]) -> None:
 
 def _propose_contacts(
     invitation: Invitation,
-    known: _Known,
+    known: Known,
     me: Sequence[str],
     company_id: int | None,
     seen: datetime,

@@ -18,19 +18,14 @@ from crm.clock import utc_now
 from crm.config import ImapSettings, MailSettings
 from crm.db.models import (
     Company,
-    Contact,
-    ContactMethod,
     Interaction,
-    MailProposal,
     MailSource,
-    Opportunity,
 )
 from crm.db.typed import tuples
 from crm.domain import mail as rules
 from crm.domain.invites import may_carry_invitation
 from crm.domain.mail import MailHeaders, MailTally, Proposal, SkipReason
 from crm.domain.types import (
-    CLOSED_STAGES,
     Channel,
     Direction,
     InteractionKind,
@@ -39,6 +34,10 @@ from crm.domain.types import (
 from crm.domain.validation import InvalidInput
 from crm.services.conversations import follow_up_title, log_conversation
 from crm.services.followups import pending_of
+from crm.services.invites import message_invitations
+from crm.services.mail.people import Known as _Known
+from crm.services.mail.people import known_people as _known
+from crm.services.mail.people import save_proposals
 from crm.services.mail.reader import (
     MailboxError,
     MailMessage,
@@ -101,14 +100,6 @@ class MailImportResult:
 
 class _DryRun(Exception):
     """Raised to roll a dry run's transaction back."""
-
-
-@dataclass(frozen=True)
-class _Known:
-    """Who crm knows, as a mailbox sees them."""
-
-    contact_of: dict[str, int]
-    company_of_domain: dict[str, int]
 
 
 def import_mail(
@@ -376,8 +367,6 @@ def _one(
         return
     assert headers.occurred_at is not None
     if may_carry_invitation(message.headers):
-        from crm.services.invites import message_invitations
-
         tally.interviews += message_invitations(
             message.whole(), me=settings.me, known=known, now=now, tz=tz, seen=headers.occurred_at
         )
@@ -489,45 +478,6 @@ def _propose(tally: MailTally, address: str, name: str, company_id: int, seen: d
         proposal.name = name or proposal.name
 
 
-def _known(me: tuple[str, ...]) -> _Known:
-    """Every contact's addresses, and the mail domains of companies with an open process
-    (their website's, and their people's unless a public mail service or the user's own)."""
-    contact_of: dict[str, int] = {}
-    with reading():
-        rows = tuples(Contact.select(Contact.email, Contact.id).where(Contact.email != ""))
-        methods = tuples(
-            ContactMethod.select(ContactMethod.value, ContactMethod.contact).where(
-                ContactMethod.kind == "email"
-            )
-        )
-        # Lowest id first wins an address two contacts share, so the choice is stable.
-        for address, contact_id in sorted([*rows, *methods], key=lambda row: row[1]):
-            contact_of.setdefault(address.strip().casefold(), contact_id)
-        closed = [stage.value for stage in CLOSED_STAGES]
-        open_companies = Opportunity.select(Opportunity.company).where(
-            Opportunity.stage.not_in(closed)
-        )
-        websites = tuples(
-            Company.select(Company.id, Company.website).where(Company.id.in_(open_companies))
-        )
-        people = tuples(
-            Contact.select(Contact.company, Contact.email).where(
-                Contact.company.in_(open_companies) & (Contact.email != "")
-            )
-        )
-        own = {rules.domain_of(address) for address in me}
-        company_of_domain: dict[str, int] = {}
-        for company_id, website in websites:
-            domain = rules.website_domain(website)
-            if domain:
-                company_of_domain.setdefault(domain, company_id)
-        for company_id, address in people:
-            domain = rules.domain_of(address.strip().casefold())
-            if domain and domain not in rules.PUBLIC_MAIL_DOMAINS and domain not in own:
-                company_of_domain.setdefault(domain, company_id)
-    return _Known(contact_of, company_of_domain)
-
-
 def _save(source: str | None, tally: MailTally, now: datetime, read_to: int) -> None:
     """The proposals seen and where this source was read to. A proposal the user ignored
     stays ignored; reading a file again doesn't count its messages twice."""
@@ -539,33 +489,6 @@ def _save(source: str | None, tally: MailTally, now: datetime, read_to: int) -> 
             conflict_target=[MailSource.source],
             update={MailSource.updated_at: now, MailSource.last_offset: read_to},
         ).execute()
-
-
-def save_proposals(proposals: Iterable[Proposal]) -> None:
-    """Save people proposed for review (inside the caller's transaction): a new address is
-    added, a known one keeps its state (one the user ignored stays ignored) and widens its
-    dates; counting its messages again doesn't add them twice."""
-    for proposal in proposals:
-        row = MailProposal.get_or_none(
-            (MailProposal.kind == "contact") & (MailProposal.address == proposal.address)
-        )
-        if row is None:
-            MailProposal.insert(
-                kind="contact",
-                address=proposal.address,
-                name=proposal.name,
-                company=proposal.company_id,
-                first_seen=proposal.first_seen,
-                last_seen=proposal.last_seen,
-                messages=proposal.messages,
-            ).execute()
-            continue
-        MailProposal.update(
-            name=proposal.name or row.name,
-            first_seen=min(row.first_seen, proposal.first_seen),
-            last_seen=max(row.last_seen, proposal.last_seen),
-            messages=max(row.messages, proposal.messages),
-        ).where(MailProposal.id == row.id).execute()
 
 
 def _result(source: str, dry_run: bool, tally: MailTally) -> MailImportResult:

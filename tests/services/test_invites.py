@@ -350,3 +350,31 @@ def test_reply_is_ignored(people: dict[str, int]) -> None:
     outcome = apply_invitation(reply, me=(ME,), now=NOW)
     assert outcome.action == "ignored"
     assert state()["interview"] == []
+
+
+def test_a_cancelled_invitation_survives_export_and_import(
+    people: dict[str, int], tmp_path: Path
+) -> None:
+    from crm.db import close_database, migrate, open_database
+    from crm.services import exchange
+
+    run(write(tmp_path, "a.ics", google_ics("g-1", START, END, attendees=ATTENDEES)))
+    with writing():
+        FollowUp.insert(
+            contact=people["bob"],
+            interview=the_interview().id,
+            kind=FollowUpKind.CHECK_IN.value,
+            window_start=NOW,
+            window_end=START,
+        ).execute()
+    run(write(tmp_path, "c.ics", google_ics("g-1", START, END, method="CANCEL", sequence=1)))
+    document = exchange.export_json()
+    close_database()
+    open_database(tmp_path / "copy.sqlite3")
+    migrate()
+    exchange.import_json_text(document)
+    interview = the_interview()
+    assert (interview.invite_uid, interview.cancelled_at) == ("g-1", NOW)
+    with reading():
+        assert FollowUp.get().cancelled_by == CANCELLED_BY_INVITE
+    assert exchange.export_json() == document

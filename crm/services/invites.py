@@ -19,7 +19,8 @@ invitation's UID, ``name`` its summary, ``company`` the company when one is know
 - ``stamp`` (str or null): its DTSTAMP, ISO 8601 naive UTC.
 
 ``crm.domain.invites.from_detail`` reads it back; ``accept_proposed_interview`` turns it
-into an interview.
+into an interview. Its ``state`` is "pending" until then, "accepted" after, and "cancelled"
+when the invitation is cancelled first (a later update makes it "pending" again).
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ from email.parser import BytesHeaderParser
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from crm.domain.invites import (
     InviteError,
@@ -176,3 +178,34 @@ def test_only_multipart_or_calendar_messages_may_carry_an_invitation() -> None:
     assert may_carry_invitation(parse(mail.as_bytes()))
     assert not may_carry_invitation(parse(b"Content-Type: text/plain\r\n\r\nhi"))
     assert not may_carry_invitation(parse(b"Subject: no type at all\r\n\r\nhi"))
+
+
+SEEDS = [
+    google_ics(
+        "g",
+        datetime(2026, 12, 10, 18),
+        datetime(2026, 12, 10, 19),
+        attendees=[("Кэти", "katya@initech.example", "ACCEPTED")],
+    ).encode(),
+    outlook_ics("o", datetime(2026, 12, 10, 10), datetime(2026, 12, 10, 11)).encode(),
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.sampled_from(SEEDS),
+    cut=st.integers(min_value=0, max_value=2000),
+    at=st.integers(min_value=0, max_value=2000),
+    junk=st.binary(max_size=40),
+)
+def test_mangled_calendars_read_or_refuse_in_one_line(
+    seed: bytes, cut: int, at: int, junk: bytes
+) -> None:
+    mangled = seed[: at % (len(seed) + 1)] + junk + seed[at % (len(seed) + 1) + cut % 50 :]
+    try:
+        invitations = parse_invitations(mangled, UTC)
+    except InviteError as error:
+        assert "\n" not in str(error).strip()
+    else:
+        for invite in invitations:
+            assert invite.uid and invite.starts_at <= invite.ends_at

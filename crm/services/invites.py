@@ -284,8 +284,9 @@ def message_invitations(
     seen: datetime | None,
 ) -> list[str]:
     """Apply the invitations an e-mail carries (text/calendar parts, .ics attachments);
-    returns a line for each (an unreadable one says so). The same event sent twice in one
-    message (Google's calendar part and its invite.ics) is applied once."""
+    returns a line for each (an unreadable one says so; replies to them say nothing). The
+    same event sent twice in one message (Google's calendar part and its invite.ics) is
+    applied once."""
     lines: list[str] = []
     done: set[tuple[str, int, bool]] = set()
     for part in calendar_parts(message):
@@ -303,7 +304,8 @@ def message_invitations(
                 continue
             done.add(key)
             outcome = apply_invitation(invitation, me=me, now=now, tz=tz, known=known, seen=seen)
-            lines.append(outcome.line)
+            if outcome.action != "ignored":  # replies (Accepted: …) fill a mailbox
+                lines.append(outcome.line)
     return lines
 
 

@@ -153,3 +153,22 @@ def test_unreadable_invitation_is_reported_and_the_message_still_logged(
     result = run(path)
     assert result.interviews == ("Unreadable invitation: Event b has no readable start (DTSTART).",)
     assert result.logged == 1 and interviews() == []
+
+
+def test_your_replies_to_invitations_say_nothing(people: dict[str, int], tmp_path: Path) -> None:
+    reply = google_ics("g-1@google.com", START, END, method="REPLY")
+    path = mbox(
+        tmp_path / "r.mbox",
+        [
+            google_mail(
+                reply,
+                sender=f"Anna <{ME}>",
+                to=ANN,
+                subject="Accepted: Interview",
+                at=NOW - D,
+                message_id="<r@x>",
+            )
+        ],
+    )
+    result = run(path)
+    assert result.interviews == () and result.logged == 1 and interviews() == []

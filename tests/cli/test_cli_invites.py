@@ -82,6 +82,8 @@ def test_import_invite_schedules_reschedules_and_cancels(
     code, out, _ = invite(setup, capsys, cancel)
     assert out.startswith("Cancelled: “Interview”")
     assert rows(setup) == [("o-1", 2, "2026-12-11 18:00:00", "2026-12-08 15:00:00")]
+    code, out, _ = crm(capsys, "--db", str(setup), "--now", AT, "opportunity", "show", "1")
+    assert "Round 1 Interview: 2026-12-11 18:00 · Ann Lee · cancelled" in out
 
 
 def test_stranger_attendees_are_listed_as_proposed(setup: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -463,6 +463,7 @@ def _report_mail(result: MailImportResult, where: str, as_json: bool) -> None:
                 ],
                 "settled": list(result.settled),
                 "planned": list(result.planned),
+                "interviews": list(result.interviews),
             }
         )
         return
@@ -485,6 +486,58 @@ def _report_mail(result: MailImportResult, where: str, as_json: bool) -> None:
             ),
             "--json",
         )
+    if result.interviews:
+        echo("Invitations:")
+        _listed(result.interviews, "--json")
+    if result.dry_run:
+        echo("Dry run: nothing was written.")
+
+
+@import_group.command("invite")
+@click.argument("ics_file", type=click.Path(path_type=Path), metavar="FILE.ics")
+@_dry_run
+@_as_json
+@click.pass_context
+def import_invite_command(ctx: click.Context, ics_file: Path, dry_run: bool, as_json: bool) -> None:
+    """Apply a calendar invitation (.ics): a REQUEST schedules the interview for the open
+    process of the organiser's or attendees' company (or proposes it for review), a later
+    one reschedules it, a CANCEL cancels it. Applying the same file again changes nothing.
+    """
+    from crm.services.invites import InviteError, import_invite_file
+    from crm.zone import user_zone
+
+    if not ics_file.exists():
+        fail(f"{ics_file} doesn't exist.")
+    database(ctx)
+    try:
+        result = import_invite_file(
+            ics_file, me=settings().mail.me, dry_run=dry_run, now=now_of(ctx), tz=user_zone()
+        )
+    except InviteError as error:
+        fail(str(error))
+    if as_json:
+        echo_json(
+            {
+                "source": result.source,
+                "dry_run": result.dry_run,
+                "interviews": [
+                    {
+                        "action": outcome.action,
+                        "line": outcome.line,
+                        "interview_id": outcome.interview_id,
+                        "proposal_id": outcome.proposal_id,
+                        "proposed_contacts": list(outcome.proposed_contacts),
+                    }
+                    for outcome in result.outcomes
+                ],
+            }
+        )
+        return
+    for line in result.lines:
+        echo(line)
+    proposed = [a for outcome in result.outcomes for a in outcome.proposed_contacts]
+    if proposed:
+        echo(f"Proposed {len(proposed):,} people to review (not created): {', '.join(proposed)}")
     if result.dry_run:
         echo("Dry run: nothing was written.")
 

@@ -87,6 +87,7 @@ def opportunity_json(summary: OpportunitySummary, *, full: bool = False) -> dict
                 "ends_at": iso(i.ends_at),
                 "kind": i.kind,
                 "done_at": iso(i.done_at),
+                "cancelled_at": iso(i.cancelled_at),
                 "interviewers": [{"contact_id": cid, "name": name} for cid, name in i.interviewers],
             }
             for i in summary.interviews
@@ -252,6 +253,7 @@ def show_lines(summary: OpportunitySummary) -> list[str]:
     for number, interview in enumerate(summary.interviews, start=1):
         names = ", ".join(name for _, name in interview.interviewers) or "no interviewers"
         state = "done" if interview.done_at else "not done"
+        state = "cancelled" if interview.cancelled_at and not interview.done_at else state
         kind = f" {interview.kind}" if interview.kind else ""
         lines.append(
             f"Round {number}{kind}: {local_text(interview.starts_at, zone)} · {names} · {state}"

@@ -95,6 +95,8 @@ class MailTally:
     settled: list[str] = field(default_factory=list)
     planned: list[str] = field(default_factory=list)
     read: int = 0
+    interviews: list[str] = field(default_factory=list)
+    """What the invitations in the messages did: "Scheduled: …", "Cancelled: …"."""
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1

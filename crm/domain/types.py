@@ -272,6 +272,8 @@ class InterviewSummary:
     kind: str
     done_at: datetime | None
     interviewers: tuple[tuple[int, str], ...] = ()
+    cancelled_at: datetime | None = None
+    """When its invitation was cancelled: kept in history, no longer ahead."""
 
 
 @dataclass(frozen=True)

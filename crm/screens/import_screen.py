@@ -1,5 +1,6 @@
-"""Import LinkedIn connections, vCards, Google Contacts or mail from the app, with progress, a
-summary (who was updated and how, possible duplicates to review), and undo after a yes."""
+"""Import LinkedIn connections, vCards, Google Contacts, mail or an invitation from the app,
+with progress, a summary (who was updated and how, possible duplicates to review), and undo
+after a yes."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from textual.widgets import Input, Label, ProgressBar, RadioButton, RadioSet, St
 from textual.worker import get_current_worker
 
 from crm.messages import DataChanged
+from crm.services import invites
 from crm.services.importing.batches import (
     ImportAlreadyUndone,
     ImportBatchInfo,
@@ -88,6 +90,15 @@ SOURCES = (
         mail.import_configured_mail,
         (mail.MailboxError, mail.MailSetupError),
         mail.summary_text,
+    ),
+    Source(
+        "invite",
+        "Invitation (.ics)",
+        "A calendar invitation saved from your mail: schedules, moves or cancels its interview.",
+        Path("~/Downloads/invite.ics"),
+        invites.import_configured_invite,
+        (invites.InviteError,),
+        invites.summary_text,
     ),
 )
 BY_KEY = {source.key: source for source in SOURCES}

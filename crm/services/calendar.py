@@ -58,6 +58,7 @@ class _InterviewEntry:
     notes: str
     done: bool
     interviewers: tuple[_Interviewer, ...]
+    cancelled: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ def _interview_entries() -> list[_InterviewEntry]:
             notes=notes,
             done=done_at is not None,
             interviewers=tuple(interviewers[interview_id]),
+            cancelled=cancelled_at is not None,
         )
         for (
             interview_id,
@@ -119,6 +121,7 @@ def _interview_entries() -> list[_InterviewEntry]:
             location,
             notes,
             done_at,
+            cancelled_at,
             role,
             company,
         ) in tuples(
@@ -131,6 +134,7 @@ def _interview_entries() -> list[_InterviewEntry]:
                 Interview.location,
                 Interview.notes,
                 Interview.done_at,
+                Interview.cancelled_at,
                 Opportunity.role,
                 Company.name,
             )
@@ -225,7 +229,10 @@ def _event(entry: _InterviewEntry, stamp: datetime) -> Event:
         event.add("description", "\n".join(lines))
     if entry.location:
         event.add("location", entry.location)
-    event.add("status", "CONFIRMED")
+    # A cancelled round stays in the calendar as cancelled, the way its invitation left it.
+    event.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
+    if entry.cancelled:
+        return event
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", summary)

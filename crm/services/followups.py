@@ -400,10 +400,11 @@ _PENDING_OF_SQL = (
     "SELECT opportunity_id, window_start, window_end, snoozed_until FROM follow_up"
     " WHERE opportunity_id IN (SELECT value FROM json_each(?)) AND done_at IS NULL"
 )
-# Rounds not yet marked done: the domain decides which are still ahead.
+# Rounds not yet marked done (nor cancelled): the domain decides which are still ahead.
 _ROUNDS_OF_SQL = (
     "SELECT opportunity_id, starts_at, done_at FROM interview"
     " WHERE opportunity_id IN (SELECT value FROM json_each(?)) AND done_at IS NULL"
+    " AND cancelled_at IS NULL"
 )
 
 # A process's last touch: its latest conversation or held round (an interview is a touch).

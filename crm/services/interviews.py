@@ -71,6 +71,11 @@ def mark_interview_done(
         interview = Interview.get_or_none(Interview.id == interview_id)
         if interview is None:
             raise NotFound(f"There is no interview #{interview_id}.")
+        if interview.cancelled_at is not None:
+            raise InvalidInput(
+                f"Interview #{interview_id} was cancelled ({local_text(interview.cancelled_at)});"
+                " a new invitation brings it back."
+            )
         if interview.done_at is not None:
             raise InvalidInput(
                 f"Interview #{interview_id} was already marked done "

@@ -350,7 +350,7 @@ def _summaries(only: int | None = None) -> list[OpportunitySummary]:
         ):
             interviewers[interview_id].append((contact_id, name))
         interviews: dict[int, list[InterviewSummary]] = defaultdict(list)
-        for iid, oid, starts, ends, kind, done in tuples(
+        for iid, oid, starts, ends, kind, done, cancelled in tuples(
             Interview.select(
                 Interview.id,
                 Interview.opportunity,
@@ -358,12 +358,15 @@ def _summaries(only: int | None = None) -> list[OpportunitySummary]:
                 Interview.ends_at,
                 Interview.kind,
                 Interview.done_at,
+                Interview.cancelled_at,
             )
             .where(of_one(Interview.opportunity))
             .order_by(Interview.starts_at)
         ):
             interviews[oid].append(
-                InterviewSummary(iid, oid, starts, ends, kind, done, tuple(interviewers[iid]))
+                InterviewSummary(
+                    iid, oid, starts, ends, kind, done, tuple(interviewers[iid]), cancelled
+                )
             )
         pending = dict(
             tuples(

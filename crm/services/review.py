@@ -4,9 +4,7 @@ nothing is created without the user's yes."""
 
 from __future__ import annotations
 
-import importlib
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,7 +14,6 @@ from peewee import JOIN, fn
 from crm.clock import utc_now
 from crm.db.models import Company, Contact, ContactMethod, MailProposal, Opportunity
 from crm.db.typed import as_datetime, as_datetime_or_none, tuples
-from crm.domain.mail import Proposal
 from crm.domain.review import (
     ACCEPTED,
     CONTACT,
@@ -24,12 +21,13 @@ from crm.domain.review import (
     INTERVIEW,
     PENDING,
     SKIPPED,
-    state_after_mail,
 )
 from crm.domain.text import clean_text
 from crm.domain.types import CLOSED_STAGES, ContactDraft
 from crm.domain.validation import InvalidInput
 from crm.services.contacts import create_contact
+from crm.services.invites import accept_proposed_interview
+from crm.services.opportunities import NotFound
 from crm.services.tx import reading, writing
 
 __all__ = [
@@ -41,7 +39,6 @@ __all__ = [
     "ignore",
     "list_proposals",
     "pending_count",
-    "save_contact_proposals",
     "skip",
 ]
 
@@ -184,43 +181,6 @@ def ignore(proposal_id: int) -> None:
         _close(proposal_id, IGNORED)
 
 
-def save_contact_proposals(proposals: Iterable[Proposal]) -> set[str]:
-    """Record the people a mail import proposes, inside the import's transaction; returns the
-    addresses now waiting for review (an ignored one never is; a skipped one only when newer
-    mail came). Reading the same mailbox again doesn't count its messages twice."""
-    waiting: set[str] = set()
-    for proposal in proposals:
-        row = MailProposal.get_or_none(
-            (MailProposal.kind == CONTACT) & (MailProposal.address == proposal.address)
-        )
-        if row is None:
-            MailProposal.insert(
-                kind=CONTACT,
-                address=proposal.address,
-                name=proposal.name,
-                company=proposal.company_id,
-                first_seen=proposal.first_seen,
-                last_seen=proposal.last_seen,
-                messages=proposal.messages,
-            ).execute()
-            waiting.add(proposal.address)
-            continue
-        if row.state == IGNORED:
-            continue  # said never: not even their name or count is kept up to date
-        state = state_after_mail(row.state, as_datetime(row.last_seen), proposal.last_seen)
-        MailProposal.update(
-            name=proposal.name or row.name,
-            company=proposal.company_id,
-            first_seen=min(as_datetime(row.first_seen), proposal.first_seen),
-            last_seen=max(as_datetime(row.last_seen), proposal.last_seen),
-            messages=max(row.messages, proposal.messages),
-            state=state,
-        ).where(MailProposal.id == row.id).execute()
-        if state == PENDING:
-            waiting.add(proposal.address)
-    return waiting
-
-
 # --- inside the transaction ---------------------------------------------------------------
 
 
@@ -292,16 +252,10 @@ def _contact_with_address(address: str) -> tuple[int, str] | None:
 
 
 def _accept_interview(proposal_id: int, opportunity_id: int, now: datetime) -> int:
-    """The invitation import's own acceptance (crm.services.invites), imported when used."""
+    """The invitation import's own acceptance, its refusals as one-line ReviewErrors."""
     try:
-        invites = importlib.import_module("crm.services.invites")
-    except ModuleNotFoundError as error:
-        raise ReviewError("This crm can't add interviews from invitations yet.") from error
-    try:
-        return int(invites.accept_proposed_interview(proposal_id, opportunity_id, now=now))
-    except ReviewError:
-        raise
-    except InvalidInput as error:
+        return accept_proposed_interview(proposal_id, opportunity_id, now=now)
+    except (InvalidInput, NotFound) as error:
         raise ReviewError(str(error)) from error
 
 

@@ -121,6 +121,7 @@ def render_opportunity(
             if interview.done_at
             else ("upcoming" if interview.starts_at >= now else "to mark done")
         )
+        state = "cancelled" if interview.cancelled_at and not interview.done_at else state
         fields.append(
             (f"Round {number}", f"{short_local(interview.starts_at)} · {names} · {state}")
         )

@@ -55,7 +55,9 @@ def opportunity_rows(summaries: list[OpportunitySummary], now: datetime) -> list
             for interview in summary.interviews:
                 names = ", ".join(name for _, name in interview.interviewers)
                 done = interview.done_at is not None
+                cancelled = interview.cancelled_at is not None and not done
                 mark = "✓" if done else ("◷" if interview.starts_at >= now else "!")
+                mark = "✗" if cancelled else mark
                 when = short_local(interview.starts_at)
                 label = f"  {mark} {when}" + (f" {interview.kind}" if interview.kind else "")
                 status = (
@@ -63,12 +65,15 @@ def opportunity_rows(summaries: list[OpportunitySummary], now: datetime) -> list
                     if done
                     else ("upcoming" if interview.starts_at >= now else "mark done: D")
                 )
+                status = "cancelled" if cancelled else status
                 contact = interview.interviewers[0][0] if interview.interviewers else None
                 rows.append(
                     Row(
                         (label, names, status),
-                        key=InterviewKey(interview.id, summary.id, contact, done),
-                        tone="done" if done else ("" if interview.starts_at >= now else "due"),
+                        key=InterviewKey(interview.id, summary.id, contact, done or cancelled),
+                        tone="done"
+                        if done or cancelled
+                        else ("" if interview.starts_at >= now else "due"),
                     )
                 )
     return rows

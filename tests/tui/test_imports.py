@@ -144,3 +144,43 @@ async def test_mail_is_offered_in_the_same_dialog(
         await settle(pilot)
         summary = plain_text(app.screen.query_one("#import-summary", Static))
         assert "Logged 0 conversations from 1 messages (skipped: 1 already logged)." in summary
+
+
+async def test_an_invitation_is_offered_in_the_same_dialog(
+    db_path: Path, tmp_path: Path, now: datetime, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from crm.services import opportunities
+    from tests.invite_fixtures import google_ics
+
+    config = tmp_path / "config.toml"
+    config.write_text('[mail]\nme = ["anna@home.example"]\n')
+    monkeypatch.setenv("CRM_CONFIG", str(config))
+    contacts.create_contact(
+        ContactDraft(name="Ann Lee", company="Initech", email="ann.lee@initech.example"), now=now
+    )
+    opportunities.add_opportunity("Initech", "Staff Engineer", now=now)
+    path = tmp_path / "invite.ics"
+    start = datetime(2026, 12, 10, 18)
+    path.write_text(google_ics("g-1", start, start.replace(hour=19), summary="[b]Round 2[/b]"))
+    app = build_app(db_path, now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_import(pilot, app, "import mail")
+        await pilot.click("#source-invite")
+        await settle(pilot)
+        assert app.screen.query_one("#source-invite", RadioButton).value
+        hint = plain_text(app.screen.query_one("#import-hint", Static))
+        assert hint.startswith("A calendar invitation saved from your mail")
+        path_input = app.screen.query_one("#import-path", Input)
+        assert path_input.value == "~/Downloads/invite.ics"
+        path_input.value = str(path)
+        path_input.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        summary = plain_text(app.screen.query_one("#import-summary", Static))
+        assert summary.startswith("Scheduled: “[b]Round 2[/b]” — Staff Engineer at Initech, ")
+        path_input.value = str(tmp_path / "missing.ics")
+        path_input.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        summary = plain_text(app.screen.query_one("#import-summary", Static))
+        assert summary.endswith("missing.ics doesn't exist."), summary

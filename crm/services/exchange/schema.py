@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from crm.domain.conversations import CANCELLED_BY_UNLOG
 from crm.domain.day_words import DRAFT_LANGUAGES
+from crm.domain.invites import CANCELLED_BY_INVITE
 from crm.domain.types import (
     CANCELLED_BY_CLOSE,
     CANCELLED_BY_PHONE,
@@ -112,6 +113,8 @@ INTERVIEW_FIELDS = (
     Field("location", TEXT),
     Field("notes", TEXT),
     Field("done_at", MAYBE_TIME),
+    Field("invite_uid", TEXT),
+    Field("cancelled_at", MAYBE_TIME),
 )
 INTERACTION_FIELDS = (
     Field("uid", NAME),
@@ -145,6 +148,7 @@ FOLLOW_UP_FIELDS = (
             CANCELLED_BY_REOPEN,
             CANCELLED_BY_UNLOG,
             CANCELLED_BY_PHONE,
+            CANCELLED_BY_INVITE,
         ),
     ),
     Field("created_at", TIME),

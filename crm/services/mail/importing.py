@@ -16,17 +16,19 @@ from crm.clock import utc_now
 from crm.config import ImapSettings, MailSettings
 from crm.db.models import (
     Company,
-    Contact,
-    ContactMethod,
     Interaction,
     MailSource,
-    Opportunity,
 )
 from crm.db.typed import tuples
 from crm.domain import mail as rules
+from crm.domain.invites import may_carry_invitation
 from crm.domain.mail import MailHeaders, MailTally, Proposal, SkipReason
-from crm.domain.types import CLOSED_STAGES, Channel
+from crm.domain.types import Channel
+from crm.services.invites import message_invitations
 from crm.services.mail.conversation import log_message
+from crm.services.mail.people import Known as _Known
+from crm.services.mail.people import known_people as _known
+from crm.services.mail.people import save_proposals
 from crm.services.mail.reader import (
     MailboxError,
     MailMessage,
@@ -34,7 +36,6 @@ from crm.services.mail.reader import (
     kind_of,
     read_mailbox,
 )
-from crm.services.review import save_contact_proposals
 from crm.services.tx import reading, writing
 
 __all__ = [
@@ -82,18 +83,12 @@ class MailImportResult:
     proposed: tuple[ProposedContact, ...]
     settled: tuple[str, ...]
     planned: tuple[str, ...]
+    interviews: tuple[str, ...] = ()
+    """What invitations did: "Scheduled: …", "Rescheduled: …", "Cancelled: …"."""
 
 
 class _DryRun(Exception):
     """Raised to roll a dry run's transaction back."""
-
-
-@dataclass(frozen=True)
-class _Known:
-    """Who crm knows, as a mailbox sees them."""
-
-    contact_of: dict[str, int]
-    company_of_domain: dict[str, int]
 
 
 def import_mail(
@@ -178,6 +173,8 @@ def summary_text(result: MailImportResult) -> str:
     if result.proposed:
         names = "; ".join(f"{p.name or p.address} at {p.company}" for p in result.proposed[:3])
         text += f" {len(result.proposed):,} people to review, not created ({names})."
+    if result.interviews:
+        text += " Invitations: " + "; ".join(result.interviews[:3]) + "."
     return text
 
 
@@ -358,6 +355,10 @@ def _one(
         tally.skip(reason)
         return
     assert headers.occurred_at is not None
+    if may_carry_invitation(message.headers):
+        tally.interviews += message_invitations(
+            message.whole(), me=settings.me, known=known, now=now, tz=tz, seen=headers.occurred_at
+        )
     for address, name, company_id in rules.strangers_at_companies(
         headers, settings.me, known.contact_of, known.company_of_domain
     ):
@@ -446,50 +447,11 @@ def _propose(tally: MailTally, address: str, name: str, company_id: int, seen: d
         proposal.name = name or proposal.name
 
 
-def _known(me: tuple[str, ...]) -> _Known:
-    """Every contact's addresses, and the mail domains of companies with an open process
-    (their website's, and their people's unless a public mail service or the user's own)."""
-    contact_of: dict[str, int] = {}
-    with reading():
-        rows = tuples(Contact.select(Contact.email, Contact.id).where(Contact.email != ""))
-        methods = tuples(
-            ContactMethod.select(ContactMethod.value, ContactMethod.contact).where(
-                ContactMethod.kind == "email"
-            )
-        )
-        # Lowest id first wins an address two contacts share, so the choice is stable.
-        for address, contact_id in sorted([*rows, *methods], key=lambda row: row[1]):
-            contact_of.setdefault(address.strip().casefold(), contact_id)
-        closed = [stage.value for stage in CLOSED_STAGES]
-        open_companies = Opportunity.select(Opportunity.company).where(
-            Opportunity.stage.not_in(closed)
-        )
-        websites = tuples(
-            Company.select(Company.id, Company.website).where(Company.id.in_(open_companies))
-        )
-        people = tuples(
-            Contact.select(Contact.company, Contact.email).where(
-                Contact.company.in_(open_companies) & (Contact.email != "")
-            )
-        )
-        own = {rules.domain_of(address) for address in me}
-        company_of_domain: dict[str, int] = {}
-        for company_id, website in websites:
-            domain = rules.website_domain(website)
-            if domain:
-                company_of_domain.setdefault(domain, company_id)
-        for company_id, address in people:
-            domain = rules.domain_of(address.strip().casefold())
-            if domain and domain not in rules.PUBLIC_MAIL_DOMAINS and domain not in own:
-                company_of_domain.setdefault(domain, company_id)
-    return _Known(contact_of, company_of_domain)
-
-
 def _save(source: str | None, tally: MailTally, now: datetime, read_to: int) -> None:
     """The proposals seen (those the user ignored, or skipped with no newer mail, are not
     reported) and where this source was read to."""
     with writing():
-        waiting = save_contact_proposals(tally.proposed.values())
+        waiting = save_proposals(tally.proposed.values())
         for address in set(tally.proposed) - waiting:
             del tally.proposed[address]
         if source is None:
@@ -520,4 +482,5 @@ def _result(source: str, dry_run: bool, tally: MailTally) -> MailImportResult:
         proposed=proposed,
         settled=tuple(tally.settled),
         planned=tuple(tally.planned),
+        interviews=tuple(tally.interviews),
     )

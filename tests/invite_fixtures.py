@@ -210,3 +210,31 @@ def outlook_mail(
         cte="base64",
     )
     return mail
+
+
+def proposed_detail(
+    uid: str,
+    summary: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    organizer: tuple[str, str],
+    attendees: Sequence[tuple[str, str]],
+    location: str = "Zoom",
+) -> str:
+    """A proposed interview's ``detail`` JSON, as the invitation import writes it."""
+    from crm.domain.invites import Invitation
+    from crm.domain.invites import Person as Attendee
+
+    return Invitation(
+        method="REQUEST",
+        uid=uid,
+        sequence=0,
+        summary=summary,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        all_day=False,
+        location=location,
+        organizer=Attendee(*organizer),
+        attendees=tuple(Attendee(*person) for person in attendees),
+        description="",
+    ).to_detail()

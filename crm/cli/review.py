@@ -106,8 +106,7 @@ def _lines(proposals: list[ProposalView]) -> list[str]:
             who = f"{p.name} <{p.address}>" if p.name else p.address
             lines.append(f"#{p.id}  {who}{at} · {seen}")
             continue
-        starts = p.invitation.starts_at
-        when = local_text(starts) if starts is not None else "no time given"
+        when = local_text(p.invitation.starts_at)
         what = p.invitation.summary or "(no title)"
         lines.append(f"#{p.id}  Interview: {what}, {when}{at} · {seen}")
     return lines
@@ -123,8 +122,12 @@ def _json(p: ProposalView) -> dict[str, Any]:
             "starts_at": iso(invitation.starts_at),
             "ends_at": iso(invitation.ends_at),
             "location": invitation.location,
-            "organizer": {"name": invitation.organizer[0], "email": invitation.organizer[1]},
-            "attendees": [{"name": n, "email": a} for n, a in invitation.attendees],
+            "organizer": (
+                {"name": invitation.organizer.name, "email": invitation.organizer.address}
+                if invitation.organizer is not None
+                else None
+            ),
+            "attendees": [{"name": a.name, "email": a.address} for a in invitation.attendees],
             "opportunity_id": p.opportunity_id,
         }
     return {

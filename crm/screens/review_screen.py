@@ -18,6 +18,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
+from crm.domain.invites import Invitation
 from crm.domain.validation import InvalidInput
 from crm.services import review
 from crm.services.review import ProposalView
@@ -44,10 +45,18 @@ def proposal_rows(proposals: list[ProposalView], now: datetime) -> list[Row]:
         if invitation is None:
             cells = ("Person", proposal.name or "(no name)", proposal.address)
         else:
-            when = short_local(invitation.starts_at) if invitation.starts_at else "no time given"
-            cells = ("Interview", invitation.summary or "(no title)", when)
+            cells = ("Interview", invitation.summary or "(no title)", when_of(invitation))
         rows.append(Row((*cells, proposal.company, seen), key=proposal))
     return rows
+
+
+def when_of(invitation: Invitation) -> str:
+    """When the round is, in the user's zone ("Thu 10 Dec 15:00"; an all-day one by its day)."""
+    return (
+        short_local(invitation.starts_at)[:10]
+        if invitation.all_day
+        else short_local(invitation.starts_at)
+    )
 
 
 def render_proposal(proposal: ProposalView | None) -> Group | Text:
@@ -68,17 +77,15 @@ def render_proposal(proposal: ProposalView | None) -> Group | Text:
             Text("a adds them as a contact · s not now · i never propose them", style="dim"),
         ]
         return Group(*map(shown_text, lines))
-    when = short_local(invitation.starts_at) if invitation.starts_at else "no time given"
-    if invitation.ends_at and invitation.starts_at:
-        when += f"–{short_local(invitation.ends_at)[-5:]}"
+    when = f"{when_of(invitation)}–{short_local(invitation.ends_at)[-5:]}"
     lines = [
         Text.assemble((invitation.summary or "(no title)", "bold"), at),
         Text(" · ".join(part for part in (when, invitation.location) if part)),
     ]
-    organizer = invitation.organizer[0] or invitation.organizer[1]
-    if organizer:
+    if invitation.organizer is not None:
+        organizer = invitation.organizer.name or invitation.organizer.address
         lines.append(Text(f"From {organizer}", style="dim"))
-    others = [name or address for name, address in invitation.attendees]
+    others = [person.name or person.address for person in invitation.attendees]
     if others:
         lines.append(Text("With " + ", ".join(others), style="dim"))
     lines.append(Text("a adds it to an opportunity · s not now · i never propose it", style="dim"))

@@ -4,7 +4,6 @@ nothing is created without the user's yes."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,8 +11,16 @@ from typing import Any
 from peewee import JOIN, fn
 
 from crm.clock import utc_now
-from crm.db.models import Company, Contact, ContactMethod, MailProposal, Opportunity
-from crm.db.typed import as_datetime, as_datetime_or_none, tuples
+from crm.db.models import (
+    Company,
+    Contact,
+    ContactMethod,
+    Interview,
+    MailProposal,
+    Opportunity,
+)
+from crm.db.typed import as_datetime, tuples
+from crm.domain.invites import Invitation, InviteError, from_detail
 from crm.domain.review import (
     ACCEPTED,
     CONTACT,
@@ -29,6 +36,7 @@ from crm.services.contacts import create_contact
 from crm.services.invites import accept_proposed_interview
 from crm.services.opportunities import NotFound
 from crm.services.tx import reading, writing
+from crm.zone import local_text
 
 __all__ = [
     "Accepted",
@@ -52,20 +60,6 @@ PAST_MAIL = (
 class ReviewError(InvalidInput):
     """A review answer that can't be given (unknown id, already answered, bad name): one line,
     nothing changed."""
-
-
-@dataclass(frozen=True)
-class Invitation:
-    """What an interview proposal's invitation says (its ``detail`` JSON)."""
-
-    uid: str
-    summary: str
-    starts_at: datetime | None
-    ends_at: datetime | None
-    location: str
-    organizer: tuple[str, str]
-    """(name, address)."""
-    attendees: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -113,7 +107,9 @@ def list_proposals() -> list[ProposalView]:
         )
         company_ids = {int(row.company_id) for row in rows if row.company_id is not None}
         newest_open = _newest_open_opportunities(company_ids)
-    return [_view(row, newest_open) for row in rows]
+    views = [_view(row, newest_open) for row in rows]
+    # An interview whose invitation can't be read (a damaged row) has nothing to accept.
+    return [view for view in views if view.kind == CONTACT or view.invitation is not None]
 
 
 def pending_count() -> int:
@@ -158,7 +154,7 @@ def accept(
                 INTERVIEW,
                 interview_id,
                 False,
-                f"Added interview #{interview_id} to opportunity #{opportunity_id}.",
+                _scheduled_text(interview_id),
             )
         if opportunity_id is not None:
             raise ReviewError("An opportunity is for an interview; a person needs a name.")
@@ -251,6 +247,18 @@ def _contact_with_address(address: str) -> tuple[int, str] | None:
     return int(contact.id), str(contact.name)
 
 
+def _scheduled_text(interview_id: int) -> str:
+    """ "Scheduled “Technical interview”, Thu 10 Dec 14:00, a round of Staff Engineer at
+    Initech (interview #4)."."""
+    interview = Interview.get_by_id(interview_id)
+    opportunity = Opportunity.get_by_id(interview.opportunity_id)
+    what = interview.kind or "the interview"
+    return (
+        f"Scheduled “{what}”, {local_text(as_datetime(interview.starts_at))}, a round of"
+        f" {opportunity.role} at {opportunity.company.name} (interview #{interview_id})."
+    )
+
+
 def _accept_interview(proposal_id: int, opportunity_id: int, now: datetime) -> int:
     """The invitation import's own acceptance, its refusals as one-line ReviewErrors."""
     try:
@@ -296,37 +304,9 @@ def _view(row: Any, newest_open: dict[int, int]) -> ProposalView:
     )
 
 
-def _invitation(detail: str) -> Invitation:
-    """An invitation from its JSON; a field missing or malformed reads as empty."""
+def _invitation(detail: str) -> Invitation | None:
+    """The invitation a proposed interview holds; None when its JSON is unreadable."""
     try:
-        data = json.loads(detail) if detail else {}
-    except ValueError:
-        data = {}
-    if not isinstance(data, dict):
-        data = {}
-
-    def text(key: str) -> str:
-        value = data.get(key)
-        return value if isinstance(value, str) else ""
-
-    def moment(key: str) -> datetime | None:
-        try:
-            return as_datetime_or_none(data.get(key) or None)
-        except ValueError:
-            return None
-
-    def person(value: object) -> tuple[str, str]:
-        if isinstance(value, list | tuple) and len(value) == 2:
-            return str(value[0] or ""), str(value[1] or "")
-        return "", ""
-
-    attendees = data.get("attendees")
-    return Invitation(
-        uid=text("uid"),
-        summary=text("summary"),
-        starts_at=moment("starts_at"),
-        ends_at=moment("ends_at"),
-        location=text("location"),
-        organizer=person(data.get("organizer")),
-        attendees=tuple(person(a) for a in attendees) if isinstance(attendees, list) else (),
-    )
+        return from_detail(detail)
+    except InviteError:
+        return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import closing
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -12,18 +13,18 @@ import pytest
 from tests.cli.test_cli import crm
 from tests.cli.test_cli_mail import AT
 from tests.cli.test_cli_mail import setup as setup  # the fixture: Ann at Initech, in process
+from tests.invite_fixtures import proposed_detail
 from tests.services.test_mail_import import ME, NOW, D, mbox, message
 
-INVITATION = {
-    "uid": "abc-123@initech.example",
-    "sequence": 0,
-    "summary": "Technical interview",
-    "starts_at": "2026-12-10T14:00:00",
-    "ends_at": "2026-12-10T15:00:00",
-    "location": "Zoom",
-    "organizer": ["Ann Lee", "ann@initech.example"],
-    "attendees": [["山田 太郎", "taro@initech.example"]],
-}
+INVITATION_UID = "abc-123@initech.example"
+INVITATION = proposed_detail(
+    INVITATION_UID,
+    "Technical interview",
+    datetime(2026, 12, 10, 14),
+    datetime(2026, 12, 10, 15),
+    ("Ann Lee", "ann@initech.example"),
+    [("山田 太郎", "taro@initech.example")],
+)
 
 
 @pytest.fixture
@@ -45,10 +46,10 @@ def proposed(setup: Path, tmp_path: Path, capsys) -> Path:  # type: ignore[no-un
             " last_seen, messages, state, detail)"
             " VALUES ('interview', ?, 'Ann Lee', 1, ?, ?, 1, 'pending', ?)",
             (
-                INVITATION["uid"],
+                INVITATION_UID,
                 str(NOW - 2 * D),
                 str(NOW - 2 * D),
-                json.dumps(INVITATION, ensure_ascii=False),
+                INVITATION,
             ),
         )
     return setup
@@ -137,3 +138,19 @@ def test_an_answered_proposal_says_so(proposed: Path, capsys) -> None:  # type: 
     assert crm(capsys, *db, "review", "ignore", "1")[0] == 0
     code, _, err = crm(capsys, *db, "review", "accept", "1")
     assert (code, err) == (1, "crm: Proposal #1 was already ignored.\n")
+
+
+def test_accepting_an_interview_schedules_it_for_that_opportunity(proposed: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    db = ("--db", str(proposed), "--now", AT)
+    code, out, err = crm(capsys, *db, "review", "accept", "3", "--opportunity", "1")
+    assert (code, err) == (0, ""), err
+    assert "Technical interview" in out
+    code, out, _ = crm(capsys, *db, "review", "--json")
+    assert [p["kind"] for p in json.loads(out)] == ["contact", "contact"]
+    code, out, err = crm(capsys, *db, "review", "accept", "3", "--opportunity", "1")
+    assert (code, err) == (1, "crm: Proposal #3 was already accepted.\n")
+    with closing(sqlite3.connect(proposed)) as connection:
+        rows = connection.execute(
+            "SELECT opportunity_id, starts_at, invite_uid, cancelled_at FROM interview"
+        ).fetchall()
+    assert rows == [(1, "2026-12-10 14:00:00", INVITATION_UID, None)]

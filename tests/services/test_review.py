@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 
 from crm.db.models import Company, Contact, ContactMethod, Interaction, MailProposal
+from crm.domain.invites import Person as Attendee
 from crm.domain.types import ContactDraft
 from crm.services import contacts, review
 from crm.services.contacts import create_contact
 from crm.services.review import ReviewError
 from crm.services.tx import reading, writing
+from tests.invite_fixtures import proposed_detail
 from tests.services.test_mail_import import ME, NOW, D, mbox, message, people, run
 
 __all__ = ["people"]  # the fixture, shared with the mail import's tests
@@ -52,16 +54,15 @@ def initech(people: dict[str, int]) -> int:
         return int(Company.get(Company.name == "Initech").id)
 
 
-INVITATION = {
-    "uid": "abc-123@initech.example",
-    "sequence": 0,
-    "summary": "Technical interview — 山田 太郎",
-    "starts_at": "2026-12-10T14:00:00",
-    "ends_at": "2026-12-10T15:00:00",
-    "location": "Zoom",
-    "organizer": ["Ann Lee", "ann.lee@initech.example"],
-    "attendees": [["山田 太郎", "taro@initech.example"], ["Anna", ME]],
-}
+INVITATION_UID = "abc-123@initech.example"
+INVITATION = proposed_detail(
+    INVITATION_UID,
+    "Technical interview — 山田 太郎",
+    datetime(2026, 12, 10, 14),
+    datetime(2026, 12, 10, 15),
+    ("Ann Lee", "ann.lee@initech.example"),
+    [("山田 太郎", "taro@initech.example"), ("Anna", ME)],
+)
 
 
 def states() -> dict[str, str]:
@@ -76,7 +77,7 @@ def test_pending_proposals_are_listed_newest_first_with_company_and_invitation(
     katya = propose("katya@initech.example", "Катя Иванова", company, NOW - 3 * D, messages=4)
     taro = propose("taro@initech.example", "山田 太郎", company, NOW - D)
     interview = propose(
-        INVITATION["uid"], "Ann Lee", company, NOW - 2 * D, kind="interview", detail=INVITATION
+        INVITATION_UID, "Ann Lee", company, NOW - 2 * D, kind="interview", detail=INVITATION
     )
     propose("gone@initech.example", "Gone", company, NOW, state="ignored")
     propose("later@initech.example", "Later", company, NOW, state="skipped")
@@ -91,18 +92,16 @@ def test_pending_proposals_are_listed_newest_first_with_company_and_invitation(
     assert invitation is not None and listed[0].invitation is None
     assert invitation.summary == "Technical interview — 山田 太郎"
     assert invitation.starts_at == datetime(2026, 12, 10, 14, 0)
-    assert invitation.organizer == ("Ann Lee", "ann.lee@initech.example")
-    assert invitation.attendees[0] == ("山田 太郎", "taro@initech.example")
+    assert invitation.organizer == Attendee("Ann Lee", "ann.lee@initech.example")
+    assert invitation.attendees[0] == Attendee("山田 太郎", "taro@initech.example")
     assert listed[1].opportunity_id == people["opp"]  # Initech's open process, preselected
     assert review.pending_count() == 3
 
 
-def test_a_broken_invitation_lists_with_empty_fields(people: dict[str, int]) -> None:
+def test_an_invitation_that_cant_be_read_is_left_out(people: dict[str, int]) -> None:
     propose("x-1", "", initech(people), NOW, kind="interview", detail="{not json")
     propose("x-2", "", initech(people), NOW - D, kind="interview", detail=["a", "list"])
-    listed = review.list_proposals()
-    assert [p.invitation.summary if p.invitation else None for p in listed] == ["", ""]
-    assert listed[0].invitation is not None and listed[0].invitation.starts_at is None
+    assert review.list_proposals() == []
 
 
 def test_accepting_a_person_creates_the_contact_at_the_company_and_closes_it(
@@ -273,3 +272,30 @@ def test_a_contact_added_by_hand_meanwhile_is_not_proposed(
     create_contact(ContactDraft(name="Katya", email="KATYA@initech.example"), now=NOW)
     accepted = review.accept(katya_proposal(), now=NOW)
     assert accepted.existed
+
+
+def test_accepting_an_interview_schedules_it_with_its_known_attendees(
+    people: dict[str, int],
+) -> None:
+    from crm.db.models import Interview, InterviewInterviewer
+
+    proposal = propose(
+        INVITATION_UID, "Ann Lee", initech(people), NOW - D, kind="interview", detail=INVITATION
+    )
+    review.skip(proposal)  # put off, still answerable
+    review.accept(proposal, opportunity_id=people["opp"], now=NOW)
+    with reading():
+        interview = Interview.get(Interview.invite_uid == INVITATION_UID)
+        interviewers = {
+            link.contact_id
+            for link in InterviewInterviewer.select().where(
+                InterviewInterviewer.interview == interview.id
+            )
+        }
+    assert (interview.opportunity_id, interview.starts_at) == (
+        people["opp"],
+        datetime(2026, 12, 10, 14),
+    )
+    assert interviewers == {people["ann"]}  # the organiser; never the user (ME attends)
+    assert states()[INVITATION_UID] == "accepted"
+    assert [p.address for p in review.list_proposals()] == ["taro@initech.example"]

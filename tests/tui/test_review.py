@@ -3,7 +3,6 @@ skips, i ignores; reached from the palette and from a mail import's summary."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -16,10 +15,14 @@ from crm.db.models import Company, MailProposal
 from crm.domain.types import ContactDraft
 from crm.services import contacts, opportunities, review
 from crm.services.tx import reading, writing
+from tests.invite_fixtures import proposed_detail
 from tests.tui.helpers import build_app, plain_text, settle
 
 H = timedelta(hours=1)
 D = timedelta(days=1)
+
+
+UID = "abc-123@initech.example"
 
 
 def seed(now: datetime) -> dict[str, int]:
@@ -29,22 +32,28 @@ def seed(now: datetime) -> dict[str, int]:
         ContactDraft(name="Ann Lee", company="Initech", email="ann@initech.example"), now=now
     )
     opp = opportunities.add_opportunity("Initech", "Staff Engineer", now=now - 20 * D)
-    invitation = {
-        "uid": "abc-123@initech.example",
-        "sequence": 0,
-        "summary": "Technical interview [b]round 2[/b]",
-        "starts_at": (now + 2 * D).isoformat(),
-        "ends_at": (now + 2 * D + H).isoformat(),
-        "location": "Zoom",
-        "organizer": ["Ann Lee", "ann@initech.example"],
-        "attendees": [["山田 太郎", "taro@initech.example"]],
-    }
+    invitation = proposed_detail(
+        UID,
+        "Technical interview [b]round 2[/b]",
+        now + 2 * D,
+        now + 2 * D + H,
+        ("Ann Lee", "ann@initech.example"),
+        [("山田 太郎", "taro@initech.example")],
+    )
     ids: dict[str, int] = {"opp": opp}
     with writing():
         company = Company.get(Company.name == "Initech").id
         for key, kind, address, name, seen, count, detail in (
             ("taro", "contact", "taro@initech.example", "山田 太郎", now - 2 * H, 1, ""),
-            ("interview", "interview", invitation["uid"], "Ann Lee", now - 5 * H, 1, invitation),
+            (
+                "interview",
+                "interview",
+                "abc-123@initech.example",
+                "Ann Lee",
+                now - 5 * H,
+                1,
+                invitation,
+            ),
             ("katya", "contact", "katya@initech.example", "Катя Иванова", now - D, 3, ""),
             ("jose", "contact", "jose@initech.example", "José Núñez", now - 3 * D, 2, ""),
         ):
@@ -56,7 +65,7 @@ def seed(now: datetime) -> dict[str, int]:
                 first_seen=seen - 10 * D,
                 last_seen=seen,
                 messages=count,
-                detail=json.dumps(detail, ensure_ascii=False) if detail else "",
+                detail=detail,
             ).execute()
     return ids
 
@@ -219,3 +228,30 @@ def test_review_screen_snapshot(  # type: ignore[no-untyped-def]
         await open_review(pilot, pilot.app)  # type: ignore[arg-type]
 
     assert snap_compare(build_app(db_path, now), run_before=ready, terminal_size=size)
+
+
+async def test_an_interview_accepted_with_ctrl_s_becomes_a_round_of_that_opportunity(
+    db_path: Path, now: datetime
+) -> None:
+    from crm.db.models import Contact, Interview, InterviewInterviewer
+
+    ids = seed(now)
+    app = build_app(db_path, now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_review(pilot, app)
+        await pilot.press("down", "a")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert ("Interview", "Technical interview [b]round 2[/b]") not in listed(app)
+    with reading():
+        interview = Interview.get(Interview.invite_uid == UID)
+        assert (interview.opportunity_id, interview.starts_at) == (ids["opp"], now + 2 * D)
+        names = [
+            Contact.get_by_id(link.contact_id).name
+            for link in InterviewInterviewer.select().where(
+                InterviewInterviewer.interview == interview.id
+            )
+        ]
+        assert MailProposal.get(MailProposal.address == UID).state == "accepted"
+    assert names == ["Ann Lee"]  # the organiser, a contact; 山田 太郎 is not one

@@ -58,7 +58,8 @@ def write_mbox_with_attachments(path: Path, messages: int, *, known: str) -> Non
             head = (
                 f"From {sender} Mon Nov  2 10:00:00 2026\n"
                 f"From: Person {n} <{sender}>\nTo: Anna <{ME}>\nSubject: Message {n}\n"
-                f"Date: Mon, 02 Nov 2026 10:{n % 60:02d}:00 +0000\nMessage-ID: <{n}@{path.stem}.example>\n"
+                f"Date: Mon, 02 Nov 2026 10:{n % 60:02d}:00 +0000\n"
+                f"Message-ID: <{n}@{path.stem}.example>\n"
             ).encode()
             if not matched:
                 out.write(head + b"Content-Type: text/plain\n\nA short note.\n\n")

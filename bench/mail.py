@@ -27,9 +27,11 @@ Measured, all as whole processes (interpreter start-up included):
 from __future__ import annotations
 
 import base64
+import binascii
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -122,16 +124,14 @@ def _body(rng: random.Random, shape: str, n: int, blobs: list[str]) -> tuple[lis
             f"Content-Transfer-Encoding: base64\n\n{rng.choice(blobs)}\n--{boundary}--\n",
         )
     if shape == "encoded":
-        text = _sentence(rng, 10, 80).encode()
-        quoted = "".join(chr(b) if 32 < b < 127 and b != 61 else f"={b:02X}" for b in text)
-        lines = [quoted[i : i + 72] for i in range(0, len(quoted), 72)]
+        quoted = binascii.b2a_qp(_sentence(rng, 10, 80).encode()).decode()
         return (
             [
                 "MIME-Version: 1.0",
                 "Content-Type: text/plain; charset=utf-8",
                 "Content-Transfer-Encoding: quoted-printable",
             ],
-            "=\n".join(lines) + "\n",
+            quoted + "\n",
         )
     text = "\n".join(_sentence(rng, 5, 14) for _ in range(rng.randint(1, 8)))
     if n % 37 == 0:  # mbox writers quote body lines that start so
@@ -247,7 +247,6 @@ def measure(ctx: Context) -> list[Measurement]:
     database = folder / "crm.sqlite3"
     child = [sys.executable, "-m", "bench.mail", str(database)]
     stamp = f"{NOW:%Y-%m-%d %H:%M}"
-    crm = [sys.executable, "-m", "crm", "--db", str(database), "--now", stamp]
 
     # Warm the file cache and write crm's bytecode, as the other process groups do.
     _timed([sys.executable, "-c", FLOOR, str(mbox)], env)
@@ -296,7 +295,7 @@ def measure(ctx: Context) -> list[Measurement]:
         first,
         goals=(Goal("ratio", 1.5),),
         baseline=floor_m.name,
-        ratio=statistics_median(first) / floor_m.p50,
+        ratio=statistics.median(first) / floor_m.p50,
         notes="whole process into a fresh copy of a 5,000-contact database",
         extra={"logged": logged, "read": read},
     )
@@ -308,7 +307,7 @@ def measure(ctx: Context) -> list[Measurement]:
         notes=(
             f"VmHWM of the import's process; a {double_mb:.0f} MB mbox "
             f"({2 * count:,} messages) peaked at {double_peak:.1f} MiB "
-            f"({double_peak / statistics_median(peaks):.2f}× this)"
+            f"({double_peak / statistics.median(peaks):.2f}× this)"
         ),
         extra={"double_mb": double_mb, "double_mib": double_peak},
     )
@@ -321,28 +320,25 @@ def measure(ctx: Context) -> list[Measurement]:
         "Mail: crm import mail, all duplicates",
         moved,
         baseline=floor_m.name,
-        ratio=statistics_median(moved) / floor_m.p50,
+        ratio=statistics.median(moved) / floor_m.p50,
         notes="a copy of the file at another path: read whole, every match already logged",
     )
-    return [floor_m, first_m, peak_m, again_m, moved_m, *_imap(ctx, folder, env, crm, on_server)]
-
-
-def statistics_median(samples: list[float]) -> float:
-    import statistics
-
-    return statistics.median(samples)
+    imap = _imap(ctx, folder, env, database, on_server)
+    return [floor_m, first_m, peak_m, again_m, moved_m, *imap]
 
 
 def _imap(
-    ctx: Context, folder: Path, env: dict[str, str], crm: list[str], count: int
+    ctx: Context, folder: Path, env: dict[str, str], database: Path, count: int
 ) -> list[Measurement]:
-    """A no-new-mail `crm import imap` against Dovecot holding ``count`` messages."""
+    """A no-new-mail `crm import imap` against Dovecot holding ``count`` messages, into
+    ``database`` (the one the mbox was last imported into)."""
     from tests.imap_server import DovecotServer, dovecot_binary, quoted
 
     if dovecot_binary() is None:
         return []
     runs = max(3, ctx.runs)
-    known = _known_addresses(Path(crm[4]), 200)
+    crm = [sys.executable, "-m", "crm", "--db", str(database), "--now", f"{NOW:%Y-%m-%d %H:%M}"]
+    known = _known_addresses(database, 200)
     with DovecotServer() as server:
         with server.client() as imap:
             imap.create(quoted("Sent"))

@@ -86,3 +86,22 @@ def test_reading_can_start_at_a_message(tmp_path: Path) -> None:
     every = list(read_mailbox(path))
     later = list(read_mailbox(path, start=every[20].offset))
     assert [m.header_bytes for m in later] == [m.header_bytes for m in every[20:]]
+
+
+def test_a_message_reads_as_the_default_policy_reads_it() -> None:
+    """Content-Type kept as plain text changes nothing a mail import takes from a message."""
+    from email import policy
+    from email.parser import BytesParser
+
+    from bench.mail import messages
+    from crm.services.mail.importing import _text_of
+
+    for raw in messages(400, ["ann@initech.example"], 19):
+        body = raw.split(b"\n", 1)[1]
+        ours = BytesParser(policy=reader._WHOLE).parsebytes(body)  # noqa: SLF001
+        theirs = BytesParser(policy=policy.default).parsebytes(body)
+        assert _text_of(ours) == _text_of(theirs)
+        assert ours.get_content_type() == theirs.get_content_type()
+        assert [p.get_content_type() for p in ours.walk()] == [
+            p.get_content_type() for p in theirs.walk()
+        ]

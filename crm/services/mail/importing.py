@@ -142,7 +142,7 @@ def import_mail(
     def log() -> None:
         read[0] = _run(path, source, settings, since, moment, tz, tally, progress)
 
-    _log_then_save(log, lambda: _save(tally, moment, read[0]), dry_run)
+    _log_then_save(log, lambda: _save(tally, read[0]), dry_run)
     return _result(source, dry_run, tally)
 
 
@@ -291,7 +291,7 @@ def import_imap(
     messages = (fetched_message(item.header, item.body) for item in fetched)
 
     def save() -> None:
-        _save(tally, moment, None)
+        _save(tally, None)
         for folder, read in state.items():
             MailSource.insert(
                 source=prefix + folder,
@@ -544,7 +544,7 @@ def _known(me: tuple[str, ...]) -> _Known:
     return _Known(contact_of, company_of_domain)
 
 
-def _save(tally: MailTally, now: datetime, read: _MboxRead | None) -> None:
+def _save(tally: MailTally, read: _MboxRead | None) -> None:
     """The proposals seen and where this source was read to. A proposal the user ignored
     stays ignored; reading a file again doesn't count its messages twice."""
     with writing():

@@ -7,6 +7,7 @@ import mailbox
 import re
 from collections.abc import Callable, Iterator
 from email import policy
+from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser, BytesParser
 from pathlib import Path
@@ -16,6 +17,18 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 """Of a matched message, only this much is read (the text comes first; attachments after)."""
 
 _HEADERS = BytesHeaderParser()  # compat32: the fastest; values are decoded where shown
+
+
+def _whole_policy() -> policy.EmailPolicy[EmailMessage]:
+    """The default policy, with Content-Type read as plain text: parsing it into a structured
+    header on every look was half of finding a message's text (get_content_type and
+    get_param read the plain value just as well)."""
+    registry = HeaderRegistry()
+    registry.map_to_type("content-type", UnstructuredHeader)  # type: ignore[arg-type]  # mixed with BaseHeader by the registry
+    return policy.default.clone(header_factory=registry)
+
+
+_WHOLE = _whole_policy()
 
 
 class MailboxError(ValueError):
@@ -44,7 +57,7 @@ class MailMessage:
         """The whole message, parsed (read from the file now; only before the next one)."""
         if self._whole is None:
             body = self._rest.read()
-            parsed = BytesParser(policy=policy.default).parsebytes(self.header_bytes + body)
+            parsed = BytesParser(policy=_WHOLE).parsebytes(self.header_bytes + body)
             assert isinstance(parsed, EmailMessage)
             self._whole = parsed
         return self._whole

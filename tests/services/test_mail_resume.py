@@ -3,7 +3,15 @@ twice; a changed file, other contacts or rules, or a wider time window read it a
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -116,3 +124,46 @@ def test_messages_from_its_future_are_read_again_once_they_are_past(
     assert import_mail(path, settings=SETTINGS, now=early).read == 0
     later = import_mail(path, settings=SETTINGS, now=NOW)
     assert later.read == 100 and later.logged == 10 - first.logged
+
+
+@pytest.mark.slow
+def test_a_crm_killed_mid_import_resumes_at_the_offset_it_saved(
+    ann: int, db_path: Path, tmp_path: Path
+) -> None:
+    """A real `crm import mail` is killed with SIGKILL once its first batches are committed;
+    the next one reads from the saved offset and the two log what one clean run logs."""
+    path = tmp_path / "big.mbox"
+    write_mbox(path, 100_000, known=ANN, every=10)  # 10,000 from Ann
+    raw = path.read_bytes()
+    config = tmp_path / "config.toml"
+    config.write_text(f'[backups]\nkeep = 0\n[mail]\nme = ["{ME}"]\n')
+    env = {**os.environ, "CRM_CONFIG": str(config)}
+    crm = [sys.executable, "-m", "crm", "--db", str(db_path), "--now", f"{NOW:%Y-%m-%d %H:%M}"]
+    running = subprocess.Popen(
+        [*crm, "import", "mail", str(path)], env=env, stdout=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and running.poll() is None:
+            with closing(sqlite3.connect(db_path)) as connection:
+                if connection.execute("SELECT count(*) FROM mail_source").fetchone()[0]:
+                    break
+            time.sleep(0.005)
+        running.send_signal(signal.SIGKILL)
+    finally:
+        running.wait()
+    assert running.returncode == -signal.SIGKILL, "it finished before it could be killed"
+    offset = saved_offset(path)
+    before = raw[:offset].count(b"\nFrom ") + 1
+    assert raw[offset : offset + 5] == b"From " and 0 < offset < len(raw)
+    logged_before = interactions()
+    assert logged_before == -(-before // 10)  # Ann's among them: what its batches committed
+
+    done = subprocess.run(
+        [*crm, "import", "mail", str(path), "--json"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    again = json.loads(done.stdout)
+    assert again["read"] == 100_000 - before  # from the saved offset, not from the start
+    assert again["logged"] == 10_000 - logged_before and "already logged" not in again["skipped"]
+    assert interactions() == 10_000

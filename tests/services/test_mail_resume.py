@@ -21,7 +21,7 @@ from crm.db.models import Interaction, MailSource
 from crm.domain.types import ContactDraft
 from crm.services.contacts import create_contact
 from crm.services.mail import importing
-from crm.services.mail.importing import import_mail
+from crm.services.mail.importing import import_mail, summary_text
 from crm.services.tx import reading
 from tests.services.test_mail_import import ME, NOW, D
 from tests.services.test_mail_memory import write_mbox
@@ -81,7 +81,9 @@ def test_a_grown_file_resumes_and_a_rewritten_one_is_read_again(ann: int, tmp_pa
     path = tmp_path / "m.mbox"
     write_mbox(path, 100, known=ANN, every=10)
     assert import_mail(path, settings=SETTINGS, now=NOW).logged == 10
-    assert import_mail(path, settings=SETTINGS, now=NOW).read == 0  # unchanged: nothing to read
+    unchanged = import_mail(path, settings=SETTINGS, now=NOW)
+    assert (unchanged.read, unchanged.resumed_from) == (0, len(path.read_bytes()))
+    assert "Read on from where the last import of this file stopped." in summary_text(unchanged)
     more = tmp_path / "more.mbox"
     write_mbox(more, 150, known=ANN, every=10)
     raw = more.read_bytes()
@@ -165,5 +167,6 @@ def test_a_crm_killed_mid_import_resumes_at_the_offset_it_saved(
     assert done.returncode == 0, done.stderr
     again = json.loads(done.stdout)
     assert again["read"] == 100_000 - before  # from the saved offset, not from the start
+    assert again["resumed_from"] == offset
     assert again["logged"] == 10_000 - logged_before and "already logged" not in again["skipped"]
     assert interactions() == 10_000

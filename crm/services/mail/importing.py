@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from email.message import EmailMessage
 from functools import partial
@@ -66,6 +66,9 @@ SET_ME = (
 )
 """What a mail import says when it can't tell your messages from theirs."""
 
+RESUMED = "Read on from where the last import of this file stopped."
+"""Said when an mbox import started where the last one stopped (see _MboxRead)."""
+
 BATCH_MESSAGES = 200
 RESUME_PROBE = 4096
 """Bytes at the file's start and before the resume offset that must be as they were."""
@@ -98,6 +101,8 @@ class MailImportResult:
     proposed: tuple[ProposedContact, ...]
     settled: tuple[str, ...]
     planned: tuple[str, ...]
+    resumed_from: int = 0
+    """Where in an mbox this import started: where the last one stopped (0: the start)."""
 
 
 class _DryRun(Exception):
@@ -143,7 +148,8 @@ def import_mail(
         read[0] = _run(path, source, settings, since, moment, tz, tally, progress)
 
     _log_then_save(log, lambda: _save(tally, read[0]), dry_run)
-    return _result(source, dry_run, tally)
+    result = _result(source, dry_run, tally)
+    return replace(result, resumed_from=read[0].start) if read[0] is not None else result
 
 
 def import_configured_mail(
@@ -189,6 +195,8 @@ def summary_text(result: MailImportResult) -> str:
         text += " (skipped: " + ", ".join(f"{n:,} {why}" for why, n in result.skipped.items())
         text += ")"
     text += "."
+    if result.resumed_from:
+        text += f" {RESUMED}"
     if result.settled:
         text += f" Settled {len(result.settled):,}: " + "; ".join(result.settled[:3]) + "."
     if result.proposed:
@@ -213,7 +221,9 @@ def _run(
     read = None
     if kind_of(path) == "mbox":
         read = _MboxRead(path, source, _rules_digest(settings, known), since, now, tally)
-    start = read.resume_at() if read is not None else 0
+    start = 0
+    if read is not None:
+        start = read.start = read.resume_at()
     position = [start]
     total = path.stat().st_size if path.is_file() else 0
 
@@ -597,6 +607,7 @@ class _MboxRead:
     now: datetime
     tally: MailTally
     offset: int = 0
+    start: int = 0
     until: datetime | None = None
     """The window's end the reading up to a resumed offset had (see MailSource)."""
 

@@ -18,7 +18,17 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import import_memory, imports, in_app, instructions, processes, ring, startup, sync
+from bench import (
+    import_memory,
+    imports,
+    in_app,
+    instructions,
+    mail,
+    processes,
+    ring,
+    startup,
+    sync,
+)
 from bench.context import FULL, QUICK, TINY, Context, Sizes
 from bench.data import database_for
 from bench.stats import Measurement
@@ -32,6 +42,7 @@ GROUPS: dict[str, Callable[[Context], list[Measurement]]] = {
     "import_memory": import_memory.measure,
     "sync": sync.measure,
     "ring": ring.measure,
+    "mail": mail.measure,
 }
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / ".bench-data"
 

@@ -464,11 +464,16 @@ def _report_mail(result: MailImportResult, where: str, as_json: bool) -> None:
                 "settled": list(result.settled),
                 "planned": list(result.planned),
                 "interviews": list(result.interviews),
+                "resumed_from": result.resumed_from,
             }
         )
         return
     would = "Would log" if result.dry_run else "Logged"
     echo(f"{would} {result.logged:,} conversations from {result.read:,} messages in {where}.")
+    if result.resumed_from:
+        from crm.services.mail.importing import RESUMED
+
+        echo(RESUMED)
     for reason, count in result.skipped.items():
         echo(f"  skipped {count:,}: {reason}")
     if result.settled:

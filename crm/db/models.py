@@ -410,6 +410,14 @@ class MailSource(BaseModel):
     last_uid = IntegerField(default=0)
     last_offset = IntegerField(default=0)
     updated_at = DateTimeField()
+    file_digest = CharField(default="")
+    """Of an mbox: its first bytes and those just before last_offset (the same file, grown?)."""
+    rules_digest = CharField(default="")
+    """Whom crm knew and the [mail] rules when the file was read up to last_offset."""
+    window_since = DateTimeField(null=True)
+    """The --since that reading used (None: none)."""
+    window_until = DateTimeField(null=True)
+    """That reading's now, when it passed over a message dated after it (else None)."""
 
     class Meta:
         table_name = "mail_source"

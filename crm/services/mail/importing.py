@@ -4,19 +4,21 @@ proposed for review. Read-only on the mailbox; idempotent by Message-ID."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from email.message import EmailMessage
+from functools import partial
 from pathlib import Path
 from time import monotonic
 
 from crm.clock import utc_now
 from crm.config import ImapSettings, MailSettings
+from crm.db import db
 from crm.db.models import (
     Company,
-    Interaction,
     MailSource,
 )
 from crm.db.typed import tuples
@@ -55,7 +57,12 @@ SET_ME = (
 )
 """What a mail import says when it can't tell your messages from theirs."""
 
+RESUMED = "Read on from where the last import of this file stopped."
+"""Said when an mbox import started where the last one stopped (see _MboxRead)."""
+
 BATCH_MESSAGES = 200
+RESUME_PROBE = 4096
+"""Bytes at the file's start and before the resume offset that must be as they were."""
 BATCH_SECONDS = 0.5
 
 
@@ -85,6 +92,8 @@ class MailImportResult:
     planned: tuple[str, ...]
     interviews: tuple[str, ...] = ()
     """What invitations did: "Scheduled: …", "Rescheduled: …", "Cancelled: …"."""
+    resumed_from: int = 0
+    """Where in an mbox this import started: where the last one stopped (0: the start)."""
 
 
 class _DryRun(Exception):
@@ -116,13 +125,14 @@ def import_mail(
     moment = now or utc_now()
     source = str(path.resolve())
     tally = MailTally()
-    read_to = [0]
+    read: list[_MboxRead | None] = [None]
 
     def log() -> None:
-        read_to[0] = _run(path, settings, since, moment, tz, tally, progress)
+        read[0] = _run(path, source, settings, since, moment, tz, tally, progress)
 
-    _log_then_save(log, lambda: _save(source, tally, moment, read_to[0]), dry_run)
-    return _result(source, dry_run, tally)
+    _log_then_save(log, lambda: _save(tally, read[0]), dry_run)
+    result = _result(source, dry_run, tally)
+    return replace(result, resumed_from=read[0].start) if read[0] is not None else result
 
 
 def import_configured_mail(
@@ -168,6 +178,8 @@ def summary_text(result: MailImportResult) -> str:
         text += " (skipped: " + ", ".join(f"{n:,} {why}" for why, n in result.skipped.items())
         text += ")"
     text += "."
+    if result.resumed_from:
+        text += f" {RESUMED}"
     if result.settled:
         text += f" Settled {len(result.settled):,}: " + "; ".join(result.settled[:3]) + "."
     if result.proposed:
@@ -180,23 +192,36 @@ def summary_text(result: MailImportResult) -> str:
 
 def _run(
     path: Path,
+    source: str,
     settings: MailSettings,
     since: datetime | None,
     now: datetime,
     tz: tzinfo,
     tally: MailTally,
     progress: Callable[[int, int], None] | None,
-) -> int:
-    """Read the mailbox; returns how many bytes of an mbox were read (0 for a Maildir)."""
-    position = [0]
+) -> _MboxRead | None:
+    """Read the mailbox (an mbox from where an earlier import may resume); returns where an
+    mbox was read to (None for a Maildir, which is read whole each time)."""
+    known = _known(settings.me)
+    read = None
+    if kind_of(path) == "mbox":
+        read = _MboxRead(path, source, _rules_digest(settings, known), since, now, tally)
+    start = 0
+    if read is not None:
+        start = read.start = read.resume_at()
+    position = [start]
     total = path.stat().st_size if path.is_file() else 0
 
     def report(_: int) -> None:
         if progress is not None:
             progress(position[0], total)
 
-    _log_all(read_mailbox(path, position), settings, since, now, tz, tally, report)
-    return position[0]
+    messages = read_mailbox(path, position, start)
+    checkpoint = read.save_at if read is not None else None
+    _log_all(messages, settings, since, now, tz, tally, report, known, checkpoint)
+    if read is not None:
+        read.offset = position[0]
+    return read
 
 
 def _log_all(
@@ -207,16 +232,21 @@ def _log_all(
     tz: tzinfo,
     tally: MailTally,
     report: Callable[[int], None],
+    known: _Known | None = None,
+    checkpoint: Callable[[int], None] | None = None,
 ) -> None:
-    """Log each message of a stream (a file's or a server's) that involves known contacts."""
-    known = _known(settings.me)
+    """Log each message of a stream (a file's or a server's) that involves known contacts.
+
+    ``checkpoint(offset)`` is called in each batch's transaction as it is committed, with
+    the offset of the first message after it (where a later import may resume)."""
+    known = known or _known(settings.me)
     with _Batches() as batches:
         for message in messages:
+            batches.tick(None if checkpoint is None else partial(checkpoint, message.offset))
             tally.read += 1
             if tally.read % 1000 == 0:
                 report(tally.read)
             _one(message, settings, known, since, now, tz, tally, batches)
-            batches.tick()
     report(tally.read)
 
 
@@ -256,7 +286,7 @@ def import_imap(
     messages = (fetched_message(item.header, item.body) for item in fetched)
 
     def save() -> None:
-        _save(None, tally, moment, 0)
+        _save(tally, None)
         for folder, read in state.items():
             MailSource.insert(
                 source=prefix + folder,
@@ -315,11 +345,14 @@ class _Batches:
             self._open.__exit__(*error)  # type: ignore[arg-type]
             self._open = None
 
-    def tick(self) -> None:
-        """Commit the open batch if it is full or old, even while no match follows."""
+    def tick(self, save: Callable[[], None] | None = None) -> None:
+        """Commit the open batch if it is full or old, even while no match follows; ``save``
+        runs in its transaction first."""
         if self._open is not None and (
             self._size >= BATCH_MESSAGES or monotonic() - self._started > BATCH_SECONDS
         ):
+            if save is not None:
+                save()
             self._open.close()
             self._open = None
 
@@ -370,17 +403,7 @@ def _one(
     if headers.occurred_at > now:
         tally.skip(SkipReason.FUTURE)
         return
-    with reading():
-        new = [
-            person
-            for person in involved
-            if not Interaction.select()
-            .where(
-                (Interaction.contact == person.contact_id)
-                & (Interaction.message_id == headers.message_id)
-            )
-            .exists()
-        ]
+    new = _not_logged_yet(involved, headers.message_id)
     if not new:
         tally.skip(SkipReason.DUPLICATE)
         return
@@ -388,6 +411,20 @@ def _one(
     batches.join()
     for person in new:
         _log(person, headers, summary, now, tz, tally)
+
+
+def _not_logged_yet(involved: list[rules.Involvement], message_id: str) -> list[rules.Involvement]:
+    """Those of ``involved`` this message isn't logged with yet (one query for all of them)."""
+    # Plain SQL: it runs for every matched message, and Peewee took longer to build the
+    # query than SQLite to answer it; "<> ''" lets SQLite use the partial unique index.
+    ids = [person.contact_id for person in involved]
+    sql = (
+        "SELECT contact_id FROM interaction WHERE message_id = ? AND message_id <> ''"
+        f" AND contact_id IN ({', '.join('?' * len(ids))})"
+    )
+    with reading():
+        done = {contact_id for (contact_id,) in db.execute_sql(sql, (message_id, *ids))}
+    return [person for person in involved if person.contact_id not in done]
 
 
 def _log(
@@ -447,18 +484,90 @@ def _propose(tally: MailTally, address: str, name: str, company_id: int, seen: d
         proposal.name = name or proposal.name
 
 
-def _save(source: str | None, tally: MailTally, now: datetime, read_to: int) -> None:
+def _save(tally: MailTally, read: _MboxRead | None) -> None:
     """The proposals seen (those the user ignored, or skipped with no newer mail, are not
     reported) and where this source was read to."""
     with writing():
         waiting = save_proposals(tally.proposed.values())
         for address in set(tally.proposed) - waiting:
             del tally.proposed[address]
-        if source is None:
-            return  # a server's folders keep their own rows (import_imap)
-        MailSource.insert(source=source, last_offset=read_to, updated_at=now).on_conflict(
-            conflict_target=[MailSource.source],
-            update={MailSource.updated_at: now, MailSource.last_offset: read_to},
+        if read is not None:  # a server's folders keep their own rows (import_imap)
+            read.save_at(read.offset)
+
+
+def _rules_digest(settings: MailSettings, known: _Known) -> str:
+    """A digest of what decides which messages are logged: whom crm knows and the rules."""
+    what = (
+        sorted(settings.me),
+        sorted(settings.ignore_domains),
+        settings.store_bodies,
+        known.contact_of,  # built in contact id order
+        sorted(known.company_of_domain.items()),
+    )
+    return hashlib.sha256(repr(what).encode()).hexdigest()
+
+
+@dataclass
+class _MboxRead:
+    """Where an mbox import got to, and whether a later one may start there: the same file
+    (grown or not), read by the same rules with the same or a wider time window."""
+
+    path: Path
+    source: str
+    rules: str
+    since: datetime | None
+    now: datetime
+    tally: MailTally
+    offset: int = 0
+    start: int = 0
+    until: datetime | None = None
+    """The window's end the reading up to a resumed offset had (see MailSource)."""
+
+    def _file_digest(self, offset: int) -> str:
+        """A digest of the file's first bytes and of those just before ``offset``."""
+        with self.path.open("rb") as handle:
+            head = handle.read(RESUME_PROBE)
+            handle.seek(max(0, offset - RESUME_PROBE))
+            tail = handle.read(min(offset, RESUME_PROBE))
+            handle.seek(offset)
+            starts = handle.read(5)
+        if starts not in (b"", b"From "):
+            return ""  # no message starts there: the file is not the one read before
+        return hashlib.sha256(head + b"\0" + tail).hexdigest()
+
+    def resume_at(self) -> int:
+        """Where the last import of this file stopped, if this one may start there; else 0."""
+        with reading():
+            row = MailSource.get_or_none(MailSource.source == self.source)
+        if row is None or not row.last_offset or not row.file_digest:
+            return 0
+        offset = int(row.last_offset)
+        if offset > self.path.stat().st_size or self._file_digest(offset) != row.file_digest:
+            return 0  # rewritten or shortened: read it all (Message-IDs keep it logged once)
+        if row.rules_digest != self.rules:
+            return 0  # other contacts or rules: messages passed over may count now
+        if row.window_since is not None and (self.since is None or self.since < row.window_since):
+            return 0  # a wider window than the earlier reading's
+        if row.window_until is not None and self.now > row.window_until:
+            return 0  # it passed over messages from its future, which may be past now
+        self.until = row.window_until
+        return offset
+
+    def save_at(self, offset: int) -> None:
+        """Record (in the caller's transaction) that the file is read up to ``offset``."""
+        until = self.now if self.tally.skipped.get(SkipReason.FUTURE) else None
+        if self.until is not None:  # what was read before the resumed offset still counts
+            until = self.until if until is None else min(until, self.until)
+        state = {
+            MailSource.last_offset: offset,
+            MailSource.file_digest: self._file_digest(offset),
+            MailSource.rules_digest: self.rules,
+            MailSource.window_since: self.since,
+            MailSource.window_until: until,
+            MailSource.updated_at: self.now,
+        }
+        MailSource.insert({MailSource.source: self.source, **state}).on_conflict(
+            conflict_target=[MailSource.source], update=state
         ).execute()
 
 

@@ -125,8 +125,10 @@ def test_import_mail_reports_invitations(setup: Path, tmp_path: Path, capsys) ->
     code, out, err = crm(capsys, "--db", str(setup), "--now", AT, "import", "mail", str(path))
     assert (code, err) == (0, "")
     assert "Invitations:\n  Scheduled: “Interview” — Staff Engineer at Initech" in out
+    copy = tmp_path / "copy.mbox"  # the same file again would be resumed at its end
+    copy.write_bytes(path.read_bytes())
     code, out, _ = crm(
-        capsys, "--db", str(setup), "--now", AT, "import", "mail", str(path), "--json"
+        capsys, "--db", str(setup), "--now", AT, "import", "mail", str(copy), "--json"
     )
     assert json.loads(out)["interviews"] == [
         "Already up to date: “Interview” — Staff Engineer at Initech, 2026-12-10 18:00"

@@ -64,6 +64,8 @@ def test_messages_print_counts_and_mails_json(
         "proposed",
         "settled",
         "planned",
+        "interviews",
+        "resumed_from",
     }
     assert (data["logged"], data["proposed"]) == (0, [])
     assert data["skipped"] == {"already logged": 2, "draft": 1, "no known contact": 1}

@@ -14,6 +14,7 @@ import click
 
 from crm.cli.context import database, fail, now_of
 from crm.cli.output import echo, export_text, json_escaped
+from crm.domain.text import counted
 
 T = TypeVar("T")
 
@@ -146,13 +147,9 @@ def _write_export(ctx: click.Context, output: Path | None, text: str) -> bool:
     return True
 
 
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count:,} {one if count == 1 else many}"
-
-
 def _report_vdir(result: Any, what: tuple[str, str], directory: Path) -> None:
     echo(
-        f"Exported {_plural(result.items, *what)} to {directory}: {result.written:,} written, "
+        f"Exported {counted(result.items, *what)} to {directory}: {result.written:,} written, "
         f"{result.unchanged:,} unchanged, {result.removed:,} removed."
     )
 
@@ -202,7 +199,7 @@ def export_vcard_command(
         return
     text, count = vcard_export.export_vcards(version=vcard_version)
     if _write_export(ctx, output, text):
-        echo(f"Exported {_plural(count, 'contact', 'contacts')} to {output}.")
+        echo(f"Exported {counted(count, 'contact', 'contacts')} to {output}.")
 
 
 @export_group.command("ics")
@@ -233,4 +230,4 @@ def export_ics_command(ctx: click.Context, output: Path | None, vdir: Path | Non
         return
     text, count = calendar.export_calendar(now=now_of(ctx))
     if _write_export(ctx, output, text):
-        echo(f"Exported {_plural(count, 'entry', 'entries')} to {output}.")
+        echo(f"Exported {counted(count, 'entry', 'entries')} to {output}.")

@@ -14,6 +14,7 @@ import click
 
 from crm.cli.context import database, fail, now_of, parse_moment, settings
 from crm.cli.output import echo, echo_json, iso, safe
+from crm.domain.text import counted
 
 if TYPE_CHECKING:
     from crm.services.mail.importing import MailImportResult
@@ -444,6 +445,8 @@ def import_imap_command(
 
 def _report_mail(result: MailImportResult, where: str, as_json: bool) -> None:
     """What a mail import did: counts, skips, what it settled and planned, whom it proposes."""
+    from crm.services.mail.importing import logged_from
+
     if as_json:
         echo_json(
             {
@@ -469,7 +472,7 @@ def _report_mail(result: MailImportResult, where: str, as_json: bool) -> None:
         )
         return
     would = "Would log" if result.dry_run else "Logged"
-    echo(f"{would} {result.logged:,} conversations from {result.read:,} messages in {where}.")
+    echo(f"{would} {logged_from(result)} in {where}.")
     if result.resumed_from:
         from crm.services.mail.importing import RESUMED
 
@@ -483,10 +486,12 @@ def _report_mail(result: MailImportResult, where: str, as_json: bool) -> None:
         echo("Planned:")
         _listed(result.planned, "--json")
     if result.proposed:
-        echo(f"Proposed {len(result.proposed):,} people to review (not created; crm review):")
+        people = counted(len(result.proposed), "person", "people")
+        echo(f"Proposed {people} to review (not created; crm review):")
         _listed(
             (
-                f"{p.name or p.address} <{p.address}> at {p.company}, {p.messages:,} messages"
+                f"{p.name or p.address} <{p.address}> at {p.company},"
+                f" {counted(p.messages, 'message', 'messages')}"
                 for p in result.proposed
             ),
             "--json",
@@ -542,7 +547,8 @@ def import_invite_command(ctx: click.Context, ics_file: Path, dry_run: bool, as_
         echo(line)
     proposed = [a for outcome in result.outcomes for a in outcome.proposed_contacts]
     if proposed:
-        echo(f"Proposed {len(proposed):,} people to review (not created): {', '.join(proposed)}")
+        people = counted(len(proposed), "person", "people")
+        echo(f"Proposed {people} to review (not created; crm review): {', '.join(proposed)}")
     if result.dry_run:
         echo("Dry run: nothing was written.")
 

@@ -8,6 +8,7 @@ import click
 
 from crm.cli.context import database, fail, now_of
 from crm.cli.output import echo, echo_json, iso
+from crm.domain.text import counted
 
 if TYPE_CHECKING:
     from crm.services.review import ProposalView
@@ -99,9 +100,8 @@ def _lines(proposals: list[ProposalView]) -> list[str]:
 
     lines = []
     for p in proposals:
-        plural = "s" if p.messages != 1 else ""
         at = f" at {p.company}" if p.company else ""
-        seen = f"{p.messages} message{plural}, last {local_text(p.last_seen)}"
+        seen = f"{counted(p.messages, 'message', 'messages')}, last {local_text(p.last_seen)}"
         if p.invitation is None:
             who = f"{p.name} <{p.address}>" if p.name else p.address
             lines.append(f"#{p.id}  {who}{at} · {seen}")

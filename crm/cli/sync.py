@@ -57,7 +57,7 @@ def sync_command(ctx: click.Context, as_json: bool, dry_run: bool) -> None:
 def _fetch_mail(ctx: click.Context, dry_run: bool, *, quiet: bool) -> dict[str, Any]:
     """The new mail of the [imap] folders, logged as `crm import imap` does."""
     from crm.services.mail.imap import ImapError
-    from crm.services.mail.importing import MailSetupError, import_configured_imap
+    from crm.services.mail.importing import MailSetupError, fetched_line, import_configured_imap
 
     try:
         result = import_configured_imap(
@@ -66,14 +66,14 @@ def _fetch_mail(ctx: click.Context, dry_run: bool, *, quiet: bool) -> dict[str, 
     except (ImapError, MailSetupError) as error:
         fail(str(error))
     if not quiet:
-        would = "would log" if dry_run else "logged"
-        line = f"Mail: {would} {result.logged:,} conversations from {result.read:,} new messages."
-        if result.proposed:
-            line += (
-                f" {len(result.proposed):,} people at companies in play are proposed, not created."
-            )
-        echo(line)
-    return {"read": result.read, "logged": result.logged, "skipped": result.skipped}
+        echo(fetched_line(result))
+    return {
+        "read": result.read,
+        "logged": result.logged,
+        "skipped": result.skipped,
+        "proposed": len(result.proposed),
+        "interviews": list(result.interviews),
+    }
 
 
 def _payload(report: SyncReport) -> dict[str, Any]:

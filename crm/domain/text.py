@@ -169,3 +169,8 @@ def show_controls(value: str, *, one_line: bool = False, keep_cr: bool = False) 
     if one_line:
         return value.translate(_SHOW_UNSAFE_ONE_LINE)
     return value.translate(_SHOW_UNSAFE_KEEP_CR if keep_cr else _SHOW_UNSAFE)
+
+
+def counted(count: int, one: str, many: str) -> str:
+    """ "1 message", "1,200 messages": a count with its noun agreeing."""
+    return f"{count:,} {one if count == 1 else many}"

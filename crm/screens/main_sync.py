@@ -106,7 +106,9 @@ class PhoneSync:
             lines = [f"Synced: {said or 'nothing new'}."]
             lines += [f"{note.action.value}: {note.what}" for note in report.notes]
         if mail is not None and (by_hand or mail.logged or mail.proposed):
-            lines.insert(0, mail_line(mail))
+            from crm.services.mail.importing import fetched_line
+
+            lines.insert(0, fetched_line(mail))
         if lines:
             self.screen.notify("\n".join(lines[:9]), title="Sync", timeout=8, markup=False)
         if failures:
@@ -126,12 +128,3 @@ class PhoneSync:
         )
         app = self.screen.app
         app.sub_title = f"{self._base_title} · {label}" if label else self._base_title
-
-
-def mail_line(result: MailImportResult) -> str:
-    """ "Mail: logged 2 conversations from 40 new messages; 1 person to review." """
-    line = f"Mail: logged {result.logged:,} conversations from {result.read:,} new messages"
-    if result.proposed:
-        people = "person" if len(result.proposed) == 1 else "people"
-        line += f"; {len(result.proposed):,} {people} to review"
-    return line + "."

@@ -19,6 +19,7 @@ from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
 from crm.domain.invites import Invitation
+from crm.domain.text import counted
 from crm.domain.validation import InvalidInput
 from crm.services import review
 from crm.services.review import ProposalView
@@ -65,7 +66,7 @@ def render_proposal(proposal: ProposalView | None) -> Group | Text:
         return Text("Nothing highlighted.", style="dim")
     at = f" · {proposal.company}" if proposal.company else ""
     seen = (
-        f"{proposal.messages} message{'s' if proposal.messages != 1 else ''}, first "
+        f"{counted(proposal.messages, 'message', 'messages')}, first "
         f"{short_local(proposal.first_seen)}, last {short_local(proposal.last_seen)}"
     )
     invitation = proposal.invitation

@@ -93,7 +93,7 @@ def test_stranger_attendees_are_listed_as_proposed(setup: Path, tmp_path: Path, 
     )
     code, out, _ = invite(setup, capsys, path)
     assert code == 0
-    assert "Proposed 1 people to review (not created): bob@initech.example" in out
+    assert "Proposed 1 person to review (not created; crm review): bob@initech.example" in out
 
 
 def test_missing_or_broken_file_is_one_line(setup: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -45,9 +45,9 @@ def test_import_mail_prints_counts_and_json(setup: Path, tmp_path: Path, capsys)
     path = _mail(tmp_path)
     code, out, err = crm(capsys, "--db", str(setup), "--now", AT, "import", "mail", str(path))
     assert (code, err) == (0, "")
-    assert "Logged 1 conversations from 3 messages in all.mbox." in out
+    assert "Logged 1 conversation from 3 messages in all.mbox." in out
     assert "skipped 1: mailing list or bulk" in out
-    assert "Katya <katya@initech.example> at Initech, 1 messages" in out
+    assert "Katya <katya@initech.example> at Initech, 1 message" in out
     copy = tmp_path / "copy.mbox"  # the same file again would resume at its end
     copy.write_bytes(path.read_bytes())
     code, out, err = crm(

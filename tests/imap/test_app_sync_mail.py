@@ -56,7 +56,7 @@ async def test_sync_now_logs_the_new_mail_and_says_so(
         await settle(pilot)
         await sync_now(pilot)
         assert app.sub_title.endswith("· synced just now")
-        assert any("Mail: logged 1 conversations from 1 new messages." in n for n in notices(app))
+        assert any("Mail: logged 1 conversation from 1 new message." in n for n in notices(app))
         await sync_now(pilot)  # nothing new: nothing logged twice
         assert any("logged 0 conversations from 0 new" in n for n in notices(app))
     with reading():

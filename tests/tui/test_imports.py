@@ -138,7 +138,7 @@ async def test_mail_is_offered_in_the_same_dialog(
         await pilot.press("enter")
         await settle(pilot)
         summary = plain_text(app.screen.query_one("#import-summary", Static))
-        assert summary == "Logged 1 conversations from 1 messages.", summary
+        assert summary == "Logged 1 conversation from 1 message.", summary
         app.screen.query_one("#import-path", Input).focus()  # again: nothing twice
         await pilot.press("enter")
         await settle(pilot)

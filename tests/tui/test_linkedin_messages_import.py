@@ -32,7 +32,7 @@ async def test_the_linkedin_kind_imports_a_messages_csv(
         await pilot.press("enter")
         await settle(pilot)
         summary = plain_text(app.screen.query_one("#import-summary", Static))
-        assert summary == "Logged 1 conversations from 1 messages.", summary
+        assert summary == "Logged 1 conversation from 1 message.", summary
     with reading():
         rows = [(i.contact_id, i.channel, i.summary) for i in Interaction.select()]
     assert rows == [(ann, "linkedin", "[b]Привет[/b], Anna")]

@@ -209,7 +209,7 @@ async def test_a_mail_import_offers_the_review(
         await pilot.press("enter")
         await settle(pilot)
         summary = plain_text(app.screen.query_one("#import-summary", Static))
-        assert "1 people to review, not created (Катя at Initech)." in summary
+        assert "1 person to review, not created (Катя at Initech)." in summary
         assert summary.endswith(" 1 waiting for your review: press p."), summary
         await pilot.press("p")
         await settle(pilot)

@@ -25,6 +25,7 @@ from crm.db.typed import tuples
 from crm.domain import mail as rules
 from crm.domain.invites import may_carry_invitation
 from crm.domain.mail import MailHeaders, MailTally, Proposal, SkipReason
+from crm.domain.text import counted
 from crm.domain.types import Channel
 from crm.services.invites import message_invitations
 from crm.services.mail.conversation import log_message
@@ -170,10 +171,30 @@ def import_configured_imap(
     )
 
 
+def logged_from(result: MailImportResult, *, new: bool = False) -> str:
+    """ "1 conversation from 1,200 messages" ("new messages" for a server's fetch)."""
+    messages = ("new message", "new messages") if new else ("message", "messages")
+    return (
+        f"{counted(result.logged, 'conversation', 'conversations')}"
+        f" from {counted(result.read, *messages)}"
+    )
+
+
+def fetched_line(result: MailImportResult) -> str:
+    """What a sync's mail fetch did, in one line: "Mail: logged 2 conversations from 40 new
+    messages; 1 person to review (crm review)."."""
+    line = f"Mail: {'would log' if result.dry_run else 'logged'} {logged_from(result, new=True)}"
+    if result.proposed:
+        line += f"; {counted(len(result.proposed), 'person', 'people')} to review (crm review)"
+    if result.interviews:
+        line += f"; {counted(len(result.interviews), 'invitation', 'invitations')} read"
+    return line + "."
+
+
 def summary_text(result: MailImportResult) -> str:
     """One paragraph of plain text: "Logged 3 conversations from 1,200 messages (…)."."""
     would = "Would log" if result.dry_run else "Logged"
-    text = f"{would} {result.logged:,} conversations from {result.read:,} messages"
+    text = f"{would} {logged_from(result)}"
     if result.skipped:
         text += " (skipped: " + ", ".join(f"{n:,} {why}" for why, n in result.skipped.items())
         text += ")"
@@ -184,7 +205,8 @@ def summary_text(result: MailImportResult) -> str:
         text += f" Settled {len(result.settled):,}: " + "; ".join(result.settled[:3]) + "."
     if result.proposed:
         names = "; ".join(f"{p.name or p.address} at {p.company}" for p in result.proposed[:3])
-        text += f" {len(result.proposed):,} people to review, not created ({names})."
+        people = counted(len(result.proposed), "person", "people")
+        text += f" {people} to review, not created ({names})."
     if result.interviews:
         text += " Invitations: " + "; ".join(result.interviews[:3]) + "."
     return text

@@ -144,6 +144,11 @@ async def test_h_plans_a_heads_up_before_an_upcoming_interview(
             ("Katie Morgan", "Senior Data Engineer at Acme Corp")
         ]
         assert any(n.startswith("Heads-up to Katie Morgan planned") for n in notes(app))
+        for _ in range(40):  # under load the list may still be reloading after the plan
+            shown = app.screen.query_one(BackchannelList)
+            if shown.candidate is not None and shown.check_action("heads_up", ()):
+                break
+            await pilot.pause(0.05)
         await pilot.press("h")  # a second press doesn't plan a second one
         await settle(pilot)
         assert len(pending(FollowUpKind.HEADS_UP, now)) == 1

@@ -168,6 +168,8 @@ def history_rows(batches: list[ImportBatchInfo]) -> list[Row]:
 class ImportScreen(ModalScreen[None]):
     """Pick what to import, type the file's path; Enter imports it as one undoable batch."""
 
+    # A short terminal (24 rows) keeps the closing hint in view by listing fewer imports.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         Binding("escape", "close", "Close", id="import-close"),
         Binding("r", "review", "Review duplicates", id="import-review", show=False),
@@ -213,7 +215,7 @@ class ImportScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="import-dialog", classes="dialog"):
-            yield Label("Import contacts", classes="dialog-title")
+            yield Label("Import", classes="dialog-title")
             with RadioSet(id="import-source", compact=True):
                 for source in SOURCES:
                     yield RadioButton(

@@ -184,3 +184,20 @@ async def test_an_invitation_is_offered_in_the_same_dialog(
         await settle(pilot)
         summary = plain_text(app.screen.query_one("#import-summary", Static))
         assert summary.endswith("missing.ics doesn't exist."), summary
+
+
+async def test_the_dialog_keeps_its_closing_hint_in_view_at_80_by_24(
+    db_path: Path, now: datetime
+) -> None:
+    app = build_app(db_path, now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_import(pilot, app, "import mail")
+        hint = next(
+            widget
+            for widget in app.screen.query(".dialog-hint").results(Static)
+            if "Esc closes" in plain_text(widget)
+        )
+        region = hint.region
+        assert region.height >= 1 and region.bottom <= 24, region
+        dialog = app.screen.query_one("#import-dialog")
+        assert hint.region in dialog.region  # drawn inside the dialog, not cut off by it

@@ -260,9 +260,25 @@ class _Header:
 _DELIMITERS = (",", ";", "\t")
 
 
-def _find_header(lines: Iterator[str]) -> _Header:
-    """Read lines up to the header row, wherever the preamble above it ends."""
-    number = 0
+class CountedLines:
+    """The lines of a file, counting those read (a header search's error says how many)."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+        self.count = 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.count += 1
+        return line
+
+
+def header_rows(lines: Iterator[str]) -> Iterator[tuple[int, list[str], str]]:
+    """Each line as cells, split by each delimiter it holds, with its number: where an
+    export's header row may be (the preamble above it varies). Ends with the lines."""
     for number, line in enumerate(lines, start=1):
         for delimiter in _DELIMITERS:
             if delimiter not in line:
@@ -271,13 +287,24 @@ def _find_header(lines: Iterator[str]) -> _Header:
                 cells = next(csv.reader([line], delimiter=delimiter), [])
             except csv.Error:
                 continue
-            if found := match_header(cells):
-                return _Header(number, found[0], found[1], len(cells), delimiter)
-    lines_read = "one line" if number == 1 else f"{number:,} lines"
+            yield number, cells, delimiter
+
+
+def lines_read(number: int) -> str:
+    """ "one line", "1,204 lines": how much was read looking for a header."""
+    return "one line" if number == 1 else f"{number:,} lines"
+
+
+def _find_header(lines: Iterator[str]) -> _Header:
+    """Read lines up to the header row, wherever the preamble above it ends."""
+    counted = CountedLines(lines)
+    for number, cells, delimiter in header_rows(counted):
+        if found := match_header(cells):
+            return _Header(number, found[0], found[1], len(cells), delimiter)
     raise LinkedInExportError(
-        f"no header row found in its {lines_read}: expected a line with the columns First "
-        "Name, Last Name, URL, Email Address, Company, Position, Connected On (or their "
-        "translations)"
+        f"no header row found in its {lines_read(counted.count)}: expected a line with the"
+        " columns First Name, Last Name, URL, Email Address, Company, Position, Connected On"
+        " (or their translations)"
     )
 
 

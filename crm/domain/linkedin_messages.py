@@ -13,7 +13,14 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import BinaryIO
 
-from crm.domain.linkedin import LinkedInExportError, csv_problem, export_lines
+from crm.domain.linkedin import (
+    CountedLines,
+    LinkedInExportError,
+    csv_problem,
+    export_lines,
+    header_rows,
+    lines_read,
+)
 from crm.domain.linkedin_header import match_header
 from crm.domain.linkedin_urls import is_profile_url, normalize_profile_url
 from crm.domain.mail import html_text
@@ -43,7 +50,6 @@ _LOOKUP = {
     for field, names in MESSAGE_COLUMNS.items()
     for name in names
 }
-_DELIMITERS = (",", ";", "\t")
 _TAG = re.compile(r"<(?:p|br|div|span|a|b|i|strong|em|ul|ol|li)\b[^>]*>", re.IGNORECASE)
 _DATE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
@@ -139,21 +145,15 @@ class _Header:
 
 def _find_header(lines: Iterator[str]) -> _Header:
     """Read lines up to the header row of either file, past any notes above it."""
-    number = 0
-    for number, line in enumerate(lines, start=1):
-        for delimiter in _DELIMITERS:
-            if delimiter not in line:
-                continue
-            try:
-                cells = next(csv.reader([line], delimiter=delimiter), [])
-            except csv.Error:
-                continue
-            if columns := match_messages_header(cells):
-                return _Header(ExportKind.MESSAGES, number, columns, len(cells), delimiter)
-            if found := match_header(cells):
-                return _Header(ExportKind.CONNECTIONS, number, found[1], len(cells), delimiter)
-    lines_read = "one line" if number == 1 else f"{number:,} lines"
-    raise LinkedInExportError(f"no header row found in its {lines_read}: {EXPECTED_FILES}")
+    counted = CountedLines(lines)
+    for number, cells, delimiter in header_rows(counted):
+        if columns := match_messages_header(cells):
+            return _Header(ExportKind.MESSAGES, number, columns, len(cells), delimiter)
+        if found := match_header(cells):
+            return _Header(ExportKind.CONNECTIONS, number, found[1], len(cells), delimiter)
+    raise LinkedInExportError(
+        f"no header row found in its {lines_read(counted.count)}: {EXPECTED_FILES}"
+    )
 
 
 def export_kind(stream: BinaryIO) -> ExportKind:

@@ -115,9 +115,13 @@ def import_invite_file(
         InviteError: the file can't be read or is no calendar; nothing is applied.
     """
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        if path.is_dir():
+            raise IsADirectoryError
+        # Read no more than the limit: a device or a pipe has no size to check beforehand.
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
             raise InviteError(f"{path.name} is too big for an invitation (over 5 MB).")
-        data = path.read_bytes()
     except FileNotFoundError as error:
         raise InviteError(f"{path} doesn't exist.") from error
     except IsADirectoryError as error:

@@ -133,3 +133,21 @@ def test_import_mail_reports_invitations(setup: Path, tmp_path: Path, capsys) ->
     assert json.loads(out)["interviews"] == [
         "Already up to date: “Interview” — Staff Engineer at Initech, 2026-12-10 18:00"
     ]
+
+
+@pytest.mark.faults
+def test_an_endless_file_or_a_huge_one_is_refused_without_reading_it_all(
+    setup: Path, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    big = tmp_path / "big.ics"
+    big.write_bytes(b"BEGIN:VCALENDAR\r\n" + b"X" * 6_000_000)
+    code, out, err = invite(setup, capsys, big)
+    assert (
+        code != 0
+        and out == ""
+        and err == "crm: big.ics is too big for an invitation (over 5 MB).\n"
+    )
+    # /dev/zero has no size and no end: only the limit's worth is read.
+    code, out, err = invite(setup, capsys, Path("/dev/zero"))
+    assert code != 0 and err == "crm: zero is too big for an invitation (over 5 MB).\n"
+    assert rows(setup) == []

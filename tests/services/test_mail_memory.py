@@ -98,3 +98,33 @@ def test_matched_messages_with_big_attachments_keep_memory_flat(
     assert big.stat().st_size > 3 * small.stat().st_size * 0.9
     assert big_peak < small_peak * 1.25, (small_peak / 2**20, big_peak / 2**20)
     assert big_peak < 40 * 1024 * 1024, f"peak {big_peak / 2**20:.1f} MiB"
+
+
+@pytest.mark.faults
+@pytest.mark.parametrize("endless", ["headers", "from line"])
+def test_headers_that_never_end_are_cut_not_held(
+    db_path: Path, tmp_path: Path, endless: str
+) -> None:
+    create_contact(ContactDraft(name="Ann", email="ann@initech.example"), now=NOW - 30 * D)
+    path = tmp_path / "hostile.mbox"
+    with path.open("wb") as out:
+        if endless == "headers":
+            out.write(b"From x Mon Nov  2 10:00:00 2026\n")
+            for n in range(600_000):  # ~30 MB of header lines, never an empty one
+                out.write(b"X-Junk-%07d: %s\n" % (n, b"j" * 30))
+        else:
+            out.write(b"From " + b"x" * 30_000_000)  # a "From " line with no end
+            out.write(b"\n\nbody\n")
+        out.write(
+            b"\nFrom ann Mon Nov  2 10:00:00 2026\nFrom: Ann <ann@initech.example>\n"
+            b"To: " + ME.encode() + b"\nSubject: Hello\nMessage-ID: <ok@x>\n"
+            b"Date: Mon, 02 Nov 2026 10:00:00 +0000\n\nStill there.\n"
+        )
+    tracemalloc.start()
+    try:
+        result = import_mail(path, settings=MailSettings(me=(ME,)), now=NOW)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (result.read, result.logged) == (2, 1)
+    assert peak < 12 * 1024 * 1024, f"peak {peak / 2**20:.1f} MiB"

@@ -14,6 +14,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
+MAX_HEADER_BYTES = 1024 * 1024
+"""Headers longer than this are cut there and the rest read as body: a hostile or broken
+file whose headers never end must not be held in memory whole."""
 """Of a matched message, only this much is read (the text comes first; attachments after)."""
 
 _HEADERS = BytesHeaderParser()  # compat32: the fastest; values are decoded where shown
@@ -250,6 +253,11 @@ class _MboxScan:
                 else:
                     self.pos, self.in_body = at + length, True
                 return header
+            if searched > MAX_HEADER_BYTES:
+                cut = self.pos + MAX_HEADER_BYTES
+                header = self.data[self.pos + line_end + 1 : cut] + b"\n"
+                self.pos, self.in_body = cut, True
+                return header
             if stop < len(self.data):
                 searched += window - 6  # a mark across the window's end is found next time
                 window *= 2
@@ -268,6 +276,8 @@ class _MboxScan:
             if at >= 0:
                 return at - self.pos
             searched = len(self.data) - self.pos
+            if searched > MAX_HEADER_BYTES:
+                return MAX_HEADER_BYTES  # a "From " line with no end: cut like headers are
             if not self._read():
                 return -1
 

@@ -318,7 +318,7 @@ _TIMELINE_SQL = {
         " WHERE {where} ORDER BY f.window_end DESC LIMIT :limit"
     ),
     "interview": (
-        "SELECT v.id, v.starts_at, v.kind, v.done_at, o.role, co.name"
+        "SELECT v.id, v.starts_at, v.kind, v.done_at, v.cancelled_at, o.role, co.name"
         " FROM interview v JOIN opportunity o ON o.id = v.opportunity_id"
         " JOIN company co ON co.id = o.company_id"
         " WHERE {where} ORDER BY v.starts_at DESC LIMIT :limit"
@@ -430,7 +430,8 @@ def timeline(
                 opportunity_id=opportunity_id,
             )
         )
-    for iid, starts, kind, done, role, company in interviews:
+    for iid, starts, kind, done, cancelled, role, company in interviews:
+        held = "" if done else (" — cancelled" if cancelled else " — scheduled")
         entries.append(
             TimelineEntry(
                 at=datetime.fromisoformat(starts),
@@ -438,7 +439,7 @@ def timeline(
                 id=iid,
                 contact_id=None,
                 contact="",
-                title=f"Interview{f' ({kind})' if kind else ''}" + ("" if done else " — scheduled"),
+                title=f"Interview{f' ({kind})' if kind else ''}{held}",
                 opportunity=opportunity_title(role, company),
             )
         )

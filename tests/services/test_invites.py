@@ -24,6 +24,7 @@ from crm.domain.types import ContactDraft, FollowUpKind, Stage
 from crm.domain.validation import InvalidInput
 from crm.services import interviews, opportunities
 from crm.services.contacts import create_contact
+from crm.services.conversations import timeline
 from crm.services.followups import agenda
 from crm.services.invites import (
     InviteImportResult,
@@ -209,6 +210,8 @@ def test_cancel_keeps_the_interview_as_cancelled(people: dict[str, int], tmp_pat
     rows = opportunity_rows(opportunities.list_opportunities(), NOW)
     [row] = [row for row in rows if isinstance(row.key, InterviewKey)]
     assert (row.cells[0].split()[0], row.cells[2], row.tone) == ("✗", "cancelled", "done")
+    [shown] = [e for e in timeline(opportunity_id=people["opp"], now=NOW) if e.what == "interview"]
+    assert shown.title == "Interview (Interview) — cancelled"
     with pytest.raises(InvalidInput, match="was cancelled"):
         interviews.mark_interview_done(interview_id, now=NOW + 3 * D)
     before = state()

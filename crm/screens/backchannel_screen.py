@@ -186,6 +186,8 @@ class BackchannelList(RowList):
                 "A heads-up goes before an interview round: open the back channel from an "
                 "interview (b on the Interviews tab)."
             )
+        if shown.interview_cancelled:
+            return "That round was cancelled: there is nothing to give a heads-up about."
         if shown.interview_done:
             return "That round is over: a heads-up goes before a round (t tells them you did it)."
         if shown.interview_starts_at is None:
@@ -210,6 +212,8 @@ class BackchannelList(RowList):
                 "Telling them you interviewed goes with an interview: open the back channel "
                 "from an interview (b on the Interviews tab)."
             )
+        if shown.interview_cancelled:
+            return "That round was cancelled: there is nothing to tell anyone about it."
         if key is None:
             return "Highlight someone to tell."
         candidate = next((c for c in shown.candidates if c.contact_id == key.contact_id), None)

@@ -49,6 +49,7 @@ class BackchannelMap:
     opportunity_id: int | None = None
     interview_starts_at: datetime | None = None
     interview_done: bool = False
+    interview_cancelled: bool = False
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,7 @@ def for_interview(interview_id: int, *, now: datetime | None = None) -> Backchan
                 Interview.id,
                 Interview.starts_at,
                 Interview.done_at,
+                Interview.cancelled_at,
                 Opportunity.id,
                 Opportunity.role,
                 Opportunity.quiet,
@@ -216,7 +218,7 @@ def for_interview(interview_id: int, *, now: datetime | None = None) -> Backchan
         )
         if row is None:
             raise NothingToMap(f"There is no interview #{interview_id}.")
-        _, starts, done, oid, role, quiet, company_id, company = row
+        _, starts, done, cancelled, oid, role, quiet, company_id, company = row
         # Every round's interviewers, earlier or later: none of them is back channel to tell.
         interviewer_ids = _process_interviewers(oid)
         facts = _facts([company_id], interviewer_ids, set(helper_ids(oid)))
@@ -229,6 +231,7 @@ def for_interview(interview_id: int, *, now: datetime | None = None) -> Backchan
         opportunity_id=oid,
         interview_starts_at=starts,
         interview_done=done is not None,
+        interview_cancelled=cancelled is not None and done is None,
     )
 
 
@@ -258,6 +261,11 @@ def _refuse_duplicate(contact_id: int, interview_id: int, kind: FollowUpKind) ->
         raise InvalidInput("That is already planned for this interview.")
 
 
+def _refuse_cancelled(interview: Interview) -> None:
+    if interview.cancelled_at is not None and interview.done_at is None:
+        raise InvalidInput("That round was cancelled: there is nothing to tell anyone about it.")
+
+
 def _interview(interview_id: int) -> Interview:
     interview = Interview.get_or_none(Interview.id == interview_id)
     if interview is None:
@@ -270,6 +278,7 @@ def plan_heads_up(contact_id: int, interview_id: int, *, now: datetime | None = 
     moment = now or utc_now()
     with writing():
         interview = _interview(interview_id)
+        _refuse_cancelled(interview)
         _refuse_duplicate(contact_id, interview_id, FollowUpKind.HEADS_UP)
         window = heads_up_window(interview.starts_at, moment)
         if window is None or interview.done_at is not None:
@@ -292,6 +301,7 @@ def plan_tell_interviewed(
     moment = now or utc_now()
     with writing():
         interview = _interview(interview_id)
+        _refuse_cancelled(interview)
         if contact_id in _process_interviewers(interview.opportunity_id):
             name = Contact.get_by_id(contact_id).name
             raise InvalidInput(

@@ -66,3 +66,19 @@ def test_a_note_refused_by_the_rules_raises(world: dict[str, int], now: datetime
         )
     with pytest.raises(ValueError, match="Not a back-channel note"):
         backchannel.plan_note(FollowUpKind.CHECK_IN, world["mark"], world["interview"], now=now)
+
+
+@pytest.mark.parametrize("kind", [FollowUpKind.HEADS_UP, FollowUpKind.TELL_INTERVIEWED])
+def test_a_cancelled_round_takes_no_back_channel_note(
+    world: dict[str, int], now: datetime, kind: FollowUpKind
+) -> None:
+    from crm.db.models import Interview
+    from crm.domain.validation import InvalidInput
+    from crm.services.tx import writing
+
+    with writing():
+        Interview.update(cancelled_at=now).where(Interview.id == world["interview"]).execute()
+    assert backchannel.for_interview(world["interview"], now=now).interview_cancelled
+    with pytest.raises(InvalidInput, match="That round was cancelled"):
+        backchannel.plan_note(kind, world["mark"], world["interview"], now=now)
+    assert pending(kind, world["mark"]) == 0

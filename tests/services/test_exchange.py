@@ -187,6 +187,11 @@ def _broken(document: dict, section: str, index: int, **changes: object) -> dict
         ("contacts", {"created_at": "yesterday"}, "not an ISO 8601 time"),
         ("contacts", {"keep_in_touch_days": "30"}, "expected a whole number"),
         ("opportunities", {"quiet": "no"}, "expected true or false"),
+        (
+            "interviews",
+            {"invite_sequence": -1},
+            r"interviews\[0\]\.invite_sequence: expected a whole number, 0 or more",
+        ),
         ("references", {"given": [{"opportunity": "x"}]}, r"references\[0\]\.given\[0\]"),
     ],
 )

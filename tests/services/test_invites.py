@@ -377,7 +377,15 @@ def test_a_cancelled_invitation_survives_export_and_import(
     migrate()
     exchange.import_json_text(document)
     interview = the_interview()
-    assert (interview.invite_uid, interview.cancelled_at) == ("g-1", NOW)
+    assert (interview.invite_uid, interview.invite_sequence, interview.cancelled_at) == (
+        "g-1",
+        1,
+        NOW,
+    )
+    # An older copy of the invitation still changes nothing after the restore.
+    assert run(write(tmp_path, "r.ics", google_ics("g-1", END, END + D))).outcomes[0].action == (
+        "unchanged"
+    )
     with reading():
         assert FollowUp.get().cancelled_by == CANCELLED_BY_INVITE
     assert exchange.export_json() == document

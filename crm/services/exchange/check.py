@@ -15,6 +15,7 @@ from crm.services.exchange.schema import (
     COMPANY_FIELDS,
     CONNECTION_FIELDS,
     CONTACT_FIELDS,
+    COUNT,
     FOLLOW_UP_FIELDS,
     FORMAT,
     GIVEN_FIELDS,
@@ -110,6 +111,12 @@ class _Checker:
                     f"{where}: {raw} is not a number of days from {KEEP_IN_TOUCH_DAYS.start} "
                     f"to {KEEP_IN_TOUCH_DAYS.stop - 1:,}"
                 )
+            return raw
+        if f.kind == COUNT:
+            if raw is None:
+                return 0
+            if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+                raise ExchangeError(f"{where}: expected a whole number, 0 or more")
             return raw
         if f.kind == BOOL:
             if raw is None:

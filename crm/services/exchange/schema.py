@@ -36,6 +36,7 @@ NAME = "name"  # a string that isn't blank; required
 TIME = "time"  # ISO 8601, UTC ("2026-11-18T15:00:00Z"); required
 MAYBE_TIME = "time?"
 MAYBE_INT = "int?"
+COUNT = "count"  # a whole number, 0 or more; 0 when missing
 BOOL = "bool"
 REF = "ref"  # the uid (or company key) of a record in an earlier section; required
 MAYBE_REF = "ref?"
@@ -114,6 +115,7 @@ INTERVIEW_FIELDS = (
     Field("notes", TEXT),
     Field("done_at", MAYBE_TIME),
     Field("invite_uid", TEXT),
+    Field("invite_sequence", COUNT),
     Field("cancelled_at", MAYBE_TIME),
 )
 INTERACTION_FIELDS = (

@@ -60,7 +60,7 @@ from crm.services.followups import opportunity_title
 from crm.services.interviews import add_interview
 from crm.services.mail.people import Known, known_people, save_proposals
 from crm.services.opportunities import NotFound
-from crm.services.tx import writing
+from crm.services.tx import rolled_back_if, writing
 from crm.zone import local_text
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -68,10 +68,6 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 
 KIND_CHARS = 80
 """How much of an invitation's summary names the round (the pane shows it beside the time)."""
-
-
-class _DryRun(Exception):
-    """Raised to roll a dry run's transaction back."""
 
 
 @dataclass(frozen=True)
@@ -130,14 +126,8 @@ def import_invite_file(
         raise InviteError(f"{path.name}: {error.strerror}.") from error
     invitations = parse_invitations(data, tz)
     moment = now or utc_now()
-    outcomes: list[InviteOutcome] = []
-    try:
-        with writing():
-            outcomes = apply_invitations(invitations, me=me, now=moment, tz=tz)
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
+    with rolled_back_if(dry_run), writing():
+        outcomes = apply_invitations(invitations, me=me, now=moment, tz=tz)
     return InviteImportResult(str(path.resolve()), dry_run, tuple(outcomes))
 
 

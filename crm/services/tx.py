@@ -98,3 +98,23 @@ __all__ = [
     "reading",
     "writing",
 ]
+
+
+class _Rehearsal(Exception):
+    """Raised to take a dry run's transaction back."""
+
+
+@contextmanager
+def rolled_back_if(dry_run: bool) -> Iterator[None]:
+    """With ``dry_run``, all the block writes is one transaction taken back at its end (the
+    work is the real one, so a dry run's counts are a real run's); without, nothing: the
+    block's own transactions commit as they go."""
+    if not dry_run:
+        yield
+        return
+    try:
+        with writing():
+            yield
+            raise _Rehearsal
+    except _Rehearsal:
+        pass

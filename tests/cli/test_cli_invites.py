@@ -12,27 +12,17 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_cli import crm
+from tests.cli.test_cli_mail import AT, ann_in_process
 from tests.invite_fixtures import google_ics, google_mail, outlook_ics
 from tests.services.test_mail_import import ME, NOW, D, mbox
 
-AT = "2026-12-08 15:00"
 START = datetime(2026, 12, 10, 18)
 END = datetime(2026, 12, 10, 19)
 
 
 @pytest.fixture
 def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> Path:  # type: ignore[no-untyped-def]
-    config = tmp_path / "config.toml"
-    config.write_text(f'[mail]\nme = ["{ME}"]\n')
-    monkeypatch.setenv("CRM_CONFIG", str(config))
-    db = tmp_path / "crm.db"
-    for args in (
-        ("contact", "add", "Ann Lee", "--email", "ann.lee@initech.example", "--company", "Initech"),
-        ("opportunity", "add", "--company", "Initech", "--role", "Staff Engineer"),
-    ):
-        code, _, err = crm(capsys, "--db", str(db), "--now", AT, *args)
-        assert code == 0, err
-    return db
+    return ann_in_process(tmp_path, monkeypatch, capsys, "ann.lee@initech.example")
 
 
 def rows(db: Path) -> list[tuple[object, ...]]:

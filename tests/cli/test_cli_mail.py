@@ -15,19 +15,26 @@ from tests.services.test_mail_import import ME, NOW, D, mbox, message
 AT = "2026-12-08 15:00"
 
 
-@pytest.fixture
-def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> Path:  # type: ignore[no-untyped-def]
+def ann_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, ann: str = "ann@initech.example"
+) -> Path:  # type: ignore[no-untyped-def]
+    """[mail] me set; Ann Lee (``ann``) at Initech, where a process is open."""
     config = tmp_path / "config.toml"
     config.write_text(f'[mail]\nme = ["{ME}"]\n')
     monkeypatch.setenv("CRM_CONFIG", str(config))
     db = tmp_path / "crm.db"
     for args in (
-        ("contact", "add", "Ann Lee", "--email", "ann@initech.example", "--company", "Initech"),
+        ("contact", "add", "Ann Lee", "--email", ann, "--company", "Initech"),
         ("opportunity", "add", "--company", "Initech", "--role", "Staff Engineer"),
     ):
         code, _, err = crm(capsys, "--db", str(db), "--now", AT, *args)
         assert code == 0, err
     return db
+
+
+@pytest.fixture
+def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> Path:  # type: ignore[no-untyped-def]
+    return ann_in_process(tmp_path, monkeypatch, capsys)
 
 
 def _mail(tmp_path: Path) -> Path:

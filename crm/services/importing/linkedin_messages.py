@@ -25,16 +25,12 @@ from crm.domain.types import Channel, Direction
 from crm.services.importing.batches import ImportResult
 from crm.services.mail.conversation import log_message
 from crm.services.mail.importing import MailImportResult
-from crm.services.tx import reading, writing
+from crm.services.tx import reading, rolled_back_if, writing
 
 BATCH_MESSAGES = 200
 """Messages logged per transaction: an interrupted import keeps its finished batches."""
 
 Progress = Callable[[int, int], None]
-
-
-class _DryRun(Exception):
-    """Raised to roll a dry run's transaction back."""
 
 
 @dataclass(frozen=True)
@@ -183,23 +179,12 @@ def import_linkedin_messages(
         for item in batch:
             _log(item, store_bodies, moment, tz, tally)
 
-    batches = [to_log[start : start + BATCH_MESSAGES] for start in range(0, total, BATCH_MESSAGES)]
-    if dry_run:
-        try:
+    with rolled_back_if(dry_run):
+        for start in range(0, total, BATCH_MESSAGES):
             with writing():
-                for batch in batches:
-                    log(batch)
-                raise _DryRun
-        except _DryRun:
-            pass
-    else:
-        done = 0
-        for batch in batches:
-            with writing():
-                log(batch)
-            done += len(batch)
+                log(to_log[start : start + BATCH_MESSAGES])
             if progress is not None:
-                progress(done, total)
+                progress(min(start + BATCH_MESSAGES, total), total)
     return MailImportResult(
         source=str(Path(path).resolve()),
         dry_run=dry_run,

@@ -39,7 +39,7 @@ from crm.services.mail.reader import (
     kind_of,
     read_mailbox,
 )
-from crm.services.tx import reading, writing
+from crm.services.tx import reading, rolled_back_if, writing
 
 __all__ = [
     "MailImportResult",
@@ -95,10 +95,6 @@ class MailImportResult:
     """What invitations did: "Scheduled: …", "Rescheduled: …", "Cancelled: …"."""
     resumed_from: int = 0
     """Where in an mbox this import started: where the last one stopped (0: the start)."""
-
-
-class _DryRun(Exception):
-    """Raised to roll a dry run's transaction back."""
 
 
 def import_mail(
@@ -335,18 +331,10 @@ def import_imap(
 def _log_then_save(log: Callable[[], None], save: Callable[[], None], dry_run: bool) -> None:
     """Log the messages (in batches of their own), then save the proposals and where the
     source was read to; a dry run does both in one transaction and rolls it back."""
-    if not dry_run:
+    with rolled_back_if(dry_run):
         log()
         with writing():
             save()
-        return
-    try:
-        with writing():
-            log()
-            save()
-            raise _DryRun
-    except _DryRun:
-        pass
 
 
 class _Batches:
@@ -432,7 +420,17 @@ def _one(
     summary = _summary(headers, message.whole(), settings.store_bodies)
     batches.join()
     for person in new:
-        _log(person, headers, summary, now, tz, tally)
+        log_message(
+            person.contact_id,
+            person.direction,
+            headers.occurred_at,
+            headers.message_id,
+            summary,
+            channel=Channel.EMAIL,
+            now=now,
+            tz=tz,
+            tally=tally,
+        )
 
 
 def _not_logged_yet(involved: list[rules.Involvement], message_id: str) -> list[rules.Involvement]:
@@ -447,28 +445,6 @@ def _not_logged_yet(involved: list[rules.Involvement], message_id: str) -> list[
     with reading():
         done = {contact_id for (contact_id,) in db.execute_sql(sql, (message_id, *ids))}
     return [person for person in involved if person.contact_id not in done]
-
-
-def _log(
-    person: rules.Involvement,
-    headers: MailHeaders,
-    summary: str,
-    now: datetime,
-    tz: tzinfo,
-    tally: MailTally,
-) -> None:
-    assert headers.occurred_at is not None
-    log_message(
-        person.contact_id,
-        person.direction,
-        headers.occurred_at,
-        headers.message_id,
-        summary,
-        channel=Channel.EMAIL,
-        now=now,
-        tz=tz,
-        tally=tally,
-    )
 
 
 def _summary(headers: MailHeaders, message: EmailMessage, whole: bool) -> str:

@@ -31,6 +31,8 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from email.message import EmailMessage, Message
 from pathlib import Path
 
+from peewee import fn
+
 from crm.clock import utc_now
 from crm.db.models import (
     Company,
@@ -42,7 +44,7 @@ from crm.db.models import (
     MailProposal,
     Opportunity,
 )
-from crm.db.typed import tuples
+from crm.db.typed import as_datetime, tuples
 from crm.domain.invites import (
     CANCEL,
     CANCELLED_BY_INVITE,
@@ -427,11 +429,11 @@ def _find_opportunity(
         contact_id = known.contact_of.get(person.address)
         if contact_id is not None:
             company_id = Contact.get_by_id(contact_id).company_id
-        candidates = _open_opportunities(company_id) if company_id is not None else []
+        candidates = open_opportunities_by_activity(company_id)
         if not candidates:
             fallback = fallback or company_id
             company_id = known.company_of_domain.get(domain_of(person.address))
-            candidates = _open_opportunities(company_id) if company_id is not None else []
+            candidates = open_opportunities_by_activity(company_id)
         if candidates:
             note = ""
             if len(candidates) > 1:
@@ -445,29 +447,30 @@ def _find_opportunity(
     return fallback, None, ""
 
 
-def _open_opportunities(company_id: int) -> list[int]:
+def open_opportunities_by_activity(company_id: int | None) -> list[int]:
     """The company's open opportunities, most recently active first (its last change,
-    conversation or round)."""
+    conversation or round); none for no company."""
+    if company_id is None:
+        return []
     closed = [stage.value for stage in CLOSED_STAGES]
     rows = tuples(
         Opportunity.select(Opportunity.id, Opportunity.updated_at).where(
             (Opportunity.company == company_id) & Opportunity.stage.not_in(closed)
         )
     )
-    activity: dict[int, datetime] = {oid: updated for oid, updated in rows}
+    activity: dict[int, datetime] = {oid: as_datetime(updated) for oid, updated in rows}
     if len(activity) > 1:
-        for oid, last in tuples(
-            Interaction.select(Interaction.opportunity, Interaction.occurred_at).where(
-                Interaction.opportunity.in_(list(activity))
-            )
+        for model, moment in (
+            (Interaction, Interaction.occurred_at),
+            (Interview, Interview.starts_at),
         ):
-            activity[oid] = max(activity[oid], last)
-        for oid, last in tuples(
-            Interview.select(Interview.opportunity, Interview.starts_at).where(
-                Interview.opportunity.in_(list(activity))
+            latest = (
+                model.select(model.opportunity, fn.MAX(moment))
+                .where(model.opportunity.in_(list(activity)))
+                .group_by(model.opportunity)
             )
-        ):
-            activity[oid] = max(activity[oid], last)
+            for oid, last in tuples(latest):
+                activity[oid] = max(activity[oid], as_datetime(last))
     return sorted(activity, key=lambda oid: (activity[oid], oid), reverse=True)
 
 

@@ -19,7 +19,7 @@ from crm.db.models import (
     MailProposal,
     Opportunity,
 )
-from crm.db.typed import as_datetime, tuples
+from crm.db.typed import as_datetime
 from crm.domain.invites import Invitation, InviteError, from_detail
 from crm.domain.review import (
     ACCEPTED,
@@ -30,10 +30,10 @@ from crm.domain.review import (
     SKIPPED,
 )
 from crm.domain.text import clean_text
-from crm.domain.types import CLOSED_STAGES, ContactDraft
+from crm.domain.types import ContactDraft
 from crm.domain.validation import InvalidInput
 from crm.services.contacts import create_contact
-from crm.services.invites import accept_proposed_interview
+from crm.services.invites import accept_proposed_interview, open_opportunities_by_activity
 from crm.services.opportunities import NotFound
 from crm.services.tx import reading, writing
 from crm.zone import local_text
@@ -105,7 +105,11 @@ def list_proposals() -> list[ProposalView]:
             .order_by(MailProposal.last_seen.desc(), MailProposal.id.desc())
             .objects()
         )
-        company_ids = {int(row.company_id) for row in rows if row.company_id is not None}
+        company_ids = {
+            int(row.company_id)
+            for row in rows
+            if row.kind == INTERVIEW and row.company_id is not None
+        }
         newest_open = _newest_open_opportunities(company_ids)
     views = [_view(row, newest_open) for row in rows]
     # An interview whose invitation can't be read (a damaged row) has nothing to accept.
@@ -271,19 +275,13 @@ def _accept_interview(proposal_id: int, opportunity_id: int, now: datetime) -> i
 
 
 def _newest_open_opportunities(company_ids: set[int]) -> dict[int, int]:
-    """Each company's newest open opportunity id."""
-    if not company_ids:
-        return {}
-    closed = [stage.value for stage in CLOSED_STAGES]
-    newest: dict[int, int] = {}
-    query = (
-        Opportunity.select(Opportunity.id, Opportunity.company)
-        .where(Opportunity.company.in_(company_ids) & Opportunity.stage.not_in(closed))
-        .order_by(Opportunity.created_at.desc(), Opportunity.id.desc())
-    )
-    for opportunity_id, company_id in tuples(query):
-        newest.setdefault(int(company_id), int(opportunity_id))
-    return newest
+    """The open opportunity an interview at each company most likely belongs to: the one
+    the invitation import itself would choose."""
+    chosen: dict[int, int] = {}
+    for company_id in company_ids:
+        if candidates := open_opportunities_by_activity(company_id):
+            chosen[company_id] = candidates[0]
+    return chosen
 
 
 def _view(row: Any, newest_open: dict[int, int]) -> ProposalView:
